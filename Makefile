@@ -1,0 +1,13 @@
+# Each target is one line; the work lives in hack/*.sh and the Go code.
+.PHONY: build test lint bench demo cluster cluster-down fuzz
+GO ?= go
+BIN ?= bin
+
+build: ; $(GO) build -o $(BIN)/ferry ./cmd/ferry && ln -sf ferry $(BIN)/kubectl-ferry
+test: ; bash hack/test.sh
+lint: ; bash hack/lint.sh
+bench: ; bash hack/bench.sh
+demo: build ; $(BIN)/ferry demo
+cluster: ; bash hack/cluster.sh up
+cluster-down: ; bash hack/cluster.sh down
+fuzz: ; bash hack/fuzz.sh

@@ -1,0 +1,19 @@
+// Command ferry moves services from legacy servers onto Kubernetes with zero
+// downtime and keeps shipping them there from one short file.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"ferry.dev/ferry/internal/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Run(ctx, cli.StdStreams(), os.Args)
+	stop()
+	os.Exit(code)
+}

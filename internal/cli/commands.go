@@ -1,0 +1,15 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/version"
+)
+
+// subcommands is the one explicit list of ferry's top-level commands.
+func subcommands(streams clio.Streams) []*cobra.Command {
+	return []*cobra.Command{
+		version.NewCommand(streams),
+	}
+}

@@ -1,0 +1,8 @@
+// Package cli is ferry's command tree. Run is the whole program: main calls it
+// and exits with the status it returns, so every command can be tested in
+// process with its own streams and arguments.
+//
+// Each command lives in its own package under internal/cli and exports
+// NewCommand(clio.Streams) *cobra.Command. Commands parse flags, call the
+// packages that decide, and print; they never decide themselves.
+package cli
