@@ -14,7 +14,3 @@ ferry::apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
 }
 
-# ferry::ensure_test_deps installs everything "make test" needs.
-ferry::ensure_test_deps() {
-  :
-}
