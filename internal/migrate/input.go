@@ -1,0 +1,67 @@
+package migrate
+
+import "time"
+
+// Input is something that happened: time passing, a measurement, an
+// operator's command, or the outcome of an action.
+type Input interface{ isInput() }
+
+// Start begins the migration at Now.
+type Start struct{ Now time.Time }
+
+// Restarted tells the engine its executor came back after a crash or stop;
+// the engine answers with its pending actions so they are performed again.
+type Restarted struct{ Now time.Time }
+
+// Tick is time passing; it carries the current time.
+type Tick struct{ Now time.Time }
+
+// GateResult is one evaluation of a side's probes over the gate window.
+type GateResult struct {
+	Side         Side
+	N            int
+	SuccessRatio float64
+	P50, P99     time.Duration
+}
+
+// LegacyTraffic is the rate legacy still serves, from the drain source.
+type LegacyTraffic struct{ Rate float64 }
+
+// CommandKind is what an operator asks for.
+type CommandKind string
+
+// Operator commands.
+const (
+	Promote  CommandKind = "promote"
+	Pause    CommandKind = "pause"
+	Resume   CommandKind = "resume"
+	Rollback CommandKind = "rollback"
+	Abort    CommandKind = "abort"
+)
+
+// Command is an operator's request.
+type Command struct{ Kind CommandKind }
+
+// ActionDone reports that the action with ID took effect. Mismatches is the
+// number of differing answers found by a RunParity action.
+type ActionDone struct {
+	ID         int
+	Now        time.Time // when it took effect; zero means the last tick
+	Mismatches int
+	Detail     string
+}
+
+// ActionFailed reports that the action with ID could not be performed.
+type ActionFailed struct {
+	ID  int
+	Err string
+}
+
+func (Start) isInput()         {}
+func (Restarted) isInput()     {}
+func (Tick) isInput()          {}
+func (GateResult) isInput()    {}
+func (LegacyTraffic) isInput() {}
+func (Command) isInput()       {}
+func (ActionDone) isInput()    {}
+func (ActionFailed) isInput()  {}

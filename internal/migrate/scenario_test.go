@@ -1,0 +1,207 @@
+package migrate
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestScenarios replays every testdata/*.txt file against the pure engine.
+//
+// Each line is an input or an expectation:
+//
+//	config key=value...    start from NewState(Defaults(config)); keys: steps,
+//	                       hold, ttl, promotion, onFailure, failures,
+//	                       minRequests, preview, traffic
+//	start | tick DUR | gate SIDE n=N ok=R p99=DUR | traffic RATE
+//	cmd promote|pause|resume|rollback|abort
+//	done [mismatches=N] | fail [error=TEXT]   answer the first pending action
+//	restart                state round-trips through JSON, then Restarted
+//	expect k=v...          state fields: stage step weights paused awaiting
+//	                       pending parity gate.cluster reason~TEXT
+//	expect action KIND [WEIGHTS]   the next action emitted (logs skipped)
+//	expect no-action       no unexamined action is left
+//	expect log TEXT        a log line since the last input contains TEXT
+func TestScenarios(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scenarios: %v", err)
+	}
+	for _, f := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".txt"), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := &replay{t: t, now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+			for i, line := range strings.Split(string(data), "\n") {
+				line = strings.TrimSpace(line)
+				if line == "" || strings.HasPrefix(line, "#") {
+					continue
+				}
+				r.where = fmt.Sprintf("%s:%d: %s", f, i+1, line)
+				r.line(strings.Fields(line))
+			}
+			if r.s.Config.Domain == "" {
+				t.Fatal("scenario has no config line")
+			}
+		})
+	}
+}
+
+type replay struct {
+	t     *testing.T
+	where string
+	now   time.Time
+	s     State
+	queue []Action
+	logs  []string
+}
+
+func (r *replay) fatalf(format string, args ...any) {
+	r.t.Helper()
+	r.t.Fatalf("%s\n\t%s", r.where, fmt.Sprintf(format, args...))
+}
+
+func (r *replay) step(in Input) {
+	var acts []Action
+	r.s, acts = Step(r.s, in)
+	r.logs = nil
+	for _, a := range acts {
+		if a.Kind == Log {
+			r.logs = append(r.logs, a.Message+" "+fmt.Sprint(a.Fields))
+			continue
+		}
+		r.queue = append(r.queue, a)
+	}
+}
+
+func (r *replay) line(f []string) {
+	kv := pairs(f[1:])
+	switch f[0] {
+	case "config":
+		r.s = NewState(r.config(kv))
+	case "start":
+		r.step(Start{Now: r.now})
+	case "tick":
+		r.now = r.now.Add(r.dur(f[1]))
+		r.step(Tick{Now: r.now})
+	case "gate":
+		ratio, _ := strconv.ParseFloat(kv["ok"], 64)
+		n, _ := strconv.Atoi(kv["n"])
+		r.step(GateResult{Side: Side(f[1]), N: n, SuccessRatio: ratio, P99: r.dur(kv["p99"])})
+	case "traffic":
+		rate, _ := strconv.ParseFloat(f[1], 64)
+		r.step(LegacyTraffic{Rate: rate})
+	case "cmd":
+		r.step(Command{Kind: CommandKind(f[1])})
+	case "done", "fail":
+		r.answer(f[0], kv)
+	case "restart":
+		r.restart()
+	case "expect":
+		r.expect(f[1:], kv)
+	default:
+		r.fatalf("unknown directive %q", f[0])
+	}
+}
+
+func (r *replay) answer(verb string, kv map[string]string) {
+	if len(r.s.Pending) == 0 {
+		r.fatalf("no pending action to answer")
+	}
+	id := r.s.Pending[0].ID
+	if verb == "fail" {
+		r.step(ActionFailed{ID: id, Err: kv["error"]})
+		return
+	}
+	n, _ := strconv.Atoi(kv["mismatches"])
+	r.step(ActionDone{ID: id, Mismatches: n, Detail: kv["detail"]})
+}
+
+func (r *replay) restart() {
+	data, err := json.Marshal(r.s)
+	if err != nil {
+		r.fatalf("marshal: %v", err)
+	}
+	var back State
+	if err := json.Unmarshal(data, &back); err != nil {
+		r.fatalf("unmarshal: %v", err)
+	}
+	if d := cmp.Diff(r.s, back); d != "" {
+		r.fatalf("state changed through JSON (-before +after):\n%s", d)
+	}
+	r.s, r.queue = back, nil
+	r.step(Restarted{Now: r.now})
+}
+
+func (r *replay) config(kv map[string]string) Config {
+	cfg := Config{
+		Service: "api", Domain: "api.example.test", Legacy: "192.0.2.10", Cluster: "198.51.100.20",
+		TTL: 10 * time.Second, Hold: 30 * time.Second, Steps: []int{10, 50, 100},
+		Gates: Gates{MinRequests: 3, Failures: 2, Interval: time.Second},
+	}
+	for k, v := range kv {
+		switch k {
+		case "steps":
+			cfg.Steps = nil
+			for _, s := range strings.Split(v, ",") {
+				n, _ := strconv.Atoi(s)
+				cfg.Steps = append(cfg.Steps, n)
+			}
+		case "hold":
+			cfg.Hold = r.dur(v)
+		case "ttl":
+			cfg.TTL = r.dur(v)
+		case "promotion":
+			cfg.Promotion = Promotion(v)
+		case "onFailure":
+			cfg.OnFailure = OnFailure(v)
+		case "failures":
+			cfg.Gates.Failures, _ = strconv.Atoi(v)
+		case "minRequests":
+			cfg.Gates.MinRequests, _ = strconv.Atoi(v)
+		case "preview":
+			cfg.PreviewDomain = v
+		case "traffic":
+			cfg.Drain.TrafficURL = v
+		default:
+			r.fatalf("unknown config key %q", k)
+		}
+	}
+	cfg = Defaults(cfg)
+	if err := cfg.Validate(); err != nil {
+		r.fatalf("invalid config: %v", err)
+	}
+	return cfg
+}
+
+func (r *replay) dur(s string) time.Duration {
+	if s == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		r.fatalf("bad duration %q: %v", s, err)
+	}
+	return d
+}
+
+func pairs(f []string) map[string]string {
+	m := map[string]string{}
+	for _, p := range f {
+		if k, v, ok := strings.Cut(p, "="); ok {
+			m[k] = v
+		} else if k, v, ok := strings.Cut(p, "~"); ok {
+			m[k+"~"] = v
+		}
+	}
+	return m
+}

@@ -1,0 +1,154 @@
+package migrate
+
+import (
+	"fmt"
+	"time"
+)
+
+// Stage is where a migration is.
+type Stage string
+
+// Stages, in the order a healthy migration passes them.
+const (
+	StagePending     Stage = "pending"
+	StagePreview     Stage = "preview"
+	StageShift       Stage = "shift"
+	StageCutover     Stage = "cutover"
+	StageDrain       Stage = "drain"
+	StageDone        Stage = "done"
+	StageRollingBack Stage = "rolling-back"
+	StageRolledBack  Stage = "rolled-back"
+	StageAborted     Stage = "aborted"
+)
+
+// Terminal reports whether nothing more will happen in stage s.
+func (s Stage) Terminal() bool {
+	return s == StageDone || s == StageRolledBack || s == StageAborted
+}
+
+// Side is one of the two places traffic can go.
+type Side string
+
+// The two sides.
+const (
+	Legacy  Side = "legacy"
+	Cluster Side = "cluster"
+)
+
+// Weights are the DNS weights of the two sides, in percent.
+type Weights struct {
+	Legacy  int `json:"legacy"`
+	Cluster int `json:"cluster"`
+}
+
+func (w Weights) String() string { return fmt.Sprintf("legacy:%d,cluster:%d", w.Legacy, w.Cluster) }
+
+// GateStatus is the verdict on one side's latest measurement.
+type GateStatus string
+
+// Gate verdicts. Unknown means too few requests to judge.
+const (
+	GateUnknown GateStatus = "unknown"
+	GatePass    GateStatus = "pass"
+	GateFail    GateStatus = "fail"
+)
+
+// SideHealth is the latest gate measurement of one side and its verdict.
+type SideHealth struct {
+	N            int           `json:"n"`
+	SuccessRatio float64       `json:"successRatio"`
+	P50          time.Duration `json:"p50"`
+	P99          time.Duration `json:"p99"`
+	Status       GateStatus    `json:"status"`
+	// Failing counts consecutive failing evaluations.
+	Failing int `json:"failing"`
+}
+
+// Event is one line of a migration's timeline.
+type Event struct {
+	At      time.Time `json:"at"`
+	Kind    string    `json:"kind"` // stage, step, command, resumed, failure
+	Stage   Stage     `json:"stage"`
+	Step    int       `json:"step"`
+	Weights Weights   `json:"weights"`
+	Message string    `json:"message"`
+}
+
+// State is everything the engine knows about one migration. It is a plain
+// value: the engine returns a new one from every Step, and the executor
+// persists it (as JSON) before performing the actions that came with it.
+type State struct {
+	Config  Config  `json:"config"`
+	Stage   Stage   `json:"stage"`
+	Step    int     `json:"step"` // index into Config.Steps; -1 before the first
+	Weights Weights `json:"weights"`
+	// Target are the weights the engine has asked for; they equal Weights
+	// once the DNS change is confirmed.
+	Target  Weights   `json:"target"`
+	Paused  bool      `json:"paused"`
+	Started time.Time `json:"started"`
+	Now     time.Time `json:"now"`
+	// Since is when the current stage or step took effect; holds and
+	// drains count from it.
+	Since      time.Time `json:"since"`
+	QuietSince time.Time `json:"quietSince,omitempty"`
+	LegacyRate float64   `json:"legacyRate"`
+	Parity     string    `json:"parity,omitempty"`
+	// AwaitingPromotion is set when a step's hold has passed and manual
+	// promotion waits for the operator.
+	AwaitingPromotion bool                `json:"awaitingPromotion"`
+	Health            map[Side]SideHealth `json:"health"`
+	Pending           []Action            `json:"pending"`
+	NextID            int                 `json:"nextID"`
+	Attempts          int                 `json:"attempts"`
+	RetryAt           time.Time           `json:"retryAt,omitempty"`
+	Reason            string              `json:"reason,omitempty"`
+	Timeline          []Event             `json:"timeline"`
+}
+
+// NewState is a migration of cfg that has not started. cfg must be valid.
+func NewState(cfg Config) State {
+	return State{
+		Config: cfg, Stage: StagePending, Step: -1,
+		Weights: Weights{Legacy: 100}, Target: Weights{Legacy: 100},
+		Health: map[Side]SideHealth{},
+	}
+}
+
+// ActionKind names something the engine wants done in the world.
+type ActionKind string
+
+// Action kinds. Every one is idempotent: performing it twice has the effect
+// of performing it once, which is what makes crash recovery exact.
+const (
+	// PointPreview points the preview domain at the cluster.
+	PointPreview ActionKind = "point-preview"
+	// RunParity sends the same requests to both sides and compares them.
+	RunParity ActionKind = "run-parity"
+	// AdoptRecord replaces the domain's plain record with the weighted
+	// set legacy/cluster at Weights (legacy 100%).
+	AdoptRecord ActionKind = "adopt-record"
+	// SetWeights writes Weights into the weighted set.
+	SetWeights ActionKind = "set-weights"
+	// RemoveLegacy leaves only the cluster in the domain's record set.
+	RemoveLegacy ActionKind = "remove-legacy"
+	// RestoreLegacy makes legacy the domain's whole answer again.
+	RestoreLegacy ActionKind = "restore-legacy"
+	// Log records a decision and the numbers behind it; it needs no reply.
+	Log ActionKind = "log"
+	// Finish releases the migration's lock; it needs no reply.
+	Finish ActionKind = "finish"
+)
+
+// Action is one thing the engine asks the executor to do. Every kind but
+// Log and Finish is answered with ActionDone or ActionFailed carrying ID.
+type Action struct {
+	ID      int               `json:"id"`
+	Kind    ActionKind        `json:"kind"`
+	Weights Weights           `json:"weights"`
+	Message string            `json:"message,omitempty"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// NeedsReply reports whether the engine waits for this action's outcome.
+func (a Action) NeedsReply() bool { return a.Kind != Log && a.Kind != Finish }

@@ -1,0 +1,200 @@
+package migrate
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+)
+
+// Step is the whole migration algorithm: given a state and one input it
+// returns the next state and the actions to perform. It is pure: no I/O, no
+// clock, no randomness, and s is not modified.
+func Step(s State, in Input) (State, []Action) {
+	m := &machine{s: clone(s)}
+	if m.s.Stage.Terminal() {
+		m.log("ignoring input: the migration has ended", "stage", string(m.s.Stage))
+		return m.s, m.acts
+	}
+	switch in := in.(type) {
+	case Start:
+		m.start(in.Now)
+	case Restarted:
+		m.restarted(in.Now)
+	case Tick:
+		m.tick(in.Now)
+	case GateResult:
+		m.gate(in)
+	case LegacyTraffic:
+		m.traffic(in.Rate)
+	case Command:
+		m.command(in.Kind)
+	case ActionDone:
+		m.done(in)
+	case ActionFailed:
+		m.failed(in)
+	}
+	return m.s, m.acts
+}
+
+// machine accumulates one Step's new state and actions.
+type machine struct {
+	s    State
+	acts []Action
+}
+
+func clone(s State) State {
+	s.Pending = slices.Clone(s.Pending)
+	s.Timeline = slices.Clone(s.Timeline)
+	s.Health = maps.Clone(s.Health)
+	if s.Health == nil {
+		s.Health = map[Side]SideHealth{}
+	}
+	return s
+}
+
+// log emits a Log action: a decision and the numbers behind it.
+func (m *machine) log(msg string, kv ...string) {
+	a := Action{Kind: Log, Message: msg, Fields: map[string]string{}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		a.Fields[kv[i]] = kv[i+1]
+	}
+	m.acts = append(m.acts, a)
+}
+
+// event adds a timeline entry and logs it.
+func (m *machine) event(kind, msg string, kv ...string) {
+	m.s.Timeline = append(m.s.Timeline, Event{
+		At: m.s.Now, Kind: kind, Stage: m.s.Stage, Step: m.s.Step, Weights: m.s.Weights, Message: msg,
+	})
+	m.log(msg, append([]string{"stage", string(m.s.Stage), "weights", m.s.Weights.String()}, kv...)...)
+}
+
+// issue records an action as pending and emits it.
+func (m *machine) issue(kind ActionKind, w Weights) {
+	m.s.NextID++
+	a := Action{ID: m.s.NextID, Kind: kind, Weights: w}
+	m.s.Pending = append(m.s.Pending, a)
+	m.acts = append(m.acts, a)
+}
+
+func (m *machine) start(now time.Time) {
+	if m.s.Stage != StagePending {
+		m.log("ignoring start: already started", "stage", string(m.s.Stage))
+		return
+	}
+	m.s.Now, m.s.Started, m.s.Since = now, now, now
+	m.s.Stage = StagePreview
+	cfg := m.s.Config
+	if cfg.PreviewDomain != "" {
+		m.event("stage", "preview: pointing "+cfg.PreviewDomain+" at the cluster", "cluster", cfg.Cluster)
+		m.issue(PointPreview, m.s.Weights)
+		return
+	}
+	m.event("stage", "preview: no preview domain; comparing both sides")
+	m.issue(RunParity, m.s.Weights)
+}
+
+func (m *machine) restarted(now time.Time) {
+	m.s.Now = now
+	m.s.RetryAt = time.Time{}
+	m.event("resumed", fmt.Sprintf("resumed; performing %d pending action(s) again", len(m.s.Pending)))
+	m.acts = append(m.acts, m.s.Pending...)
+}
+
+func (m *machine) tick(now time.Time) {
+	m.s.Now = now
+	if len(m.s.Pending) > 0 {
+		if !m.s.RetryAt.IsZero() && !now.Before(m.s.RetryAt) {
+			m.s.RetryAt = time.Time{}
+			m.log("retrying", "attempt", fmt.Sprint(m.s.Attempts+1))
+			m.acts = append(m.acts, m.s.Pending...)
+		}
+		return
+	}
+	switch m.s.Stage {
+	case StagePreview:
+		if m.s.Parity == "ok" && m.ready() {
+			m.beginShift("hold passed and cluster gate passing")
+		}
+	case StageShift:
+		if m.ready() {
+			m.advance("hold passed and cluster gate passing")
+		}
+	case StageDrain:
+		if m.drained() {
+			m.s.Stage = StageDone
+			m.event("stage", "done: legacy has drained", "legacyRate", fmt.Sprint(m.s.LegacyRate))
+			m.acts = append(m.acts, Action{Kind: Finish})
+		}
+	}
+}
+
+// ready reports whether the current step may be left automatically.
+func (m *machine) ready() bool {
+	cfg := m.s.Config
+	if m.s.Paused || m.s.Now.Sub(m.s.Since) < cfg.Hold || m.s.Health[Cluster].Status != GatePass {
+		return false
+	}
+	if cfg.Promotion == PromotionManual {
+		if !m.s.AwaitingPromotion {
+			m.s.AwaitingPromotion = true
+			m.log("hold passed; waiting for manual promotion", healthFields(m.s.Health[Cluster])...)
+		}
+		return false
+	}
+	return true
+}
+
+func (m *machine) beginShift(why string) {
+	m.s.Stage, m.s.Step, m.s.AwaitingPromotion = StageShift, -1, false
+	m.s.Target = Weights{Legacy: 100}
+	m.event("stage", "shift: adopting the domain's record into a weighted set at legacy 100%",
+		append([]string{"why", why}, healthFields(m.s.Health[Cluster])...)...)
+	m.issue(AdoptRecord, m.s.Target)
+}
+
+// advance moves from the current step to the next, or to cutover.
+func (m *machine) advance(why string) {
+	steps := m.s.Config.Steps
+	m.s.AwaitingPromotion = false
+	kv := append([]string{"why", why}, healthFields(m.s.Health[Cluster])...)
+	if m.s.Step >= len(steps)-1 {
+		m.s.Stage = StageCutover
+		m.s.Target = Weights{Cluster: 100}
+		m.event("stage", "cutover: removing the legacy record", kv...)
+		m.issue(RemoveLegacy, m.s.Target)
+		return
+	}
+	m.s.Step++
+	m.s.Target = Weights{Legacy: 100 - steps[m.s.Step], Cluster: steps[m.s.Step]}
+	m.log(fmt.Sprintf("promoting to step %d/%d: %s", m.s.Step+1, len(steps), m.s.Target), kv...)
+	m.issue(SetWeights, m.s.Target)
+}
+
+func (m *machine) drained() bool {
+	cfg := m.s.Config
+	if m.s.Now.Sub(m.s.Since) < time.Duration(cfg.Drain.TTLMultiple)*cfg.TTL {
+		return false
+	}
+	if !cfg.Drain.HasTrafficSource() {
+		return true
+	}
+	return !m.s.QuietSince.IsZero() && m.s.Now.Sub(m.s.QuietSince) >= cfg.TTL
+}
+
+func (m *machine) traffic(rate float64) {
+	if m.s.Stage != StageDrain {
+		return
+	}
+	m.s.LegacyRate = rate
+	quiet := rate <= m.s.Config.Drain.Threshold
+	switch {
+	case quiet && m.s.QuietSince.IsZero():
+		m.s.QuietSince = m.s.Now
+		m.log("legacy traffic under threshold", "rate", fmt.Sprint(rate), "threshold", fmt.Sprint(m.s.Config.Drain.Threshold))
+	case !quiet && !m.s.QuietSince.IsZero():
+		m.s.QuietSince = time.Time{}
+		m.log("legacy traffic over threshold again", "rate", fmt.Sprint(rate), "threshold", fmt.Sprint(m.s.Config.Drain.Threshold))
+	}
+}
