@@ -1,0 +1,71 @@
+package v1alpha1
+
+// Migration configures how "ferry migrate" moves each service's domains from
+// its legacy endpoint to the cluster. Every field has a default.
+type Migration struct {
+	DNS *DNSProvider `json:"dns,omitempty"`
+	// TTL of the weighted records while they shift (default: the file's DNS TTL).
+	TTL string `json:"ttl,omitempty"`
+	// Steps are the cluster's weights in percent, strictly increasing and
+	// ending at 100 (default [1, 10, 25, 50, 100]).
+	Steps []int `json:"steps,omitempty"`
+	// Hold is how long each step holds with gates passing (default "5m").
+	Hold string `json:"hold,omitempty"`
+	// Promotion is "auto" (default) or "manual" (wait for "ferry migrate
+	// promote" after each step).
+	Promotion string `json:"promotion,omitempty"`
+	// OnFailure is "rollback" (default) or "pause" when a cluster gate fails.
+	OnFailure string `json:"onFailure,omitempty"`
+	Gates     *Gates  `json:"gates,omitempty"`
+	Drain     *Drain  `json:"drain,omitempty"`
+	Parity    *Parity `json:"parity,omitempty"`
+}
+
+// DNSProvider selects and configures the DNS provider that holds the domains.
+type DNSProvider struct {
+	// Provider is "ferry" (ferry's own DNS server, the default).
+	Provider string `json:"provider,omitempty"`
+	// Server is the provider's admin API ("http://127.0.0.1:8081").
+	Server string `json:"server,omitempty"`
+	// TokenFile holds the admin API's bearer token.
+	TokenFile string `json:"tokenFile,omitempty"`
+}
+
+// Gates are the health checks that must keep passing, measured on each side.
+type Gates struct {
+	// Interval between probes of each side (default "1s").
+	Interval string `json:"interval,omitempty"`
+	// Window is the sliding window the figures are computed over (default "10s").
+	Window string `json:"window,omitempty"`
+	// SuccessRatio is the lowest acceptable share of good answers (default 0.99).
+	SuccessRatio *float64 `json:"successRatio,omitempty"`
+	// P99Latency is the highest acceptable 99th percentile (default "500ms").
+	P99Latency string `json:"p99Latency,omitempty"`
+	// MinRequests in the window before a gate can pass or fail (default 3).
+	MinRequests *int `json:"minRequests,omitempty"`
+	// Path probed on each side (default: the service's health path).
+	Path string `json:"path,omitempty"`
+}
+
+// Drain decides when legacy may be switched off after cutover.
+type Drain struct {
+	// TTLMultiple is how many TTLs legacy stays up at least (default 3).
+	TTLMultiple *int `json:"ttlMultiple,omitempty"`
+	// LegacyTraffic, when set, must also stay under its threshold.
+	LegacyTraffic *TrafficSource `json:"legacyTraffic,omitempty"`
+}
+
+// TrafficSource reports the request rate legacy still receives: either an
+// HTTP URL whose body is a number, or a Prometheus server and query.
+type TrafficSource struct {
+	URL        string   `json:"url,omitempty"`
+	Prometheus string   `json:"prometheus,omitempty"`
+	Query      string   `json:"query,omitempty"`
+	Threshold  *float64 `json:"threshold,omitempty"`
+}
+
+// Parity compares legacy and cluster on the same requests during preview.
+type Parity struct {
+	Paths         []string `json:"paths,omitempty"`
+	CompareBodies bool     `json:"compareBodies,omitempty"`
+}

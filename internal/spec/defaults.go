@@ -1,0 +1,39 @@
+package spec
+
+import "time"
+
+// Defaults for everything a file may leave out. They are the zero-downtime
+// choices: a readiness-gated rolling update that never drops below the
+// desired count, a pause before SIGTERM, and spreading over zones and hosts.
+const (
+	DefaultNamespace        = "default"
+	DefaultReplicas         = 2
+	DefaultCPU              = "100m"
+	DefaultMemory           = "128Mi"
+	DefaultDNSTTL           = 60 * time.Second
+	DefaultPreStop          = 5 * time.Second
+	DefaultTerminationGrace = 30 * time.Second
+	DefaultMaxSurge         = "25%"
+	DefaultMaxUnavailable   = "0"
+	DefaultPDBMaxUnavail    = "1"
+	DefaultMetricsPath      = "/metrics"
+	DefaultProbePeriod      = 5 * time.Second
+	DefaultProbeTimeout     = 2 * time.Second
+	DefaultProbeFailures    = 3
+	DefaultIssuerKind       = "ClusterIssuer"
+
+	DefaultProvider     = "ferry"
+	DefaultHold         = 5 * time.Minute
+	DefaultPromotion    = "auto"
+	DefaultOnFailure    = "rollback"
+	DefaultGateInterval = time.Second
+	DefaultGateWindow   = 10 * time.Second
+	DefaultSuccessRatio = 0.99
+	DefaultP99Latency   = 500 * time.Millisecond
+	DefaultMinRequests  = 3
+	DefaultTTLMultiple  = 3
+	DefaultDrainRate    = 0.1
+)
+
+// DefaultSteps are the cluster's weights, in percent, a migration moves through.
+func DefaultSteps() []int { return []int{1, 10, 25, 50, 100} }

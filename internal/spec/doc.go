@@ -1,0 +1,8 @@
+// Package spec loads a ferry service file strictly, applies defaults and
+// validates it, producing the internal model that render and migrate use.
+//
+// Loading never stops at the first problem: every unknown field, wrong type
+// and invalid value is collected, each with the file, line and column it came
+// from, and returned at once as a *ProblemList. A value that is present but
+// wrong is always an error; only what is absent gets a default.
+package spec

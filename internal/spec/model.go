@@ -1,0 +1,174 @@
+package spec
+
+import (
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"ferry.dev/ferry/api/v1alpha1"
+)
+
+// File is a loaded, defaulted and valid service file.
+type File struct {
+	// Path is where the file was read from ("-" for standard input).
+	Path string
+	// Source is the file's bytes exactly as read.
+	Source []byte
+	// Services in name order.
+	Services  []Service
+	Migration Migration
+}
+
+// Service returns the service called name.
+func (f *File) Service(name string) (Service, bool) {
+	for _, s := range f.Services {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Service{}, false
+}
+
+// Service is one service with every default applied.
+type Service struct {
+	Name      string
+	Namespace string
+	Image     string
+	Command   []string
+	Args      []string
+	// Port is 0 for a service that serves nothing (a worker).
+	Port    int32
+	Domains []string
+	// Issuer is the cert-manager issuer for the domains; nil means no TLS.
+	Issuer *v1alpha1.IssuerRef
+	// IngressClass or Gateway routes the domains (never both).
+	IngressClass string
+	Gateway      *v1alpha1.GatewayRef
+	Readiness    *Probe
+	Liveness     *Probe
+	Replicas     int32
+	Requests     Resources
+	Limits       Resources
+	// Env in name order.
+	Env         []EnvVar
+	Secrets     []v1alpha1.SecretRef
+	PullSecret  string
+	MetricsPort int32
+	MetricsPath string
+	Rollout     Rollout
+	// Disruption is nil when no PodDisruptionBudget is rendered.
+	Disruption  *Disruption
+	SpreadZones Spread
+	SpreadHosts Spread
+	Annotations map[string]string
+	Labels      map[string]string
+	DNSTTL      time.Duration
+	Migration   *ServiceMigration
+}
+
+// Resources are CPU and memory amounts; a nil amount is not set.
+type Resources struct {
+	CPU    *resource.Quantity
+	Memory *resource.Quantity
+}
+
+// EnvVar is one plain environment variable.
+type EnvVar struct{ Name, Value string }
+
+// Probe is an HTTP probe on the service's port.
+type Probe struct {
+	Path             string
+	Period           time.Duration
+	Timeout          time.Duration
+	InitialDelay     time.Duration
+	FailureThreshold int32
+}
+
+// Rollout is how a Deployment replaces its pods.
+type Rollout struct {
+	MaxSurge         intstr.IntOrString
+	MaxUnavailable   intstr.IntOrString
+	PreStop          time.Duration
+	TerminationGrace time.Duration
+	MinReady         time.Duration
+}
+
+// Disruption is a PodDisruptionBudget: exactly one field is set.
+type Disruption struct {
+	MaxUnavailable *intstr.IntOrString
+	MinAvailable   *intstr.IntOrString
+}
+
+// Spread is how strongly pods are spread over a topology.
+type Spread string
+
+// Spread strengths.
+const (
+	SpreadPreferred Spread = "preferred"
+	SpreadRequired  Spread = "required"
+	SpreadOff       Spread = "off"
+)
+
+// ServiceMigration is where a service's traffic moves from and to.
+type ServiceMigration struct {
+	// Domain is the name whose records move (the service's first domain).
+	Domain        string
+	PreviewDomain string
+	Legacy        Endpoint
+	Cluster       Endpoint
+}
+
+// Endpoint is an IP address or host name with an optional port (0: the
+// scheme's default).
+type Endpoint struct {
+	Address string
+	Port    int
+}
+
+// Migration is the file-wide migration settings with defaults applied.
+type Migration struct {
+	Provider  string
+	Server    string
+	TokenFile string
+	TTL       time.Duration
+	// Steps are the cluster weights in percent, strictly increasing, last 100.
+	Steps     []int
+	Hold      time.Duration
+	Promotion string
+	OnFailure string
+	Gates     Gates
+	Drain     Drain
+	Parity    Parity
+}
+
+// Gates are the per-side health thresholds.
+type Gates struct {
+	Interval     time.Duration
+	Window       time.Duration
+	SuccessRatio float64
+	P99Latency   time.Duration
+	MinRequests  int
+	// Path is empty when each service's health path is used.
+	Path string
+}
+
+// Drain decides when legacy may be switched off.
+type Drain struct {
+	TTLMultiple   int
+	LegacyTraffic *TrafficSource
+}
+
+// TrafficSource reports legacy's remaining request rate.
+type TrafficSource struct {
+	URL        string
+	Prometheus string
+	Query      string
+	Threshold  float64
+}
+
+// Parity compares both sides during preview.
+type Parity struct {
+	Paths         []string
+	CompareBodies bool
+}
