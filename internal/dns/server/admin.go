@@ -1,0 +1,149 @@
+package server
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"ferry.dev/ferry/internal/dns"
+)
+
+// maxBody bounds one admin request body.
+const maxBody = 1 << 20
+
+// APIError is the JSON body of every admin API error.
+type APIError struct {
+	Error string `json:"error"`
+}
+
+// AdminHandler is the admin HTTP API: GET, PUT and DELETE on
+// /v1/records/{name}/{type}, GET /v1/records and GET /metrics. Every route
+// requires "Authorization: Bearer <token>".
+func (s *Server) AdminHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/records", s.handleList)
+	mux.HandleFunc("GET /v1/records/{name}/{type}", s.handleGet)
+	mux.HandleFunc("PUT /v1/records/{name}/{type}", s.handlePut)
+	mux.HandleFunc("DELETE /v1/records/{name}/{type}", s.handleDelete)
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+		_ = s.metrics.write(w)
+	})
+	return requireToken(s.cfg.Token, mux)
+}
+
+// requireToken answers 401 unless the request carries the bearer token. The
+// comparison takes the same time whatever the token's content and length.
+func requireToken(token string, next http.Handler) http.Handler {
+	want := sha256.Sum256([]byte(token))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		sum := sha256.Sum256([]byte(got))
+		if subtle.ConstantTimeCompare(want[:], sum[:]) != 1 || !ok || token == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="ferry-dns"`)
+			writeError(w, http.StatusUnauthorized, errors.New("missing or wrong bearer token"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.List(r.Context()))
+}
+
+func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
+	rs, err := s.Get(r.Context(), r.PathValue("name"), r.PathValue("type"))
+	if err != nil {
+		writeError(w, statusOf(err), err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rs)
+}
+
+func (s *Server) handlePut(w http.ResponseWriter, r *http.Request) {
+	rs, err := decodeRecordSet(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	if err := s.Replace(r.Context(), rs); err != nil {
+		writeError(w, statusOf(err), err)
+		return
+	}
+	stored, err := s.Get(r.Context(), rs.Name, rs.Type)
+	if err != nil { // deleted again in between: report what was written
+		stored = Canonical(rs)
+	}
+	writeJSON(w, http.StatusOK, stored)
+}
+
+// decodeRecordSet reads the body strictly and reconciles it with the path:
+// a name or type left out of the body is taken from the path.
+func decodeRecordSet(r *http.Request) (dns.RecordSet, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+	if err != nil {
+		return dns.RecordSet{}, fmt.Errorf("%w: body: %w", dns.ErrInvalid, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	var rs dns.RecordSet
+	if err := dec.Decode(&rs); err != nil {
+		return dns.RecordSet{}, fmt.Errorf("%w: body: %w", dns.ErrInvalid, err)
+	}
+	if dec.More() {
+		return dns.RecordSet{}, fmt.Errorf("%w: body: more than one JSON value", dns.ErrInvalid)
+	}
+	pathName, pathType := dns.CanonicalName(r.PathValue("name")), strings.ToUpper(r.PathValue("type"))
+	var errs []error
+	if rs.Name == "" {
+		rs.Name = pathName
+	} else if dns.CanonicalName(rs.Name) != pathName {
+		errs = append(errs, fmt.Errorf("name: %q differs from the path's %q", rs.Name, pathName))
+	}
+	if rs.Type == "" {
+		rs.Type = pathType
+	} else if strings.ToUpper(rs.Type) != pathType {
+		errs = append(errs, fmt.Errorf("type: %q differs from the path's %q", rs.Type, pathType))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return dns.RecordSet{}, fmt.Errorf("%w: %w", dns.ErrInvalid, err)
+	}
+	return rs, nil
+}
+
+func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
+	if err := s.Delete(r.Context(), r.PathValue("name"), r.PathValue("type")); err != nil {
+		writeError(w, statusOf(err), err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func statusOf(err error) int {
+	switch {
+	case errors.Is(err, dns.ErrInvalid):
+		return http.StatusBadRequest
+	case errors.Is(err, dns.ErrNotFound):
+		return http.StatusNotFound
+	}
+	return http.StatusInternalServerError
+}
+
+func writeError(w http.ResponseWriter, status int, err error) {
+	writeJSON(w, status, APIError{Error: err.Error()})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}

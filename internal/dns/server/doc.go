@@ -1,0 +1,15 @@
+// Package server is ferry's authoritative DNS server with weighted record
+// sets (Route 53 weighted routing): each query is answered with one set,
+// chosen with probability weight/sum.
+//
+// A Server is a Go value: New loads the zones and the durable store, Start
+// binds UDP and TCP (and the admin HTTP API when configured) and serves until
+// the context ends. It implements dns.Provider directly, so a process that
+// embeds it (ferry demo) changes records without HTTP.
+//
+// Reads never take a lock: the answers live in an immutable, pre-packed view
+// behind an atomic pointer, rebuilt and swapped after every durable change,
+// so a query sees the whole of a change or none of it. The wire handling
+// (respond) is a pure function of the view and the request bytes; it is
+// fuzzed with malformed packets.
+package server

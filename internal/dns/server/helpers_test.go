@@ -1,0 +1,105 @@
+package server_test
+
+import (
+	"log/slog"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	mdns "github.com/miekg/dns"
+
+	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/dns/server"
+)
+
+const testToken = "s3cret-token"
+
+// startServer runs a server for example.test. (from testdata) and
+// other.test. (generated) on loopback with its admin API.
+func startServer(t *testing.T, dir string) *server.Server {
+	t.Helper()
+	zf, err := server.LoadZoneFile("testdata/example.test.zone", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := server.Config{
+		Zones:     []server.Zone{zf, server.DefaultZone("other.test")},
+		DataDir:   dir,
+		DNSAddr:   "127.0.0.1:0",
+		AdminAddr: "127.0.0.1:0",
+		Token:     testToken,
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	srv, err := server.New(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Errorf("closing server: %v", err)
+		}
+	})
+	return srv
+}
+
+// query sends one question over net ("udp" or "tcp").
+func query(t *testing.T, network, addr, name string, qtype uint16, edns bool) *mdns.Msg {
+	t.Helper()
+	m := new(mdns.Msg)
+	m.SetQuestion(name, qtype)
+	m.RecursionDesired = false
+	if edns {
+		m.SetEdns0(1232, false)
+	}
+	c := &mdns.Client{Net: network, Timeout: 5 * time.Second, UDPSize: 65535}
+	r, _, err := c.Exchange(m, addr)
+	if err != nil {
+		t.Fatalf("querying %s %s over %s: %v", name, mdns.TypeToString[qtype], network, err)
+	}
+	return r
+}
+
+// rrs parses records written in zone file syntax, like CoreDNS's test.A.
+func rrs(t *testing.T, lines ...string) []string {
+	t.Helper()
+	out := []string{}
+	for _, l := range lines {
+		rr, err := mdns.NewRR(l)
+		if err != nil {
+			t.Fatalf("bad expected record %q: %v", l, err)
+		}
+		out = append(out, rr.String())
+	}
+	return out
+}
+
+func strs(rr []mdns.RR) []string {
+	out := []string{}
+	for _, r := range rr {
+		if r.Header().Rrtype == mdns.TypeOPT {
+			continue
+		}
+		out = append(out, r.String())
+	}
+	return out
+}
+
+func set(t *testing.T, srv *server.Server, rs dns.RecordSet) {
+	t.Helper()
+	if err := srv.Replace(t.Context(), rs); err != nil {
+		t.Fatalf("replacing %s %s: %v", rs.Name, rs.Type, err)
+	}
+}
+
+// bigTXT is a record set too large for any UDP answer.
+func bigTXT() dns.RecordSet {
+	var vals []string
+	for i := range 30 {
+		vals = append(vals, strings.Repeat(string(rune('a'+i%26)), 250))
+	}
+	return dns.RecordSet{Name: "big.example.test.", Type: "TXT", TTL: 60, Sets: []dns.WeightedSet{{ID: "all", Values: vals}}}
+}

@@ -1,0 +1,218 @@
+package server
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"runtime"
+	"time"
+)
+
+// Limits of the TCP transport.
+const (
+	tcpIdleTimeout = 10 * time.Second
+	maxTCPConns    = 512
+)
+
+// Start binds the DNS listeners (UDP and TCP on one port) and the admin API,
+// serves in the background, and stops when ctx ends or Close is called.
+func (s *Server) Start(ctx context.Context) error {
+	udp, tcp, err := listenDNS(ctx, s.cfg.DNSAddr)
+	if err != nil {
+		return err
+	}
+	var admin net.Listener
+	if s.cfg.AdminAddr != "" {
+		if admin, err = (&net.ListenConfig{}).Listen(ctx, "tcp", s.cfg.AdminAddr); err != nil {
+			udp.Close()
+			tcp.Close()
+			return fmt.Errorf("listening for the admin API: %w", err)
+		}
+	}
+	s.mu.Lock()
+	s.udp, s.tcp, s.admin = udp, tcp, admin
+	s.mu.Unlock()
+	workers := max(runtime.GOMAXPROCS(0), 2)
+	for range workers {
+		s.goServe(func() { s.serveUDP(udp) })
+	}
+	s.goServe(func() { s.serveTCP(tcp) })
+	if admin != nil {
+		hs := &http.Server{Handler: s.AdminHandler(), ReadHeaderTimeout: 10 * time.Second}
+		s.goServe(func() { _ = hs.Serve(admin) })
+		s.goServe(func() { <-s.done(ctx); _ = hs.Close() })
+	}
+	s.goServe(func() { <-s.done(ctx); s.closeListeners() })
+	return nil
+}
+
+func (s *Server) goServe(f func()) {
+	s.wg.Add(1)
+	go func() { defer s.wg.Done(); f() }()
+}
+
+// done closes when ctx ends or Close is called.
+func (s *Server) done(ctx context.Context) <-chan struct{} {
+	ch := make(chan struct{})
+	go func() {
+		defer close(ch)
+		select {
+		case <-ctx.Done():
+		case <-s.stop:
+		}
+	}()
+	return ch
+}
+
+// listenDNS binds UDP and then TCP on the same port, retrying when port 0
+// gave UDP a port that TCP cannot have.
+func listenDNS(ctx context.Context, addr string) (net.PacketConn, net.Listener, error) {
+	var lc net.ListenConfig
+	var lastErr error
+	for range 10 {
+		udp, err := lc.ListenPacket(ctx, "udp", addr)
+		if err != nil {
+			return nil, nil, fmt.Errorf("listening on UDP %s: %w", addr, err)
+		}
+		tcp, err := lc.Listen(ctx, "tcp", udp.LocalAddr().String())
+		if err == nil {
+			return udp, tcp, nil
+		}
+		udp.Close()
+		lastErr = err
+		if _, port, _ := net.SplitHostPort(addr); port != "0" {
+			break
+		}
+	}
+	return nil, nil, fmt.Errorf("listening on TCP %s: %w", addr, lastErr)
+}
+
+// DNSAddr is the bound UDP and TCP address, e.g. "127.0.0.1:40123".
+func (s *Server) DNSAddr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.udp == nil {
+		return ""
+	}
+	return s.udp.LocalAddr().String()
+}
+
+// AdminURL is the admin API's base URL, e.g. "http://127.0.0.1:8053", or ""
+// when there is none.
+func (s *Server) AdminURL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.admin == nil {
+		return ""
+	}
+	return "http://" + s.admin.Addr().String()
+}
+
+func (s *Server) closeListeners() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.closed {
+		s.closed = true
+		close(s.stop)
+	}
+	if s.udp != nil {
+		_ = s.udp.Close()
+	}
+	if s.tcp != nil {
+		_ = s.tcp.Close()
+	}
+	if s.admin != nil {
+		_ = s.admin.Close()
+	}
+}
+
+// Close stops serving, waits for the workers and closes the store.
+func (s *Server) Close() error {
+	s.closeListeners()
+	s.wg.Wait()
+	return s.store.Close()
+}
+
+func (s *Server) serveUDP(conn net.PacketConn) {
+	m := s.metrics.shard()
+	in := make([]byte, 65535)
+	out := make([]byte, 0, 65535)
+	uc, fast := conn.(*net.UDPConn)
+	for {
+		if fast {
+			n, addr, err := uc.ReadFromUDPAddrPort(in)
+			if err != nil {
+				if errors.Is(err, net.ErrClosed) {
+					return
+				}
+				continue
+			}
+			if resp := s.view.Load().respond(out, in[:n], false, m); resp != nil {
+				out = resp
+				_, _ = uc.WriteToUDPAddrPort(resp, addr)
+			}
+			continue
+		}
+		n, addr, err := conn.ReadFrom(in)
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			continue
+		}
+		if resp := s.view.Load().respond(out, in[:n], false, m); resp != nil {
+			out = resp
+			_, _ = conn.WriteTo(resp, addr)
+		}
+	}
+}
+
+func (s *Server) serveTCP(ln net.Listener) {
+	m := s.metrics.shard()
+	sem := make(chan struct{}, maxTCPConns)
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			continue
+		}
+		select {
+		case sem <- struct{}{}:
+			s.goServe(func() { defer func() { <-sem }(); s.serveConn(c, m) })
+		default:
+			c.Close() // too many connections: the client retries
+		}
+	}
+}
+
+// serveConn answers length-prefixed queries on one TCP connection in order
+// until the client closes it or stays idle too long.
+func (s *Server) serveConn(c net.Conn, m *counters) {
+	defer c.Close()
+	in := make([]byte, 65535)
+	var resp, framed []byte
+	for {
+		_ = c.SetDeadline(time.Now().Add(tcpIdleTimeout))
+		if _, err := io.ReadFull(c, in[:2]); err != nil {
+			return
+		}
+		n := int(binary.BigEndian.Uint16(in[:2]))
+		if _, err := io.ReadFull(c, in[:n]); err != nil {
+			return
+		}
+		if resp = s.view.Load().respond(resp, in[:n], true, m); resp == nil {
+			continue
+		}
+		framed = binary.BigEndian.AppendUint16(framed[:0], uint16(len(resp)))
+		framed = append(framed, resp...)
+		if _, err := c.Write(framed); err != nil {
+			return
+		}
+	}
+}

@@ -1,0 +1,133 @@
+package server
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	mdns "github.com/miekg/dns"
+)
+
+// Query types and rcodes counted apart; everything else is "other".
+var (
+	countedTypes  = [...]uint16{mdns.TypeA, mdns.TypeAAAA, mdns.TypeCNAME, mdns.TypeTXT, mdns.TypeSOA, mdns.TypeNS, mdns.TypeMX, typeANY}
+	countedRcodes = [...]int{rcodeOK, rcodeFormat, 2, rcodeNX, rcodeNotImp, rcodeRefuse, rcodeBadVer}
+)
+
+const (
+	numTypes  = len(countedTypes) + 1
+	numRcodes = len(countedRcodes) + 1
+)
+
+// counters are one worker's query counts. Each worker owns one, so counting
+// is an uncontended atomic add; the metrics page sums them.
+type counters struct {
+	queries [numTypes][numRcodes]atomic.Uint64
+	dropped atomic.Uint64
+	_       [64]byte // keep neighbouring workers off this cache line
+}
+
+func (c *counters) count(qtype uint16, rcode int) {
+	t := slices.Index(countedTypes[:], qtype)
+	if t < 0 {
+		t = numTypes - 1
+	}
+	r := slices.Index(countedRcodes[:], rcode)
+	if r < 0 {
+		r = numRcodes - 1
+	}
+	c.queries[t][r].Add(1)
+}
+
+// metrics holds every worker's counters and the per-set answer counters,
+// which outlive the views they are used in.
+type metrics struct {
+	mu      sync.Mutex
+	shards  []*counters
+	answers map[[3]string]*atomic.Uint64
+}
+
+func newMetrics() *metrics {
+	return &metrics{answers: map[[3]string]*atomic.Uint64{}}
+}
+
+// shard returns a new counters for one worker.
+func (m *metrics) shard() *counters {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c := &counters{}
+	m.shards = append(m.shards, c)
+	return c
+}
+
+// counter returns the lasting answer counter for one set.
+func (m *metrics) counter(name, rrtype, id string) *atomic.Uint64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k := [3]string{name, rrtype, id}
+	c, ok := m.answers[k]
+	if !ok {
+		c = &atomic.Uint64{}
+		m.answers[k] = c
+	}
+	return c
+}
+
+func typeLabel(i int) string {
+	if i < len(countedTypes) {
+		return mdns.TypeToString[countedTypes[i]]
+	}
+	return "other"
+}
+
+func rcodeLabel(i int) string {
+	switch {
+	case i >= len(countedRcodes):
+		return "other"
+	case countedRcodes[i] == rcodeBadVer:
+		return "BADVERS"
+	}
+	return mdns.RcodeToString[countedRcodes[i]]
+}
+
+// write prints the metrics in the Prometheus text format.
+func (m *metrics) write(w io.Writer) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var sb strings.Builder
+	sb.WriteString("# HELP ferry_dns_queries_total DNS queries answered, by query type and response code.\n")
+	sb.WriteString("# TYPE ferry_dns_queries_total counter\n")
+	var dropped uint64
+	for t := range numTypes {
+		for r := range numRcodes {
+			var n uint64
+			for _, c := range m.shards {
+				n += c.queries[t][r].Load()
+			}
+			if n > 0 {
+				fmt.Fprintf(&sb, "ferry_dns_queries_total{type=%q,rcode=%q} %d\n", typeLabel(t), rcodeLabel(r), n)
+			}
+		}
+	}
+	for _, c := range m.shards {
+		dropped += c.dropped.Load()
+	}
+	sb.WriteString("# HELP ferry_dns_dropped_total Packets dropped without an answer (responses, fragments shorter than a header).\n")
+	sb.WriteString("# TYPE ferry_dns_dropped_total counter\n")
+	fmt.Fprintf(&sb, "ferry_dns_dropped_total %d\n", dropped)
+	sb.WriteString("# HELP ferry_dns_answers_total Answers given, by name, type and weighted set id.\n")
+	sb.WriteString("# TYPE ferry_dns_answers_total counter\n")
+	keys := make([][3]string, 0, len(m.answers))
+	for k := range m.answers {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b [3]string) int { return strings.Compare(a[0]+a[1]+a[2], b[0]+b[1]+b[2]) })
+	for _, k := range keys {
+		fmt.Fprintf(&sb, "ferry_dns_answers_total{name=%q,type=%q,set=%q} %d\n", k[0], k[1], k[2], m.answers[k].Load())
+	}
+	_, err := io.WriteString(w, sb.String())
+	return err
+}

@@ -1,0 +1,164 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	mdns "github.com/miekg/dns"
+
+	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/dns/server/store"
+)
+
+// maxTTL is the largest TTL RFC 2181 allows.
+const maxTTL = 1<<31 - 1
+
+// Get returns the record set for name and type (dns.Provider).
+func (s *Server) Get(_ context.Context, name, rrtype string) (dns.RecordSet, error) {
+	k := store.Key{Name: dns.CanonicalName(name), Type: strings.ToUpper(rrtype)}
+	rs, ok := s.store.State().Records[k]
+	if !ok {
+		return dns.RecordSet{}, fmt.Errorf("getting %s %s: %w", k.Name, k.Type, dns.ErrNotFound)
+	}
+	return rs, nil
+}
+
+// List returns every record set, ordered by name and type.
+func (s *Server) List(context.Context) []dns.RecordSet {
+	return s.store.State().Sorted()
+}
+
+// Replace makes rs the whole answer for its name and type (dns.Provider).
+// It returns once the change is on disk and visible to the next query.
+func (s *Server) Replace(ctx context.Context, rs dns.RecordSet) error {
+	rs = Canonical(rs)
+	if err := s.check(rs); err != nil {
+		return err
+	}
+	conflict := func(st store.State) error { return s.conflicts(st, rs) }
+	return s.apply(ctx, conflict, store.Op{Put: &rs})
+}
+
+// Delete removes the record set for name and type (dns.Provider).
+func (s *Server) Delete(ctx context.Context, name, rrtype string) error {
+	k := store.Key{Name: dns.CanonicalName(name), Type: strings.ToUpper(rrtype)}
+	if _, ok := s.store.State().Records[k]; !ok {
+		return nil
+	}
+	return s.apply(ctx, nil, store.Op{Delete: &k})
+}
+
+func (s *Server) apply(ctx context.Context, check func(store.State) error, op store.Op) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	st, err := s.store.Apply(ctx, check, op)
+	if err != nil {
+		return err
+	}
+	return s.publish(st)
+}
+
+// Canonical returns rs with its name, type and CNAME targets in canonical
+// form and its addresses in their shortest form, as the server stores them.
+func Canonical(rs dns.RecordSet) dns.RecordSet {
+	rs.Name = dns.CanonicalName(rs.Name)
+	rs.Type = strings.ToUpper(strings.TrimSpace(rs.Type))
+	sets := make([]dns.WeightedSet, len(rs.Sets))
+	for i, set := range rs.Sets {
+		set.Values = append([]string(nil), set.Values...)
+		for j, v := range set.Values {
+			switch rs.Type {
+			case dns.TypeCNAME:
+				set.Values[j] = dns.CanonicalName(v)
+			case dns.TypeA, dns.TypeAAAA:
+				if a, err := netip.ParseAddr(v); err == nil {
+					set.Values[j] = a.String()
+				}
+			}
+		}
+		sets[i] = set
+	}
+	rs.Sets = sets
+	return rs
+}
+
+// check validates rs against the model and the server's zones. Its errors
+// wrap dns.ErrInvalid and name the field at fault.
+func (s *Server) check(rs dns.RecordSet) error {
+	errs := []error{rs.Validate()}
+	if _, ok := mdns.IsDomainName(rs.Name); !ok {
+		errs = append(errs, fmt.Errorf("name: %q is not a domain name", rs.Name))
+	} else if zone := s.zoneOf(rs.Name); zone == "" {
+		errs = append(errs, fmt.Errorf("name: %s is outside the zones %s", rs.Name, strings.Join(s.Zones(), ", ")))
+	} else if rs.Type == dns.TypeCNAME && rs.Name == zone {
+		errs = append(errs, fmt.Errorf("name: %s is the zone apex, which cannot hold a CNAME", rs.Name))
+	}
+	if rs.TTL > maxTTL {
+		errs = append(errs, fmt.Errorf("ttl: %d is larger than %d", rs.TTL, maxTTL))
+	}
+	for i, set := range rs.Sets {
+		for j, v := range set.Values {
+			if err := checkValue(rs, v); err != nil {
+				errs = append(errs, fmt.Errorf("sets[%d].values[%d]: %w", i, j, err))
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("%w: %w", dns.ErrInvalid, err)
+	}
+	return nil
+}
+
+func checkValue(rs dns.RecordSet, v string) error {
+	if rs.Type == dns.TypeCNAME {
+		if _, ok := mdns.IsDomainName(v); !ok {
+			return fmt.Errorf("%q is not a domain name", v)
+		}
+	}
+	rr, err := toRR(rs, v)
+	if err != nil {
+		return err
+	}
+	if _, err := packBody(rr); err != nil {
+		return fmt.Errorf("%q cannot be encoded: %w", v, err)
+	}
+	return nil
+}
+
+// zoneOf returns the most specific zone origin holding name, or "".
+func (s *Server) zoneOf(name string) string {
+	best := ""
+	for _, z := range s.cfg.Zones {
+		if mdns.IsSubDomain(z.Origin, name) && len(z.Origin) > len(best) {
+			best = z.Origin
+		}
+	}
+	return best
+}
+
+// conflicts refuses a CNAME beside other data at one name, either way.
+func (s *Server) conflicts(st store.State, rs dns.RecordSet) error {
+	var others []string
+	for k := range st.Records {
+		if k.Name == rs.Name && k.Type != rs.Type && (rs.Type == dns.TypeCNAME || k.Type == dns.TypeCNAME) {
+			others = append(others, k.Type)
+		}
+	}
+	if rs.Type == dns.TypeCNAME {
+		for _, z := range s.cfg.Zones {
+			for _, rr := range z.Static {
+				if rr.Header().Name == rs.Name {
+					others = append(others, mdns.TypeToString[rr.Header().Rrtype])
+				}
+			}
+		}
+	}
+	if len(others) > 0 {
+		return fmt.Errorf("%w: type: %s %s cannot sit beside %s records at the same name (a CNAME must be alone)",
+			dns.ErrInvalid, rs.Name, rs.Type, strings.Join(others, ", "))
+	}
+	return nil
+}

@@ -1,0 +1,139 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+
+	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/dns/server/store"
+)
+
+// Config describes one server.
+type Config struct {
+	// Zones the server is authoritative for (DefaultZone or LoadZoneFile).
+	Zones []Zone
+	// DataDir holds the durable record sets; it is created if missing.
+	DataDir string
+	// DNSAddr is where UDP and TCP are served, e.g. "127.0.0.1:5353";
+	// port 0 picks one free port for both.
+	DNSAddr string
+	// AdminAddr is where the admin HTTP API listens; empty means none.
+	AdminAddr string
+	// Token is the bearer token the admin API requires. It must not be
+	// empty when AdminAddr is set.
+	Token string
+	// Logger receives the server's logs; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Server is an authoritative DNS server with weighted record sets. Create
+// it with New; it is safe for concurrent use.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	store   *store.Store
+	metrics *metrics
+	view    atomic.Pointer[view]
+	writeMu sync.Mutex // orders store changes with the views built from them
+
+	mu     sync.Mutex // guards the fields below
+	udp    net.PacketConn
+	tcp    net.Listener
+	admin  net.Listener
+	closed bool
+	stop   chan struct{} // closed by Close
+	wg     sync.WaitGroup
+}
+
+var _ dns.Provider = (*Server)(nil)
+
+// New opens the store in cfg.DataDir, imports zone files the store has not
+// seen yet, and compiles the first view. It binds nothing; call Start.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	st, err := store.Open(cfg.DataDir, store.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("opening store: %w", err)
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, store: st, metrics: newMetrics(), stop: make(chan struct{})}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if err := s.seed(ctx); err != nil {
+		return nil, errors.Join(err, st.Close())
+	}
+	if err := s.publish(st.State()); err != nil {
+		return nil, errors.Join(err, st.Close())
+	}
+	return s, nil
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	if len(c.Zones) == 0 {
+		errs = append(errs, errors.New("zones: at least one zone is needed"))
+	}
+	seen := map[string]bool{}
+	for _, z := range c.Zones {
+		if seen[z.Origin] {
+			errs = append(errs, fmt.Errorf("zones: %s is given twice", z.Origin))
+		}
+		seen[z.Origin] = true
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("data directory: must be set"))
+	}
+	if c.AdminAddr != "" && c.Token == "" {
+		errs = append(errs, errors.New("token: the admin API needs a token"))
+	}
+	return errors.Join(errs...)
+}
+
+// seed imports each zone file's records the first time its zone is served.
+func (s *Server) seed(ctx context.Context) error {
+	for _, z := range s.cfg.Zones {
+		if s.store.State().Seeded[z.Origin] {
+			continue
+		}
+		ops := []store.Op{{Seeded: z.Origin}}
+		for _, rs := range z.Seed {
+			if err := s.check(rs); err != nil {
+				return fmt.Errorf("zone %s: %w", z.Origin, err)
+			}
+			ops = append(ops, store.Op{Put: &rs})
+		}
+		if _, err := s.store.Apply(ctx, nil, ops...); err != nil {
+			return fmt.Errorf("importing zone %s: %w", z.Origin, err)
+		}
+	}
+	return nil
+}
+
+// publish compiles st into a view and makes it the one queries read.
+func (s *Server) publish(st store.State) error {
+	v, err := buildView(s.cfg.Zones, st, s.metrics.counter)
+	if err != nil {
+		return fmt.Errorf("compiling zones: %w", err)
+	}
+	s.view.Store(v)
+	return nil
+}
+
+// Zones returns the origins the server is authoritative for.
+func (s *Server) Zones() []string {
+	out := make([]string, 0, len(s.cfg.Zones))
+	for _, z := range s.cfg.Zones {
+		out = append(out, z.Origin)
+	}
+	return out
+}
+
+// Revision is the number of changes ever made; SOA serials grow with it.
+func (s *Server) Revision() uint64 { return s.store.State().Rev }

@@ -1,0 +1,14 @@
+// Package store keeps the DNS server's record sets on disk so that they
+// survive restarts and kill -9.
+//
+// Every change is one checksummed record appended to a write-ahead log and
+// fsynced before Apply returns, so an acknowledged change is never lost. A
+// change holds one or more operations that are applied together or not at
+// all: a torn final record (the process died while writing it) fails its
+// checksum and is dropped on the next Open, together with everything after it.
+// Every so many changes the whole state is written to a snapshot (temporary
+// file, fsync, rename, fsync of the directory) and the log starts again.
+//
+// Store does no validation of its own: the server decides what may be
+// written, the store only makes it durable.
+package store

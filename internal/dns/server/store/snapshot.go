@@ -1,0 +1,101 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"ferry.dev/ferry/internal/dns"
+)
+
+// snapshot is the on-disk form of a whole State.
+type snapshot struct {
+	Rev     uint64          `json:"rev"`
+	Seeded  []string        `json:"seeded"`
+	Records []dns.RecordSet `json:"records"`
+}
+
+func readSnapshot(path string) (snapshot, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return snapshot{}, nil
+	}
+	if err != nil {
+		return snapshot{}, fmt.Errorf("reading snapshot: %w", err)
+	}
+	var s snapshot
+	if err := json.Unmarshal(b, &s); err != nil {
+		// A snapshot is only ever renamed into place complete, so a bad one
+		// is real corruption, not a crash: refuse rather than lose records.
+		return snapshot{}, fmt.Errorf("decoding snapshot %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// writeSnapshot replaces the snapshot at path atomically and durably.
+func writeSnapshot(path string, st State) error {
+	s := snapshot{Rev: st.Rev, Records: st.Sorted()}
+	for z := range st.Seeded {
+		s.Seeded = append(s.Seeded, z)
+	}
+	slices.Sort(s.Seeded)
+	b, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("encoding snapshot: %w", err)
+	}
+	tmp := path + ".tmp"
+	if err := writeFileSync(tmp, b); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("renaming snapshot: %w", err)
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+func writeFileSync(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("creating %s: %w", path, err)
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("syncing %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("opening directory %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("syncing directory %s: %w", dir, err)
+	}
+	return nil
+}
+
+// Sorted returns every record set ordered by name, then type.
+func (st State) Sorted() []dns.RecordSet {
+	out := make([]dns.RecordSet, 0, len(st.Records))
+	for _, rs := range st.Records {
+		out = append(out, rs)
+	}
+	slices.SortFunc(out, func(a, b dns.RecordSet) int {
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Type, b.Type)
+	})
+	return out
+}

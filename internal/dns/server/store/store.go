@@ -1,0 +1,247 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"ferry.dev/ferry/internal/dns"
+)
+
+// File names inside the data directory.
+const (
+	logFile      = "wal.log"
+	snapshotFile = "snapshot.json"
+)
+
+// DefaultCompactEvery is how many changes the log holds before the state is
+// written to a snapshot and the log starts again.
+const DefaultCompactEvery = 1024
+
+// ErrClosed is returned by Apply after Close.
+var ErrClosed = errors.New("store is closed")
+
+// Key names one record set.
+type Key struct {
+	Name string // canonical: lower case, fully qualified
+	Type string
+}
+
+// KeyOf returns the key of rs.
+func KeyOf(rs dns.RecordSet) Key { return Key{Name: rs.Name, Type: rs.Type} }
+
+// Op is one operation inside a Change.
+type Op struct {
+	// Put replaces the record set at its name and type.
+	Put *dns.RecordSet `json:"put,omitempty"`
+	// Delete removes the record set with this key.
+	Delete *Key `json:"delete,omitempty"`
+	// Seeded marks a zone as imported from its zone file, so a restart does
+	// not import it again over changes made since.
+	Seeded string `json:"seeded,omitempty"`
+}
+
+// Change is what one log record holds: every Op in it is applied, or none.
+type Change struct {
+	Rev uint64 `json:"rev"`
+	Ops []Op   `json:"ops"`
+}
+
+// State is the whole content of the store at one revision. Its maps are
+// never modified after a State is returned, so it may be shared freely.
+type State struct {
+	Rev     uint64
+	Records map[Key]dns.RecordSet
+	Seeded  map[string]bool
+}
+
+// apply returns the state after c, leaving st untouched.
+func (st State) apply(c Change) State {
+	next := State{Rev: c.Rev, Records: maps.Clone(st.Records), Seeded: maps.Clone(st.Seeded)}
+	for _, op := range c.Ops {
+		switch {
+		case op.Put != nil:
+			next.Records[KeyOf(*op.Put)] = *op.Put
+		case op.Delete != nil:
+			delete(next.Records, *op.Delete)
+		case op.Seeded != "":
+			next.Seeded[op.Seeded] = true
+		}
+	}
+	return next
+}
+
+// Options tune a Store; the zero value is ready to use.
+type Options struct {
+	// CompactEvery overrides DefaultCompactEvery.
+	CompactEvery int
+}
+
+// Store is a durable map of record sets. It is safe for concurrent use.
+type Store struct {
+	dir          string
+	compactEvery int
+
+	mu      sync.Mutex
+	log     *os.File
+	logSize int
+	state   State
+}
+
+// Open loads the store in dir (creating dir if needed), replaying the log
+// over the last snapshot and cutting off a torn final record.
+func Open(dir string, opts Options) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating data directory: %w", err)
+	}
+	snap, err := readSnapshot(filepath.Join(dir, snapshotFile))
+	if err != nil {
+		return nil, err
+	}
+	st := State{Rev: snap.Rev, Records: map[Key]dns.RecordSet{}, Seeded: map[string]bool{}}
+	for _, rs := range snap.Records {
+		st.Records[KeyOf(rs)] = rs
+	}
+	for _, z := range snap.Seeded {
+		st.Seeded[z] = true
+	}
+	changes, good, err := readLog(filepath.Join(dir, logFile))
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, c := range changes {
+		if c.Rev > st.Rev { // older ones are already in the snapshot
+			st = st.apply(c)
+			n++
+		}
+	}
+	s := &Store{dir: dir, compactEvery: opts.CompactEvery, state: st, logSize: n}
+	if s.compactEvery <= 0 {
+		s.compactEvery = DefaultCompactEvery
+	}
+	if err := s.openLog(good); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// openLog opens the log for appending after cutting it to size bytes.
+func (s *Store) openLog(size int64) error {
+	path := filepath.Join(s.dir, logFile)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("opening log: %w", err)
+	}
+	if err := f.Truncate(size); err != nil {
+		f.Close()
+		return fmt.Errorf("cutting torn log tail: %w", err)
+	}
+	if _, err := f.Seek(size, 0); err != nil {
+		f.Close()
+		return fmt.Errorf("seeking log: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("syncing log: %w", err)
+	}
+	s.log = f
+	return syncDir(s.dir)
+}
+
+// State returns the current state.
+func (s *Store) State() State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state
+}
+
+// Apply makes ops one durable change and returns the state after it. It
+// returns only once the change is on disk. check, if not nil, sees the
+// state before the change while no other Apply can run, and may refuse it.
+func (s *Store) Apply(ctx context.Context, check func(State) error, ops ...Op) (State, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.log == nil {
+		return State{}, ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return State{}, fmt.Errorf("applying change: %w", err)
+	}
+	if check != nil {
+		if err := check(s.state); err != nil {
+			return State{}, err
+		}
+	}
+	c := Change{Rev: s.state.Rev + 1, Ops: ops}
+	if err := s.append(c); err != nil {
+		return State{}, err
+	}
+	s.state = s.state.apply(c)
+	s.logSize++
+	if s.logSize >= s.compactEvery {
+		// The change is already durable in the log; a failed compaction
+		// only means the log keeps growing until the next one succeeds.
+		_ = s.compact()
+	}
+	return s.state, nil
+}
+
+func (s *Store) append(c Change) error {
+	rec, err := encodeRecord(c)
+	if err != nil {
+		return err
+	}
+	off, err := s.log.Seek(0, 1)
+	if err != nil {
+		return fmt.Errorf("locating log end: %w", err)
+	}
+	if _, err := s.log.Write(rec); err != nil {
+		// Cut a partial write so the next record does not follow garbage.
+		_ = s.log.Truncate(off)
+		_, _ = s.log.Seek(off, 0)
+		return fmt.Errorf("writing change %d: %w", c.Rev, err)
+	}
+	if err := s.log.Sync(); err != nil {
+		_ = s.log.Truncate(off)
+		_, _ = s.log.Seek(off, 0)
+		return fmt.Errorf("syncing change %d: %w", c.Rev, err)
+	}
+	return nil
+}
+
+// compact writes the state to the snapshot, then empties the log. A crash
+// in between is harmless: Open skips log records the snapshot already has.
+func (s *Store) compact() error {
+	if err := writeSnapshot(filepath.Join(s.dir, snapshotFile), s.state); err != nil {
+		return err
+	}
+	if err := s.log.Truncate(0); err != nil {
+		return fmt.Errorf("emptying log: %w", err)
+	}
+	if _, err := s.log.Seek(0, 0); err != nil {
+		return fmt.Errorf("rewinding log: %w", err)
+	}
+	if err := s.log.Sync(); err != nil {
+		return fmt.Errorf("syncing log: %w", err)
+	}
+	s.logSize = 0
+	return nil
+}
+
+// Close writes a final snapshot and closes the log.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.log == nil {
+		return nil
+	}
+	err := s.compact()
+	err = errors.Join(err, s.log.Close())
+	s.log = nil
+	return err
+}
