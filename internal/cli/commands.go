@@ -4,12 +4,18 @@ import (
 	"github.com/spf13/cobra"
 
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/initcmd"
+	"ferry.dev/ferry/internal/cli/render"
+	"ferry.dev/ferry/internal/cli/validate"
 	"ferry.dev/ferry/internal/cli/version"
 )
 
 // subcommands is the one explicit list of ferry's top-level commands.
 func subcommands(streams clio.Streams) []*cobra.Command {
 	return []*cobra.Command{
+		initcmd.NewCommand(streams),
+		validate.NewCommand(streams),
+		render.NewCommand(streams),
 		version.NewCommand(streams),
 	}
 }

@@ -1,0 +1,45 @@
+// Package load reads the service file for a command: the -f flag every
+// file-reading command shares, and the printing of load problems.
+package load
+
+import (
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/spec"
+)
+
+// DefaultFile is read when -f is not given.
+const DefaultFile = "ferry.yaml"
+
+// AddFlag registers -f/--file on fs, storing into path.
+func AddFlag(fs *pflag.FlagSet, path *string) {
+	fs.StringVarP(path, "file", "f", DefaultFile, `service file to read ("-" reads standard input)`)
+}
+
+// File loads and validates the file at path. Problems in the file are
+// written to streams.ErrOut, one per line, and the returned error has exit
+// status 2; a file that cannot be read also exits 2.
+func File(streams clio.Streams, path string) (*spec.File, error) {
+	f, err := spec.LoadFile(path, streams.In)
+	if err == nil {
+		return f, nil
+	}
+	if problems, ok := err.(spec.ProblemList); ok {
+		for _, p := range problems {
+			fmt.Fprintln(streams.ErrOut, p.Error())
+		}
+		fmt.Fprintf(streams.ErrOut, "%s: %d %s\n", path, len(problems), plural(len(problems), "problem", "problems"))
+		return nil, clio.Usage(clio.ErrReported)
+	}
+	return nil, clio.Usage(err)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

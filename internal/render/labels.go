@@ -1,0 +1,57 @@
+package render
+
+import (
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"ferry.dev/ferry/internal/spec"
+)
+
+// Labels and annotations ferry sets.
+const (
+	NameLabel      = "app.kubernetes.io/name"
+	InstanceLabel  = "app.kubernetes.io/instance"
+	VersionLabel   = "app.kubernetes.io/version"
+	ManagedByLabel = "app.kubernetes.io/managed-by"
+	// ServiceLabel marks every object ferry renders for a service: it is
+	// how ferry recognises what it owns.
+	ServiceLabel = "ferry.dev/service"
+	ManagedBy    = "ferry"
+
+	externalDNSHostname = "external-dns.alpha.kubernetes.io/hostname"
+	externalDNSTTL      = "external-dns.alpha.kubernetes.io/ttl"
+)
+
+// selector is the immutable part of the labels: what a Deployment selects.
+func selector(s spec.Service) map[string]string {
+	return map[string]string{NameLabel: s.Name, InstanceLabel: s.Name}
+}
+
+func labels(s spec.Service) map[string]string {
+	l := selector(s)
+	l[ManagedByLabel] = ManagedBy
+	l[ServiceLabel] = s.Name
+	if v := imageVersion(s.Image); v != "" {
+		l[VersionLabel] = v
+	}
+	return l
+}
+
+func objectMeta(s spec.Service) metav1.ObjectMeta {
+	return metav1.ObjectMeta{Name: s.Name, Namespace: s.Namespace, Labels: labels(s)}
+}
+
+// imageVersion is the image's tag, or a short digest, as a label value.
+func imageVersion(image string) string {
+	if _, digest, ok := strings.Cut(image, "@"); ok {
+		_, hex, _ := strings.Cut(digest, ":")
+		return hex[:min(12, len(hex))]
+	}
+	slash := strings.LastIndexByte(image, '/')
+	if i := strings.LastIndexByte(image, ':'); i > slash {
+		tag := image[i+1:]
+		return tag[:min(63, len(tag))]
+	}
+	return ""
+}

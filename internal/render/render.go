@@ -1,0 +1,108 @@
+package render
+
+import (
+	"fmt"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"ferry.dev/ferry/internal/spec"
+)
+
+// Object is a Kubernetes object with its TypeMeta set, so it encodes with
+// apiVersion and kind and can be applied as is.
+type Object interface {
+	runtime.Object
+	metav1.Object
+}
+
+// Options narrow what is rendered.
+type Options struct {
+	// Service renders only the named service (and its namespace).
+	Service string
+}
+
+// ErrUnknownService is returned when Options.Service names no service.
+type ErrUnknownService struct {
+	Name  string
+	Known []string
+}
+
+func (e *ErrUnknownService) Error() string {
+	return fmt.Sprintf("no service %q in the file (services: %v)", e.Name, e.Known)
+}
+
+// Render returns every object for f, namespaces first, then each service's
+// objects in name order.
+func Render(f *spec.File, opts Options) ([]Object, error) {
+	svcs := f.Services
+	if opts.Service != "" {
+		s, ok := f.Service(opts.Service)
+		if !ok {
+			known := make([]string, len(f.Services))
+			for i, s := range f.Services {
+				known[i] = s.Name
+			}
+			return nil, &ErrUnknownService{Name: opts.Service, Known: known}
+		}
+		svcs = []spec.Service{s}
+	}
+	var objs []Object
+	for _, ns := range namespaces(svcs) {
+		objs = append(objs, namespace(ns))
+	}
+	for _, s := range svcs {
+		objs = append(objs, Service(s)...)
+	}
+	return objs, nil
+}
+
+// Service returns the objects of one service.
+func Service(s spec.Service) []Object {
+	objs := []Object{serviceAccount(s), deployment(s)}
+	if s.Port != 0 || s.MetricsPort != 0 {
+		objs = append(objs, service(s))
+	}
+	if s.Disruption != nil {
+		objs = append(objs, podDisruptionBudget(s))
+	}
+	if len(s.Domains) > 0 {
+		if s.Gateway != nil {
+			objs = append(objs, httpRoute(s))
+		} else {
+			objs = append(objs, ingress(s))
+		}
+	}
+	return objs
+}
+
+func namespaces(svcs []spec.Service) []string {
+	var out []string
+	for _, s := range svcs {
+		if !slices.Contains(out, s.Namespace) {
+			out = append(out, s.Namespace)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func namespace(name string) *corev1.Namespace {
+	return &corev1.Namespace{
+		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
+		ObjectMeta: metav1.ObjectMeta{
+			Name:   name,
+			Labels: map[string]string{ManagedByLabel: ManagedBy},
+		},
+	}
+}
+
+func serviceAccount(s spec.Service) *corev1.ServiceAccount {
+	return &corev1.ServiceAccount{
+		TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+		ObjectMeta:                   objectMeta(s),
+		AutomountServiceAccountToken: new(false),
+	}
+}
