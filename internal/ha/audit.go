@@ -1,0 +1,223 @@
+package ha
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+// Severity says whether a finding breaks a guarantee (error) or is a risk a
+// team may accept knowingly (warning).
+type Severity string
+
+// Severities.
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+)
+
+// Finding is one audit result with the one-line fix.
+type Finding struct {
+	Severity Severity `json:"severity"`
+	Check    string   `json:"check"`
+	Message  string   `json:"message"`
+	Fix      string   `json:"fix"`
+}
+
+// Audit runs every check on c: control plane first, then security
+// settings, then services. Settings a reader could not see are not judged.
+func Audit(c Cluster) []Finding {
+	out := []Finding{}
+	out = append(out, auditInstances(c)...)
+	for _, e := range c.Etcd {
+		out = append(out, auditEtcd(c, e)...)
+	}
+	out = append(out, auditSecurity(c)...)
+	for _, s := range c.Services {
+		out = append(out, auditService(c, s)...)
+	}
+	return out
+}
+
+// fix picks the wording for where the cluster was read from.
+func fix(c Cluster, kops, live string) string {
+	if c.Source == SourceKops {
+		return kops
+	}
+	return live
+}
+
+func auditInstances(c Cluster) []Finding {
+	var out []Finding
+	var down []string
+	hasCP := false
+	for _, in := range c.Instances {
+		if in.Down {
+			down = append(down, in.Name)
+		}
+		hasCP = hasCP || in.Role != RoleWorker
+	}
+	if len(down) > 0 {
+		out = append(out, Finding{SeverityWarning, "instances-down",
+			fmt.Sprintf("%d instance%s already down: %s", len(down), plural(len(down)), strings.Join(down, ", ")),
+			"bring the NotReady nodes back or replace them before counting on their failure domains"})
+	}
+	if hasCP && !c.EtcdVisible {
+		out = append(out, Finding{SeverityWarning, "etcd-not-visible",
+			"control-plane nodes are visible but no etcd member pods: quorum cannot be judged",
+			"run ferry check kops on the cluster's spec, or check the external etcd's members and zones by hand"})
+	}
+	return out
+}
+
+func auditEtcd(c Cluster, e EtcdCluster) []Finding {
+	var out []Finding
+	n := len(e.Members)
+	switch {
+	case n%2 == 0:
+		out = append(out, Finding{SeverityError, "etcd-even-members",
+			fmt.Sprintf("etcd %s has %d members: quorum is %d, so it tolerates no more losses than %d members would", e.Name, n, Quorum(n), n-1),
+			fix(c, fmt.Sprintf("list an odd number of etcdMembers (3 or 5) in etcdClusters %s", e.Name),
+				"run an odd number of etcd members (3 or 5)")})
+	case n < 3:
+		out = append(out, Finding{SeverityWarning, "etcd-too-few-members",
+			fmt.Sprintf("etcd %s has %d member: losing it loses the cluster", e.Name, n),
+			fix(c, fmt.Sprintf("run 3 control-plane instance groups, one per zone, each an etcdMember of %s", e.Name),
+				"run 3 control-plane nodes, one per zone, each with an etcd member")})
+	}
+	if z := memberZones(c, e); n >= 3 && len(z) < 3 {
+		out = append(out, Finding{SeverityWarning, "etcd-zone-spread",
+			fmt.Sprintf("etcd %s has %d members in %d zone%s (%s)%s", e.Name, n, len(z), plural(len(z)), zoneCounts(z), quorumZones(e, z)),
+			fix(c, "put each etcd member's control-plane instance group in its own zone, three zones in all",
+				"spread the control-plane nodes over three zones")})
+	}
+	var plain []string
+	for _, m := range e.Members {
+		if m.EncryptedVolume == No {
+			plain = append(plain, m.Name)
+		}
+	}
+	if len(plain) > 0 {
+		out = append(out, Finding{SeverityWarning, "etcd-volume-unencrypted",
+			fmt.Sprintf("etcd %s members %s keep their data on unencrypted volumes", e.Name, strings.Join(plain, ", ")),
+			fix(c, fmt.Sprintf("set encryptedVolume: true on every etcdMember of %s", e.Name), "encrypt the etcd data volumes")})
+	}
+	return out
+}
+
+// memberZones counts members by zone, in zone order.
+func memberZones(c Cluster, e EtcdCluster) map[string]int {
+	z := map[string]int{}
+	for _, m := range e.Members {
+		z[instanceZone(c, m.Instance)]++
+	}
+	return z
+}
+
+func zoneCounts(z map[string]int) string {
+	var parts []string
+	for _, name := range sortedKeys(z) {
+		parts = append(parts, fmt.Sprintf("%s: %d", zoneName(name), z[name]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// quorumZones names the zones whose loss alone loses quorum.
+func quorumZones(e EtcdCluster, z map[string]int) string {
+	var lose []string
+	for _, name := range sortedKeys(z) {
+		if len(e.Members)-z[name] < Quorum(len(e.Members)) {
+			lose = append(lose, zoneName(name))
+		}
+	}
+	if len(lose) == 0 {
+		return ""
+	}
+	return "; losing " + strings.Join(lose, " or ") + " loses quorum"
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func auditSecurity(c Cluster) []Finding {
+	var out []Finding
+	s := c.Security
+	if s.SecretsEncrypted == No {
+		out = append(out, Finding{SeverityWarning, "secrets-encryption",
+			"Kubernetes Secrets are stored unencrypted in etcd",
+			fix(c, "set spec.encryptionConfig: true and create the encryptionconfig secret (kops create secret encryptionconfig)",
+				"start kube-apiserver with --encryption-provider-config (aescbc or kms)")})
+	}
+	if s.RBAC == No {
+		out = append(out, Finding{SeverityError, "rbac",
+			"RBAC is not enabled: every authenticated client may do anything",
+			fix(c, "set spec.authorization: {rbac: {}}", "start kube-apiserver with --authorization-mode=Node,RBAC")})
+	}
+	if open := openRanges(s.SSHAccess); len(open) > 0 {
+		out = append(out, Finding{SeverityWarning, "ssh-open",
+			"SSH is open to the whole internet (" + strings.Join(open, ", ") + ")",
+			fix(c, "list only your admin ranges in spec.sshAccess (or use a bastion)", "allow SSH only from your admin ranges")})
+	}
+	if open := openRanges(s.APIAccess); len(open) > 0 {
+		out = append(out, Finding{SeverityWarning, "api-open",
+			"the Kubernetes API is open to the whole internet (" + strings.Join(open, ", ") + ")",
+			fix(c, "list only your office/VPN ranges in spec.kubernetesApiAccess", "allow the API only from your office/VPN ranges")})
+	}
+	if s.SSHKey == Yes {
+		out = append(out, Finding{SeverityWarning, "ssh-key",
+			"an SSH key is installed on every instance",
+			fix(c, "set spec.sshKeyName: \"\" and delete the key (kops delete sshpublickey), use the cloud's session manager", "remove the SSH key; reach nodes through the cloud's session manager")})
+	}
+	return out
+}
+
+// openRanges returns the ranges that admit every address (a /0).
+func openRanges(cidrs []string) []string {
+	var open []string
+	for _, s := range cidrs {
+		if p, err := netip.ParsePrefix(strings.TrimSpace(s)); err == nil && p.Bits() == 0 {
+			open = append(open, s)
+		}
+	}
+	return open
+}
+
+func auditService(c Cluster, s Service) []Finding {
+	var out []Finding
+	name := s.Namespace + "/" + s.Name
+	if s.Replicas == 1 {
+		out = append(out, Finding{SeverityWarning, "service-single-replica",
+			fmt.Sprintf("%s runs 1 replica: losing its instance stops it", name),
+			"set size/replicas to at least 2 in the ferry file"})
+	}
+	if z := serviceZones(c, s); s.Replicas >= 2 && len(z) < 2 {
+		out = append(out, Finding{SeverityWarning, "service-zone-spread",
+			fmt.Sprintf("%s has %d replicas but its ready pods run in %d zone%s (%s)", name, s.Replicas, len(z), plural(len(z)), zoneCounts(z)),
+			"spread its pods over zones (topologySpreadConstraints on topology.kubernetes.io/zone) and run workers in several zones"})
+	}
+	if s.PDB != nil && s.Replicas > 0 && DisruptionsAllowed(*s.PDB, s.Replicas, s.Replicas) == 0 {
+		out = append(out, Finding{SeverityWarning, "pdb-no-disruption",
+			fmt.Sprintf("PodDisruptionBudget %s/%s allows no disruption even with all %d replicas ready: node drains will hang", s.Namespace, s.PDB.Name, s.Replicas),
+			"lower minAvailable below the replica count (or set maxUnavailable: 1)"})
+	}
+	return out
+}
+
+// serviceZones counts the ready pods of s on instances that are up, by zone.
+func serviceZones(c Cluster, s Service) map[string]int {
+	down := downSet(c)
+	z := map[string]int{}
+	for _, p := range s.Pods {
+		if p.Ready && !down[p.Instance] {
+			z[instanceZone(c, p.Instance)]++
+		}
+	}
+	return z
+}

@@ -1,0 +1,138 @@
+package ha
+
+// Role is what an instance does in the cluster.
+type Role string
+
+// Instance roles.
+const (
+	// RoleControlPlane runs the API server and usually etcd members.
+	RoleControlPlane Role = "control-plane"
+	// RoleAPIServer runs only the API server (kops' APIServer groups).
+	RoleAPIServer Role = "apiserver"
+	// RoleWorker runs workloads.
+	RoleWorker Role = "worker"
+)
+
+// Source is what a Cluster was read from.
+type Source string
+
+// Sources.
+const (
+	SourceKops Source = "kops"
+	SourceLive Source = "cluster"
+)
+
+// Fact is something a reader could establish, deny, or not see at all.
+// Audits only report what is known; Unknown never produces a finding.
+type Fact int
+
+// Fact values.
+const (
+	Unknown Fact = iota
+	Yes
+	No
+)
+
+// Cluster is everything the analysis needs about one cluster, whatever it
+// was read from.
+type Cluster struct {
+	// Name identifies the cluster in messages (the kops cluster name or
+	// the kubeconfig context).
+	Name string
+	// Source is where the cluster was read from: SourceKops or SourceLive;
+	// it picks how fixes are worded.
+	Source Source
+	// Cloud is the cloud provider as kops spells it (aws, gce, ...), or "".
+	Cloud string
+	// Managed reports a control plane run by a provider and invisible to
+	// the reader: no control-plane instances and no etcd are listed.
+	Managed bool
+	// EtcdVisible reports whether Etcd lists the real members; false when
+	// the control plane is visible but etcd runs elsewhere.
+	EtcdVisible bool
+	// Instances are every machine of the cluster, control plane and workers.
+	Instances []Instance
+	// Etcd are the etcd clusters (kops runs "main" and "events").
+	Etcd []EtcdCluster
+	// Services are the workloads judged in each scenario.
+	Services []Service
+	// Security holds the settings the audits look at.
+	Security Security
+}
+
+// Instance is one machine: the unit an instance failure takes away.
+type Instance struct {
+	Name   string `json:"name"`
+	Zone   string `json:"zone"`
+	Region string `json:"region"`
+	Role   Role   `json:"role"`
+	// APIServer reports that kube-apiserver runs here.
+	APIServer bool `json:"apiServer"`
+	// Down reports an instance that is already unavailable (a NotReady
+	// node); scenarios start from this state.
+	Down bool `json:"down,omitempty"`
+}
+
+// EtcdCluster is one etcd cluster and its members.
+type EtcdCluster struct {
+	Name    string
+	Members []Member
+}
+
+// Member is one etcd member and the instance it runs on.
+type Member struct {
+	Name     string
+	Instance string
+	// EncryptedVolume says whether the member's data volume is encrypted
+	// at rest; Unknown where the reader cannot tell or the cloud encrypts
+	// every disk anyway.
+	EncryptedVolume Fact
+}
+
+// Service is a workload whose ready replicas are counted in each scenario.
+type Service struct {
+	Namespace string
+	Name      string
+	// Replicas is how many replicas the service asks for.
+	Replicas int
+	// Pods are its current pods and where they run.
+	Pods []Pod
+	// PDB is the PodDisruptionBudget covering its pods, if any.
+	PDB *PDB
+}
+
+// Pod is one replica of a service.
+type Pod struct {
+	Name     string
+	Instance string
+	Ready    bool
+}
+
+// PDB is a PodDisruptionBudget: exactly one of MinAvailable and
+// MaxUnavailable is set.
+type PDB struct {
+	Name           string
+	MinAvailable   *Amount
+	MaxUnavailable *Amount
+}
+
+// Amount is a PodDisruptionBudget count: a number of pods or a percentage
+// of the expected pods.
+type Amount struct {
+	Value   int
+	Percent bool
+}
+
+// Security holds the settings the audits check.
+type Security struct {
+	// SecretsEncrypted is whether Secrets are encrypted at rest in etcd.
+	SecretsEncrypted Fact
+	// RBAC is whether the API server authorizes with RBAC.
+	RBAC Fact
+	// SSHAccess and APIAccess are the source ranges allowed to reach SSH
+	// and the API; nil when unknown.
+	SSHAccess []string
+	APIAccess []string
+	// SSHKey is whether an SSH key is installed on the instances.
+	SSHKey Fact
+}

@@ -1,0 +1,162 @@
+package ha
+
+import (
+	"fmt"
+	"slices"
+)
+
+// FailureKind is the size of a failure domain.
+type FailureKind string
+
+// Failure kinds, from the smallest domain to the largest. Now is not a
+// failure: it is the cluster as it is, when instances are already down.
+const (
+	FailNow      FailureKind = "now"
+	FailInstance FailureKind = "instance"
+	FailZone     FailureKind = "zone"
+	FailRegion   FailureKind = "region"
+)
+
+// ParseFailureKind reads the value of --require.
+func ParseFailureKind(s string) (FailureKind, error) {
+	switch k := FailureKind(s); k {
+	case FailInstance, FailZone, FailRegion:
+		return k, nil
+	}
+	return "", fmt.Errorf("%q: want instance, zone or region", s)
+}
+
+// covers reports whether requiring k also requires surviving failures of
+// kind other: a zone holds instances and a region holds zones, so each
+// requirement includes the smaller ones (and the current state).
+func (k FailureKind) covers(other FailureKind) bool {
+	order := []FailureKind{FailNow, FailInstance, FailZone, FailRegion}
+	return slices.Index(order, other) <= slices.Index(order, k)
+}
+
+// Scenario is one failure and what the cluster keeps through it.
+type Scenario struct {
+	// Failure names the failure: "any one instance", "zone us-west-1a",
+	// "region us-west-1", or "now (2 instances down)".
+	Failure  string      `json:"failure"`
+	Kind     FailureKind `json:"kind"`
+	Survives bool        `json:"survives"`
+	Why      string      `json:"why"`
+	// Outcome is the state after the failure; for "any one instance" it
+	// is the worst instance's.
+	Outcome
+}
+
+// Scenarios computes the current state (when instances are down), losing
+// any one instance, each zone, and each region, in that order.
+func Scenarios(c Cluster) []Scenario {
+	down := downSet(c)
+	var out []Scenario
+	if len(down) > 0 {
+		o := evaluate(c, down)
+		out = append(out, scenario(c, fmt.Sprintf("now (%d instance%s down)", len(down), plural(len(down))), FailNow, o))
+	}
+	out = append(out, anyInstance(c, down))
+	for _, z := range zones(c.Instances) {
+		lost := with(down, c.Instances, func(in Instance) bool { return in.Zone == z })
+		out = append(out, scenario(c, "zone "+zoneName(z), FailZone, evaluate(c, lost)))
+	}
+	for _, r := range regions(c.Instances) {
+		lost := with(down, c.Instances, func(in Instance) bool { return in.Region == r })
+		o := evaluate(c, lost)
+		if c.Managed {
+			// A provider's control plane lives in the cluster's region.
+			o.APIUp = false
+		}
+		out = append(out, scenario(c, "region "+regionName(r), FailRegion, o))
+	}
+	return out
+}
+
+func scenario(c Cluster, failure string, kind FailureKind, o Outcome) Scenario {
+	return Scenario{Failure: failure, Kind: kind, Survives: o.survives(), Why: explain(c, o), Outcome: o}
+}
+
+// anyInstance loses each instance that is still up in turn and keeps the
+// worst outcome: the failure survives only if every single loss does.
+func anyInstance(c Cluster, down map[string]bool) Scenario {
+	var worst *Scenario
+	var blocked []string
+	for _, in := range c.Instances {
+		if down[in.Name] {
+			continue
+		}
+		o := evaluate(c, with(down, c.Instances, func(x Instance) bool { return x.Name == in.Name }))
+		for _, b := range o.DrainBlockedBy {
+			if !slices.Contains(blocked, b) {
+				blocked = append(blocked, b)
+			}
+		}
+		if worst == nil || o.margin() < worst.margin() {
+			s := scenario(c, "any one instance", FailInstance, o)
+			s.Why = fmt.Sprintf("worst is losing %s (%s): %s", in.Name, zoneName(in.Zone), s.Why)
+			worst = &s
+		}
+	}
+	if worst == nil {
+		o := evaluate(c, down)
+		s := scenario(c, "any one instance", FailInstance, o)
+		s.Survives, s.Why = false, "no instance is up"
+		return s
+	}
+	slices.Sort(blocked)
+	worst.DrainBlockedBy = blocked
+	return *worst
+}
+
+// with returns a copy of base plus the instances pick selects.
+func with(base map[string]bool, all []Instance, pick func(Instance) bool) map[string]bool {
+	lost := make(map[string]bool, len(base)+1)
+	for k := range base {
+		lost[k] = true
+	}
+	for _, in := range all {
+		if pick(in) {
+			lost[in.Name] = true
+		}
+	}
+	return lost
+}
+
+func zones(ins []Instance) []string {
+	var zs []string
+	for _, in := range ins {
+		if !slices.Contains(zs, in.Zone) {
+			zs = append(zs, in.Zone)
+		}
+	}
+	slices.Sort(zs)
+	return zs
+}
+
+func regions(ins []Instance) []string {
+	var rs []string
+	for _, in := range ins {
+		if !slices.Contains(rs, in.Region) {
+			rs = append(rs, in.Region)
+		}
+	}
+	slices.Sort(rs)
+	return rs
+}
+
+// zoneName and regionName show an unlabelled domain (all instances without
+// the label count as one domain, the cautious reading).
+func zoneName(z string) string {
+	if z == "" {
+		return "(unlabelled)"
+	}
+	return z
+}
+
+func regionName(r string) string {
+	if r == "" {
+		return "(unnamed)"
+	}
+	return r
+}
