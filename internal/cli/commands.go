@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/dns"
 	"ferry.dev/ferry/internal/cli/initcmd"
 	"ferry.dev/ferry/internal/cli/render"
 	"ferry.dev/ferry/internal/cli/validate"
@@ -17,5 +18,6 @@ func subcommands(streams clio.Streams) []*cobra.Command {
 		validate.NewCommand(streams),
 		render.NewCommand(streams),
 		version.NewCommand(streams),
+		dns.NewCommand(streams),
 	}
 }

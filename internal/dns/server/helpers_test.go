@@ -1,8 +1,8 @@
 package server_test
 
 import (
-	"log/slog"
 	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"

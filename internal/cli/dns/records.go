@@ -1,0 +1,184 @@
+package dns
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"ferry.dev/ferry/internal/cli/clio"
+	ferrydns "ferry.dev/ferry/internal/dns"
+)
+
+func newGetCommand(streams clio.Streams) *cobra.Command {
+	var cf clientFlags
+	var output string
+	cmd := &cobra.Command{
+		Use:     "get NAME TYPE",
+		Short:   "Show the weighted sets of one name and type",
+		Example: "  ferry dns get api.example.test A\n  ferry dns get api.example.test A -o json",
+		Args:    cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkOutput(output); err != nil {
+				return err
+			}
+			c, err := cf.client()
+			if err != nil {
+				return err
+			}
+			rs, err := c.Get(cmd.Context(), args[0], args[1])
+			if err != nil {
+				return classify(err)
+			}
+			return printRecordSet(streams.Out, rs, output)
+		},
+	}
+	cf.add(cmd.Flags())
+	cmd.Flags().StringVarP(&output, "output", "o", "", "output format: json")
+	return cmd
+}
+
+func newSetCommand(streams clio.Streams) *cobra.Command {
+	var cf clientFlags
+	var output string
+	var ttl uint32
+	cmd := &cobra.Command{
+		Use:   "set NAME TYPE ID=WEIGHT:VALUE[,VALUE...]...",
+		Short: "Replace every weighted set of one name and type at once",
+		Example: `  ferry dns set api.example.test A legacy=90:127.0.0.2 cluster=10:127.0.0.3
+  ferry dns set api.example.test CNAME --ttl 60 legacy=100:lb-123.elb.example.com cluster=0:ingress.example.test`,
+		Args: cobra.MinimumNArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkOutput(output); err != nil {
+				return err
+			}
+			rs, err := parseRecordSet(args[0], args[1], ttl, args[2:])
+			if err != nil {
+				return clio.Usage(err)
+			}
+			c, err := cf.client()
+			if err != nil {
+				return err
+			}
+			if err := c.Replace(cmd.Context(), rs); err != nil {
+				return classify(err)
+			}
+			now, err := c.Get(cmd.Context(), rs.Name, rs.Type)
+			if err != nil {
+				return classify(err)
+			}
+			return printRecordSet(streams.Out, now, output)
+		},
+	}
+	cf.add(cmd.Flags())
+	cmd.Flags().Uint32Var(&ttl, "ttl", 30, "TTL in seconds")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "output format: json")
+	return cmd
+}
+
+func newDeleteCommand(streams clio.Streams) *cobra.Command {
+	var cf clientFlags
+	cmd := &cobra.Command{
+		Use:     "delete NAME TYPE",
+		Short:   "Remove every weighted set of one name and type",
+		Example: "  ferry dns delete api.example.test A",
+		Args:    cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := cf.client()
+			if err != nil {
+				return err
+			}
+			if err := c.Delete(cmd.Context(), args[0], args[1]); err != nil {
+				return classify(err)
+			}
+			_, err = fmt.Fprintf(streams.Out, "deleted %s %s\n", ferrydns.CanonicalName(args[0]), strings.ToUpper(args[1]))
+			return err
+		},
+	}
+	cf.add(cmd.Flags())
+	return cmd
+}
+
+// classify gives the server's verdict its exit status: the caller's input
+// (2) or a failed operation (1).
+func classify(err error) error {
+	if errors.Is(err, ferrydns.ErrInvalid) {
+		return clio.Usage(err)
+	}
+	return clio.Failed(err)
+}
+
+func checkOutput(output string) error {
+	if output != "" && output != "json" {
+		return clio.Usage(fmt.Errorf("--output %q: want json or nothing", output))
+	}
+	return nil
+}
+
+// parseRecordSet reads "ID=WEIGHT:VALUE[,VALUE...]" arguments, reporting
+// every bad one at once.
+func parseRecordSet(name, rrtype string, ttl uint32, args []string) (ferrydns.RecordSet, error) {
+	rs := ferrydns.RecordSet{Name: ferrydns.CanonicalName(name), Type: strings.ToUpper(rrtype), TTL: ttl}
+	var errs []error
+	for i, arg := range args {
+		s, err := parseSet(arg)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("set %d %q: %w", i+1, arg, err))
+			continue
+		}
+		rs.Sets = append(rs.Sets, s)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return rs, err
+	}
+	return rs, rs.Validate()
+}
+
+func parseSet(arg string) (ferrydns.WeightedSet, error) {
+	id, rest, ok := strings.Cut(arg, "=")
+	if !ok || id == "" {
+		return ferrydns.WeightedSet{}, errors.New("want ID=WEIGHT:VALUE[,VALUE...]")
+	}
+	w, vals, ok := strings.Cut(rest, ":")
+	if !ok {
+		return ferrydns.WeightedSet{}, errors.New("want ID=WEIGHT:VALUE[,VALUE...] (no ':' after the weight)")
+	}
+	weight, err := strconv.Atoi(w)
+	if err != nil {
+		return ferrydns.WeightedSet{}, fmt.Errorf("weight %q is not a whole number", w)
+	}
+	return ferrydns.WeightedSet{ID: id, Weight: weight, Values: strings.Split(vals, ",")}, nil
+}
+
+// printRecordSet writes rs as a table, or as the admin API's JSON.
+func printRecordSet(w io.Writer, rs ferrydns.RecordSet, output string) error {
+	if output == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rs)
+	}
+	total := 0
+	for _, s := range rs.Sets {
+		total += s.Weight
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s %s\n", rs.Name, rs.Type)
+	fmt.Fprintln(tw, "ID\tWEIGHT\tSHARE\tVALUES\tTTL")
+	for _, s := range rs.Sets {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%d\n", s.ID, s.Weight, share(s.Weight, total, len(rs.Sets)), strings.Join(s.Values, ","), rs.TTL)
+	}
+	return tw.Flush()
+}
+
+// share is the part of the queries a set answers, as Route 53 computes it.
+func share(weight, total, sets int) string {
+	if total == 0 {
+		return strconv.FormatFloat(100/float64(sets), 'f', 1, 64) + "%"
+	}
+	return strconv.FormatFloat(100*float64(weight)/float64(total), 'f', 1, 64) + "%"
+}

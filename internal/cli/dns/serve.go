@@ -1,0 +1,136 @@
+package dns
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/dns/server"
+)
+
+type serveFlags struct {
+	zones     []string
+	zoneFiles []string
+	listen    string
+	admin     string
+	data      string
+	tokenFile string
+}
+
+func newServeCommand(streams clio.Streams) *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve --zone ZONE [--zone-file [ORIGIN=]FILE] --data DIR --token-file FILE",
+		Short: "Serve weighted DNS records authoritatively over UDP and TCP",
+		Example: `  ferry dns serve --zone example.test --data /var/lib/ferry/dns --token-file /etc/ferry/dns.token
+  ferry dns serve --zone-file db.example.test --listen 127.0.0.1:1053 --admin 127.0.0.1:8053 \
+      --data ./dns-data --token-file ./dns.token`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runServe(cmd, streams, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.zones, "zone", nil, "a zone to serve with a generated SOA and NS (repeatable)")
+	fl.StringArrayVar(&f.zoneFiles, "zone-file", nil, "an RFC 1035 zone file, optionally as ORIGIN=FILE (repeatable)")
+	fl.StringVar(&f.listen, "listen", defaultListen, "UDP and TCP address for DNS")
+	fl.StringVar(&f.admin, "admin", defaultAdmin, "address of the admin HTTP API")
+	fl.StringVar(&f.data, "data", "", "directory holding the records (created if missing)")
+	fl.StringVar(&f.tokenFile, "token-file", os.Getenv(envTokenFile), "admin API token; generated there if missing (env "+envTokenFile+")")
+	return cmd
+}
+
+func runServe(cmd *cobra.Command, streams clio.Streams, f serveFlags) error {
+	cfg, err := f.config()
+	if err != nil {
+		return clio.Usage(err)
+	}
+	token, err := loadOrCreateToken(streams, f.tokenFile)
+	if err != nil {
+		return err
+	}
+	cfg.Token = token
+	cfg.Logger = slog.New(slog.NewTextHandler(streams.ErrOut, nil))
+	ctx := cmd.Context()
+	srv, err := server.New(ctx, cfg)
+	if err != nil {
+		return clio.Failed(err)
+	}
+	if err := srv.Start(ctx); err != nil {
+		return clio.Failed(errors.Join(err, srv.Close()))
+	}
+	cfg.Logger.Info("serving DNS", "zones", strings.Join(srv.Zones(), ","), "udp+tcp", srv.DNSAddr(),
+		"admin", srv.AdminURL(), "data", cfg.DataDir, "revision", srv.Revision())
+	<-ctx.Done()
+	cfg.Logger.Info("stopping")
+	return clio.Failed(srv.Close())
+}
+
+// config turns the flags into a server configuration, loading zone files.
+func (f serveFlags) config() (server.Config, error) {
+	var errs []error
+	cfg := server.Config{DNSAddr: f.listen, AdminAddr: f.admin, DataDir: f.data}
+	for _, z := range f.zones {
+		cfg.Zones = append(cfg.Zones, server.DefaultZone(z))
+	}
+	for _, zf := range f.zoneFiles {
+		origin, path, ok := strings.Cut(zf, "=")
+		if !ok {
+			origin, path = "", zf
+		}
+		z, err := server.LoadZoneFile(path, origin)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--zone-file: %w", err))
+			continue
+		}
+		cfg.Zones = append(cfg.Zones, z)
+	}
+	if len(f.zones)+len(f.zoneFiles) == 0 {
+		errs = append(errs, errors.New("--zone or --zone-file: at least one zone is needed"))
+	}
+	if f.data == "" {
+		errs = append(errs, errors.New("--data: must be set"))
+	}
+	if f.admin != "" && f.tokenFile == "" {
+		errs = append(errs, errors.New("--token-file: must be set when --admin is"))
+	}
+	return cfg, errors.Join(errs...)
+}
+
+// loadOrCreateToken reads the token, or writes a new random one (mode 0600)
+// when the file does not exist yet.
+func loadOrCreateToken(streams clio.Streams, path string) (string, error) {
+	if path == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(path)
+	if err == nil {
+		if tok := strings.TrimSpace(string(b)); tok != "" {
+			return tok, nil
+		}
+		return "", clio.Usage(fmt.Errorf("--token-file: %s is empty", path))
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return "", clio.Usage(fmt.Errorf("--token-file: %w", err))
+	}
+	raw := make([]byte, 32)
+	_, _ = rand.Read(raw) // crypto/rand.Read never fails on supported platforms
+	tok := hex.EncodeToString(raw)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", clio.Failed(fmt.Errorf("creating token file: %w", err))
+	}
+	if err := os.WriteFile(path, []byte(tok+"\n"), 0o600); err != nil {
+		return "", clio.Failed(fmt.Errorf("writing token file: %w", err))
+	}
+	fmt.Fprintf(streams.ErrOut, "generated a new admin token in %s (mode 0600)\n", path)
+	return tok, nil
+}
