@@ -24,14 +24,8 @@ func (f *File) Send(domain string, kind migrate.CommandKind) error {
 	return writeAtomic(filepath.Join(dir, name), []byte(kind))
 }
 
-// Queued is one command waiting in the queue.
-type Queued struct {
-	Kind migrate.CommandKind
-	path string
-}
-
 // Pending returns queued commands, oldest first.
-func (f *File) Pending(domain string) ([]Queued, error) {
+func (f *File) Pending(domain string) ([]migrate.QueuedCommand, error) {
 	dir := f.base(domain) + ".commands"
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
@@ -40,21 +34,26 @@ func (f *File) Pending(domain string) ([]Queued, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading commands: %w", err)
 	}
-	var qs []Queued
+	var names []string
 	for _, e := range entries {
-		stamp, kind, ok := strings.Cut(e.Name(), "-")
-		if _, err := strconv.ParseInt(stamp, 10, 64); !ok || err != nil {
-			continue // a temporary file being written
+		stamp, _, ok := strings.Cut(e.Name(), "-")
+		if _, err := strconv.ParseInt(stamp, 10, 64); ok && err == nil {
+			names = append(names, e.Name()) // not a temporary file being written
 		}
-		qs = append(qs, Queued{Kind: migrate.CommandKind(kind), path: filepath.Join(dir, e.Name())})
 	}
-	slices.SortFunc(qs, func(a, b Queued) int { return strings.Compare(a.path, b.path) })
+	slices.Sort(names)
+	qs := make([]migrate.QueuedCommand, 0, len(names))
+	for _, n := range names {
+		_, kind, _ := strings.Cut(n, "-")
+		path := filepath.Join(dir, n)
+		qs = append(qs, migrate.QueuedCommand{Kind: migrate.CommandKind(kind), Ack: func() error { return ack(path) }})
+	}
 	return qs, nil
 }
 
-// Ack removes a command once its effect is saved in the state.
-func (f *File) Ack(q Queued) error {
-	if err := os.Remove(q.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+// ack removes a command once its effect is saved in the state.
+func ack(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("removing command: %w", err)
 	}
 	return nil

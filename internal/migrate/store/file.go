@@ -18,7 +18,10 @@ type File struct {
 	Dir string
 }
 
-var _ migrate.Store = (*File)(nil)
+var (
+	_ migrate.Store         = (*File)(nil)
+	_ migrate.CommandSource = (*File)(nil)
+)
 
 // NewFile returns a store in dir, creating the directory if needed.
 func NewFile(dir string) (*File, error) {

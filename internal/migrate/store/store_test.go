@@ -106,7 +106,7 @@ func TestCommandsInOrder(t *testing.T) {
 	var got []migrate.CommandKind
 	for _, q := range qs {
 		got = append(got, q.Kind)
-		if err := f.Ack(q); err != nil {
+		if err := q.Ack(); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,0 +1,213 @@
+package migrate
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"ferry.dev/ferry/internal/dns"
+)
+
+// QueuedCommand is an operator command waiting for the executor; Ack
+// removes it once its effect has been saved.
+type QueuedCommand struct {
+	Kind CommandKind
+	Ack  func() error
+}
+
+// CommandSource is where operators' commands come from (the store's
+// command queue, or a channel in the demo).
+type CommandSource interface {
+	Pending(domain string) ([]QueuedCommand, error)
+}
+
+// Executor performs a migration: it feeds the engine ticks, probe results,
+// traffic rates and commands, saves the state before every action, and
+// performs the actions against the DNS provider.
+type Executor struct {
+	Provider dns.Provider
+	Store    Store
+	Commands CommandSource // optional
+	Logger   *slog.Logger  // optional
+	// Sensors measure both sides; nil means NewSensors(cfg) over HTTP.
+	Sensors Sensors
+	// TickEvery is how often time is fed to the engine; default 100ms.
+	TickEvery time.Duration
+	// Observe, when set, sees every new state (progress views, the demo).
+	Observe func(State)
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+
+	saved []byte
+}
+
+// Sensors turn the world into engine inputs: gate results for both sides,
+// the legacy traffic rate, and parity checks.
+type Sensors interface {
+	// Run sends GateResult and LegacyTraffic inputs until ctx ends.
+	Run(ctx context.Context, out chan<- Input)
+	// Parity compares both sides and returns the mismatches found.
+	Parity(ctx context.Context) (mismatches int, detail string)
+}
+
+// Check reports whether the domain's current record may be adopted.
+func (e *Executor) Check(ctx context.Context, cfg Config) error {
+	rrtype, err := RecordType(cfg.Legacy, cfg.Cluster)
+	if err != nil {
+		return err
+	}
+	rs, err := e.Provider.Get(ctx, dns.CanonicalName(cfg.Domain), rrtype)
+	if errors.Is(err, dns.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", cfg.Domain, err)
+	}
+	return CheckCurrent(cfg, &rs)
+}
+
+// Run drives s until it reaches a terminal stage or ctx ends. A state in
+// StagePending is started; any other is resumed, performing its pending
+// actions again. It returns the last state, which has been saved.
+func (e *Executor) Run(ctx context.Context, s State) (State, error) {
+	e.defaults()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	inputs := make(chan Input, 256)
+	sensors := e.Sensors
+	if sensors == nil {
+		var err error
+		if sensors, err = NewSensors(s.Config, e.Logger); err != nil {
+			return s, err
+		}
+	}
+	go sensors.Run(ctx, inputs)
+	first := Input(Restarted{Now: e.Now()})
+	if s.Stage == StagePending {
+		first = Start{Now: e.Now()}
+	}
+	s, err := e.apply(ctx, s, first, sensors)
+	ticker := time.NewTicker(e.TickEvery)
+	defer ticker.Stop()
+	for err == nil && !s.Stage.Terminal() {
+		select {
+		case <-ctx.Done():
+			return s, ctx.Err()
+		case in := <-inputs:
+			s, err = e.apply(ctx, s, in, sensors)
+		case <-ticker.C:
+			s, err = e.commands(ctx, s, sensors)
+			if err == nil {
+				s, err = e.apply(ctx, s, Tick{Now: e.Now()}, sensors)
+			}
+		}
+	}
+	return s, err
+}
+
+func (e *Executor) defaults() {
+	if e.Logger == nil {
+		e.Logger = slog.Default()
+	}
+	if e.TickEvery == 0 {
+		e.TickEvery = 100 * time.Millisecond
+	}
+	if e.Now == nil {
+		e.Now = time.Now
+	}
+}
+
+func (e *Executor) commands(ctx context.Context, s State, sensors Sensors) (State, error) {
+	if e.Commands == nil {
+		return s, nil
+	}
+	qs, err := e.Commands.Pending(s.Config.Domain)
+	if err != nil {
+		return s, err
+	}
+	for _, q := range qs {
+		e.Logger.Info("operator command received", "domain", s.Config.Domain, "command", string(q.Kind))
+		if s, err = e.apply(ctx, s, Command{Kind: q.Kind}, sensors); err != nil {
+			return s, err
+		}
+		if err := q.Ack(); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+// apply steps the engine with in, saves the new state if it changed, and
+// then performs the actions, feeding their outcomes back in.
+func (e *Executor) apply(ctx context.Context, s State, in Input, sensors Sensors) (State, error) {
+	queue := []Input{in}
+	for len(queue) > 0 {
+		next, acts := Step(s, queue[0])
+		queue = queue[1:]
+		if err := e.save(ctx, next); err != nil {
+			return s, err
+		}
+		s = next
+		for _, a := range acts {
+			switch a.Kind {
+			case Log:
+				e.logDecision(s, a)
+			case Finish:
+			default:
+				queue = append(queue, e.perform(ctx, s, a, sensors))
+			}
+		}
+		if e.Observe != nil {
+			e.Observe(s)
+		}
+	}
+	return s, nil
+}
+
+// save writes s unless nothing durable changed since the last save (ticks
+// and gate numbers alone are not worth an fsync).
+func (e *Executor) save(ctx context.Context, s State) error {
+	d := s
+	d.Now, d.Health, d.LegacyRate = time.Time{}, nil, 0
+	data, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("encoding state: %w", err)
+	}
+	if bytes.Equal(data, e.saved) {
+		return nil
+	}
+	if err := e.Store.Save(ctx, s); err != nil {
+		return fmt.Errorf("saving state before acting: %w", err)
+	}
+	e.saved = data
+	return nil
+}
+
+func (e *Executor) logDecision(s State, a Action) {
+	attrs := []any{"domain", s.Config.Domain}
+	for k, v := range a.Fields {
+		attrs = append(attrs, k, v)
+	}
+	e.Logger.Info(a.Message, attrs...)
+}
+
+// perform carries out one action and reports its outcome as an input.
+func (e *Executor) perform(ctx context.Context, s State, a Action, sensors Sensors) Input {
+	if a.Kind == RunParity {
+		n, detail := sensors.Parity(ctx)
+		return ActionDone{ID: a.ID, Mismatches: n, Detail: detail, Now: e.Now()}
+	}
+	rs := RecordFor(s.Config, a.Kind, a.Weights)
+	start := e.Now()
+	if err := e.Provider.Replace(ctx, rs); err != nil {
+		e.Logger.Warn("DNS change failed", "domain", s.Config.Domain, "action", string(a.Kind), "error", err)
+		return ActionFailed{ID: a.ID, Err: err.Error()}
+	}
+	e.Logger.Info("DNS changed", "name", rs.Name, "type", rs.Type, "ttl", rs.TTL,
+		"sets", fmt.Sprint(rs.Weights()), "action", string(a.Kind), "took", e.Now().Sub(start).String())
+	return ActionDone{ID: a.ID, Now: e.Now()}
+}
