@@ -3,6 +3,7 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
+	"ferry.dev/ferry/internal/cli/check"
 	"ferry.dev/ferry/internal/cli/clio"
 	"ferry.dev/ferry/internal/cli/dns"
 	"ferry.dev/ferry/internal/cli/initcmd"
@@ -17,6 +18,7 @@ func subcommands(streams clio.Streams) []*cobra.Command {
 		initcmd.NewCommand(streams),
 		validate.NewCommand(streams),
 		render.NewCommand(streams),
+		check.NewCommand(streams),
 		version.NewCommand(streams),
 		dns.NewCommand(streams),
 	}

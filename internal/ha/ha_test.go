@@ -160,8 +160,8 @@ func TestFailures(t *testing.T) {
 		want    []string
 	}{
 		{FailInstance, nil},
-		{FailZone, []string{"zone a is not survived"}},
-		{FailRegion, []string{"zone a is not survived", "region r1 is not survived"}},
+		{FailZone, []string{"losing zone a is not survived"}},
+		{FailRegion, []string{"losing zone a is not survived", "losing region r1 is not survived"}},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.require), func(t *testing.T) {

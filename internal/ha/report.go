@@ -59,7 +59,7 @@ func (r Report) Failures(require FailureKind) []string {
 	var out []string
 	for _, s := range r.Scenarios {
 		if !s.Survives && require.covers(s.Kind) {
-			out = append(out, fmt.Sprintf("%s is not survived", s.Failure))
+			out = append(out, notSurvived(s))
 		}
 	}
 	for _, f := range r.Findings {
@@ -68,6 +68,14 @@ func (r Report) Failures(require FailureKind) []string {
 		}
 	}
 	return out
+}
+
+// notSurvived says in a sentence that a scenario fails.
+func notSurvived(s Scenario) string {
+	if s.Kind == FailNow {
+		return "already failing " + s.Failure
+	}
+	return "losing " + s.Failure + " is not survived"
 }
 
 func summarize(c Cluster) ControlPlane {
