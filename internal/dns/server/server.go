@@ -27,6 +27,9 @@ type Config struct {
 	// Token is the bearer token the admin API requires. It must not be
 	// empty when AdminAddr is set.
 	Token string
+	// CompactEvery is how many changes the write-ahead log holds before a
+	// snapshot; 0 means store.DefaultCompactEvery.
+	CompactEvery int
 	// Logger receives the server's logs; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -58,7 +61,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	st, err := store.Open(cfg.DataDir, store.Options{})
+	st, err := store.Open(cfg.DataDir, store.Options{CompactEvery: cfg.CompactEvery})
 	if err != nil {
 		return nil, fmt.Errorf("opening store: %w", err)
 	}
