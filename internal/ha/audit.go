@@ -63,6 +63,19 @@ func auditInstances(c Cluster) []Finding {
 			fmt.Sprintf("%d instance%s already down: %s", len(down), plural(len(down)), strings.Join(down, ", ")),
 			"bring the NotReady nodes back or replace them before counting on their failure domains"})
 	}
+	var members []string
+	for _, e := range c.Etcd {
+		for _, m := range e.Members {
+			if m.Down {
+				members = append(members, e.Name+"/"+m.Name)
+			}
+		}
+	}
+	if len(members) > 0 {
+		out = append(out, Finding{SeverityWarning, "etcd-members-down",
+			fmt.Sprintf("etcd member%s not ready: %s", plural(len(members)), strings.Join(members, ", ")),
+			"look at the member's logs (kubectl -n kube-system logs POD) and restore or replace it"})
+	}
 	if hasCP && !c.EtcdVisible {
 		out = append(out, Finding{SeverityWarning, "etcd-not-visible",
 			"control-plane nodes are visible but no etcd member pods: quorum cannot be judged",

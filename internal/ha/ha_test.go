@@ -182,7 +182,10 @@ func TestFailures(t *testing.T) {
 // loss that takes both.
 func TestToleratesStackedMembers(t *testing.T) {
 	ins, _ := cp("a", "b", "c", "d")
-	e := EtcdCluster{Name: "main", Members: []Member{{"m1", "cp-1", Unknown}, {"m2", "cp-1", Unknown}, {"m3", "cp-2", Unknown}, {"m4", "cp-3", Unknown}, {"m5", "cp-4", Unknown}}}
+	e := EtcdCluster{Name: "main", Members: []Member{
+		{Name: "m1", Instance: "cp-1"}, {Name: "m2", Instance: "cp-1"}, {Name: "m3", Instance: "cp-2"},
+		{Name: "m4", Instance: "cp-3"}, {Name: "m5", Instance: "cp-4"},
+	}}
 	s := etcdSummary(Cluster{Instances: ins, Etcd: []EtcdCluster{e}}, e)
 	if s.Tolerates != 1 {
 		t.Errorf("5 members with 2 on one instance tolerate %d losses, want 1", s.Tolerates)

@@ -83,6 +83,9 @@ type EtcdCluster struct {
 type Member struct {
 	Name     string
 	Instance string
+	// Down reports a member that is not serving although its instance may
+	// be up (its pod is not Ready).
+	Down bool
 	// EncryptedVolume says whether the member's data volume is encrypted
 	// at rest; Unknown where the reader cannot tell or the cloud encrypts
 	// every disk anyway.

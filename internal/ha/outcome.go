@@ -83,7 +83,7 @@ func evaluate(c Cluster, lost map[string]bool) Outcome {
 	for _, e := range c.Etcd {
 		up := 0
 		for _, m := range e.Members {
-			if !lost[m.Instance] {
+			if !lost[m.Instance] && !m.Down {
 				up++
 			}
 		}

@@ -118,7 +118,7 @@ func etcdSummary(c Cluster, e EtcdCluster) EtcdSummary {
 	for _, m := range e.Members {
 		z := instanceZone(c, m.Instance)
 		s.MembersPerZone[z] = append(s.MembersPerZone[z], m.Name)
-		if !down[m.Instance] {
+		if !down[m.Instance] && !m.Down {
 			perInstance[m.Instance]++
 			up++
 		}
