@@ -1,6 +1,8 @@
 package render
 
 import (
+	"strconv"
+
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -40,11 +42,14 @@ func envFrom(s spec.Service) []corev1.EnvFromSource {
 	return out
 }
 
+// secretVolumeName is a DNS label whatever the Secret's name is.
+func secretVolumeName(i int) string { return "secret-" + strconv.Itoa(i) }
+
 func secretVolumes(s spec.Service) []corev1.Volume {
 	var out []corev1.Volume
-	for _, ref := range s.Secrets {
+	for i, ref := range s.Secrets {
 		if ref.Mount != "" {
-			out = append(out, corev1.Volume{Name: "secret-" + ref.Name, VolumeSource: corev1.VolumeSource{
+			out = append(out, corev1.Volume{Name: secretVolumeName(i), VolumeSource: corev1.VolumeSource{
 				Secret: &corev1.SecretVolumeSource{SecretName: ref.Name},
 			}})
 		}
@@ -54,9 +59,9 @@ func secretVolumes(s spec.Service) []corev1.Volume {
 
 func secretMounts(s spec.Service) []corev1.VolumeMount {
 	var out []corev1.VolumeMount
-	for _, ref := range s.Secrets {
+	for i, ref := range s.Secrets {
 		if ref.Mount != "" {
-			out = append(out, corev1.VolumeMount{Name: "secret-" + ref.Name, MountPath: ref.Mount, ReadOnly: true})
+			out = append(out, corev1.VolumeMount{Name: secretVolumeName(i), MountPath: ref.Mount, ReadOnly: true})
 		}
 	}
 	return out

@@ -50,13 +50,13 @@ func (c *checker) convert(raw *v1alpha1.File) *File {
 func (c *checker) header(raw *v1alpha1.File) {
 	switch {
 	case raw.APIVersion == "":
-		c.errorf("apiVersion", "is required: apiVersion: %s", v1alpha1.APIVersion)
+		c.errorf("apiVersion", "is required (apiVersion: %s)", v1alpha1.APIVersion)
 	case raw.APIVersion != v1alpha1.APIVersion:
 		c.errorf("apiVersion", "%q is not supported (this ferry reads %s)", raw.APIVersion, v1alpha1.APIVersion)
 	}
 	switch {
 	case raw.Kind == "":
-		c.errorf("kind", "is required: kind: %s", v1alpha1.Kind)
+		c.errorf("kind", "is required (kind: %s)", v1alpha1.Kind)
 	case raw.Kind != v1alpha1.Kind:
 		c.errorf("kind", "%q is not supported (want %s)", raw.Kind, v1alpha1.Kind)
 	}

@@ -110,17 +110,13 @@ func (c *checker) probes(path string, raw *v1alpha1.Service, s *Service) {
 	if raw.Health != "" && raw.Readiness != nil {
 		c.errorf(path+".health", "set either health or readiness, not both")
 	}
-	ready := raw.Readiness
-	if raw.Health != "" {
-		ready = &v1alpha1.Probe{Path: raw.Health}
-		c.pos[path+".health.path"] = c.pos[path+".health"]
-	}
-	field := path + ".readiness"
-	if raw.Health != "" {
-		field = path + ".health"
-	}
 	hasPort := raw.Port != nil
-	s.Readiness = c.probe(field, ready, hasPort)
+	if raw.Health != "" {
+		// The shorthand is the probe's path: point problems at "health".
+		s.Readiness = c.probe(path+".health", &v1alpha1.Probe{Path: raw.Health}, hasPort)
+	} else {
+		s.Readiness = c.probe(path+".readiness", raw.Readiness, hasPort)
+	}
 	s.Liveness = c.probe(path+".liveness", raw.Liveness, hasPort)
 }
 
@@ -131,8 +127,12 @@ func (c *checker) probe(path string, raw *v1alpha1.Probe, hasPort bool) *Probe {
 	if !hasPort {
 		c.errorf(path, "an HTTP probe needs the service's port")
 	}
+	pathField := path + ".path"
+	if strings.HasSuffix(path, ".health") {
+		pathField = path
+	}
 	p := &Probe{
-		Path:             c.httpPath(path+".path", raw.Path, ""),
+		Path:             c.httpPath(pathField, raw.Path, ""),
 		Period:           c.seconds(path+".period", raw.Period, DefaultProbePeriod),
 		Timeout:          c.seconds(path+".timeout", raw.Timeout, DefaultProbeTimeout),
 		InitialDelay:     c.seconds(path+".initialDelay", raw.InitialDelay, 0),

@@ -19,7 +19,13 @@ type decoder struct {
 	problems ProblemList
 	// pos maps a field path ("services.api.image") to where its value starts.
 	pos map[string]Pos
+	// visits counts nodes decoded, so aliases that expand exponentially
+	// ("billion laughs") stop with a problem instead of eating the machine.
+	visits int
 }
+
+// maxVisits bounds the nodes one file may expand to through aliases.
+const maxVisits = 200_000
 
 var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 
@@ -29,6 +35,12 @@ func (d *decoder) problem(n *yaml.Node, path, format string, args ...any) {
 
 // decode fills v (addressable) from n; path names v for problems.
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
+	if d.visits++; d.visits > maxVisits {
+		if d.visits == maxVisits+1 {
+			d.problem(n, path, "the file expands to more than %d values through aliases", maxVisits)
+		}
+		return
+	}
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
@@ -37,9 +49,14 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		return // an explicit null is the same as leaving the field out
 	}
 	if v.Kind() == reflect.Pointer {
+		// Leave a pointer to a scalar nil when its value was wrong, so the
+		// checker sees "not set" rather than a zero to complain about again.
+		before := len(d.problems)
 		elem := reflect.New(v.Type().Elem())
 		d.decode(n, elem.Elem(), path)
-		v.Set(elem)
+		if len(d.problems) == before || elem.Elem().Kind() == reflect.Struct {
+			v.Set(elem)
+		}
 		return
 	}
 	if n.Kind == yaml.ScalarNode && v.Addr().Type().Implements(textUnmarshaler) && v.Kind() == reflect.Struct {

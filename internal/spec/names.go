@@ -58,7 +58,7 @@ func checkDomain(d string) string {
 		return "must not be empty"
 	case strings.HasSuffix(d, "."):
 		return fmt.Sprintf("%q must not end with a dot (write %q)", d, strings.TrimSuffix(d, "."))
-	case strings.ToLower(d) != d:
+	case strings.ToLower(d) != d && checkDomain(strings.ToLower(d)) == "":
 		return fmt.Sprintf("%q must be lower case (write %q)", d, strings.ToLower(d))
 	case strings.HasPrefix(d, "*."):
 		return fmt.Sprintf("%q is a wildcard; name each domain the service answers", d)

@@ -1,0 +1,176 @@
+package cli_test
+
+// invalidFiles maps each testdata/invalid/invalid-NAME.yaml to the exact
+// problems "ferry validate" must report for it, as LINE:COL: message.
+var invalidFiles = map[string][]string{
+	"bad-cpu-quantity": {
+		`7:10: service "api": cpu: "lots" is not a quantity (write it like 250m or 0.5)`,
+	},
+	"bad-duration": {
+		`7:24: service "api": rollout.preStop: "5 seconds" is not a duration (write it like 30s, 500ms or 5m)`,
+	},
+	"bad-env-name": {
+		`7:11: service "api": env.1BAD: "1BAD" is not a valid variable name (letters, digits and _, not starting with a digit)`,
+	},
+	"bad-memory-millibytes": {
+		`7:13: service "api": memory: 256m is less than one mebibyte; did you mean 256Mi?`,
+	},
+	"bad-namespace": {
+		`4:14: defaults.namespace: "Shop_Prod" must be lower case letters, digits and '-' (like "shop-prod")`,
+	},
+	"domain-and-domains": {
+		`7:13: service "api": domain: set either domain or domains, not both`,
+	},
+	"domain-without-port": {
+		`5:5: service "api": port: is required when the service has a domain (the port its HTTP server listens on)`,
+	},
+	"duplicate-domain-across-services": {
+		`11:13: service "web": domain: "shop.example.com" is already served by service "api"`,
+	},
+	"duplicate-service": {
+		`6:3: service "api": is defined twice (first at line 4)`,
+	},
+	"empty-file": {
+		`1:1: file is empty; run "ferry init" for an example`,
+	},
+	"fractional-seconds": {
+		`7:33: service "api": rollout.terminationGrace: 1500ms is not a whole number of seconds (Kubernetes counts this in seconds)`,
+	},
+	"health-without-slash": {
+		`7:13: service "api": health: "healthz" must start with / (like /healthz)`,
+	},
+	"image-invalid-reference": {
+		`5:12: service "api": image: "Registry.Example.com/API:1" is not a valid image reference (lower case [registry/]path:tag or @sha256:digest)`,
+	},
+	"image-missing": {
+		`5:5: service "api": image: is required (like registry.example.com/team/api:1.4.2)`,
+	},
+	"image-without-tag": {
+		`5:12: service "api": image: "nginx" has no tag or digest; pin a version (like nginx:1.0.0 or nginx@sha256:…)`,
+	},
+	"ingress-class-and-gateway": {
+		`5:12: defaults.gateway: set either ingressClass or gateway, not both`,
+	},
+	"invalid-dns-name-not-fqdn": {
+		`7:13: service "api": domain: "localhost" is not a fully qualified domain name (like api.example.com)`,
+	},
+	"invalid-dns-name-trailing-dot": {
+		`7:13: service "api": domain: "api.example.com." must not end with a dot (write "api.example.com")`,
+	},
+	"invalid-dns-name-underscore": {
+		`7:15: service "api": domains[0]: "api_v2.example.com" is not a valid domain name: each label is letters, digits and '-', not starting or ending with '-'`,
+	},
+	"invalid-dns-name-uppercase": {
+		`7:13: service "api": domain: "API.example.com" must be lower case (write "api.example.com")`,
+	},
+	"limit-below-request": {
+		`8:22: service "api": limits.memory: 256Mi is below the request 512Mi`,
+	},
+	"many-problems-at-once": {
+		`5:12: service "api": image: "nginx" has no tag or digest; pin a version (like nginx:1.0.0 or nginx@sha256:…)`,
+		`6:11: service "api": port: 99999 is out of range (1-65535)`,
+		`7:15: service "api": replicas: expected a whole number, got the string "many"`,
+		`8:13: service "api": memory: 1m is less than one mebibyte; did you mean 1Mi?`,
+		`9:13: service "api": domain: "Bad_Domain" is not a fully qualified domain name (like api.example.com)`,
+	},
+	"metrics-port-out-of-range": {
+		`7:18: service "api": metricsPort: -1 is out of range (1-65535)`,
+	},
+	"migration-bad-success-ratio": {
+		`4:25: migration.gates.successRatio: 99 is not a ratio between 0 and 1 (like 0.99)`,
+	},
+	"migration-last-step-not-100": {
+		`4:15: migration.steps[1]: the last step is 50; it must be 100 so the cluster takes all traffic`,
+	},
+	"migration-legacy-bad-address": {
+		`8:13: service "api": legacy: "lb.example.net:443" is neither an IP address nor a host name (put a port under port:)`,
+	},
+	"migration-missing-legacy": {
+		`5:5: service "api": legacy: is required to migrate (where the service runs today, like legacy: lb.example.net)`,
+	},
+	"migration-promotion-unknown": {
+		`4:14: migration.promotion: "sometimes" is not one of: auto, manual`,
+	},
+	"migration-step-over-100": {
+		`4:19: migration.steps[2]: 150 is not a percentage (0-100)`,
+	},
+	"migration-steps-not-increasing": {
+		`4:18: migration.steps[2]: 5 does not increase on the step before it (10); steps must strictly increase`,
+	},
+	"migration-unknown-provider": {
+		`4:19: migration.dns.provider: "bind9" is not one of: ferry`,
+	},
+	"missing-kind": {
+		`1:1: kind: is required (kind: Services)`,
+	},
+	"negative-replicas": {
+		`7:15: service "api": replicas: -1 is out of range (0-10000)`,
+	},
+	"no-services": {
+		`1:1: services: at least one service is required under services:`,
+	},
+	"pdb-allows-no-disruption": {
+		`8:34: service "api": disruption.maxUnavailable: 0 would allow no disruption; node drains would hang`,
+	},
+	"pdb-with-one-replica": {
+		`8:17: service "api": disruption: a PodDisruptionBudget needs replicas > 1 (with one replica it would block every node drain)`,
+	},
+	"port-out-of-range": {
+		`6:11: service "api": port: 70000 is out of range (1-65535)`,
+	},
+	"port-zero": {
+		`6:11: service "api": port: 0 is out of range (1-65535)`,
+	},
+	"reserved-label": {
+		`7:14: service "api": labels.app.kubernetes.io/name: "app.kubernetes.io/name" is set by ferry; choose another key`,
+	},
+	"rollout-cannot-progress": {
+		`7:25: service "api": rollout.maxSurge: maxSurge and maxUnavailable cannot both be 0: the rollout could never start`,
+	},
+	"secret-key-without-env": {
+		`7:15: service "api": secrets[0]: key and env go together: key names the Secret's key, env the variable`,
+	},
+	"secret-relative-mount": {
+		`7:33: service "api": secrets[0].mount: "etc/db" must be an absolute path`,
+	},
+	"service-name-uppercase": {
+		`4:3: service "Api": "Api" must be lower case letters, digits and '-', starting with a letter (like "api")`,
+	},
+	"spread-unknown-mode": {
+		`7:21: service "api": spread.zones: "always" is not one of: preferred, required, off`,
+	},
+	"tls-without-issuer": {
+		`8:10: service "api": tls: needs defaults.issuer (the cert-manager issuer, like issuer: letsencrypt)`,
+	},
+	"two-documents": {
+		`7:1: a ferry file holds one YAML document; put every service under services:`,
+	},
+	"unknown-field": {
+		`7:5: service "api": domian: unknown field (did you mean "domain"?)`,
+	},
+	"unknown-top-level-field": {
+		`1:1: services: at least one service is required under services:`,
+		`3:1: service: unknown field (did you mean "services"?)`,
+	},
+	"wrong-api-version": {
+		`1:13: apiVersion: "ferry.dev/v1" is not supported (this ferry reads ferry.dev/v1alpha1)`,
+	},
+	"wrong-type-env-list": {
+		`7:10: service "api": env: expected a mapping, got a list`,
+	},
+	"wrong-type-port-list": {
+		`6:11: service "api": port: expected a whole number, got a list`,
+	},
+	"wrong-type-replicas-string": {
+		`7:15: service "api": replicas: expected a whole number, got the string "3"`,
+	},
+	"wrong-type-tls-string": {
+		`8:10: service "api": tls: expected true or false, got the string "yes please"`,
+	},
+	"yaml-syntax-error": {
+		`3:1: invalid YAML: did not find expected key`,
+	},
+	"zero-cpu": {
+		`7:10: service "api": cpu: 0 must be more than zero`,
+	},
+}

@@ -1,0 +1,101 @@
+package render
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"ferry.dev/ferry/internal/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files from the current output")
+
+// TestGolden renders every testdata/*.yaml and compares the YAML with
+// testdata/*.golden. Run "go test ./internal/render -update" after an
+// intended change and review the diff.
+func TestGolden(t *testing.T) {
+	inputs, err := filepath.Glob("testdata/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inputs) == 0 {
+		t.Fatal("no golden inputs in testdata/")
+	}
+	for _, in := range inputs {
+		t.Run(strings.TrimSuffix(filepath.Base(in), ".yaml"), func(t *testing.T) {
+			got := renderFile(t, in)
+			golden := strings.TrimSuffix(in, ".yaml") + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("reading golden file (run with -update to create it): %v", err)
+			}
+			if diff := cmp.Diff(string(want), string(got)); diff != "" {
+				t.Errorf("render output differs from %s (-want +got):\n%s", golden, diff)
+			}
+		})
+	}
+}
+
+func renderFile(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := spec.Load(path, data)
+	if err != nil {
+		t.Fatalf("loading:\n%v", err)
+	}
+	objs, err := Render(f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteYAML(&buf, objs); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestDeterministic: the same file renders to the same bytes every time,
+// whatever Go's map iteration order does.
+func TestDeterministic(t *testing.T) {
+	first := renderFile(t, "testdata/every-field.yaml")
+	for range 20 {
+		if got := renderFile(t, "testdata/every-field.yaml"); !bytes.Equal(first, got) {
+			t.Fatal("two renders of the same file differ")
+		}
+	}
+}
+
+func TestRenderOneService(t *testing.T) {
+	f, err := spec.Load("example.yaml", spec.Example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, err := Render(f, Options{Service: "mailer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, o := range objs {
+		kinds = append(kinds, o.GetObjectKind().GroupVersionKind().Kind+"/"+o.GetName())
+	}
+	want := []string{"Namespace/shop", "ServiceAccount/mailer", "Deployment/mailer"}
+	if diff := cmp.Diff(want, kinds); diff != "" {
+		t.Errorf("objects (-want +got):\n%s", diff)
+	}
+	if _, err := Render(f, Options{Service: "nope"}); err == nil {
+		t.Error("an unknown service must be an error")
+	}
+}
