@@ -15,7 +15,7 @@ type Migration struct {
 	// promote" after each step).
 	Promotion string `json:"promotion,omitempty"`
 	// OnFailure is "rollback" (default) or "pause" when a cluster gate fails.
-	OnFailure string `json:"onFailure,omitempty"`
+	OnFailure string  `json:"onFailure,omitempty"`
 	Gates     *Gates  `json:"gates,omitempty"`
 	Drain     *Drain  `json:"drain,omitempty"`
 	Parity    *Parity `json:"parity,omitempty"`
