@@ -5,6 +5,7 @@ import (
 
 	"ferry.dev/ferry/internal/cli/check"
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/demo"
 	"ferry.dev/ferry/internal/cli/dns"
 	"ferry.dev/ferry/internal/cli/initcmd"
 	"ferry.dev/ferry/internal/cli/render"
@@ -21,5 +22,6 @@ func subcommands(streams clio.Streams) []*cobra.Command {
 		check.NewCommand(streams),
 		version.NewCommand(streams),
 		dns.NewCommand(streams),
+		demo.NewCommand(streams),
 	}
 }

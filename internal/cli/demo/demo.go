@@ -1,0 +1,153 @@
+package demo
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/demo"
+)
+
+type flags struct {
+	output  string
+	verbose bool
+	opt     demo.Options
+}
+
+// NewCommand returns "ferry demo".
+func NewCommand(streams clio.Streams) *cobra.Command {
+	f := &flags{}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Run a whole zero-downtime migration on loopback and prove no request was lost",
+		Long: `ferry demo starts ferry's DNS server on 127.0.0.1, a "legacy" backend on
+127.0.0.2 and a "cluster" backend on 127.0.0.3, and clients that resolve
+api.demo.test through the DNS server with TTL-honouring caches. Then it
+migrates the domain: preview, weighted shift 1→10→25→50→100%, cutover,
+drain, done (about two minutes), and prints every request per side and
+stage. Nothing but the binary is needed: no file, no cluster, no root.`,
+		Example: `  ferry demo
+  ferry demo --fail-at 50      # the cluster fails at 50%: watch the automatic rollback
+  ferry demo --hold 3s -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return f.run(cmd, streams) },
+	}
+	fl := cmd.Flags()
+	fl.IntVar(&f.opt.FailAt, "fail-at", 0, "make the cluster fail when its weight reaches this percent (0: never)")
+	fl.DurationVar(&f.opt.Hold, "hold", 15*time.Second, "hold of each step")
+	fl.DurationVar(&f.opt.TTL, "ttl", 3*time.Second, "TTL of the demo's records")
+	fl.DurationVar(&f.opt.Interval, "interval", time.Second, "gate probe interval")
+	fl.IntVar(&f.opt.Rate, "rate", 800, "client requests per second, all clients together")
+	fl.IntVar(&f.opt.Workers, "workers", 32, "clients, each with its own DNS cache")
+	fl.StringVarP(&f.output, "output", "o", "", "output format: json")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log every decision of the migration to stderr")
+	return cmd
+}
+
+func (f *flags) run(cmd *cobra.Command, streams clio.Streams) error {
+	if f.output != "" && f.output != "json" {
+		return clio.Usage(fmt.Errorf("--output %q: want json or nothing", f.output))
+	}
+	if f.opt.Rate < 1 || f.opt.Workers < 1 || f.opt.Hold <= 0 || f.opt.Interval <= 0 || f.opt.TTL < time.Second {
+		return clio.Usage(errors.New("--rate and --workers must be at least 1, --hold and --interval positive, --ttl at least 1s"))
+	}
+	if err := f.opt.Validate(); err != nil {
+		return clio.Usage(err)
+	}
+	view := newView(streams.ErrOut, clio.IsTerminal(streams.ErrOut))
+	f.opt.Progress = view.update
+	if f.verbose {
+		f.opt.Logger = slog.New(slog.NewTextHandler(view, nil))
+	}
+	fmt.Fprintf(streams.ErrOut, "ferry demo: migrating %s from legacy (127.0.0.2) to cluster (127.0.0.3) through ferry's DNS server\n", demo.Domain)
+	sum, err := demo.Run(cmd.Context(), f.opt)
+	view.finish()
+	if err != nil {
+		return clio.Failed(err)
+	}
+	if f.output == "json" {
+		enc := json.NewEncoder(streams.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(sum); err != nil {
+			return err
+		}
+	} else if err := printSummary(streams.Out, sum); err != nil {
+		return err
+	}
+	return verdict(sum, f.opt.FailAt)
+}
+
+// verdict fails the command when the demo did not show what it should: a
+// healthy run must finish with zero failures; a --fail-at run must roll back.
+func verdict(sum *demo.Summary, failAt int) error {
+	switch {
+	case failAt > 0 && sum.Result != "rolled-back":
+		return clio.Failed(fmt.Errorf("the cluster failed at %d%% but the migration ended %s", failAt, sum.Result))
+	case failAt == 0 && sum.Result != "done":
+		return clio.Failed(fmt.Errorf("the migration ended %s: %s", sum.Result, sum.Reason))
+	case failAt == 0 && sum.Failed > 0:
+		return clio.Failed(fmt.Errorf("%d of %d client requests failed", sum.Failed, sum.Requests))
+	}
+	return nil
+}
+
+// view draws progress on stderr: a live status line on a terminal, plain
+// lines otherwise.
+type view struct {
+	w        io.Writer
+	terminal bool
+	lastLine time.Time
+	drawn    bool
+}
+
+func newView(w io.Writer, terminal bool) *view { return &view{w: w, terminal: terminal} }
+
+// Write lets the verbose logger share the terminal with the status line.
+func (v *view) Write(p []byte) (int, error) {
+	v.clear()
+	return v.w.Write(p)
+}
+
+func (v *view) clear() {
+	if v.terminal && v.drawn {
+		fmt.Fprint(v.w, "\r\033[K")
+		v.drawn = false
+	}
+}
+
+func (v *view) update(p demo.Progress) {
+	if p.Event != nil {
+		v.clear()
+		fmt.Fprintf(v.w, "[%6.1fs] %s\n", p.Elapsed.Seconds(), p.Event.Message)
+	}
+	status := statusLine(p)
+	switch {
+	case v.terminal:
+		v.clear()
+		fmt.Fprint(v.w, status)
+		v.drawn = true
+	case p.Event == nil && time.Since(v.lastLine) >= 5*time.Second:
+		fmt.Fprintln(v.w, status)
+		v.lastLine = time.Now()
+	}
+}
+
+func (v *view) finish() { v.clear() }
+
+func statusLine(p demo.Progress) string {
+	s := p.State
+	line := fmt.Sprintf("[%6.1fs] %-12s legacy %3d%% cluster %3d%% | requests %d (legacy %d, cluster %d) failed %d",
+		p.Elapsed.Seconds(), s.Stage, s.Weights.Legacy, s.Weights.Cluster, p.Requests, p.PerSide["legacy"], p.PerSide["cluster"], p.Failed)
+	for _, side := range []string{"legacy", "cluster"} {
+		if h, ok := s.Health[migrateSide(side)]; ok {
+			line += fmt.Sprintf(" | %s gate %s %.3f p99 %v", side, h.Status, h.SuccessRatio, h.P99.Round(100*time.Microsecond))
+		}
+	}
+	return line
+}
