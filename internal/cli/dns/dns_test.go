@@ -1,0 +1,208 @@
+package dns_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
+
+	"ferry.dev/ferry/internal/cli/clio"
+	clidns "ferry.dev/ferry/internal/cli/dns"
+	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/dns/server"
+)
+
+// run executes "ferry dns args..." in process and returns the exit status
+// and both streams.
+func run(ctx context.Context, args ...string) (int, string, string) {
+	var errOut syncBuffer
+	code, out := runWith(ctx, &errOut, args...)
+	return code, out, errOut.String()
+}
+
+// syncBuffer is a bytes.Buffer a test may read while a command writes it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func runWith(ctx context.Context, errOut io.Writer, args ...string) (int, string) {
+	var out bytes.Buffer
+	root := &cobra.Command{Use: "ferry", SilenceErrors: true, SilenceUsage: true}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return clio.Usage(err) })
+	root.AddCommand(clidns.NewCommand(clio.Streams{In: strings.NewReader(""), Out: &out, ErrOut: errOut}))
+	root.SetArgs(append([]string{"dns"}, args...))
+	root.SetOut(&out)
+	root.SetErr(errOut)
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		_, _ = io.WriteString(errOut, "error: "+err.Error()+"\n")
+	}
+	return clio.Code(err), out.String()
+}
+
+func startServer(t *testing.T) (url, tokenFile string, srv *server.Server) {
+	t.Helper()
+	tokenFile = filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(tokenFile, []byte("tok\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(t.Context(), server.Config{
+		Zones: []server.Zone{server.DefaultZone("example.test")}, DataDir: t.TempDir(),
+		DNSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0", Token: "tok",
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv.AdminURL(), tokenFile, srv
+}
+
+func TestSetGetDelete(t *testing.T) {
+	url, tokenFile, srv := startServer(t)
+	conn := []string{"--server", url, "--token-file", tokenFile}
+	code, out, errOut := run(t.Context(), append([]string{"set", "API.example.test", "a", "legacy=90:127.0.0.2", "cluster=10:127.0.0.3,127.0.0.4"}, conn...)...)
+	if code != 0 {
+		t.Fatalf("set: exit %d: %s", code, errOut)
+	}
+	wantTable := `api.example.test. A
+ID       WEIGHT  SHARE  VALUES               TTL
+legacy   90      90.0%  127.0.0.2            30
+cluster  10      10.0%  127.0.0.3,127.0.0.4  30
+`
+	if diff := cmp.Diff(wantTable, out); diff != "" {
+		t.Errorf("set output (-want +got):\n%s", diff)
+	}
+	want := dns.RecordSet{Name: "api.example.test.", Type: "A", TTL: 30, Sets: []dns.WeightedSet{
+		{ID: "legacy", Weight: 90, Values: []string{"127.0.0.2"}}, {ID: "cluster", Weight: 10, Values: []string{"127.0.0.3", "127.0.0.4"}},
+	}}
+	code, out, _ = run(t.Context(), append([]string{"get", "api.example.test.", "A", "-o", "json"}, conn...)...)
+	var got dns.RecordSet
+	if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil {
+		t.Fatalf("get -o json: exit %d, %v: %s", code, err, out)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("get -o json (-want +got):\n%s", diff)
+	}
+	if code, out, _ = run(t.Context(), append([]string{"delete", "api.example.test", "A"}, conn...)...); code != 0 || out != "deleted api.example.test. A\n" {
+		t.Errorf("delete: exit %d, %q", code, out)
+	}
+	if _, err := srv.Get(t.Context(), "api.example.test.", "A"); err == nil {
+		t.Error("the record set is still there after delete")
+	}
+}
+
+func TestExitStatuses(t *testing.T) {
+	url, tokenFile, srv := startServer(t)
+	wrongToken := filepath.Join(t.TempDir(), "wrong")
+	if err := os.WriteFile(wrongToken, []byte("nope"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	conn := []string{"--server", url, "--token-file", tokenFile}
+	cases := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{name: "weight out of range", args: append([]string{"set", "api.example.test", "A", "a=256:127.0.0.1"}, conn...), code: 2, msg: "sets[0].weight"},
+		{name: "weight not a number", args: append([]string{"set", "api.example.test", "A", "a=ten:127.0.0.1"}, conn...), code: 2, msg: `weight "ten"`},
+		{name: "no weight", args: append([]string{"set", "api.example.test", "A", "a=127.0.0.1"}, conn...), code: 2, msg: "no ':'"},
+		{name: "outside the zone", args: append([]string{"set", "api.example.org", "A", "a=1:127.0.0.1"}, conn...), code: 2, msg: "outside the zones"},
+		{name: "duplicate ids", args: append([]string{"set", "api.example.test", "A", "a=1:127.0.0.1", "a=2:127.0.0.2"}, conn...), code: 2, msg: "sets[1].id"},
+		{name: "missing token file", args: []string{"get", "api.example.test", "A", "--server", url, "--token-file", "/nonexistent/token"}, code: 2, msg: "--token-file"},
+		{name: "wrong token", args: []string{"get", "api.example.test", "A", "--server", url, "--token-file", wrongToken}, code: 1, msg: "refused the token"},
+		{name: "not found", args: append([]string{"get", "nothing.example.test", "A"}, conn...), code: 1, msg: "not found"},
+		{name: "server down", args: []string{"get", "api.example.test", "A", "--server", "http://127.0.0.1:1", "--token-file", tokenFile}, code: 1, msg: "connection refused"},
+		{name: "bad output", args: append([]string{"get", "api.example.test", "A", "-o", "yaml"}, conn...), code: 2, msg: "--output"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rev := srv.Revision()
+			code, _, errOut := run(t.Context(), tc.args...)
+			if code != tc.code || !strings.Contains(errOut, tc.msg) {
+				t.Errorf("exit %d with %q, want %d mentioning %q", code, errOut, tc.code, tc.msg)
+			}
+			if srv.Revision() != rev {
+				t.Error("a failed command changed the records")
+			}
+		})
+	}
+}
+
+func TestServeGeneratesTokenAndStops(t *testing.T) {
+	dir := t.TempDir()
+	tokenFile := filepath.Join(dir, "secrets", "token")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var errOut syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		code, _ := runWith(ctx, &errOut, "serve", "--zone", "example.test", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+			"--data", filepath.Join(dir, "data"), "--token-file", tokenFile)
+		done <- code
+	}()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && !strings.Contains(errOut.String(), "serving DNS"); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	tok, err := os.ReadFile(tokenFile)
+	if fi, serr := os.Stat(tokenFile); err != nil || serr != nil || fi.Mode().Perm() != 0o600 || len(strings.TrimSpace(string(tok))) != 64 {
+		t.Fatalf("token file: %v %v %q", err, serr, tok)
+	}
+	cancel()
+	code := <-done
+	r := struct {
+		code   int
+		errOut string
+	}{code, errOut.String()}
+	if r.code != 0 {
+		t.Fatalf("serve exit %d: %s", r.code, r.errOut)
+	}
+	for _, want := range []string{"generated a new admin token in " + tokenFile, "serving DNS", "stopping"} {
+		if !strings.Contains(r.errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.errOut)
+		}
+	}
+	if !regexp.MustCompile(`udp\+tcp=127\.0\.0\.1:\d+`).MatchString(r.errOut) {
+		t.Errorf("stderr does not say where it serves:\n%s", r.errOut)
+	}
+}
+
+func TestServeRejectsBadFlags(t *testing.T) {
+	code, _, errOut := run(t.Context(), "serve", "--zone-file", "/nonexistent.zone", "--admin", "")
+	if code != 2 {
+		t.Errorf("exit %d, want 2", code)
+	}
+	for _, want := range []string{"--zone-file", "--data: must be set"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+}
