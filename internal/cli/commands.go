@@ -8,6 +8,7 @@ import (
 	"ferry.dev/ferry/internal/cli/demo"
 	"ferry.dev/ferry/internal/cli/dns"
 	"ferry.dev/ferry/internal/cli/initcmd"
+	"ferry.dev/ferry/internal/cli/migrate"
 	"ferry.dev/ferry/internal/cli/render"
 	"ferry.dev/ferry/internal/cli/validate"
 	"ferry.dev/ferry/internal/cli/version"
@@ -23,5 +24,6 @@ func subcommands(streams clio.Streams) []*cobra.Command {
 		version.NewCommand(streams),
 		dns.NewCommand(streams),
 		demo.NewCommand(streams),
+		migrate.NewCommand(streams),
 	}
 }

@@ -129,9 +129,6 @@ func Defaults(cfg Config) Config {
 	if cfg.Drain.TTLMultiple == 0 {
 		cfg.Drain.TTLMultiple = 3
 	}
-	if cfg.Drain.HasTrafficSource() && cfg.Drain.Threshold == 0 {
-		cfg.Drain.Threshold = 0.5
-	}
 	if cfg.Parity.Paths == nil {
 		cfg.Parity.Paths = []string{g.Path}
 	}
@@ -191,8 +188,8 @@ func validateSteps(steps []int) []error {
 	}
 	for i, w := range steps {
 		switch {
-		case w < 1 || w > 100:
-			errs = append(errs, fmt.Errorf("steps[%d]: %d is out of range (1-100)", i, w))
+		case w < 0 || w > 100:
+			errs = append(errs, fmt.Errorf("steps[%d]: %d is out of range (0-100)", i, w))
 		case i > 0 && w <= steps[i-1]:
 			errs = append(errs, fmt.Errorf("steps[%d]: %d does not increase on %d", i, w, steps[i-1]))
 		}

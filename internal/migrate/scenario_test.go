@@ -19,7 +19,7 @@ import (
 //
 //	config key=value...    start from NewState(Defaults(config)); keys: steps,
 //	                       hold, ttl, promotion, onFailure, failures,
-//	                       minRequests, preview, traffic
+//	                       minRequests, preview, traffic, threshold
 //	start | tick DUR | gate SIDE n=N ok=R p99=DUR | traffic RATE
 //	cmd promote|pause|resume|rollback|abort
 //	done [mismatches=N] | fail [error=TEXT]   answer the first pending action
@@ -172,6 +172,8 @@ func (r *replay) config(kv map[string]string) Config {
 			cfg.PreviewDomain = v
 		case "traffic":
 			cfg.Drain.TrafficURL = v
+		case "threshold":
+			cfg.Drain.Threshold, _ = strconv.ParseFloat(v, 64)
 		default:
 			r.fatalf("unknown config key %q", k)
 		}

@@ -1,0 +1,111 @@
+package migrate
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/dns/adminclient"
+	"ferry.dev/ferry/internal/migrate"
+	"ferry.dev/ferry/internal/migrate/store"
+	"ferry.dev/ferry/internal/spec"
+)
+
+// options are the flags every subcommand shares.
+type options struct {
+	file     string
+	stateDir string
+	output   string
+	streams  clio.Streams
+}
+
+// NewCommand returns "ferry migrate" and its subcommands.
+func NewCommand(streams clio.Streams) *cobra.Command {
+	o := &options{streams: streams}
+	cmd := &cobra.Command{
+		Use:   "migrate",
+		Short: "Move a service's domain from legacy to the cluster with weighted DNS, gates and rollback",
+		Long: `ferry migrate moves a service's traffic from its legacy endpoint to the
+cluster: preview → weighted shift (one step at a time, each held while
+gates on both sides pass) → cutover (legacy record removed) → drain (legacy
+kept until DNS caches have expired) → done. A failing cluster gate rolls
+back to legacy 100% on its own. State is saved before every action, so a
+killed "ferry migrate start" resumes where it stopped.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	pf := cmd.PersistentFlags()
+	pf.StringVarP(&o.file, "file", "f", "ferry.yaml", "the service file")
+	pf.StringVar(&o.stateDir, "state-dir", "", "where migration state and locks live (default .ferry/ next to the file)")
+	pf.StringVarP(&o.output, "output", "o", "", "output format: json")
+	cmd.AddCommand(o.planCommand(), o.startCommand(), o.statusCommand())
+	for _, k := range []migrate.CommandKind{migrate.Promote, migrate.Pause, migrate.Resume, migrate.Rollback, migrate.Abort} {
+		cmd.AddCommand(o.controlCommand(k))
+	}
+	return cmd
+}
+
+// setup is what every subcommand starts from.
+type setup struct {
+	file  *spec.File
+	cfg   migrate.Config
+	store *store.File
+}
+
+func (o *options) setup(service string) (*setup, error) {
+	if o.output != "" && o.output != "json" {
+		return nil, clio.Usage(fmt.Errorf("--output %q: want json or nothing", o.output))
+	}
+	f, err := spec.LoadFile(o.file, o.streams.In)
+	if err != nil {
+		var problems spec.ProblemList
+		if errors.As(err, &problems) {
+			fmt.Fprintln(o.streams.ErrOut, err)
+			return nil, clio.Usage(clio.ErrReported)
+		}
+		return nil, clio.Usage(err)
+	}
+	cfg, err := migrate.FromSpec(f, service)
+	if err != nil {
+		return nil, clio.Usage(err)
+	}
+	dir := o.stateDir
+	if dir == "" {
+		dir = filepath.Join(filepath.Dir(o.file), ".ferry")
+	}
+	st, err := store.NewFile(dir)
+	if err != nil {
+		return nil, clio.Failed(err)
+	}
+	return &setup{file: f, cfg: cfg, store: st}, nil
+}
+
+// provider connects to the DNS provider the file names.
+func (o *options) provider(cfg migrate.Config) (dns.Provider, error) {
+	d := cfg.DNS
+	if d.Server == "" {
+		return nil, clio.Usage(errors.New("migration.dns.server: the admin API of ferry's DNS server is required (like http://127.0.0.1:8053)"))
+	}
+	if d.TokenFile == "" {
+		return nil, clio.Usage(errors.New("migration.dns.tokenFile: the admin API token file is required"))
+	}
+	path := d.TokenFile
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(filepath.Dir(o.file), path)
+	}
+	token, err := os.ReadFile(path)
+	if err != nil {
+		return nil, clio.Usage(fmt.Errorf("migration.dns.tokenFile: %w", err))
+	}
+	c, err := adminclient.New(d.Server, strings.TrimSpace(string(token)), nil)
+	if err != nil {
+		return nil, clio.Usage(err)
+	}
+	return c, nil
+}
