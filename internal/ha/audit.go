@@ -34,8 +34,9 @@ func Audit(c Cluster) []Finding {
 		out = append(out, auditEtcd(c, e)...)
 	}
 	out = append(out, auditSecurity(c)...)
+	zoneOf, down := zoneIndex(c), downSet(c)
 	for _, s := range c.Services {
-		out = append(out, auditService(c, s)...)
+		out = append(out, auditService(s, serviceZones(s, zoneOf, down))...)
 	}
 	return out
 }
@@ -63,10 +64,12 @@ func auditInstances(c Cluster) []Finding {
 			fmt.Sprintf("%d instance%s already down: %s", len(down), plural(len(down)), strings.Join(down, ", ")),
 			"bring the NotReady nodes back or replace them before counting on their failure domains"})
 	}
+	// Members on instances that are down are counted with the instances.
 	var members []string
+	downs := downSet(c)
 	for _, e := range c.Etcd {
 		for _, m := range e.Members {
-			if m.Down {
+			if m.Down && !downs[m.Instance] {
 				members = append(members, e.Name+"/"+m.Name)
 			}
 		}
@@ -202,7 +205,8 @@ func openRanges(cidrs []string) []string {
 	return open
 }
 
-func auditService(c Cluster, s Service) []Finding {
+// auditService judges one service; zones counts its ready pods by zone.
+func auditService(s Service, zones map[string]int) []Finding {
 	var out []Finding
 	name := s.Namespace + "/" + s.Name
 	if s.Replicas == 1 {
@@ -210,7 +214,7 @@ func auditService(c Cluster, s Service) []Finding {
 			fmt.Sprintf("%s runs 1 replica: losing its instance stops it", name),
 			"set size/replicas to at least 2 in the ferry file"})
 	}
-	if z := serviceZones(c, s); s.Replicas >= 2 && len(z) < 2 {
+	if z := zones; s.Replicas >= 2 && len(z) < 2 {
 		out = append(out, Finding{SeverityWarning, "service-zone-spread",
 			fmt.Sprintf("%s has %d replicas but its ready pods run in %d zone%s (%s)", name, s.Replicas, len(z), plural(len(z)), zoneCounts(z)),
 			"spread its pods over zones (topologySpreadConstraints on topology.kubernetes.io/zone) and run workers in several zones"})
@@ -224,13 +228,21 @@ func auditService(c Cluster, s Service) []Finding {
 }
 
 // serviceZones counts the ready pods of s on instances that are up, by zone.
-func serviceZones(c Cluster, s Service) map[string]int {
-	down := downSet(c)
+func serviceZones(s Service, zoneOf map[string]string, down map[string]bool) map[string]int {
 	z := map[string]int{}
 	for _, p := range s.Pods {
 		if p.Ready && !down[p.Instance] {
-			z[instanceZone(c, p.Instance)]++
+			z[zoneOf[p.Instance]]++
 		}
+	}
+	return z
+}
+
+// zoneIndex maps instance names to their zones.
+func zoneIndex(c Cluster) map[string]string {
+	z := make(map[string]string, len(c.Instances))
+	for _, in := range c.Instances {
+		z[in.Name] = in.Zone
 	}
 	return z
 }

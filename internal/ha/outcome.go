@@ -76,14 +76,14 @@ func (o Outcome) margin() int {
 	return m
 }
 
-// evaluate computes the outcome of losing the instances in lost (which
-// already holds the instances that are down).
-func evaluate(c Cluster, lost map[string]bool) Outcome {
+// evaluate computes the outcome of losing the instances in lost, which
+// includes down, the instances that were down already.
+func evaluate(c Cluster, down map[string]bool, lost func(instance string) bool) Outcome {
 	var o Outcome
 	for _, e := range c.Etcd {
 		up := 0
 		for _, m := range e.Members {
-			if !lost[m.Instance] && !m.Down {
+			if !lost(m.Instance) && !m.Down {
 				up++
 			}
 		}
@@ -91,7 +91,7 @@ func evaluate(c Cluster, lost map[string]bool) Outcome {
 		o.Etcd = append(o.Etcd, EtcdOutcome{Cluster: e.Name, Members: len(e.Members), Up: up, Quorum: q, Quorate: up >= q})
 	}
 	for _, in := range c.Instances {
-		if lost[in.Name] {
+		if lost(in.Name) {
 			continue
 		}
 		if in.APIServer {
@@ -107,15 +107,15 @@ func evaluate(c Cluster, lost map[string]bool) Outcome {
 	}
 	for _, s := range c.Services {
 		o.Services = append(o.Services, serviceOutcome(s, lost))
-		if blocksDrain(s, c, lost) {
+		if blocksDrain(s, down, lost) {
 			o.DrainBlockedBy = append(o.DrainBlockedBy, s.Namespace+"/"+s.PDB.Name)
 		}
 	}
 	return o
 }
 
-func serviceOutcome(s Service, lost map[string]bool) ServiceOutcome {
-	ready := readyOn(s, func(inst string) bool { return !lost[inst] })
+func serviceOutcome(s Service, lost func(string) bool) ServiceOutcome {
+	ready := readyOn(s, func(inst string) bool { return !lost(inst) })
 	return ServiceOutcome{
 		Service:  s.Namespace + "/" + s.Name,
 		Replicas: s.Replicas,
@@ -138,13 +138,12 @@ func readyOn(s Service, keep func(instance string) bool) int {
 // blocksDrain reports whether the service's PDB would refuse to evict its
 // pods from the lost instances: it allows no disruption right now and some
 // of its ready pods run there.
-func blocksDrain(s Service, c Cluster, lost map[string]bool) bool {
+func blocksDrain(s Service, down map[string]bool, lost func(string) bool) bool {
 	if s.PDB == nil {
 		return false
 	}
-	down := downSet(c)
 	healthy := readyOn(s, func(inst string) bool { return !down[inst] })
-	onLost := readyOn(s, func(inst string) bool { return lost[inst] && !down[inst] })
+	onLost := readyOn(s, func(inst string) bool { return lost(inst) && !down[inst] })
 	return onLost > 0 && DisruptionsAllowed(*s.PDB, s.Replicas, healthy) == 0
 }
 

@@ -53,17 +53,18 @@ func Scenarios(c Cluster) []Scenario {
 	down := downSet(c)
 	var out []Scenario
 	if len(down) > 0 {
-		o := evaluate(c, down)
+		o := evaluate(c, down, in(down))
 		out = append(out, scenario(c, fmt.Sprintf("now (%d instance%s down)", len(down), plural(len(down))), FailNow, o))
 	}
 	out = append(out, anyInstance(c, down))
+	zoneOf, regionOf := zoneIndex(c), regionIndex(c)
 	for _, z := range zones(c.Instances) {
-		lost := with(down, c.Instances, func(in Instance) bool { return in.Zone == z })
-		out = append(out, scenario(c, "zone "+zoneName(z), FailZone, evaluate(c, lost)))
+		lost := func(name string) bool { return down[name] || zoneOf[name] == z }
+		out = append(out, scenario(c, "zone "+zoneName(z), FailZone, evaluate(c, down, lost)))
 	}
 	for _, r := range regions(c.Instances) {
-		lost := with(down, c.Instances, func(in Instance) bool { return in.Region == r })
-		o := evaluate(c, lost)
+		lost := func(name string) bool { return down[name] || regionOf[name] == r }
+		o := evaluate(c, down, lost)
 		if c.Managed {
 			// A provider's control plane lives in the cluster's region.
 			o.APIUp = false
@@ -86,7 +87,7 @@ func anyInstance(c Cluster, down map[string]bool) Scenario {
 		if down[in.Name] {
 			continue
 		}
-		o := evaluate(c, with(down, c.Instances, func(x Instance) bool { return x.Name == in.Name }))
+		o := evaluate(c, down, func(name string) bool { return down[name] || name == in.Name })
 		for _, b := range o.DrainBlockedBy {
 			if !slices.Contains(blocked, b) {
 				blocked = append(blocked, b)
@@ -99,7 +100,7 @@ func anyInstance(c Cluster, down map[string]bool) Scenario {
 		}
 	}
 	if worst == nil {
-		o := evaluate(c, down)
+		o := evaluate(c, down, in(down))
 		s := scenario(c, "any one instance", FailInstance, o)
 		s.Survives, s.Why = false, "no instance is up"
 		return s
@@ -109,18 +110,18 @@ func anyInstance(c Cluster, down map[string]bool) Scenario {
 	return *worst
 }
 
-// with returns a copy of base plus the instances pick selects.
-func with(base map[string]bool, all []Instance, pick func(Instance) bool) map[string]bool {
-	lost := make(map[string]bool, len(base)+1)
-	for k := range base {
-		lost[k] = true
+// in turns a set into a membership test.
+func in(set map[string]bool) func(string) bool {
+	return func(name string) bool { return set[name] }
+}
+
+// regionIndex maps instance names to their regions.
+func regionIndex(c Cluster) map[string]string {
+	r := make(map[string]string, len(c.Instances))
+	for _, in := range c.Instances {
+		r[in.Name] = in.Region
 	}
-	for _, in := range all {
-		if pick(in) {
-			lost[in.Name] = true
-		}
-	}
-	return lost
+	return r
 }
 
 func zones(ins []Instance) []string {

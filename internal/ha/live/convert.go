@@ -103,7 +103,8 @@ func apiServers(pods []corev1.Pod) (map[string]bool, []corev1.Pod) {
 }
 
 // etcdClusters groups the etcd member pods: kubeadm's component=etcd pods
-// form cluster "etcd", kops' k8s-app=etcd-manager-NAME pods cluster NAME.
+// form cluster "main" (its only one), kops' k8s-app=etcd-manager-NAME pods
+// cluster NAME.
 func etcdClusters(pods []corev1.Pod) []ha.EtcdCluster {
 	var out []ha.EtcdCluster
 	for _, p := range pods {
@@ -123,7 +124,7 @@ func etcdClusters(pods []corev1.Pod) []ha.EtcdCluster {
 
 func etcdCluster(p corev1.Pod) (string, bool) {
 	if p.Labels["component"] == "etcd" {
-		return "etcd", true
+		return "main", true
 	}
 	if app, ok := strings.CutPrefix(p.Labels["k8s-app"], "etcd-manager-"); ok && app != "" {
 		return app, true

@@ -68,7 +68,7 @@ func TestConvertKubeadm(t *testing.T) {
 			{Name: "cp-c", Zone: "c", Region: "region-1", Role: ha.RoleControlPlane, Down: true},
 			{Name: "w-a", Zone: "a", Region: "region-1", Role: ha.RoleWorker},
 		},
-		Etcd: []ha.EtcdCluster{{Name: "etcd", Members: []ha.Member{
+		Etcd: []ha.EtcdCluster{{Name: "main", Members: []ha.Member{
 			{Name: "etcd-cp-a", Instance: "cp-a"}, {Name: "etcd-cp-b", Instance: "cp-b", Down: true}, {Name: "etcd-cp-c", Instance: "cp-c"},
 		}}},
 		Security: ha.Security{SecretsEncrypted: ha.Yes, RBAC: ha.Yes},
