@@ -11,16 +11,56 @@ import (
 	mdns "github.com/miekg/dns"
 )
 
-// Query types and rcodes counted apart; everything else is "other".
-var (
-	countedTypes  = [...]uint16{mdns.TypeA, mdns.TypeAAAA, mdns.TypeCNAME, mdns.TypeTXT, mdns.TypeSOA, mdns.TypeNS, mdns.TypeMX, typeANY}
-	countedRcodes = [...]int{rcodeOK, rcodeFormat, 2, rcodeNX, rcodeNotImp, rcodeRefuse, rcodeBadVer}
+// Query types and rcodes are counted in small fixed tables; everything else
+// is "other".
+const (
+	numTypes  = 9
+	numRcodes = 8
 )
 
-const (
-	numTypes  = len(countedTypes) + 1
-	numRcodes = len(countedRcodes) + 1
-)
+// typeIndex is the row of qtype in the counters.
+func typeIndex(qtype uint16) int {
+	switch qtype {
+	case mdns.TypeA:
+		return 0
+	case mdns.TypeAAAA:
+		return 1
+	case mdns.TypeCNAME:
+		return 2
+	case mdns.TypeTXT:
+		return 3
+	case mdns.TypeSOA:
+		return 4
+	case mdns.TypeNS:
+		return 5
+	case mdns.TypeMX:
+		return 6
+	case typeANY:
+		return 7
+	}
+	return numTypes - 1
+}
+
+func typeLabel(i int) string {
+	labels := [numTypes]string{"A", "AAAA", "CNAME", "TXT", "SOA", "NS", "MX", "ANY", "other"}
+	return labels[i]
+}
+
+// rcodeIndex is the column of rcode in the counters.
+func rcodeIndex(rcode int) int {
+	switch rcode {
+	case rcodeOK, rcodeFormat, 2, rcodeNX, rcodeNotImp, rcodeRefuse:
+		return rcode
+	case rcodeBadVer:
+		return 6
+	}
+	return numRcodes - 1
+}
+
+func rcodeLabel(i int) string {
+	labels := [numRcodes]string{"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "BADVERS", "other"}
+	return labels[i]
+}
 
 // counters are one worker's query counts. Each worker owns one, so counting
 // is an uncontended atomic add; the metrics page sums them.
@@ -31,15 +71,7 @@ type counters struct {
 }
 
 func (c *counters) count(qtype uint16, rcode int) {
-	t := slices.Index(countedTypes[:], qtype)
-	if t < 0 {
-		t = numTypes - 1
-	}
-	r := slices.Index(countedRcodes[:], rcode)
-	if r < 0 {
-		r = numRcodes - 1
-	}
-	c.queries[t][r].Add(1)
+	c.queries[typeIndex(qtype)][rcodeIndex(rcode)].Add(1)
 }
 
 // metrics holds every worker's counters and the per-set answer counters,
@@ -74,23 +106,6 @@ func (m *metrics) counter(name, rrtype, id string) *atomic.Uint64 {
 		m.answers[k] = c
 	}
 	return c
-}
-
-func typeLabel(i int) string {
-	if i < len(countedTypes) {
-		return mdns.TypeToString[countedTypes[i]]
-	}
-	return "other"
-}
-
-func rcodeLabel(i int) string {
-	switch {
-	case i >= len(countedRcodes):
-		return "other"
-	case countedRcodes[i] == rcodeBadVer:
-		return "BADVERS"
-	}
-	return mdns.RcodeToString[countedRcodes[i]]
 }
 
 // write prints the metrics in the Prometheus text format.

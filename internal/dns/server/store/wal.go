@@ -19,7 +19,8 @@ const walMagic = 0xF0E1D2C3
 // without limit.
 const maxRecord = 64 << 20
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// checksum is the CRC-32C of a record's payload.
+func checksum(b []byte) uint32 { return crc32.Checksum(b, crc32.MakeTable(crc32.Castagnoli)) }
 
 // encodeRecord frames payload as magic, length, CRC-32C, payload.
 func encodeRecord(c Change) ([]byte, error) {
@@ -30,7 +31,7 @@ func encodeRecord(c Change) ([]byte, error) {
 	buf := make([]byte, 12+len(payload))
 	binary.BigEndian.PutUint32(buf[0:4], walMagic)
 	binary.BigEndian.PutUint32(buf[4:8], uint32(len(payload)))
-	binary.BigEndian.PutUint32(buf[8:12], crc32.Checksum(payload, castagnoli))
+	binary.BigEndian.PutUint32(buf[8:12], checksum(payload))
 	copy(buf[12:], payload)
 	return buf, nil
 }
@@ -73,7 +74,7 @@ func readRecord(r io.Reader) (Change, int64, bool) {
 	if _, err := io.ReadFull(r, payload); err != nil {
 		return Change{}, 0, false
 	}
-	if crc32.Checksum(payload, castagnoli) != binary.BigEndian.Uint32(hdr[8:12]) {
+	if checksum(payload) != binary.BigEndian.Uint32(hdr[8:12]) {
 		return Change{}, 0, false
 	}
 	var c Change
