@@ -23,7 +23,7 @@ func newKopsCommand(streams clio.Streams) *cobra.Command {
 		Example: `  kops get cluster -o yaml > cluster.yaml
   kops get ig -o yaml > ig.yaml
   ferry check kops cluster.yaml ig.yaml --require zone
-  kops get all -o yaml | ferry check kops - -o json`,
+  cat cluster.yaml ig.yaml | ferry check kops - -o json`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			return clio.Usage(cobra.MinimumNArgs(1)(cmd, args))
 		},

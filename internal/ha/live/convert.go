@@ -133,25 +133,31 @@ func etcdCluster(p corev1.Pod) (string, bool) {
 }
 
 // security reads the audited settings from kube-apiserver's flags, when
-// its pods are visible; otherwise nothing is known.
+// its pods are visible (otherwise nothing is known). A setting counts as
+// on only when every API server has it.
 func security(apiPods []corev1.Pod) ha.Security {
 	if len(apiPods) == 0 {
 		return ha.Security{}
 	}
-	sec := ha.Security{SecretsEncrypted: ha.No, RBAC: ha.No}
+	sec := ha.Security{SecretsEncrypted: ha.Yes, RBAC: ha.Yes}
 	for _, p := range apiPods {
+		encrypted, rbac := false, false
 		for _, ctr := range p.Spec.Containers {
 			for _, arg := range slices.Concat(ctr.Command, ctr.Args) {
 				flag, value, _ := strings.Cut(arg, "=")
 				switch flag {
 				case "--encryption-provider-config":
-					sec.SecretsEncrypted = ha.Yes
+					encrypted = true
 				case "--authorization-mode":
-					if slices.Contains(strings.Split(value, ","), "RBAC") {
-						sec.RBAC = ha.Yes
-					}
+					rbac = slices.Contains(strings.Split(value, ","), "RBAC")
 				}
 			}
+		}
+		if !encrypted {
+			sec.SecretsEncrypted = ha.No
+		}
+		if !rbac {
+			sec.RBAC = ha.No
 		}
 	}
 	return sec

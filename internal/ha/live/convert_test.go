@@ -71,7 +71,8 @@ func TestConvertKubeadm(t *testing.T) {
 		Etcd: []ha.EtcdCluster{{Name: "main", Members: []ha.Member{
 			{Name: "etcd-cp-a", Instance: "cp-a"}, {Name: "etcd-cp-b", Instance: "cp-b", Down: true}, {Name: "etcd-cp-c", Instance: "cp-c"},
 		}}},
-		Security: ha.Security{SecretsEncrypted: ha.Yes, RBAC: ha.Yes},
+		// Only one of the two API servers encrypts Secrets.
+		Security: ha.Security{SecretsEncrypted: ha.No, RBAC: ha.Yes},
 	}
 	got := Convert(snap)
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -81,6 +82,18 @@ func TestConvertKubeadm(t *testing.T) {
 	r := ha.Analyze(got)
 	if r.Scenarios[0].Failure != "now (1 instance down)" || r.Scenarios[0].Survives {
 		t.Errorf("first scenario %+v, want the current state, not survived", r.Scenarios[0])
+	}
+	var checks []string
+	for _, f := range r.Findings {
+		checks = append(checks, f.Check+": "+f.Message)
+	}
+	wantChecks := []string{
+		"instances-down: 1 instance already down: cp-c",
+		"etcd-members-down: etcd member not ready: main/etcd-cp-b",
+		"secrets-encryption: Kubernetes Secrets are stored unencrypted in etcd",
+	}
+	if diff := cmp.Diff(wantChecks, checks); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 }
 
