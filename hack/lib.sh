@@ -14,3 +14,16 @@ ferry::apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
 }
 
+
+# ferry::go_tool PKG@VERSION prints the path of the binary "go install" builds
+# for PKG at VERSION, building it into the cache only when it is not there.
+ferry::go_tool() {
+  local spec="$1" pkg="${1%@*}" version="${1#*@}"
+  local dir="$FERRY_CACHE/gotools/$(basename "$pkg")-$version"
+  local bin="$dir/$(basename "$pkg")"
+  if [ ! -x "$bin" ]; then
+    echo "building $spec (once; cached in $dir)" >&2
+    GOBIN="$dir" GOFLAGS=-buildvcs=false go install "$spec" >&2
+  fi
+  echo "$bin"
+}

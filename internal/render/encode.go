@@ -7,7 +7,6 @@ import (
 	"io"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"sigs.k8s.io/yaml"
 )
 
 // Unstructured returns obj as a plain map without the fields an object read
@@ -19,7 +18,9 @@ func Unstructured(obj Object) (*unstructured.Unstructured, error) {
 		return nil, fmt.Errorf("encoding %s %s: %w", obj.GetObjectKind().GroupVersionKind().Kind, obj.GetName(), err)
 	}
 	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber() // keep numbers exactly as Go wrote them
+	if err := dec.Decode(&m); err != nil {
 		return nil, fmt.Errorf("decoding %s %s: %w", obj.GetObjectKind().GroupVersionKind().Kind, obj.GetName(), err)
 	}
 	delete(m, "status")
@@ -33,22 +34,18 @@ func Unstructured(obj Object) (*unstructured.Unstructured, error) {
 
 // WriteYAML writes objs as a multi-document YAML stream.
 func WriteYAML(w io.Writer, objs []Object) error {
-	var buf bytes.Buffer
+	var y yamlWriter
 	for i, obj := range objs {
 		u, err := Unstructured(obj)
 		if err != nil {
 			return err
 		}
-		data, err := yaml.Marshal(u.Object)
-		if err != nil {
-			return fmt.Errorf("encoding %s %s as YAML: %w", u.GetKind(), u.GetName(), err)
-		}
 		if i > 0 {
-			buf.WriteString("---\n")
+			y.buf.WriteString("---\n")
 		}
-		buf.Write(data)
+		y.mapping(u.Object, 0, false)
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err := w.Write(y.buf.Bytes())
 	return err
 }
 

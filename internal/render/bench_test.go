@@ -1,0 +1,43 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"ferry.dev/ferry/internal/spec"
+)
+
+// BenchmarkRender loads, renders and encodes n services, to check that the
+// cost per service stays flat as n grows (go test -bench Render ./internal/render).
+func BenchmarkRender(b *testing.B) {
+	for _, n := range []int{10, 100, 1000} {
+		data := []byte(benchFile(n))
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				f, err := spec.Load("bench.yaml", data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				objs, err := Render(f, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := WriteYAML(io.Discard, objs); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(n), "µs/service")
+		})
+	}
+}
+
+func benchFile(n int) string {
+	var sb strings.Builder
+	sb.WriteString("apiVersion: ferry.dev/v1alpha1\nkind: Services\ndefaults: {namespace: bench, ingressClass: nginx, issuer: letsencrypt, registrySecret: regcred}\nservices:\n")
+	for i := range n {
+		fmt.Fprintf(&sb, "  svc-%d:\n    image: registry.example.com/svc-%d:1.0.0\n    port: 8080\n    domain: svc-%d.example.com\n    health: /healthz\n    replicas: 3\n    cpu: 250m\n    memory: 256Mi\n    secrets: [svc-%d-env]\n", i, i, i, i)
+	}
+	return sb.String()
+}

@@ -1,0 +1,156 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// yamlWriter writes JSON-shaped values (what Unstructured holds) as block
+// YAML with sorted keys, the layout kubectl prints. It exists because the
+// usual route, JSON to YAML through a generic YAML library, re-parses every
+// object and was most of render's time; its output is checked against a
+// real YAML parser in the tests.
+type yamlWriter struct {
+	buf bytes.Buffer
+}
+
+func (w *yamlWriter) mapping(m map[string]any, indent int, firstInline bool) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for i, k := range keys {
+		if i > 0 || !firstInline {
+			w.pad(indent)
+		}
+		w.scalar(k)
+		w.buf.WriteByte(':')
+		w.value(m[k], indent)
+	}
+}
+
+// value writes what follows "key:" (or "- ") for v.
+func (w *yamlWriter) value(v any, indent int) {
+	switch t := v.(type) {
+	case map[string]any:
+		if len(t) == 0 {
+			w.buf.WriteString(" {}\n")
+			return
+		}
+		w.buf.WriteByte('\n')
+		w.mapping(t, indent+2, false)
+	case []any:
+		if len(t) == 0 {
+			w.buf.WriteString(" []\n")
+			return
+		}
+		w.buf.WriteByte('\n')
+		w.sequence(t, indent)
+	default:
+		w.buf.WriteByte(' ')
+		w.scalar(t)
+		w.buf.WriteByte('\n')
+	}
+}
+
+func (w *yamlWriter) sequence(items []any, indent int) {
+	for _, item := range items {
+		w.pad(indent)
+		w.buf.WriteByte('-')
+		switch t := item.(type) {
+		case map[string]any:
+			if len(t) == 0 {
+				w.buf.WriteString(" {}\n")
+				continue
+			}
+			w.buf.WriteByte(' ')
+			w.mapping(t, indent+2, true)
+		case []any:
+			w.value(t, indent+2)
+		default:
+			w.buf.WriteByte(' ')
+			w.scalar(t)
+			w.buf.WriteByte('\n')
+		}
+	}
+}
+
+func (w *yamlWriter) pad(n int) {
+	for range n {
+		w.buf.WriteByte(' ')
+	}
+}
+
+func (w *yamlWriter) scalar(v any) {
+	switch t := v.(type) {
+	case nil:
+		w.buf.WriteString("null")
+	case bool:
+		w.buf.WriteString(strconv.FormatBool(t))
+	case json.Number:
+		w.buf.WriteString(t.String())
+	case float64:
+		w.buf.WriteString(strconv.FormatFloat(t, 'g', -1, 64))
+	case int64:
+		w.buf.WriteString(strconv.FormatInt(t, 10))
+	case string:
+		if plainSafe(t) {
+			w.buf.WriteString(t)
+		} else {
+			w.buf.WriteString(strconv.Quote(t))
+		}
+	default:
+		panic(fmt.Sprintf("render: no YAML form for %T", v))
+	}
+}
+
+// plainSafe reports whether s can be written without quotes and read back
+// as the same string: only a conservative set of characters, nothing a YAML
+// parser would take as a number, boolean or null, no ": " or " #".
+func plainSafe(s string) bool {
+	if s == "" || len(s) > 200 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == '/' || c == '_' || c == '.' || c == '%' || c == '+' || c == '=' || c == ',' || c == '@':
+			if i == 0 && c != '/' && c != '_' && c != '.' {
+				return false
+			}
+		case c == '-':
+			if i == 0 && (len(s) == 1 || s[1] == ' ') {
+				return false
+			}
+		case c == ':':
+			if i == 0 || i == len(s)-1 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	if strings.HasPrefix(s, "---") || strings.HasPrefix(s, "...") {
+		return false
+	}
+	return !looksTyped(s)
+}
+
+// looksTyped: strings a YAML 1.1 or 1.2 parser would read as something else.
+func looksTyped(s string) bool {
+	switch strings.ToLower(s) {
+	case "y", "yes", "n", "no", "true", "false", "on", "off", "null", "~", ".inf", "-.inf", "+.inf", ".nan":
+		return true
+	}
+	// Anything numeric-looking is quoted: parsers differ in what they
+	// accept as a number ("08_", "1_000", "0o17", "1:30").
+	start := strings.TrimLeft(s, "+-.")
+	return start != "" && start[0] >= '0' && start[0] <= '9' &&
+		strings.Trim(s, "0123456789_.:+-eExXoObBaAcCdDfF") == ""
+}
