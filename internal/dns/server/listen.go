@@ -14,8 +14,8 @@ import (
 
 // Limits of the TCP transport.
 const (
-	tcpIdleTimeout = 10 * time.Second
-	maxTCPConns    = 512
+	defaultTCPIdleTimeout = 10 * time.Second
+	maxTCPConns           = 512
 )
 
 // Start binds the DNS listeners (UDP and TCP on one port) and the admin API,
@@ -42,12 +42,22 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.goServe(func() { s.serveTCP(tcp) })
 	if admin != nil {
-		hs := &http.Server{Handler: s.AdminHandler(), ReadHeaderTimeout: 10 * time.Second}
+		hs := &http.Server{Handler: s.AdminHandler(), ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: time.Minute}
 		s.goServe(func() { _ = hs.Serve(admin) })
-		s.goServe(func() { <-s.done(ctx); _ = hs.Close() })
+		s.goServe(func() { <-s.done(ctx); shutdownHTTP(hs) })
 	}
 	s.goServe(func() { <-s.done(ctx); s.closeListeners() })
 	return nil
+}
+
+// shutdownHTTP lets requests in flight (a PUT being fsynced) finish.
+func shutdownHTTP(hs *http.Server) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if hs.Shutdown(ctx) != nil {
+		_ = hs.Close()
+	}
 }
 
 func (s *Server) goServe(f func()) {
@@ -128,6 +138,9 @@ func (s *Server) closeListeners() {
 	if s.admin != nil {
 		_ = s.admin.Close()
 	}
+	for c := range s.conns {
+		_ = c.Close()
+	}
 }
 
 // Close stops serving, waits for the workers and closes the store.
@@ -184,21 +197,50 @@ func (s *Server) serveTCP(ln net.Listener) {
 		}
 		select {
 		case sem <- struct{}{}:
-			s.goServe(func() { defer func() { <-sem }(); s.serveConn(c, m) })
+			if !s.track(c) {
+				c.Close()
+				return
+			}
+			s.goServe(func() {
+				defer func() { s.untrack(c); <-sem }()
+				s.serveConn(c, m)
+			})
 		default:
 			c.Close() // too many connections: the client retries
 		}
 	}
 }
 
+// track records an open TCP connection so Close can end it; it refuses
+// once the server is closed.
+func (s *Server) track(c net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.conns[c] = struct{}{}
+	return true
+}
+
+func (s *Server) untrack(c net.Conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.conns, c)
+}
+
 // serveConn answers length-prefixed queries on one TCP connection in order
 // until the client closes it or stays idle too long.
 func (s *Server) serveConn(c net.Conn, m *counters) {
 	defer c.Close()
+	idle := s.cfg.TCPIdleTimeout
+	if idle <= 0 {
+		idle = defaultTCPIdleTimeout
+	}
 	in := make([]byte, 65535)
 	var resp, framed []byte
 	for {
-		_ = c.SetDeadline(time.Now().Add(tcpIdleTimeout))
+		_ = c.SetDeadline(time.Now().Add(idle))
 		if _, err := io.ReadFull(c, in[:2]); err != nil {
 			return
 		}

@@ -3,6 +3,7 @@ package server_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	mdns "github.com/miekg/dns"
@@ -195,5 +196,66 @@ func TestSerialGrowsOnEveryChange(t *testing.T) {
 		} else {
 			last = now
 		}
+	}
+}
+
+func TestZoneTransfersAndOPTQuestionsAreRefused(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	cases := []struct {
+		name  string
+		qtype uint16
+		rcode int
+	}{
+		{name: "AXFR", qtype: mdns.TypeAXFR, rcode: mdns.RcodeRefused},
+		{name: "IXFR", qtype: mdns.TypeIXFR, rcode: mdns.RcodeRefused},
+		{name: "OPT as a question", qtype: mdns.TypeOPT, rcode: mdns.RcodeFormatError},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := query(t, "tcp", srv.DNSAddr(), "example.test.", tc.qtype, false)
+			if r.Rcode != tc.rcode || len(r.Answer) != 0 {
+				t.Errorf("rcode %s with %d answers, want %s and none", mdns.RcodeToString[r.Rcode], len(r.Answer), mdns.RcodeToString[tc.rcode])
+			}
+		})
+	}
+}
+
+func TestCloseEndsIdleTCPConnections(t *testing.T) {
+	zone := server.DefaultZone("example.test")
+	srv, err := server.New(t.Context(), server.Config{
+		Zones: []server.Zone{zone}, DataDir: t.TempDir(), DNSAddr: "127.0.0.1:0", TCPIdleTimeout: time.Hour,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := mdns.Dial("tcp", srv.DNSAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	m := new(mdns.Msg)
+	m.SetQuestion("example.test.", mdns.TypeSOA)
+	if err := conn.WriteMsg(m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ReadMsg(); err != nil {
+		t.Fatal(err)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- srv.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(time.Minute): // a safety net: the idle timeout is an hour
+		t.Fatal("Close is waiting for an idle TCP connection")
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := conn.ReadMsg(); err == nil {
+		t.Error("the connection still answers after Close")
 	}
 }

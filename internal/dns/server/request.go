@@ -7,6 +7,8 @@ const (
 	headerLen   = 12
 	typeOPT     = 41
 	typeANY     = 255
+	typeAXFR    = 252
+	typeIXFR    = 251
 	classINET   = 1
 	rcodeOK     = 0
 	rcodeFormat = 1
@@ -63,6 +65,9 @@ func parseRequest(msg []byte) (req request, rcode int, ok bool) {
 	req.qtype = binary.BigEndian.Uint16(msg[end:])
 	req.qclass = binary.BigEndian.Uint16(msg[end+2:])
 	req.qend = end + 4
+	if req.qtype == typeOPT {
+		return req, rcodeFormat, true // OPT is a pseudo-record, never a question (RFC 6891)
+	}
 	if !parseAdditional(msg, req.qend, int(ar), &req) {
 		return req, rcodeFormat, true
 	}

@@ -37,8 +37,8 @@ func (v *view) respond(dst, msg []byte, tcp bool, m *counters) []byte {
 	switch {
 	case req.edns && req.ednsVer != 0:
 		b.rcode = rcodeBadVer
-	case req.qclass != classINET:
-		b.rcode = rcodeRefuse
+	case req.qclass != classINET, req.qtype == typeAXFR, req.qtype == typeIXFR:
+		b.rcode = rcodeRefuse // other classes are not ours; transfers are not offered
 	default:
 		dst = v.lookup(dst, msg[headerLen:req.nameEnd], &b)
 	}

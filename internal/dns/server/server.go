@@ -8,6 +8,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/server/store"
@@ -27,6 +28,9 @@ type Config struct {
 	// Token is the bearer token the admin API requires. It must not be
 	// empty when AdminAddr is set.
 	Token string
+	// TCPIdleTimeout closes a TCP connection that sends nothing for this
+	// long; 0 means 10 seconds.
+	TCPIdleTimeout time.Duration
 	// CompactEvery is how many changes the write-ahead log holds before a
 	// snapshot; 0 means store.DefaultCompactEvery.
 	CompactEvery int
@@ -49,7 +53,8 @@ type Server struct {
 	tcp    net.Listener
 	admin  net.Listener
 	closed bool
-	stop   chan struct{} // closed by Close
+	conns  map[net.Conn]struct{} // open TCP connections
+	stop   chan struct{}         // closed by Close
 	wg     sync.WaitGroup
 }
 
@@ -65,7 +70,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening store: %w", err)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, store: st, metrics: newMetrics(), stop: make(chan struct{})}
+	s := &Server{cfg: cfg, log: cfg.Logger, store: st, metrics: newMetrics(), stop: make(chan struct{}), conns: map[net.Conn]struct{}{}}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
