@@ -224,3 +224,22 @@ func do(t *testing.T, srv *server.Server, method, path, body string) (int, strin
 	}
 	return resp.StatusCode, string(b)
 }
+
+func TestGetReturnsACopy(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	want := dns.RecordSet{Name: "api.example.test.", Type: "A", TTL: 30, Sets: []dns.WeightedSet{{ID: "a", Weight: 1, Values: []string{"127.0.0.1"}}}}
+	set(t, srv, want)
+	got, err := srv.Get(t.Context(), want.Name, want.Type)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got.Sets[0].Weight, got.Sets[0].Values[0] = 200, "127.0.0.9"
+	srv.List(t.Context())[0].Sets[0].Values[0] = "127.0.0.8"
+	again, err := srv.Get(t.Context(), want.Name, want.Type)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, again); diff != "" {
+		t.Errorf("changing a returned record set changed the server's (-want +got):\n%s", diff)
+	}
+}

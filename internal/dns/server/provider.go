@@ -23,12 +23,28 @@ func (s *Server) Get(_ context.Context, name, rrtype string) (dns.RecordSet, err
 	if !ok {
 		return dns.RecordSet{}, fmt.Errorf("getting %s %s: %w", k.Name, k.Type, dns.ErrNotFound)
 	}
-	return rs, nil
+	return clone(rs), nil
 }
 
 // List returns every record set, ordered by name and type.
 func (s *Server) List(context.Context) []dns.RecordSet {
-	return s.store.State().Sorted()
+	out := s.store.State().Sorted()
+	for i := range out {
+		out[i] = clone(out[i])
+	}
+	return out
+}
+
+// clone copies rs deeply: the store's state is shared and must never be
+// changed through a record set handed to a caller.
+func clone(rs dns.RecordSet) dns.RecordSet {
+	sets := make([]dns.WeightedSet, len(rs.Sets))
+	for i, set := range rs.Sets {
+		set.Values = append([]string(nil), set.Values...)
+		sets[i] = set
+	}
+	rs.Sets = sets
+	return rs
 }
 
 // Replace makes rs the whole answer for its name and type (dns.Provider).
@@ -51,14 +67,31 @@ func (s *Server) Delete(ctx context.Context, name, rrtype string) error {
 	return s.apply(ctx, nil, store.Op{Delete: &k})
 }
 
+// apply makes op durable and publishes the view with it. The view is
+// compiled before anything is written, so a change that cannot be served is
+// refused rather than stored.
 func (s *Server) apply(ctx context.Context, check func(store.State) error, op store.Op) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	st, err := s.store.Apply(ctx, check, op)
-	if err != nil {
+	var next *view
+	compile := func(st store.State) error {
+		if check != nil {
+			if err := check(st); err != nil {
+				return err
+			}
+		}
+		v, err := buildView(s.cfg.Zones, st.Next(op), s.metrics.counter)
+		if err != nil {
+			return fmt.Errorf("%w: %w", dns.ErrInvalid, err)
+		}
+		next = v
+		return nil
+	}
+	if _, err := s.store.Apply(ctx, compile, op); err != nil {
 		return err
 	}
-	return s.publish(st)
+	s.view.Store(next)
+	return nil
 }
 
 // Canonical returns rs with its name, type and CNAME targets in canonical

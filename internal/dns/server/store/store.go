@@ -59,6 +59,11 @@ type State struct {
 	Seeded  map[string]bool
 }
 
+// Next returns the state ops would make, leaving st untouched.
+func (st State) Next(ops ...Op) State {
+	return st.apply(Change{Rev: st.Rev + 1, Ops: ops})
+}
+
 // apply returns the state after c, leaving st untouched.
 func (st State) apply(c Change) State {
 	next := State{Rev: c.Rev, Records: maps.Clone(st.Records), Seeded: maps.Clone(st.Seeded)}
