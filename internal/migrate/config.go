@@ -109,13 +109,13 @@ func Defaults(cfg Config) Config {
 	}
 	g := &cfg.Gates
 	setDur(&g.Interval, time.Second)
-	setDur(&g.Window, 30*time.Second)
+	setDur(&g.Window, 10*time.Second)
 	setDur(&g.P99Latency, 500*time.Millisecond)
 	if g.SuccessRatio == 0 {
 		g.SuccessRatio = 0.99
 	}
 	if g.MinRequests == 0 {
-		g.MinRequests = 5
+		g.MinRequests = 3
 	}
 	if g.Failures == 0 {
 		g.Failures = 2

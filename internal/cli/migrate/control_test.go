@@ -1,0 +1,131 @@
+package migrate_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"ferry.dev/ferry/internal/dns"
+)
+
+// TestLockAndControlCommands runs "ferry migrate start" with a long hold
+// and checks, from a second process each time, that a second start is
+// refused naming the holder, that status reports who runs it, and that
+// promote and rollback reach the running migration through the state
+// directory.
+func TestLockAndControlCommands(t *testing.T) {
+	bin := buildFerry(t)
+	env := newCrashEnv(t)
+	domain := "api-control.crash.test"
+	dir := t.TempDir()
+	file := filepath.Join(dir, "ferry.yaml")
+	body := strings.Replace(fmt.Sprintf(crashFile, env.srv.AdminURL(), env.tokenFile, domain, "preview."+domain, env.port, env.port),
+		"hold: 700ms", "hold: 10m", 1)
+	if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	first := exec.CommandContext(t.Context(), bin, "migrate", "start", "api", "-f", file)
+	lines := stderrLines(t, first)
+	waitFor(t, lines, "parity: both sides")
+
+	code, _, stderr := ferry(t, bin, "migrate", "start", "api", "-f", file)
+	want := "a migration of " + domain + " is already running: pid " + strconv.Itoa(first.Process.Pid)
+	if code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("second start: exit %d, stderr %q; want 1 and %q", code, stderr, want)
+	}
+	_, out, _ := ferry(t, bin, "migrate", "status", "api", "-f", file, "-o", "json")
+	var st struct {
+		Stage     string `json:"stage"`
+		RunningBy struct {
+			PID int `json:"pid"`
+		} `json:"runningBy"`
+	}
+	if err := json.Unmarshal([]byte(out), &st); err != nil || st.RunningBy.PID != first.Process.Pid || st.Stage != "preview" {
+		t.Errorf("status -o json = %+v (%v), want preview run by pid %d", st, err, first.Process.Pid)
+	}
+
+	if code, _, stderr := ferry(t, bin, "migrate", "promote", "api", "-f", file); code != 0 {
+		t.Fatalf("promote: exit %d: %s", code, stderr)
+	}
+	waitFor(t, lines, "step 1/3")
+	if code, _, stderr := ferry(t, bin, "migrate", "rollback", "api", "-f", file); code != 0 {
+		t.Fatalf("rollback: exit %d: %s", code, stderr)
+	}
+	waitFor(t, lines, "rolled back: legacy serves 100%")
+	if err := first.Wait(); err == nil || first.ProcessState.ExitCode() != 1 {
+		t.Errorf("start after a rollback: %v, want exit status 1", err)
+	}
+	rs, err := env.srv.Get(t.Context(), domain+".", dns.TypeA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(map[string]int{"legacy": 100}, rs.Weights()); d != "" {
+		t.Errorf("DNS after rollback (-want +got):\n%s", d)
+	}
+	_, out, _ = ferry(t, bin, "migrate", "status", "api", "-f", file)
+	if !strings.Contains(out, "stage:     rolled-back") || !strings.Contains(out, "operator asked for a rollback") {
+		t.Errorf("status after the rollback:\n%s", out)
+	}
+}
+
+// ferry runs the binary to completion.
+func ferry(t *testing.T, bin string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), bin, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	_ = cmd.Run()
+	return cmd.ProcessState.ExitCode(), out.String(), errb.String()
+}
+
+// stderrLines starts cmd and streams its stderr lines.
+func stderrLines(t *testing.T, cmd *exec.Cmd) <-chan string {
+	t.Helper()
+	r, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	ch := make(chan string, 1024)
+	go func() {
+		defer close(ch)
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			ch <- sc.Text()
+		}
+	}()
+	return ch
+}
+
+func waitFor(t *testing.T, lines <-chan string, match string) {
+	t.Helper()
+	timeout := time.After(30 * time.Second)
+	var seen []string
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("ferry migrate start ended before %q:\n%s", match, strings.Join(seen, "\n"))
+			}
+			seen = append(seen, l)
+			if strings.Contains(l, match) {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("no %q within 30s:\n%s", match, strings.Join(seen, "\n"))
+		}
+	}
+}
