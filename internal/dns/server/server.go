@@ -74,6 +74,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	if cut := st.CutOnOpen(); cut > 0 {
+		s.log.Warn("dropped a torn or corrupt end of the write-ahead log (never acknowledged if the process crashed while writing it)",
+			"bytes", cut, "dir", cfg.DataDir)
+	}
 	if err := s.seed(ctx); err != nil {
 		return nil, errors.Join(err, st.Close())
 	}

@@ -92,9 +92,11 @@ type Store struct {
 	compactEvery int
 
 	mu      sync.Mutex
+	lock    *os.File
 	log     *os.File
 	logSize int
 	state   State
+	cut     int64
 }
 
 // Open loads the store in dir (creating dir if needed), replaying the log
@@ -103,6 +105,21 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating data directory: %w", err)
 	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	s, err := load(dir, opts)
+	if err != nil {
+		lock.Close()
+		return nil, err
+	}
+	s.lock = lock
+	return s, nil
+}
+
+// load reads the snapshot and replays the log over it.
+func load(dir string, opts Options) (*Store, error) {
 	snap, err := readSnapshot(filepath.Join(dir, snapshotFile))
 	if err != nil {
 		return nil, err
@@ -118,6 +135,10 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	var cut int64
+	if fi, err := os.Stat(filepath.Join(dir, logFile)); err == nil {
+		cut = fi.Size() - good
+	}
 	n := 0
 	for _, c := range changes {
 		if c.Rev > st.Rev { // older ones are already in the snapshot
@@ -125,7 +146,7 @@ func Open(dir string, opts Options) (*Store, error) {
 			n++
 		}
 	}
-	s := &Store{dir: dir, compactEvery: opts.CompactEvery, state: st, logSize: n}
+	s := &Store{dir: dir, compactEvery: opts.CompactEvery, state: st, logSize: n, cut: cut}
 	if s.compactEvery <= 0 {
 		s.compactEvery = DefaultCompactEvery
 	}
@@ -157,6 +178,11 @@ func (s *Store) openLog(size int64) error {
 	s.log = f
 	return syncDir(s.dir)
 }
+
+// CutOnOpen is how many bytes of torn or corrupt log Open dropped: after a
+// crash during a write it is a partial record; anything larger deserves a
+// look at the disk.
+func (s *Store) CutOnOpen() int64 { return s.cut }
 
 // State returns the current state.
 func (s *Store) State() State {
@@ -246,7 +272,16 @@ func (s *Store) Close() error {
 		return nil
 	}
 	err := s.compact()
-	err = errors.Join(err, s.log.Close())
+	err = errors.Join(err, s.log.Close(), s.lock.Close())
 	s.log = nil
 	return err
+}
+
+// abandon closes the files without a snapshot, as a crash would leave them.
+func (s *Store) abandon() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_ = s.log.Close()
+	_ = s.lock.Close()
+	s.log = nil
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -54,7 +55,7 @@ func TestReopenSeesEveryChange(t *testing.T) {
 				want = apply(t, s, put(rs(fmt.Sprintf("n%d.example.test.", i%4), i)), Op{Seeded: "example.test."})
 			}
 			want = apply(t, s, Op{Delete: &Key{Name: "n0.example.test.", Type: "A"}})
-			// No Close: the process "died" here.
+			s.abandon() // no Close: the process "died" here
 			got := open(t, dir, tc.every).State()
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("state after reopen (-want +got):\n%s", diff)
@@ -83,6 +84,7 @@ func TestTornOrCorruptTailIsDropped(t *testing.T) {
 			s := open(t, dir, 1000)
 			apply(t, s, put(rs("a.example.test.", 1)))
 			want := apply(t, s, put(rs("b.example.test.", 2)))
+			s.abandon()
 			torn, err := encodeRecord(Change{Rev: want.Rev + 1, Ops: []Op{put(rs("c.example.test.", 3))}})
 			if err != nil {
 				t.Fatal(err)
@@ -92,8 +94,12 @@ func TestTornOrCorruptTailIsDropped(t *testing.T) {
 			if diff := cmp.Diff(want, s.State()); diff != "" {
 				t.Fatalf("state after a torn tail (-want +got):\n%s", diff)
 			}
+			if s.CutOnOpen() == 0 {
+				t.Error("CutOnOpen does not report the dropped bytes")
+			}
 			// New changes after the cut must be readable, not hidden behind garbage.
 			want = apply(t, s, put(rs("d.example.test.", 4)))
+			s.abandon()
 			if diff := cmp.Diff(want, open(t, dir, 1000).State()); diff != "" {
 				t.Errorf("state after writing past the cut (-want +got):\n%s", diff)
 			}
@@ -133,6 +139,7 @@ func TestCheckRefusesWithoutWriting(t *testing.T) {
 	if err == nil {
 		t.Fatal("a refused change was applied")
 	}
+	s.abandon()
 	if diff := cmp.Diff(want, open(t, dir, 1000).State()); diff != "" {
 		t.Errorf("state (-want +got):\n%s", diff)
 	}
@@ -147,5 +154,19 @@ func appendBytes(t *testing.T, path string, b []byte) {
 	defer f.Close()
 	if _, err := f.Write(b); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestSecondOpenOfOneDirectoryIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir, 1000)
+	if _, err := Open(dir, Options{}); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second Open: %v, want ErrLocked", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := open(t, dir, 1000).Close(); err != nil {
+		t.Errorf("Open after Close: %v", err)
 	}
 }
