@@ -18,10 +18,10 @@ const ratePath = "/ferry-demo/rate"
 
 // backend is one side's HTTP server.
 type backend struct {
-	name    string
-	addr    string // ip:port
-	srv     *http.Server
-	failing atomic.Bool
+	name          string
+	addr          string // ip:port
+	srv           *http.Server
+	failing       atomic.Bool
 	mu            sync.Mutex
 	failingProbes []time.Time // probe requests answered with 503
 	recent        []time.Time // client requests of the last second
@@ -38,7 +38,7 @@ func startBackends(ctx context.Context) (legacy, cluster *backend, port int, err
 		port = l1.Addr().(*net.TCPAddr).Port
 		l2, err := lc.Listen(ctx, "tcp", net.JoinHostPort("127.0.0.3", strconv.Itoa(port)))
 		if err != nil {
-			l1.Close()
+			_ = l1.Close()
 			continue // the port is taken on 127.0.0.3; pick another
 		}
 		return serve("legacy", l1), serve("cluster", l2), port, nil

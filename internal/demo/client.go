@@ -106,7 +106,7 @@ func request(ctx context.Context, res *resolver, hc *http.Client, domain string,
 		return o
 	}
 	_, err = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	o.latency = time.Since(start)
 	switch {
 	case err != nil && !errors.Is(err, io.EOF):

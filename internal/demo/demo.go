@@ -111,18 +111,17 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating the demo's directory: %w", err)
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	srv, err := startDNS(ctx, dir, opt)
 	if err != nil {
 		return nil, err
 	}
-	defer srv.Close()
+	defer func() { _ = srv.Close() }()
 	legacy, cluster, port, err := startBackends(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer legacy.close()
-	defer cluster.close()
+	defer func() { _, _ = legacy.close(), cluster.close() }()
 	d := &run{opt: opt, srv: srv, legacy: legacy, cluster: cluster, port: port, stats: newStats(), start: time.Now()}
 	return d.run(ctx, dir)
 }
@@ -142,7 +141,7 @@ func startDNS(ctx context.Context, dir string, opt Options) (*server.Server, err
 	err = srv.Replace(ctx, dns.RecordSet{Name: Domain + ".", Type: dns.TypeA, TTL: uint32(opt.TTL / time.Second),
 		Sets: []dns.WeightedSet{{ID: "default", Weight: 1, Values: []string{"127.0.0.2"}}}})
 	if err != nil {
-		srv.Close()
+		_ = srv.Close()
 		return nil, fmt.Errorf("seeding %s: %w", Domain, err)
 	}
 	return srv, nil

@@ -54,10 +54,10 @@ func (m *machine) onFailure(reason string) {
 
 // rollback puts legacy back to 100% from any stage.
 func (m *machine) rollback(reason string) {
-	switch {
-	case m.s.Stage == StageRollingBack:
+	switch m.s.Stage {
+	case StageRollingBack:
 		return
-	case m.s.Stage == StagePending || m.s.Stage == StagePreview:
+	case StagePending, StagePreview:
 		// The domain's record was never touched; nothing to restore.
 		m.s.Stage, m.s.Pending, m.s.Reason = StageRolledBack, nil, reason
 		m.event("stage", "rolled back: "+reason+"; the domain was never changed")

@@ -107,7 +107,7 @@ func (p *Prober) Get(ctx context.Context, path string) Response {
 	if err != nil {
 		return Response{Err: fmt.Errorf("probing %s via %s: %w", url, p.dial, err), Latency: time.Since(start)}
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	r := Response{Status: resp.StatusCode, Body: body, Latency: time.Since(start)}
 	if err != nil {

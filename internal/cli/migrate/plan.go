@@ -100,4 +100,3 @@ func writeJSON(w io.Writer, v any) error {
 	}
 	return nil
 }
-

@@ -96,7 +96,7 @@ func createExclusive(path string, data []byte) error {
 	serr := fd.Sync()
 	cerr := fd.Close()
 	if err := errors.Join(werr, serr, cerr); err != nil {
-		os.Remove(path)
+		_ = os.Remove(path)
 		return err
 	}
 	return nil
