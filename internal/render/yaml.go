@@ -113,33 +113,33 @@ func (w *yamlWriter) scalar(v any) {
 // as the same string: only a conservative set of characters, nothing a YAML
 // parser would take as a number, boolean or null, no ": " or " #".
 func plainSafe(s string) bool {
-	if s == "" || len(s) > 200 {
+	if s == "" || len(s) > 200 || strings.HasPrefix(s, "---") || strings.HasPrefix(s, "...") {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		case c == '/' || c == '_' || c == '.' || c == '%' || c == '+' || c == '=' || c == ',' || c == '@':
-			if i == 0 && c != '/' && c != '_' && c != '.' {
-				return false
-			}
-		case c == '-':
-			if i == 0 && (len(s) == 1 || s[1] == ' ') {
-				return false
-			}
-		case c == ':':
-			if i == 0 || i == len(s)-1 {
-				return false
-			}
-		default:
+		if !plainByte(s, i) {
 			return false
 		}
 	}
-	if strings.HasPrefix(s, "---") || strings.HasPrefix(s, "...") {
-		return false
-	}
 	return !looksTyped(s)
+}
+
+// plainByte reports whether s[i] may stand unquoted at position i.
+func plainByte(s string, i int) bool {
+	c := s[i]
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	case c == '/' || c == '_' || c == '.':
+		return true
+	case c == '%' || c == '+' || c == '=' || c == ',' || c == '@':
+		return i > 0
+	case c == '-':
+		return i > 0 || (len(s) > 1 && s[1] != ' ')
+	case c == ':':
+		return i > 0 && i < len(s)-1
+	}
+	return false
 }
 
 // looksTyped: strings a YAML 1.1 or 1.2 parser would read as something else.

@@ -6,6 +6,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -36,11 +37,7 @@ func write(path string, fill func(*bufio.Writer)) error {
 	}
 	w := bufio.NewWriter(f)
 	fill(w)
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return errors.Join(w.Flush(), f.Close())
 }
 
 func ferryFile(w *bufio.Writer, n int) {

@@ -42,11 +42,8 @@ func NewCommand(streams clio.Streams) *cobra.Command {
 			if err != nil {
 				return clio.Failed(fmt.Errorf("creating %s: %w", path, err))
 			}
-			if _, err := f.Write(spec.Example); err != nil {
-				f.Close()
-				return clio.Failed(fmt.Errorf("writing %s: %w", path, err))
-			}
-			if err := f.Close(); err != nil {
+			_, err = f.Write(spec.Example)
+			if err = errors.Join(err, f.Close()); err != nil {
 				return clio.Failed(fmt.Errorf("writing %s: %w", path, err))
 			}
 			_, err = fmt.Fprintf(streams.ErrOut, "wrote %s; next: ferry render -f %s\n", path, path)

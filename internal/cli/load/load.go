@@ -3,6 +3,7 @@
 package load
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/pflag"
@@ -27,7 +28,8 @@ func File(streams clio.Streams, path string) (*spec.File, error) {
 	if err == nil {
 		return f, nil
 	}
-	if problems, ok := err.(spec.ProblemList); ok {
+	var problems spec.ProblemList
+	if errors.As(err, &problems) {
 		for _, p := range problems {
 			fmt.Fprintln(streams.ErrOut, p.Error())
 		}
