@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -257,5 +258,30 @@ func TestCloseEndsIdleTCPConnections(t *testing.T) {
 	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 	if _, err := conn.ReadMsg(); err == nil {
 		t.Error("the connection still answers after Close")
+	}
+}
+
+func TestNestedZones(t *testing.T) {
+	parent, err := server.ParseZone(strings.NewReader(`$ORIGIN example.test.
+@ 300 IN SOA ns1.example.test. hostmaster.example.test. 1 3600 600 604800 60
+@ 300 IN NS ns1.example.test.
+mx.deep.sub 300 IN MX 10 mail.example.test.
+`), "parent.zone", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(t.Context(), server.Config{
+		Zones: []server.Zone{parent, server.DefaultZone("sub.example.test")}, DataDir: t.TempDir(), DNSAddr: "127.0.0.1:0",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	r := query(t, "udp", srv.DNSAddr(), "sub.example.test.", mdns.TypeSOA, false)
+	if r.Rcode != mdns.RcodeSuccess || len(r.Answer) != 1 || r.Answer[0].(*mdns.SOA).Ns != "ns1.sub.example.test." {
+		t.Errorf("the child zone's apex answered %v", r)
 	}
 }

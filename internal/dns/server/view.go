@@ -85,6 +85,17 @@ type counterFunc func(name, rrtype, id string) *atomic.Uint64
 // base serial plus the store revision, so they grow with every change.
 func buildView(zones []Zone, st store.State, counter counterFunc) (*view, error) {
 	v := &view{zones: map[string]*zoneView{}, names: map[string]*node{}}
+	// Every apex first: with nested zones, a parent's records must not
+	// claim a child's apex as one of the parent's empty non-terminals.
+	for _, z := range zones {
+		apex, err := wireName(z.Origin)
+		if err != nil {
+			return nil, err
+		}
+		zv := &zoneView{origin: z.Origin, apexWire: apex}
+		v.zones[apex] = zv
+		v.names[apex] = &node{zone: zv}
+	}
 	for _, z := range zones {
 		if err := v.addZone(z, st.Rev, counter); err != nil {
 			return nil, err
@@ -112,12 +123,10 @@ func (v *view) addZone(z Zone, rev uint64, counter counterFunc) error {
 	if err != nil {
 		return err
 	}
-	negSOA, err := packBody(&neg)
-	if err != nil {
+	zv := v.zones[apex]
+	if zv.negSOA, err = packBody(&neg); err != nil {
 		return err
 	}
-	zv := &zoneView{origin: z.Origin, apexWire: apex, negSOA: negSOA}
-	v.zones[apex] = zv
 	static := []mdns.RR{&soa}
 	for _, ns := range z.NS {
 		static = append(static, ns)
