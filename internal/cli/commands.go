@@ -6,6 +6,7 @@ import (
 	"ferry.dev/ferry/internal/cli/check"
 	"ferry.dev/ferry/internal/cli/clio"
 	"ferry.dev/ferry/internal/cli/demo"
+	clideploy "ferry.dev/ferry/internal/cli/deploy"
 	"ferry.dev/ferry/internal/cli/dns"
 	"ferry.dev/ferry/internal/cli/initcmd"
 	"ferry.dev/ferry/internal/cli/migrate"
@@ -20,6 +21,10 @@ func subcommands(streams clio.Streams) []*cobra.Command {
 		initcmd.NewCommand(streams),
 		validate.NewCommand(streams),
 		render.NewCommand(streams),
+		clideploy.NewCommand(streams),
+		clideploy.NewHistoryCommand(streams),
+		clideploy.NewRollbackCommand(streams),
+		clideploy.NewStatusCommand(streams),
 		check.NewCommand(streams),
 		version.NewCommand(streams),
 		dns.NewCommand(streams),

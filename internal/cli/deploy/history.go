@@ -1,0 +1,125 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/deploy"
+)
+
+// NewHistoryCommand returns "ferry history".
+func NewHistoryCommand(streams clio.Streams) *cobra.Command {
+	var (
+		t      target
+		output string
+	)
+	cmd := &cobra.Command{
+		Use:   "history [-f FILE | --name RELEASE]",
+		Short: "List the recorded revisions of a release",
+		Example: `  ferry history -f examples/shop.yaml
+  ferry history --name shop -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runHistory(cmd.Context(), streams, &t, output)
+		},
+	}
+	t.addFlags(cmd.Flags())
+	cmd.Flags().StringVarP(&output, "output", "o", "", "output format: json")
+	return cmd
+}
+
+func runHistory(ctx context.Context, streams clio.Streams, t *target, output string) error {
+	if output != "" && output != "json" {
+		return clio.Usage(fmt.Errorf("--output %q: want json or nothing", output))
+	}
+	d, err := t.deployer(nil)
+	if err != nil {
+		return err
+	}
+	revs, err := d.History(ctx)
+	if err != nil {
+		return clio.Failed(err)
+	}
+	if output == "json" {
+		if revs == nil {
+			revs = []deploy.Revision{}
+		}
+		return writeJSON(streams, revs)
+	}
+	if len(revs) == 0 {
+		fmt.Fprintf(streams.ErrOut, "release %s has no revisions in namespace %s\n", d.Release(), d.Namespace())
+		return nil
+	}
+	tw := tabwriter.NewWriter(streams.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "REVISION\tDEPLOYED\tBY\tFILE\tOBJECTS\tNOTE")
+	for _, r := range revs {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\n", r.Number, r.Time.Local().Format(time.DateTime), r.User, r.Path, len(r.Objects), note(r))
+	}
+	return tw.Flush()
+}
+
+func note(r deploy.Revision) string {
+	var s string
+	if r.RollbackOf != 0 {
+		s = fmt.Sprintf("rollback to %d", r.RollbackOf)
+	}
+	if r.Service != "" {
+		if s != "" {
+			s += "; "
+		}
+		s += "service " + r.Service + " only"
+	}
+	return s
+}
+
+// NewRollbackCommand returns "ferry rollback".
+func NewRollbackCommand(streams clio.Streams) *cobra.Command {
+	var fl deployFlags
+	var to int
+	cmd := &cobra.Command{
+		Use:   "rollback [-f FILE | --name RELEASE] [--to N]",
+		Short: "Deploy an earlier revision again (default: the one before the latest)",
+		Long: `Rollback reads the file recorded in revision N (default: the revision before
+the latest) and deploys it like "ferry deploy": apply, prune, watch. Success is
+recorded as a new revision that notes which one it put back.`,
+		Example: `  ferry rollback -f examples/shop.yaml
+  ferry rollback --name shop --to 3`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runRollback(cmd.Context(), streams, fl, to)
+		},
+	}
+	fs := cmd.Flags()
+	fl.addFlags(fs)
+	fs.IntVar(&to, "to", 0, "revision to go back to (default: the one before the latest)")
+	fs.BoolVar(&fl.wait, "wait", true, "watch rollouts until every Deployment is Available")
+	fs.DurationVar(&fl.timeout, "timeout", 5*time.Minute, "how long rollouts may take")
+	fs.BoolVar(&fl.force, "force-conflicts", false, "take fields that other field managers own")
+	return cmd
+}
+
+func runRollback(ctx context.Context, streams clio.Streams, fl deployFlags, to int) error {
+	if to < 0 || fl.timeout <= 0 {
+		return clio.Usage(fmt.Errorf("--to %d, --timeout %s: want a revision number and a positive duration", to, fl.timeout))
+	}
+	p := newProgress(streams.ErrOut)
+	d, err := fl.deployer(p.observe)
+	if err != nil {
+		return err
+	}
+	res, err := d.Rollback(ctx, to, deploy.Request{Wait: fl.wait, Timeout: fl.timeout, ForceConflicts: fl.force})
+	p.close()
+	if errors.Is(err, deploy.ErrNoRevision) {
+		return clio.Usage(err)
+	}
+	if err != nil {
+		return clio.Failed(err)
+	}
+	return printResult(streams, d, res)
+}

@@ -1,0 +1,83 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"ferry.dev/ferry/internal/cli/clio"
+)
+
+// NewStatusCommand returns "ferry status".
+func NewStatusCommand(streams clio.Streams) *cobra.Command {
+	var (
+		t      target
+		output string
+	)
+	cmd := &cobra.Command{
+		Use:   "status [-f FILE | --name RELEASE]",
+		Short: "Show each service of a release: replicas, revision, image, domain, age",
+		Example: `  ferry status -f examples/shop.yaml
+  ferry status --name shop -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runStatus(cmd.Context(), streams, &t, output)
+		},
+	}
+	t.addFlags(cmd.Flags())
+	cmd.Flags().StringVarP(&output, "output", "o", "", "output format: json")
+	return cmd
+}
+
+func runStatus(ctx context.Context, streams clio.Streams, t *target, output string) error {
+	if output != "" && output != "json" {
+		return clio.Usage(fmt.Errorf("--output %q: want json or nothing", output))
+	}
+	d, err := t.deployer(nil)
+	if err != nil {
+		return err
+	}
+	sts, err := d.Status(ctx)
+	if err != nil {
+		return clio.Failed(err)
+	}
+	if output == "json" {
+		return writeJSON(streams, sts)
+	}
+	tw := tabwriter.NewWriter(streams.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SERVICE\tNAMESPACE\tREADY\tUP-TO-DATE\tREVISION\tIMAGE\tDOMAIN\tAGE")
+	now := time.Now()
+	for _, s := range sts {
+		ready, age := fmt.Sprintf("%d/%d", s.Ready, s.Desired), shortAge(now.Sub(s.Created))
+		if s.Missing {
+			ready, age = "missing", "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n", s.Service, s.Namespace, ready, s.Updated, s.Revision,
+			s.Image, orDash(strings.Join(s.Domains, ",")), age)
+	}
+	return tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// shortAge prints an age as kubectl does: 45s, 12m, 5h, 3d.
+func shortAge(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}

@@ -1,0 +1,57 @@
+package deploy
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/load"
+	"ferry.dev/ferry/internal/cli/version"
+	"ferry.dev/ferry/internal/deploy"
+	"ferry.dev/ferry/internal/kube"
+)
+
+// target is what every release command needs: the cluster and the release.
+type target struct {
+	kube kube.Flags
+	file string
+	name string
+}
+
+func (t *target) addFlags(fs *pflag.FlagSet) {
+	t.kube.Add(fs)
+	load.AddFlag(fs, &t.file)
+	fs.StringVar(&t.name, "name", "", "release name (default: the file's name without extension, e.g. shop for shop.yaml)")
+}
+
+// release is --name, else the file's base name without its extension.
+func (t *target) release() (string, error) {
+	if t.name != "" {
+		return t.name, nil
+	}
+	if t.file == "-" {
+		return "", clio.Usage(fmt.Errorf("--name is required when the file is read from standard input"))
+	}
+	base := filepath.Base(t.file)
+	return strings.ToLower(strings.TrimSuffix(base, filepath.Ext(base))), nil
+}
+
+// deployer connects to the cluster; observe may be nil.
+func (t *target) deployer(observe func(deploy.Event)) (*deploy.Deployer, error) {
+	name, err := t.release()
+	if err != nil {
+		return nil, err
+	}
+	client, err := t.kube.Connect()
+	if err != nil {
+		return nil, clio.Usage(err)
+	}
+	d, err := deploy.New(client, name, version.Version, observe)
+	if err != nil {
+		return nil, clio.Usage(fmt.Errorf("%w (set --name)", err))
+	}
+	return d, nil
+}

@@ -1,0 +1,95 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// applyWorkers bounds concurrent requests: enough to hide round trips,
+// few enough not to crowd a small apiserver.
+const applyWorkers = 16
+
+// ConflictError is a field-manager conflict: another manager owns a field
+// the file sets. ferry does not take it unless told (--force-conflicts).
+type ConflictError struct {
+	Ref Ref
+	Err error // the apiserver's message names the manager and the fields
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("applying %s: %v; another field manager owns these fields: change them back with that manager, or rerun with --force-conflicts to take them", e.Ref, e.Err)
+}
+
+func (e *ConflictError) Unwrap() error { return e.Err }
+
+// applyOptions are how objects are sent.
+type applyOptions struct {
+	dryRun bool
+	force  bool
+}
+
+// applyAll server-side applies objs: Namespaces first, then the rest
+// concurrently. It returns what the apiserver answered, in objs' order.
+func (d *Deployer) applyAll(ctx context.Context, objs []object, opts applyOptions) ([]*unstructured.Unstructured, error) {
+	out := make([]*unstructured.Unstructured, len(objs))
+	var first, rest []int
+	for i, o := range objs {
+		if o.ref.isNamespace() {
+			first = append(first, i)
+		} else {
+			rest = append(rest, i)
+		}
+	}
+	for _, batch := range [][]int{first, rest} {
+		if err := d.applyBatch(ctx, objs, batch, opts, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (d *Deployer) applyBatch(ctx context.Context, objs []object, idx []int, opts applyOptions, out []*unstructured.Unstructured) error {
+	errs := make([]error, len(objs))
+	sem := make(chan struct{}, applyWorkers)
+	var wg sync.WaitGroup
+	for _, i := range idx {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			out[i], errs[i] = d.applyOne(ctx, objs[i], opts)
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func (d *Deployer) applyOne(ctx context.Context, o object, opts applyOptions) (*unstructured.Unstructured, error) {
+	ri := d.client.Dynamic.Resource(o.resource).Namespace(o.ref.Namespace)
+	ao := metav1.ApplyOptions{FieldManager: FieldManager, Force: opts.force}
+	if opts.dryRun {
+		ao.DryRun = []string{metav1.DryRunAll}
+	}
+	var got *unstructured.Unstructured
+	err := retry(ctx, d.backoff, d.retryNote, func(ctx context.Context) error {
+		var err error
+		got, err = ri.Apply(ctx, o.ref.Name, o.obj, ao)
+		return err
+	})
+	switch {
+	case err == nil:
+		if !opts.dryRun {
+			d.observe(Event{Kind: EventApplied, Ref: o.ref})
+		}
+		return got, nil
+	case apierrors.IsConflict(err):
+		return nil, &ConflictError{Ref: o.ref, Err: err}
+	default:
+		return nil, fmt.Errorf("applying %s: %w", o.ref, err)
+	}
+}

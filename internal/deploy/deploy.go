@@ -1,0 +1,281 @@
+package deploy
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"ferry.dev/ferry/internal/render"
+	"ferry.dev/ferry/internal/spec"
+)
+
+// Request is one deploy.
+type Request struct {
+	File *spec.File
+	// Service limits the deploy (and its pruning) to one service.
+	Service string
+	// DryRun computes the changes with a server-side dry run; nothing is
+	// changed and nothing recorded.
+	DryRun bool
+	// Wait watches rollouts; without it a deploy succeeds once applied.
+	Wait bool
+	// Timeout bounds the rollouts (0: no bound beyond ctx).
+	Timeout time.Duration
+	// Atomic puts the previous revision back when the rollout fails.
+	Atomic bool
+	// ForceConflicts takes fields other managers own.
+	ForceConflicts bool
+	rollbackOf     int
+}
+
+// Result is what a deploy did.
+type Result struct {
+	// Revision is the revision recorded, or the current one when nothing
+	// changed (Unchanged), or 0 for a dry run.
+	Revision  int
+	Unchanged bool
+	Applied   []Ref
+	Pruned    []Ref
+	// Changes are a dry run's findings.
+	Changes []Change
+	// RolledBackTo is the revision an atomic deploy put back after failing.
+	RolledBackTo int
+}
+
+// Run deploys req.File: apply, prune, wait, record. Rendering and mapping
+// happen before anything is sent, so a file the cluster cannot take fails
+// with nothing changed.
+func (d *Deployer) Run(ctx context.Context, req Request) (Result, error) {
+	objs, err := d.plan(req)
+	if err != nil {
+		return Result{}, err
+	}
+	if req.DryRun {
+		return d.dryRun(ctx, req, objs)
+	}
+	revs, err := d.History(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	res, err := d.applyAndPrune(ctx, req, objs)
+	if err != nil {
+		return res, err
+	}
+	if req.Wait {
+		if err := d.wait(ctx, req, objs); err != nil {
+			return d.failed(ctx, req, revs, res, err)
+		}
+	}
+	return d.finish(ctx, req, revs, res)
+}
+
+// plan renders the file and maps every object to its resource.
+func (d *Deployer) plan(req Request) ([]object, error) {
+	rendered, err := render.Render(req.File, render.Options{Service: req.Service})
+	if err != nil {
+		return nil, fmt.Errorf("rendering %s: %w", req.File.Path, err)
+	}
+	return prepare(d.client.Mapper, rendered)
+}
+
+func (d *Deployer) applyAndPrune(ctx context.Context, req Request, objs []object) (Result, error) {
+	desired := refsOf(objs)
+	inventory, rv, err := d.readInventory(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	opts := applyOptions{force: req.ForceConflicts}
+	// Namespaces first: the records namespace may be one of them. They
+	// are never pruned, so the inventory need not know them yet.
+	namespaces, rest := splitNamespaces(objs)
+	if _, err := d.applyAll(ctx, namespaces, opts); err != nil {
+		return Result{}, err
+	}
+	// Widen before applying: if ferry dies meanwhile, the inventory still
+	// names every object it may have created.
+	if rv, err = d.writeInventory(ctx, append(inventory, desired...), rv); err != nil {
+		return Result{}, err
+	}
+	if _, err := d.applyAll(ctx, rest, opts); err != nil {
+		return Result{}, err
+	}
+	res := Result{Applied: desired}
+	gone, err := d.prune(ctx, PruneCandidates(inventory, desired), req.Service, false)
+	res.Pruned = gone
+	if err != nil {
+		return res, err
+	}
+	if _, werr := d.writeInventory(ctx, append(without(inventory, gone), desired...), rv); werr != nil {
+		return res, werr
+	}
+	return res, nil
+}
+
+func splitNamespaces(objs []object) (namespaces, rest []object) {
+	for _, o := range objs {
+		if o.ref.isNamespace() {
+			namespaces = append(namespaces, o)
+		} else {
+			rest = append(rest, o)
+		}
+	}
+	return namespaces, rest
+}
+
+func without(refs, drop []Ref) []Ref {
+	gone := map[string]bool{}
+	for _, r := range drop {
+		gone[r.key()] = true
+	}
+	var out []Ref
+	for _, r := range refs {
+		if !gone[r.key()] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (d *Deployer) wait(ctx context.Context, req Request, objs []object) error {
+	var deps []Ref
+	for _, o := range objs {
+		if o.ref.Kind == "Deployment" && o.ref.GVK().Group == "apps" {
+			deps = append(deps, o.ref)
+		}
+	}
+	if req.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, req.Timeout)
+		defer cancel()
+	}
+	return d.waitRollouts(ctx, deps)
+}
+
+// failed handles a failed rollout: with Atomic, the previous revision is
+// applied again and watched; the deploy still fails, saying so.
+func (d *Deployer) failed(ctx context.Context, req Request, revs []Revision, res Result, cause error) (Result, error) {
+	prev := latest(revs)
+	if !req.Atomic {
+		return res, cause
+	}
+	if prev == nil {
+		return res, fmt.Errorf("%w\n--atomic: nothing to roll back to, this was the release's first deploy", cause)
+	}
+	d.observe(Event{Kind: EventRollback, Revision: prev.Number})
+	back, err := d.requestFor(*prev, req)
+	if err == nil {
+		// The previous revision again is that revision, not a new one.
+		back.Atomic, back.rollbackOf = false, 0
+		_, err = d.Run(context.WithoutCancel(ctx), back)
+	}
+	if err != nil {
+		return res, fmt.Errorf("%w\n--atomic: rolling back to revision %d failed too: %w", cause, prev.Number, err)
+	}
+	res.RolledBackTo = prev.Number
+	return res, fmt.Errorf("%w\n--atomic: rolled back to revision %d", cause, prev.Number)
+}
+
+// finish records the deploy as a new revision, unless it applied exactly
+// what the latest revision already holds.
+func (d *Deployer) finish(ctx context.Context, req Request, revs []Revision, res Result) (Result, error) {
+	prev := latest(revs)
+	if prev != nil && req.rollbackOf == 0 && prev.Service == req.Service && bytes.Equal(prev.Source, req.File.Source) {
+		res.Revision, res.Unchanged = prev.Number, true
+		return res, nil
+	}
+	r := Revision{
+		Number: 1, Time: d.now().UTC().Truncate(time.Second), User: d.client.User, FerryVersion: d.version,
+		Path: req.File.Path, Service: req.Service, RollbackOf: req.rollbackOf,
+		Objects: sortedRefs(res.Applied), DeployID: newID(), Source: req.File.Source,
+	}
+	if prev != nil {
+		r.Number = prev.Number + 1
+	}
+	if err := d.record(ctx, r); err != nil {
+		return res, err
+	}
+	res.Revision = r.Number
+	return res, nil
+}
+
+func newID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	return hex.EncodeToString(b)
+}
+
+func (d *Deployer) dryRun(ctx context.Context, req Request, objs []object) (Result, error) {
+	changes, err := d.diff(ctx, objs, req.ForceConflicts)
+	if err != nil {
+		return Result{}, err
+	}
+	inventory, _, err := d.readInventory(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	gone, err := d.prune(ctx, PruneCandidates(inventory, refsOf(objs)), req.Service, true)
+	if err != nil {
+		return Result{}, err
+	}
+	for _, r := range gone {
+		if live, err := d.getLive(ctx, r); err == nil && live != nil {
+			changes = append(changes, Change{Ref: r, Action: "delete"})
+		}
+	}
+	return Result{Changes: changes}, nil
+}
+
+// ErrNoRevision is returned when a rollback has nothing to go back to.
+var ErrNoRevision = errors.New("no such revision")
+
+// requestFor rebuilds the request that deploys a recorded revision.
+func (d *Deployer) requestFor(r Revision, like Request) (Request, error) {
+	f, err := spec.LoadFile("-", bytes.NewReader(r.Source))
+	if err != nil {
+		return Request{}, fmt.Errorf("reading revision %d's file: %w", r.Number, err)
+	}
+	f.Path = r.Path
+	return Request{
+		File: f, Service: r.Service, Wait: like.Wait, Timeout: like.Timeout,
+		ForceConflicts: like.ForceConflicts, rollbackOf: r.Number,
+	}, nil
+}
+
+// Rollback deploys revision to again (0: the one before the latest) and
+// records it as a new revision.
+func (d *Deployer) Rollback(ctx context.Context, to int, like Request) (Result, error) {
+	revs, err := d.History(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	target, err := pickRollback(revs, to)
+	if err != nil {
+		return Result{}, err
+	}
+	req, err := d.requestFor(target, like)
+	if err != nil {
+		return Result{}, err
+	}
+	d.observe(Event{Kind: EventRollback, Revision: target.Number})
+	return d.Run(ctx, req)
+}
+
+// pickRollback chooses the revision a rollback goes to.
+func pickRollback(revs []Revision, to int) (Revision, error) {
+	if to == 0 {
+		if len(revs) < 2 {
+			return Revision{}, fmt.Errorf("%w: the release has %d revision(s), nothing before the latest", ErrNoRevision, len(revs))
+		}
+		return revs[len(revs)-2], nil
+	}
+	for _, r := range revs {
+		if r.Number == to {
+			return r, nil
+		}
+	}
+	return Revision{}, fmt.Errorf("%w: revision %d is not in the history", ErrNoRevision, to)
+}

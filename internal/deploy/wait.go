@@ -1,0 +1,219 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/tools/cache"
+
+	"ferry.dev/ferry/internal/render"
+)
+
+// RolloutError is a rollout that failed or did not finish in time.
+type RolloutError struct {
+	// Rollouts are the Deployments that are not done, with their pods.
+	Rollouts []Rollout
+	// TimedOut is set when the deadline passed before a verdict.
+	TimedOut bool
+}
+
+func (e *RolloutError) Error() string {
+	var b strings.Builder
+	for i, r := range e.Rollouts {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		verdict := "failed: " + r.Reason
+		if !r.Failed {
+			verdict = fmt.Sprintf("not finished in time (%d/%d updated, %d available)", r.Updated, r.Desired, r.Available)
+		}
+		fmt.Fprintf(&b, "rollout of Deployment %s/%s %s", r.Namespace, r.Name, verdict)
+		for _, p := range r.Pods {
+			fmt.Fprintf(&b, "\n  pod %s: %s: %s", p.Pod, p.Reason, strings.TrimSpace(p.Message))
+			for _, ev := range p.Events {
+				fmt.Fprintf(&b, "\n    event: %s", ev)
+			}
+		}
+	}
+	return b.String()
+}
+
+// watcher holds informers over the namespaces of the Deployments it waits for.
+type watcher struct {
+	deps    map[string]cache.GenericLister // by namespace
+	rss     map[string]cache.GenericLister
+	pods    map[string]cache.GenericLister
+	changed chan struct{}
+}
+
+// waitRollouts watches every Deployment in deps until each one's new
+// ReplicaSet is Available, one fails, or ctx ends. Informers watch (not
+// poll) and re-list by themselves when the connection drops.
+func (d *Deployer) waitRollouts(ctx context.Context, deps []Ref) error {
+	if len(deps) == 0 {
+		return nil
+	}
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	w, err := d.startWatcher(wctx, deps)
+	if err != nil {
+		return err
+	}
+	tick := time.NewTicker(time.Second) // re-judges time-based verdicts from the cache
+	defer tick.Stop()
+	last := map[string]Rollout{}
+	for {
+		rollouts := w.evaluate(deps, d.now())
+		var pending, failed []Rollout
+		for _, r := range rollouts {
+			key := r.Namespace + "/" + r.Name
+			if prev, ok := last[key]; !ok || progressChanged(prev, r) {
+				d.observe(Event{Kind: EventRollout, Rollout: r})
+			}
+			last[key] = r
+			switch {
+			case r.Failed:
+				failed = append(failed, r)
+			case !r.Done:
+				pending = append(pending, r)
+			}
+		}
+		if len(failed) > 0 {
+			return &RolloutError{Rollouts: d.withEvents(ctx, failed)}
+		}
+		if len(pending) == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return &RolloutError{Rollouts: d.withEvents(ctx, pending), TimedOut: true}
+		case <-w.changed:
+		case <-tick.C:
+		}
+	}
+}
+
+func progressChanged(a, b Rollout) bool {
+	return a.Updated != b.Updated || a.Ready != b.Ready || a.Available != b.Available ||
+		a.Done != b.Done || a.Failed != b.Failed || a.Desired != b.Desired || len(a.Pods) != len(b.Pods)
+}
+
+func (d *Deployer) startWatcher(ctx context.Context, deps []Ref) (*watcher, error) {
+	w := &watcher{
+		deps: map[string]cache.GenericLister{}, rss: map[string]cache.GenericLister{},
+		pods: map[string]cache.GenericLister{}, changed: make(chan struct{}, 1),
+	}
+	notify := cache.ResourceEventHandlerFuncs{
+		AddFunc:    func(any) { w.poke() },
+		UpdateFunc: func(any, any) { w.poke() },
+		DeleteFunc: func(any) { w.poke() },
+	}
+	var factories []informers.SharedInformerFactory
+	for _, ns := range namespacesOf(deps) {
+		f := informers.NewSharedInformerFactoryWithOptions(d.client.Typed, 0, informers.WithNamespace(ns),
+			informers.WithTweakListOptions(func(o *metav1.ListOptions) {
+				o.LabelSelector = render.ManagedByLabel + "=" + render.ManagedBy
+			}))
+		for _, inf := range []cache.SharedIndexInformer{f.Apps().V1().Deployments().Informer(), f.Apps().V1().ReplicaSets().Informer(), f.Core().V1().Pods().Informer()} {
+			if _, err := inf.AddEventHandler(notify); err != nil {
+				return nil, fmt.Errorf("watching namespace %s: %w", ns, err)
+			}
+		}
+		w.deps[ns] = cache.NewGenericLister(f.Apps().V1().Deployments().Informer().GetIndexer(), appsv1.Resource("deployments"))
+		w.rss[ns] = cache.NewGenericLister(f.Apps().V1().ReplicaSets().Informer().GetIndexer(), appsv1.Resource("replicasets"))
+		w.pods[ns] = cache.NewGenericLister(f.Core().V1().Pods().Informer().GetIndexer(), corev1.Resource("pods"))
+		f.Start(ctx.Done())
+		factories = append(factories, f)
+	}
+	for _, f := range factories {
+		for typ, ok := range f.WaitForCacheSync(ctx.Done()) {
+			if !ok {
+				return nil, fmt.Errorf("watching %v: %w", typ, errors.Join(ctx.Err(), errors.New("caches did not sync")))
+			}
+		}
+	}
+	return w, nil
+}
+
+func (w *watcher) poke() {
+	select {
+	case w.changed <- struct{}{}:
+	default:
+	}
+}
+
+func namespacesOf(refs []Ref) []string {
+	var out []string
+	for _, r := range refs {
+		if !slices.Contains(out, r.Namespace) {
+			out = append(out, r.Namespace)
+		}
+	}
+	return out
+}
+
+// evaluate judges every awaited Deployment from the informers' caches.
+func (w *watcher) evaluate(deps []Ref, now time.Time) []Rollout {
+	out := make([]Rollout, 0, len(deps))
+	for _, ref := range deps {
+		obj, err := w.deps[ref.Namespace].ByNamespace(ref.Namespace).Get(ref.Name)
+		dep, ok := obj.(*appsv1.Deployment)
+		if err != nil || !ok {
+			out = append(out, Rollout{Namespace: ref.Namespace, Name: ref.Name, Reason: "not seen yet"})
+			continue
+		}
+		var rss []*appsv1.ReplicaSet
+		rsObjs, _ := w.rss[ref.Namespace].ByNamespace(ref.Namespace).List(labels.Everything())
+		for _, o := range rsObjs {
+			if rs, ok := o.(*appsv1.ReplicaSet); ok {
+				rss = append(rss, rs)
+			}
+		}
+		var pods []*corev1.Pod
+		podObjs, _ := w.pods[ref.Namespace].ByNamespace(ref.Namespace).List(labels.Everything())
+		for _, o := range podObjs {
+			if p, ok := o.(*corev1.Pod); ok {
+				pods = append(pods, p)
+			}
+		}
+		out = append(out, Evaluate(dep, rss, pods, now))
+	}
+	return out
+}
+
+// withEvents adds each problem pod's warning events. It runs after ctx may
+// have ended (a timeout), so it takes a short deadline of its own.
+func (d *Deployer) withEvents(ctx context.Context, rs []Rollout) []Rollout {
+	ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	for i := range rs {
+		for j := range rs[i].Pods {
+			p := &rs[i].Pods[j]
+			sel := fields.Set{"involvedObject.kind": "Pod", "involvedObject.name": p.Pod}.AsSelector().String()
+			evs, err := d.client.Typed.CoreV1().Events(rs[i].Namespace).List(ectx, metav1.ListOptions{FieldSelector: sel})
+			if err != nil {
+				continue // the verdict stands without the events
+			}
+			slices.SortFunc(evs.Items, func(a, b corev1.Event) int { return a.LastTimestamp.Compare(b.LastTimestamp.Time) })
+			for _, ev := range evs.Items {
+				if ev.Type == corev1.EventTypeWarning {
+					p.Events = append(p.Events, fmt.Sprintf("%s: %s", ev.Reason, strings.TrimSpace(ev.Message)))
+				}
+			}
+			if len(p.Events) > 3 {
+				p.Events = p.Events[len(p.Events)-3:]
+			}
+		}
+	}
+	return rs
+}
