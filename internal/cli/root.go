@@ -50,7 +50,7 @@ func programName(args []string) string {
 // NewRootCommand builds the full command tree.
 func NewRootCommand(streams clio.Streams, name string) *cobra.Command {
 	root := &cobra.Command{
-		Use:           name,
+		Use:           "ferry",
 		Short:         "Move services onto Kubernetes with zero downtime, then keep shipping them",
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -62,7 +62,9 @@ func NewRootCommand(streams clio.Streams, name string) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return clio.Usage(err)
 	})
-	if strings.HasPrefix(name, "kubectl ") {
+	if name != "ferry" {
+		// As a kubectl plugin, help says "kubectl ferry render", not "ferry render".
+		root.Annotations = map[string]string{cobra.CommandDisplayNameAnnotation: name}
 		root.CompletionOptions.DisableDefaultCmd = true
 	}
 	for _, sub := range subcommands(streams) {
