@@ -13,7 +13,7 @@ import (
 const flaggerDefault = 60 * time.Second
 
 // BenchmarkDecisionLatency measures, with ferry's default gates (probe
-// every 1s, act after 2 failing evaluations), the time from the cluster
+// every 1s, act after 2 bad probes in a row), the time from the cluster
 // starting to fail to DNS being back at legacy 100%.
 func BenchmarkDecisionLatency(b *testing.B) {
 	var total, worst time.Duration

@@ -57,8 +57,8 @@ type Gates struct {
 	SuccessRatio float64       `json:"successRatio"`
 	P99Latency   time.Duration `json:"p99Latency"`
 	MinRequests  int           `json:"minRequests"`
-	// Failures is how many consecutive failing evaluations of the cluster
-	// side it takes to act (roll back or pause).
+	// Failures is how many bad cluster probes in a row, while the window
+	// fails its thresholds, it takes to act (roll back or pause).
 	Failures int    `json:"failures"`
 	Path     string `json:"path"`
 	Scheme   string `json:"scheme"` // http or https

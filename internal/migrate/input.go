@@ -16,12 +16,15 @@ type Restarted struct{ Now time.Time }
 // Tick is time passing; it carries the current time.
 type Tick struct{ Now time.Time }
 
-// GateResult is one evaluation of a side's probes over the gate window.
+// GateResult is one evaluation of a side's probes over the gate window,
+// made right after the probe described by LastOK and LastLatency.
 type GateResult struct {
 	Side         Side
 	N            int
 	SuccessRatio float64
 	P50, P99     time.Duration
+	LastOK       bool
+	LastLatency  time.Duration
 }
 
 // LegacyTraffic is the rate legacy still serves, from the drain source.

@@ -86,9 +86,10 @@ func recordValue(endpoint, rrtype string) string {
 var ErrForeignRecord = errors.New("the domain's record does not point at the legacy endpoint")
 
 // CheckCurrent decides whether the domain's current record set (nil when
-// there is none) may be adopted: absent, a plain record whose values are
-// the legacy endpoint, or ferry's own legacy/cluster sets from an earlier
-// run. It is pure; the executor fetches the record.
+// there is none) may be adopted without moving traffic: absent, a plain
+// record whose values are the legacy endpoint, or ferry's own sets with all
+// weight on legacy (after a rollback). It is pure; the executor fetches the
+// record.
 func CheckCurrent(cfg Config, current *dns.RecordSet) error {
 	if current == nil {
 		return nil
@@ -107,6 +108,15 @@ func CheckCurrent(cfg Config, current *dns.RecordSet) error {
 		if !slices.Equal(set.Values, []string{want}) {
 			return fmt.Errorf("%s set %q holds %s, want %s: %w", cfg.Domain, set.ID, strings.Join(set.Values, ","), want, ErrForeignRecord)
 		}
+		if set.ID == ClusterSetID && set.Weight > 0 {
+			// Adopting at legacy 100% would move traffic back from the
+			// cluster: a migration is done, aborted or run elsewhere.
+			return fmt.Errorf("%s already sends weight %d to the cluster; reset it to legacy alone first (ferry dns set %s %s %s=100:%s): %w",
+				cfg.Domain, set.Weight, cfg.Domain, rrtype, LegacySetID, legacy, ErrForeignRecord)
+		}
+	}
+	if _, ok := current.Set(ClusterSetID); ok && len(current.Sets) == 1 {
+		return fmt.Errorf("%s answers with the cluster alone: %w", cfg.Domain, ErrForeignRecord)
 	}
 	return nil
 }

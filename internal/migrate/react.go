@@ -17,7 +17,12 @@ func (m *machine) gate(g GateResult) {
 		h.Status = GateUnknown
 	case g.SuccessRatio < cfg.SuccessRatio || g.P99 > cfg.P99Latency:
 		h.Status = GateFail
-		h.Failing = prev.Failing + 1
+		// Only a bad latest probe counts towards acting: one slow or
+		// failed probe keeps the window failing (and promotion held) for
+		// a whole window, but a rollback needs bad probes in a row.
+		if !g.LastOK || g.LastLatency > cfg.P99Latency {
+			h.Failing = prev.Failing + 1
+		}
 	}
 	m.s.Health[g.Side] = h
 	kv := append([]string{"side", string(g.Side)}, healthFields(h)...)
@@ -28,7 +33,7 @@ func (m *machine) gate(g GateResult) {
 		return
 	}
 	if h.Failing < cfg.Failures {
-		m.log(fmt.Sprintf("cluster gate failing (%d of %d before acting)", h.Failing, cfg.Failures), kv...)
+		m.log(fmt.Sprintf("cluster gate failing (%d bad probes in a row of %d before acting)", h.Failing, cfg.Failures), kv...)
 		return
 	}
 	reason := fmt.Sprintf("cluster gate failed %d times in a row: success %.3f (min %.3f), p99 %v (max %v), n=%d",

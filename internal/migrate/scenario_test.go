@@ -20,7 +20,7 @@ import (
 //	config key=value...    start from NewState(Defaults(config)); keys: steps,
 //	                       hold, ttl, promotion, onFailure, failures,
 //	                       minRequests, preview, traffic, threshold
-//	start | tick DUR | gate SIDE n=N ok=R p99=DUR | traffic RATE
+//	start | tick DUR | gate SIDE n=N ok=R p99=DUR [last=ok|fail] | traffic RATE
 //	cmd promote|pause|resume|rollback|abort
 //	done [mismatches=N] | fail [error=TEXT]   answer the first pending action
 //	restart                state round-trips through JSON, then Restarted
@@ -96,7 +96,14 @@ func (r *replay) line(f []string) {
 	case "gate":
 		ratio, _ := strconv.ParseFloat(kv["ok"], 64)
 		n, _ := strconv.Atoi(kv["n"])
-		r.step(GateResult{Side: Side(f[1]), N: n, SuccessRatio: ratio, P99: r.dur(kv["p99"])})
+		g := GateResult{Side: Side(f[1]), N: n, SuccessRatio: ratio, P99: r.dur(kv["p99"])}
+		// The latest probe is bad when the window is, unless last= says.
+		g.LastOK = ratio >= r.s.Config.Gates.SuccessRatio && g.P99 <= r.s.Config.Gates.P99Latency
+		g.LastLatency = g.P99
+		if last, ok := kv["last"]; ok {
+			g.LastOK, g.LastLatency = last == "ok", 0
+		}
+		r.step(g)
 	case "traffic":
 		rate, _ := strconv.ParseFloat(f[1], 64)
 		r.step(LegacyTraffic{Rate: rate})

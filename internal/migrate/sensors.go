@@ -63,12 +63,13 @@ func (h *HTTPSensors) probeLoop(ctx context.Context, side Side, p *probe.Prober,
 		w.Add(smp)
 		st := w.Stats()
 		select {
-		case out <- GateResult{Side: side, N: st.N, SuccessRatio: st.SuccessRatio, P50: st.P50, P99: st.P99}:
+		case out <- GateResult{Side: side, N: st.N, SuccessRatio: st.SuccessRatio, P50: st.P50, P99: st.P99,
+			LastOK: smp.OK, LastLatency: smp.Latency}:
 		case <-ctx.Done():
 			return
 		}
 		wait = g.Interval
-		if !smp.OK {
+		if !smp.OK || smp.Latency > g.P99Latency {
 			wait = g.Interval / 4
 		}
 	}

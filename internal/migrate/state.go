@@ -60,7 +60,7 @@ type SideHealth struct {
 	P50          time.Duration `json:"p50"`
 	P99          time.Duration `json:"p99"`
 	Status       GateStatus    `json:"status"`
-	// Failing counts consecutive failing evaluations.
+	// Failing counts bad probes in a row while the window fails.
 	Failing int `json:"failing"`
 }
 

@@ -1,0 +1,37 @@
+package migrate
+
+import (
+	"errors"
+	"testing"
+
+	"ferry.dev/ferry/internal/dns"
+)
+
+func TestCheckCurrent(t *testing.T) {
+	cfg := Defaults(Config{Domain: "api.example.test", Legacy: "192.0.2.10:8080", Cluster: "198.51.100.20"})
+	set := func(id string, w int, v string) dns.WeightedSet {
+		return dns.WeightedSet{ID: id, Weight: w, Values: []string{v}}
+	}
+	tests := []struct {
+		name    string
+		current *dns.RecordSet
+		refused bool
+	}{
+		{name: "no record", current: nil},
+		{name: "plain record at legacy", current: &dns.RecordSet{Type: "A", Sets: []dns.WeightedSet{set("web", 1, "192.0.2.10")}}},
+		{name: "rolled back earlier", current: &dns.RecordSet{Type: "A", Sets: []dns.WeightedSet{set("legacy", 100, "192.0.2.10")}}},
+		{name: "points elsewhere", refused: true, current: &dns.RecordSet{Type: "A", Sets: []dns.WeightedSet{set("web", 1, "203.0.113.9")}}},
+		{name: "wrong type", refused: true, current: &dns.RecordSet{Type: "CNAME", Sets: []dns.WeightedSet{set("web", 1, "lb.example.")}}},
+		{name: "aborted mid-shift", refused: true, current: &dns.RecordSet{Type: "A",
+			Sets: []dns.WeightedSet{set("legacy", 90, "192.0.2.10"), set("cluster", 10, "198.51.100.20")}}},
+		{name: "already migrated", refused: true, current: &dns.RecordSet{Type: "A", Sets: []dns.WeightedSet{set("cluster", 100, "198.51.100.20")}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckCurrent(cfg, tt.current)
+			if got := errors.Is(err, ErrForeignRecord); got != tt.refused {
+				t.Errorf("CheckCurrent = %v, refused %v, want %v", err, got, tt.refused)
+			}
+		})
+	}
+}
