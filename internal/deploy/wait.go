@@ -206,8 +206,9 @@ func (d *Deployer) withEvents(ctx context.Context, rs []Rollout) []Rollout {
 			}
 			slices.SortFunc(evs.Items, func(a, b corev1.Event) int { return a.LastTimestamp.Compare(b.LastTimestamp.Time) })
 			for _, ev := range evs.Items {
-				if ev.Type == corev1.EventTypeWarning {
-					p.Events = append(p.Events, fmt.Sprintf("%s: %s", ev.Reason, strings.TrimSpace(ev.Message)))
+				line := fmt.Sprintf("%s: %s", ev.Reason, strings.TrimSpace(ev.Message))
+				if ev.Type == corev1.EventTypeWarning && !slices.Contains(p.Events, line) {
+					p.Events = append(p.Events, line)
 				}
 			}
 			if len(p.Events) > 3 {
