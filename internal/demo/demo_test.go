@@ -12,7 +12,7 @@ import (
 // load: not one request of at least 50,000 may fail.
 func TestZeroFailuresUnderLoad(t *testing.T) {
 	sum, err := demo.Run(t.Context(), demo.Options{
-		Hold: 5 * time.Second, TTL: 2 * time.Second, Rate: 1800, Workers: 48,
+		Hold: 6 * time.Second, TTL: 2 * time.Second, Rate: 1800, Workers: 48,
 	})
 	if err != nil {
 		t.Fatal(err)

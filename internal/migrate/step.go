@@ -98,6 +98,9 @@ func (m *machine) start(now time.Time) {
 func (m *machine) restarted(now time.Time) {
 	m.s.Now = now
 	m.s.RetryAt = time.Time{}
+	// Gate verdicts from before the stop are stale: nothing is promoted
+	// until fresh probes pass again.
+	m.s.Health = map[Side]SideHealth{}
 	m.event("resumed", fmt.Sprintf("resumed; performing %d pending action(s) again", len(m.s.Pending)))
 	m.acts = append(m.acts, m.s.Pending...)
 }

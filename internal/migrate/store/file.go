@@ -23,12 +23,20 @@ var (
 	_ migrate.CommandSource = (*File)(nil)
 )
 
-// NewFile returns a store in dir, creating the directory if needed.
+// NewFile returns a store in dir. The directory is created by the first
+// write, so commands that fail on bad input leave nothing behind.
 func NewFile(dir string) (*File, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("creating state directory: %w", err)
+	if dir == "" {
+		return nil, errors.New("state directory: must not be empty")
 	}
 	return &File{Dir: dir}, nil
+}
+
+func (f *File) mkdir() error {
+	if err := os.MkdirAll(f.Dir, 0o755); err != nil {
+		return fmt.Errorf("creating state directory: %w", err)
+	}
+	return nil
 }
 
 // base is the file name stem for domain.
@@ -60,6 +68,9 @@ func (f *File) Save(_ context.Context, s migrate.State) error {
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encoding state: %w", err)
+	}
+	if err := f.mkdir(); err != nil {
+		return err
 	}
 	return writeAtomic(f.base(s.Config.Domain)+".json", data)
 }

@@ -47,6 +47,9 @@ func (f *File) Lock(domain string, holder Holder) (*Lock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encoding lock holder: %w", err)
 	}
+	if err := f.mkdir(); err != nil {
+		return nil, err
+	}
 	for range 3 {
 		err := createExclusive(path, data)
 		if err == nil {
