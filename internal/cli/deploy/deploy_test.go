@@ -1,0 +1,113 @@
+package deploy_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"ferry.dev/ferry/internal/cli"
+	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/deploy"
+	"ferry.dev/ferry/internal/testcluster"
+)
+
+func TestMain(m *testing.M) { os.Exit(testcluster.Main(m)) }
+
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	streams := clio.Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}
+	code = cli.Run(t.Context(), streams, append([]string{"ferry"}, args...))
+	return code, out.String(), errOut.String()
+}
+
+func write(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+const file = `apiVersion: ferry.dev/v1alpha1
+kind: Services
+defaults:
+  namespace: %s
+services:
+  web:
+    image: example.invalid/web:%s
+    port: 8080
+    domain: web.example.com
+    replicas: 2
+`
+
+// TestInvalidFileChangesNothing: a file with a problem exits 2, points at
+// the field, and sends nothing: the namespace stays empty.
+func TestInvalidFileChangesNothing(t *testing.T) {
+	c := testcluster.Start(t)
+	ns := c.Namespace(t)
+	dir := t.TempDir()
+	bad := write(t, dir, "shop.yaml", fmt.Sprintf(file, ns, "1")+"    replicas: many\n")
+	code, stdout, stderr := run(t, "deploy", "-f", bad, "--kubeconfig", c.Kubeconfig, "-n", ns)
+	if code != clio.ExitUsage || stdout != "" || !strings.Contains(stderr, bad+":") {
+		t.Errorf("deploy of an invalid file = exit %d, stdout %q, stderr %q; want 2 and the problem's position", code, stdout, stderr)
+	}
+	cms, err := c.Clientset().CoreV1().ConfigMaps(ns).List(t.Context(), metav1.ListOptions{LabelSelector: deploy.ReleaseLabel})
+	if err != nil || len(cms.Items) != 0 {
+		t.Errorf("an invalid file left %d ferry records (%v)", len(cms.Items), err)
+	}
+	deps, err := c.Clientset().AppsV1().Deployments(ns).List(t.Context(), metav1.ListOptions{})
+	if err != nil || len(deps.Items) != 0 {
+		t.Errorf("an invalid file created %d Deployments (%v)", len(deps.Items), err)
+	}
+}
+
+// TestDeployHistoryRollbackStatus drives the commands as a person would,
+// through $KUBECONFIG and -n, and checks their output and exit statuses.
+func TestDeployHistoryRollbackStatus(t *testing.T) {
+	c := testcluster.Start(t)
+	ns := c.Namespace(t)
+	t.Setenv("KUBECONFIG", c.Kubeconfig)
+	dir := t.TempDir()
+	for i, tag := range []string{"1", "2"} {
+		path := write(t, dir, "shop.yaml", fmt.Sprintf(file, ns, tag))
+		code, stdout, stderr := run(t, "deploy", "-f", path, "-n", ns)
+		want := fmt.Sprintf("recorded as revision %d", i+1)
+		if code != 0 || !strings.Contains(stdout, want) || !strings.Contains(stderr, "available") {
+			t.Fatalf("deploy %s = exit %d\nstdout: %s\nstderr: %s\nwant exit 0, %q and the rollout on stderr", tag, code, stdout, stderr, want)
+		}
+	}
+	code, stdout, _ := run(t, "history", "--name", "shop", "-n", ns)
+	if code != 0 || !strings.Contains(stdout, "REVISION") || strings.Count(stdout, "shop.yaml") != 2 {
+		t.Errorf("history = exit %d:\n%s\nwant two revisions", code, stdout)
+	}
+	code, stdout, stderr := run(t, "rollback", "--name", "shop", "-n", ns)
+	if code != 0 || !strings.Contains(stdout, "recorded as revision 3") {
+		t.Fatalf("rollback = exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	code, stdout, stderr = run(t, "status", "--name", "shop", "-n", ns, "-o", "json")
+	var sts []deploy.ServiceStatus
+	if err := json.Unmarshal([]byte(stdout), &sts); code != 0 || err != nil || len(sts) != 1 {
+		t.Fatalf("status -o json = exit %d, %v\nstdout: %s\nstderr: %s", code, err, stdout, stderr)
+	}
+	if s := sts[0]; s.Service != "web" || s.Image != "example.invalid/web:1" || s.Revision != 3 || s.Ready != 2 || s.Desired != 2 || s.Domains[0] != "web.example.com" {
+		t.Errorf("status after rolling back = %+v; want web at example.invalid/web:1, revision 3, 2/2 ready", s)
+	}
+	code, stdout, _ = run(t, "status", "--name", "shop", "-n", ns)
+	if code != 0 || !strings.Contains(stdout, "2/2") || !strings.Contains(stdout, "web.example.com") {
+		t.Errorf("status = exit %d:\n%s", code, stdout)
+	}
+	if code, _, stderr := run(t, "rollback", "--name", "shop", "-n", ns, "--to", "9"); code != clio.ExitUsage {
+		t.Errorf("rollback to a missing revision = exit %d (%s), want 2", code, stderr)
+	}
+	if code, _, stderr := run(t, "status", "--name", "shop", "--context", "no-such-context"); code != clio.ExitUsage {
+		t.Errorf("status with an unknown --context = exit %d (%s), want 2", code, stderr)
+	}
+}
