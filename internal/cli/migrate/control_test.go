@@ -25,11 +25,11 @@ import (
 // directory.
 func TestLockAndControlCommands(t *testing.T) {
 	bin := buildFerry(t)
-	env := newCrashEnv(t)
+	env := newCrashEnv(t, bin)
 	domain := "api-control.crash.test"
 	dir := t.TempDir()
 	file := filepath.Join(dir, "ferry.yaml")
-	body := strings.Replace(fmt.Sprintf(crashFile, env.srv.AdminURL(), env.tokenFile, domain, "preview."+domain, env.port, env.port),
+	body := strings.Replace(fmt.Sprintf(crashFile, env.adminURL, env.tokenFile, domain, "preview."+domain, env.port, env.port),
 		"hold: 700ms", "hold: 10m", 1)
 	if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
@@ -65,7 +65,7 @@ func TestLockAndControlCommands(t *testing.T) {
 	if err := first.Wait(); err == nil || first.ProcessState.ExitCode() != 1 {
 		t.Errorf("start after a rollback: %v, want exit status 1", err)
 	}
-	rs, err := env.srv.Get(t.Context(), domain+".", dns.TypeA)
+	rs, err := env.dns.Get(t.Context(), domain+".", dns.TypeA)
 	if err != nil {
 		t.Fatal(err)
 	}

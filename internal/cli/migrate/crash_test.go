@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"maps"
 	"net"
 	"net/http"
@@ -21,7 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"ferry.dev/ferry/internal/dns"
-	"ferry.dev/ferry/internal/dns/server"
+	"ferry.dev/ferry/internal/dns/adminclient"
 	"ferry.dev/ferry/internal/migrate"
 	"ferry.dev/ferry/internal/migrate/store"
 )
@@ -33,14 +32,14 @@ type killPoint struct {
 	nth   int
 }
 
-// TestSIGKILLAtEveryStage kills the real ferry binary with SIGKILL at every
-// stage of a migration (and right after each DNS change, before the engine
+// TestSIGKILLAtEveryStage kills the real ferry binary, migrating a domain
+// held by a real "ferry dns serve", with SIGKILL at every stage of a migration (and right after each DNS change, before the engine
 // has recorded it), restarts it, and checks that DNS was consistent with
 // the saved state at every kill and that the migration finished with every
 // step taken exactly once.
 func TestSIGKILLAtEveryStage(t *testing.T) {
 	bin := buildFerry(t)
-	env := newCrashEnv(t)
+	env := newCrashEnv(t, bin)
 	points := []killPoint{
 		{"preview: pointing", 1}, {"parity: both sides", 1}, {"shift: adopting", 1},
 		{"adopted the record", 1}, {"step 1/3", 1}, {"step 2/3", 1}, {"step 3/3", 1},
@@ -67,33 +66,44 @@ func buildFerry(t *testing.T) string {
 	return bin
 }
 
-// crashEnv is ferry's real DNS server (admin API on loopback) and a legacy
-// and a cluster HTTP backend sharing one port on 127.0.0.2 and 127.0.0.3.
+// crashEnv is a real "ferry dns serve" process (its admin API on
+// loopback, reached with the admin client) and a legacy and a cluster HTTP
+// backend sharing one port on 127.0.0.2 and 127.0.0.3.
 type crashEnv struct {
-	srv       *server.Server
+	dns       *adminclient.Client
+	adminURL  string
 	tokenFile string
 	port      int
 }
 
-func newCrashEnv(t *testing.T) *crashEnv {
+func newCrashEnv(t *testing.T, bin string) *crashEnv {
 	dir := t.TempDir()
 	tokenFile := filepath.Join(dir, "dns.token")
 	if err := os.WriteFile(tokenFile, []byte("crash-test-token\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(t.Context(), server.Config{
-		Zones: []server.Zone{server.DefaultZone("crash.test")}, DataDir: filepath.Join(dir, "dns"),
-		DNSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0", Token: "crash-test-token",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	cmd := exec.CommandContext(t.Context(), bin, "dns", "serve", "--zone", "crash.test", "--data", filepath.Join(dir, "dns"),
+		"--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--token-file", tokenFile)
+	lines := stderrLines(t, cmd)
+	adminURL := ""
+	for l := range lines {
+		if _, rest, ok := strings.Cut(l, " admin="); ok && strings.Contains(l, "serving DNS") {
+			adminURL, _, _ = strings.Cut(rest, " ")
+			break
+		}
+	}
+	if adminURL == "" {
+		t.Fatal("ferry dns serve ended without serving")
+	}
+	go func() {
+		for range lines { // keep draining the server's log
+		}
+	}()
+	c, err := adminclient.New(adminURL, "crash-test-token", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	return &crashEnv{srv: srv, tokenFile: tokenFile, port: sharedPortBackends(t)}
+	return &crashEnv{dns: c, adminURL: adminURL, tokenFile: tokenFile, port: sharedPortBackends(t)}
 }
 
 func sharedPortBackends(t *testing.T) int {
@@ -144,13 +154,13 @@ func (e *crashEnv) run(t *testing.T, bin string, i int, kp killPoint) {
 	domain := fmt.Sprintf("api%d.crash.test", i)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "ferry.yaml")
-	body := fmt.Sprintf(crashFile, e.srv.AdminURL(), e.tokenFile, domain, "preview-"+domain, e.port, e.port)
+	body := fmt.Sprintf(crashFile, e.adminURL, e.tokenFile, domain, "preview-"+domain, e.port, e.port)
 	if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	original := dns.RecordSet{Name: domain + ".", Type: dns.TypeA, TTL: 1,
 		Sets: []dns.WeightedSet{{ID: "default", Weight: 1, Values: []string{"127.0.0.2"}}}}
-	if err := e.srv.Replace(t.Context(), original); err != nil {
+	if err := e.dns.Replace(t.Context(), original); err != nil {
 		t.Fatal(err)
 	}
 	st := &store.File{Dir: filepath.Join(dir, ".ferry")}
@@ -171,7 +181,7 @@ func (e *crashEnv) run(t *testing.T, bin string, i int, kp killPoint) {
 		t.Fatal(err)
 	}
 	checkFinished(t, final)
-	rs, err := e.srv.Get(t.Context(), domain+".", dns.TypeA)
+	rs, err := e.dns.Get(t.Context(), domain+".", dns.TypeA)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +238,7 @@ func (e *crashEnv) checkConsistent(t *testing.T, st *store.File, domain string) 
 		t.Fatalf("no state saved before the kill: %v", err)
 	}
 	t.Logf("killed at stage %s, weights %s, %d pending", s.Stage, s.Weights, len(s.Pending))
-	rs, err := e.srv.Get(t.Context(), domain+".", dns.TypeA)
+	rs, err := e.dns.Get(t.Context(), domain+".", dns.TypeA)
 	if err != nil {
 		t.Fatal(err)
 	}
