@@ -42,7 +42,8 @@ type Executor struct {
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 
-	saved []byte
+	saved   []byte
+	savedAt time.Time
 }
 
 // Sensors turn the world into engine inputs: gate results for both sides,
@@ -168,8 +169,13 @@ func (e *Executor) apply(ctx context.Context, s State, in Input, sensors Sensors
 	return s, nil
 }
 
-// save writes s unless nothing durable changed since the last save (ticks
-// and gate numbers alone are not worth an fsync).
+// statusEvery is how often the state is saved for "ferry migrate status"
+// when only gate numbers changed.
+const statusEvery = 5 * time.Second
+
+// save writes s when something durable changed since the last save, and
+// every statusEvery for the gate numbers status shows (ticks and gate
+// numbers alone are not worth an fsync each).
 func (e *Executor) save(ctx context.Context, s State) error {
 	d := s
 	d.Now, d.Health, d.LegacyRate = time.Time{}, nil, 0
@@ -177,13 +183,14 @@ func (e *Executor) save(ctx context.Context, s State) error {
 	if err != nil {
 		return fmt.Errorf("encoding state: %w", err)
 	}
-	if bytes.Equal(data, e.saved) {
+	now := e.Now()
+	if bytes.Equal(data, e.saved) && now.Sub(e.savedAt) < statusEvery {
 		return nil
 	}
 	if err := e.Store.Save(ctx, s); err != nil {
 		return fmt.Errorf("saving state before acting: %w", err)
 	}
-	e.saved = data
+	e.saved, e.savedAt = data, now
 	return nil
 }
 
