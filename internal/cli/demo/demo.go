@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"time"
+
+	"golang.org/x/term"
 
 	"github.com/spf13/cobra"
 
@@ -130,7 +133,7 @@ func (v *view) update(p demo.Progress) {
 	switch {
 	case v.terminal:
 		v.clear()
-		fmt.Fprint(v.w, status)
+		fmt.Fprint(v.w, fit(status, v.w))
 		v.drawn = true
 	case p.Event == nil && time.Since(v.lastLine) >= 5*time.Second:
 		fmt.Fprintln(v.w, status)
@@ -140,14 +143,37 @@ func (v *view) update(p demo.Progress) {
 
 func (v *view) finish() { v.clear() }
 
+// statusLine puts what matters most first, since a narrow terminal cuts
+// the end: stage, weights, failures, then each side's gate and requests.
 func statusLine(p demo.Progress) string {
 	s := p.State
-	line := fmt.Sprintf("[%6.1fs] %-12s legacy %3d%% cluster %3d%% | requests %d (legacy %d, cluster %d) failed %d",
-		p.Elapsed.Seconds(), s.Stage, s.Weights.Legacy, s.Weights.Cluster, p.Requests, p.PerSide["legacy"], p.PerSide["cluster"], p.Failed)
-	for _, side := range []string{"legacy", "cluster"} {
-		if h, ok := s.Health[migrateSide(side)]; ok {
-			line += fmt.Sprintf(" | %s gate %s %.3f p99 %v", side, h.Status, h.SuccessRatio, h.P99.Round(100*time.Microsecond))
+	line := fmt.Sprintf("[%6.1fs] %-8s %3d/%-3d %d failed of %d",
+		p.Elapsed.Seconds(), s.Stage, s.Weights.Legacy, s.Weights.Cluster, p.Failed, p.Requests)
+	for _, side := range []string{"cluster", "legacy"} {
+		h, ok := s.Health[migrateSide(side)]
+		if !ok {
+			continue
 		}
+		line += fmt.Sprintf(" | %s %d %s", side, p.PerSide[side], h.Status)
+		if h.SuccessRatio < 1 {
+			line += fmt.Sprintf(" %.2f", h.SuccessRatio)
+		}
+		line += " " + h.P99.Round(100*time.Microsecond).String()
+	}
+	return line
+}
+
+// fit cuts line to the terminal's width, so redrawing it with a carriage
+// return never leaves a wrapped remainder behind.
+func fit(line string, w io.Writer) string {
+	width := 80
+	if f, ok := w.(*os.File); ok {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
+			width = cols
+		}
+	}
+	if r := []rune(line); len(r) >= width {
+		return string(r[:width-1])
 	}
 	return line
 }

@@ -3,8 +3,11 @@ package migrate
 import (
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"time"
+
+	"golang.org/x/term"
 
 	"ferry.dev/ferry/internal/migrate"
 )
@@ -52,7 +55,7 @@ func (v *view) update(s migrate.State) {
 		return
 	}
 	v.clear()
-	fmt.Fprint(v.w, statusLine(s))
+	fmt.Fprint(v.w, fit(statusLine(s), v.w))
 	v.drawn, v.lastDraw = true, time.Now()
 }
 
@@ -71,6 +74,21 @@ func statusLine(s migrate.State) string {
 		if h, ok := s.Health[side]; ok {
 			line += fmt.Sprintf(" | %s %s %.3f p99 %v", side, h.Status, h.SuccessRatio, h.P99.Round(100*time.Microsecond))
 		}
+	}
+	return line
+}
+
+// fit cuts line to the terminal's width, so redrawing it with a carriage
+// return never leaves a wrapped remainder behind.
+func fit(line string, w io.Writer) string {
+	width := 80
+	if f, ok := w.(*os.File); ok {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
+			width = cols
+		}
+	}
+	if r := []rune(line); len(r) >= width {
+		return string(r[:width-1])
 	}
 	return line
 }
