@@ -53,7 +53,10 @@ func TestRollbackWhenClusterFails(t *testing.T) {
 		t.Fatalf("fail started %v, rolled back %v", sum.FailStarted, sum.RolledBackAt)
 	}
 	if sum.FailingProbes > 2 {
-		t.Errorf("%d failing probes before the rollback, want at most 2 (two probe intervals)", sum.FailingProbes)
+		t.Errorf("%d failing probes before the rollback decision, want at most 2 (two probe intervals)", sum.FailingProbes)
+	}
+	if sum.DecidedAt.Before(sum.FailStarted) || sum.RolledBackAt.Before(sum.DecidedAt) {
+		t.Errorf("failure %v, decision %v, DNS %v: out of order", sum.FailStarted, sum.DecidedAt, sum.RolledBackAt)
 	}
 	if sum.LateFailures != 0 {
 		t.Errorf("%d failures on DNS answers fetched after the rollback or used past their TTL", sum.LateFailures)

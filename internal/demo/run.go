@@ -137,14 +137,17 @@ func (d *run) summary(final migrate.State) *Summary {
 	d.mu.Unlock()
 	if final.Stage == migrate.StageRolledBack {
 		for _, e := range final.Timeline {
-			if e.Stage == migrate.StageRolledBack {
+			switch e.Stage {
+			case migrate.StageRollingBack:
+				sum.DecidedAt = e.At
+			case migrate.StageRolledBack:
 				sum.RolledBackAt = e.At
 			}
 		}
 		if !sum.FailStarted.IsZero() && !sum.RolledBackAt.IsZero() {
 			sum.DecisionSeconds = secs(sum.RolledBackAt.Sub(sum.FailStarted))
 		}
-		sum.FailingProbes = d.cluster.failedProbesBefore(sum.RolledBackAt)
+		sum.FailingProbes = d.cluster.failedProbesBefore(sum.DecidedAt)
 	}
 	for _, f := range sum.FailedRequests {
 		late := !sum.RolledBackAt.IsZero() && !f.ResolvedAt.Before(sum.RolledBackAt)

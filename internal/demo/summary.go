@@ -20,10 +20,11 @@ type Summary struct {
 	// FailStarted is when the cluster began failing; RolledBackAt is when
 	// DNS was back at legacy 100%. DecisionSeconds is the time between.
 	FailStarted     time.Time `json:"failStarted,omitzero"`
+	DecidedAt       time.Time `json:"decidedAt,omitzero"`
 	RolledBackAt    time.Time `json:"rolledBackAt,omitzero"`
 	DecisionSeconds float64   `json:"decisionSeconds,omitempty"`
 	// FailingProbes is how many gate probes the failing cluster answered
-	// before the rollback was in DNS.
+	// before the engine decided to roll back (DecidedAt).
 	FailingProbes   int             `json:"failingProbes,omitempty"`
 	ProbeInterval   float64         `json:"probeIntervalSeconds"`
 	TTLSeconds      float64         `json:"ttlSeconds"`

@@ -25,6 +25,8 @@ type GateResult struct {
 	P50, P99     time.Duration
 	LastOK       bool
 	LastLatency  time.Duration
+	// At is when the evaluation was made; zero means the last tick.
+	At time.Time
 }
 
 // LegacyTraffic is the rate legacy still serves, from the drain source.

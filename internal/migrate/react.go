@@ -9,6 +9,9 @@ import (
 
 // gate judges one side's measurement and acts on a failing cluster.
 func (m *machine) gate(g GateResult) {
+	if g.At.After(m.s.Now) {
+		m.s.Now = g.At // decisions made on this result are stamped with its time
+	}
 	cfg := m.s.Config.Gates
 	prev := m.s.Health[g.Side]
 	h := SideHealth{N: g.N, SuccessRatio: g.SuccessRatio, P50: g.P50, P99: g.P99, Status: GatePass}

@@ -64,7 +64,7 @@ func (h *HTTPSensors) probeLoop(ctx context.Context, side Side, p *probe.Prober,
 		st := w.Stats()
 		select {
 		case out <- GateResult{Side: side, N: st.N, SuccessRatio: st.SuccessRatio, P50: st.P50, P99: st.P99,
-			LastOK: smp.OK, LastLatency: smp.Latency}:
+			LastOK: smp.OK, LastLatency: smp.Latency, At: time.Now()}:
 		case <-ctx.Done():
 			return
 		}
