@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# A local Kubernetes cluster for trying ferry: a real control plane (etcd,
+# kube-apiserver, kube-controller-manager, kube-scheduler) run by kwokctl as
+# local processes, with six kwok-simulated nodes across three zones.
+#   hack/cluster.sh up    start it (or reuse it), last stdout line: export KUBECONFIG=...
+#   hack/cluster.sh down  stop it and delete its files
+# Its files live in $FERRY_CACHE/kwok (never ~/.kwok or ~/.kube/config).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source hack/lib.sh
+source hack/lib-k8s.sh
+
+name=ferry
+workdir="$FERRY_CACHE/kwok"
+kubeconfig="$workdir/clusters/$name/kubeconfig.yaml"
+
+kwokctl() {
+  KWOK_WORKDIR="$workdir" KWOK_KUBECTL_BINARY="$bin/kubectl" "$bin/kwokctl" "$@" --name "$name"
+}
+
+serving() {
+  [ -f "$kubeconfig" ] && "$bin/kubectl" --kubeconfig "$kubeconfig" --request-timeout=5s get --raw /readyz >/dev/null 2>&1
+}
+
+up() {
+  if serving; then
+    echo "cluster $name is already running" >&2
+  else
+    if [ -d "$workdir/clusters/$name" ]; then
+      echo "removing the stopped cluster $name" >&2
+      kwokctl delete cluster --kubeconfig "$workdir/kubeconfig" >&2 || true
+    fi
+    local start=$SECONDS
+    mkdir -p "$workdir"
+    # kwokctl reads $KWOK_WORKDIR/kwok.yaml: listen on loopback only.
+    printf '%s\n' 'apiVersion: config.kwok.x-k8s.io/v1alpha1' 'kind: KwokctlConfiguration' \
+      'options:' '  bindAddress: 127.0.0.1' >"$workdir/kwok.yaml"
+    kwokctl create cluster --runtime binary \
+      --etcd-binary "$bin/etcd" \
+      --kube-apiserver-binary "$bin/kube-apiserver" \
+      --kube-controller-manager-binary "$bin/kube-controller-manager" \
+      --kube-scheduler-binary "$bin/kube-scheduler" \
+      --kwok-controller-binary "$bin/kwok" \
+      --kubeconfig "$workdir/kubeconfig" \
+      --quiet-pull --wait 2m >&2
+    "$bin/kubectl" --kubeconfig "$kubeconfig" apply -f internal/testcluster/nodes.yaml >&2
+    "$bin/kubectl" --kubeconfig "$kubeconfig" wait --for=condition=Ready node -l type=kwok --timeout=120s >&2
+    echo "cluster $name up in $((SECONDS - start))s; nodes per zone:" >&2
+    "$bin/kubectl" --kubeconfig "$kubeconfig" get nodes -L topology.kubernetes.io/zone >&2
+  fi
+  echo "kubectl: $bin/kubectl" >&2
+  echo "export KUBECONFIG=$kubeconfig"
+}
+
+down() {
+  if [ ! -d "$workdir/clusters/$name" ]; then
+    echo "no cluster $name to remove" >&2
+    return 0
+  fi
+  kwokctl delete cluster --kubeconfig "$workdir/kubeconfig" >&2
+  rm -rf "${workdir:?}/clusters/$name"
+  echo "cluster $name removed" >&2
+}
+
+case "${1:-}" in
+  up) bin="$(bash hack/tools.sh)"; up ;;
+  down) bin="$(bash hack/tools.sh)"; down ;;
+  *) echo "usage: hack/cluster.sh up|down" >&2; exit 2 ;;
+esac
