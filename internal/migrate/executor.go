@@ -75,6 +75,9 @@ func (e *Executor) Check(ctx context.Context, cfg Config) error {
 // StagePending is started; any other is resumed, performing its pending
 // actions again. It returns the last state, which has been saved.
 func (e *Executor) Run(ctx context.Context, s State) (State, error) {
+	if err := s.Config.Validate(); err != nil {
+		return s, fmt.Errorf("migration settings: %w", err)
+	}
 	e.defaults()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
