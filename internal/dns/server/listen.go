@@ -28,8 +28,10 @@ func (s *Server) Start(ctx context.Context) error {
 	var admin net.Listener
 	if s.cfg.AdminAddr != "" {
 		if admin, err = (&net.ListenConfig{}).Listen(ctx, "tcp", s.cfg.AdminAddr); err != nil {
-			udp.Close()
-			tcp.Close()
+			// Binding failed: the sockets served nothing, so their close
+			// errors cannot matter next to the one returned.
+			_ = udp.Close()
+			_ = tcp.Close()
 			return fmt.Errorf("listening for the admin API: %w", err)
 		}
 	}
@@ -92,7 +94,7 @@ func listenDNS(ctx context.Context, addr string) (net.PacketConn, net.Listener, 
 		if err == nil {
 			return udp, tcp, nil
 		}
-		udp.Close()
+		_ = udp.Close() // unused socket: try another port
 		lastErr = err
 		if _, port, _ := net.SplitHostPort(addr); port != "0" {
 			break
@@ -198,7 +200,7 @@ func (s *Server) serveTCP(ln net.Listener) {
 		select {
 		case sem <- struct{}{}:
 			if !s.track(c) {
-				c.Close()
+				_ = c.Close() // the server is closing: drop the newcomer
 				return
 			}
 			s.goServe(func() {
@@ -206,7 +208,7 @@ func (s *Server) serveTCP(ln net.Listener) {
 				s.serveConn(c, m)
 			})
 		default:
-			c.Close() // too many connections: the client retries
+			_ = c.Close() // too many connections: the client retries
 		}
 	}
 }
@@ -232,7 +234,8 @@ func (s *Server) untrack(c net.Conn) {
 // serveConn answers length-prefixed queries on one TCP connection in order
 // until the client closes it or stays idle too long.
 func (s *Server) serveConn(c net.Conn, m *counters) {
-	defer c.Close()
+	// A close error on a finished connection has nobody to go to.
+	defer func() { _ = c.Close() }()
 	idle := s.cfg.TCPIdleTimeout
 	if idle <= 0 {
 		idle = defaultTCPIdleTimeout

@@ -63,11 +63,11 @@ func writeFileSync(path string, b []byte) error {
 		return fmt.Errorf("creating %s: %w", path, err)
 	}
 	if _, err := f.Write(b); err != nil {
-		f.Close()
+		_ = f.Close() // the write error is what matters; the file is discarded
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err := f.Sync(); err != nil {
-		f.Close()
+		_ = f.Close() // the sync error is what matters; the file is discarded
 		return fmt.Errorf("syncing %s: %w", path, err)
 	}
 	return f.Close()
@@ -78,9 +78,12 @@ func syncDir(dir string) error {
 	if err != nil {
 		return fmt.Errorf("opening directory %s: %w", dir, err)
 	}
-	defer d.Close()
 	if err := d.Sync(); err != nil {
+		_ = d.Close() // the sync error is the one that matters
 		return fmt.Errorf("syncing directory %s: %w", dir, err)
+	}
+	if err := d.Close(); err != nil {
+		return fmt.Errorf("closing directory %s: %w", dir, err)
 	}
 	return nil
 }

@@ -111,7 +111,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	s, err := load(dir, opts)
 	if err != nil {
-		lock.Close()
+		_ = lock.Close() // releases the lock; the load error is the one to report
 		return nil, err
 	}
 	s.lock = lock
@@ -163,16 +163,18 @@ func (s *Store) openLog(size int64) error {
 	if err != nil {
 		return fmt.Errorf("opening log: %w", err)
 	}
+	// On each failure below the log is left as it was read; the first
+	// error is the one to report, so close errors are dropped.
 	if err := f.Truncate(size); err != nil {
-		f.Close()
+		_ = f.Close()
 		return fmt.Errorf("cutting torn log tail: %w", err)
 	}
 	if _, err := f.Seek(size, 0); err != nil {
-		f.Close()
+		_ = f.Close()
 		return fmt.Errorf("seeking log: %w", err)
 	}
 	if err := f.Sync(); err != nil {
-		f.Close()
+		_ = f.Close()
 		return fmt.Errorf("syncing log: %w", err)
 	}
 	s.log = f

@@ -50,11 +50,10 @@ func TestReopenSeesEveryChange(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			s := open(t, dir, tc.every)
-			var want State
 			for i := range tc.n {
-				want = apply(t, s, put(rs(fmt.Sprintf("n%d.example.test.", i%4), i)), Op{Seeded: "example.test."})
+				apply(t, s, put(rs(fmt.Sprintf("n%d.example.test.", i%4), i)), Op{Seeded: "example.test."})
 			}
-			want = apply(t, s, Op{Delete: &Key{Name: "n0.example.test.", Type: "A"}})
+			want := apply(t, s, Op{Delete: &Key{Name: "n0.example.test.", Type: "A"}})
 			s.abandon() // no Close: the process "died" here
 			got := open(t, dir, tc.every).State()
 			if diff := cmp.Diff(want, got); diff != "" {

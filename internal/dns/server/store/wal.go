@@ -47,7 +47,7 @@ func readLog(path string) ([]Change, int64, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("opening log: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only: nothing to lose
 	r := bufio.NewReader(f)
 	var changes []Change
 	var good int64
