@@ -22,6 +22,43 @@ serving() {
   [ -f "$kubeconfig" ] && "$bin/kubectl" --kubeconfig "$kubeconfig" --request-timeout=5s get --raw /readyz >/dev/null 2>&1
 }
 
+# free_ports N prints N distinct ports nothing listens on, drawn at random
+# from 20000-29999: kwokctl's own choice scans down from 32767 in every
+# process, so clusters started at once (or one restarting its apiserver while
+# another starts) would take each other's ports.
+free_ports() {
+  local n=$1 chosen=" " p
+  for _ in $(seq 1 200); do
+    [ "$n" -eq 0 ] && return 0
+    p=$((20000 + RANDOM % 10000))
+    case "$chosen" in *" $p "*) continue ;; esac
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"; chosen="$chosen$p "; n=$((n - 1))
+    fi
+  done
+  echo "cluster.sh: no free ports found" >&2
+  return 1
+}
+
+# write_config prints the kwokctl configuration ($KWOK_WORKDIR/kwok.yaml):
+# loopback only, on ports chosen by free_ports.
+write_config() {
+  local ports
+  ports=($(free_ports 6))
+  cat <<YAML
+apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokctlConfiguration
+options:
+  bindAddress: 127.0.0.1
+  etcdPeerPort: ${ports[0]}
+  etcdPort: ${ports[1]}
+  kubeApiserverPort: ${ports[2]}
+  kwokControllerPort: ${ports[3]}
+  kubeControllerManagerPort: ${ports[4]}
+  kubeSchedulerPort: ${ports[5]}
+YAML
+}
+
 up() {
   if serving; then
     echo "cluster $name is already running" >&2
@@ -32,9 +69,7 @@ up() {
     fi
     local start=$SECONDS
     mkdir -p "$workdir"
-    # kwokctl reads $KWOK_WORKDIR/kwok.yaml: listen on loopback only.
-    printf '%s\n' 'apiVersion: config.kwok.x-k8s.io/v1alpha1' 'kind: KwokctlConfiguration' \
-      'options:' '  bindAddress: 127.0.0.1' >"$workdir/kwok.yaml"
+    write_config >"$workdir/kwok.yaml"
     kwokctl create cluster --runtime binary \
       --etcd-binary "$bin/etcd" \
       --kube-apiserver-binary "$bin/kube-apiserver" \

@@ -158,7 +158,14 @@ func reuse(ctx context.Context, path string) (*Cluster, error) {
 			}
 		}
 	}
-	return newCluster(path, k, false)
+	c, err := newCluster(path, k, false)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.clientset.Discovery().ServerVersion(); err != nil {
+		return nil, fmt.Errorf("reaching the cluster %s=%s names (is it running?): %w", EnvKubeconfig, path, err)
+	}
+	return c, nil
 }
 
 func toolsFor(ctx context.Context) (tools, error) {
@@ -236,6 +243,10 @@ func (c *Cluster) RestartAPIServer(ctx context.Context) error {
 	}
 	if err := c.kwok.restartAPIServer(ctx); err != nil {
 		return fmt.Errorf("restarting kube-apiserver: %w", err)
+	}
+	// kwokctl start only warns when the apiserver does not come back.
+	if _, err := c.clientset.Discovery().ServerVersion(); err != nil {
+		return fmt.Errorf("restarting kube-apiserver: %w; its log ends:\n%s", err, c.kwok.logTail("kube-apiserver"))
 	}
 	return nil
 }

@@ -37,3 +37,23 @@ func TestProcessState(t *testing.T) {
 		})
 	}
 }
+
+func TestFreePortsAreDistinctAndInRange(t *testing.T) {
+	ports, err := freePorts(6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int]bool{}
+	for _, p := range ports {
+		if p < portBase || p >= portBase+portSpan {
+			t.Errorf("port %d outside %d-%d", p, portBase, portBase+portSpan-1)
+		}
+		if seen[p] {
+			t.Errorf("port %d chosen twice", p)
+		}
+		seen[p] = true
+	}
+	if len(ports) != 6 {
+		t.Errorf("got %d ports, want 6", len(ports))
+	}
+}

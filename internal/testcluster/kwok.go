@@ -157,6 +157,15 @@ func tail(s string, n int) string {
 	return "…" + s[len(s)-n:]
 }
 
+// logTail returns the end of a component's log, for error messages.
+func (k kwok) logTail(name string) string {
+	raw, err := os.ReadFile(filepath.Join(k.clusterDir(), "logs", name+".log"))
+	if err != nil {
+		return err.Error()
+	}
+	return tail(string(raw), 2000)
+}
+
 // workdirPrefix names the temporary working directories of test clusters.
 const workdirPrefix = "ferry-testcluster-"
 

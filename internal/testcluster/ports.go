@@ -2,6 +2,7 @@ package testcluster
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -10,12 +11,19 @@ import (
 // configFile is where kwokctl looks for its configuration under KWOK_WORKDIR.
 const configFile = "kwok.yaml"
 
-// writeConfig pins the cluster's addresses before kwokctl creates it.
-// kwokctl's own choice scans down from port 32767 in every process, so two
-// clusters starting at once (go test runs packages in parallel) can pick the
-// same ports, and a port freed while the apiserver restarts is the next one
-// another kwokctl takes. Ports the kernel hands out from its ephemeral range
-// avoid both. Everything listens on loopback only.
+// Ports are drawn from [portBase, portBase+portSpan), below the kernel's
+// ephemeral range (32768 and up) where every httptest server and outgoing
+// connection takes its port, and below the ports kwokctl would choose itself
+// (it scans down from 32767 in every process, so two clusters starting at
+// once, or one starting while another restarts its apiserver, meet there).
+// hack/cluster.sh draws from the same range.
+const (
+	portBase = 20000
+	portSpan = 10000
+)
+
+// writeConfig pins the cluster's addresses before kwokctl creates it:
+// ports from the range above, listening on loopback only.
 func writeConfig(workdir string) error {
 	ports, err := freePorts(6)
 	if err != nil {
@@ -38,17 +46,20 @@ options:
 	return nil
 }
 
-// freePorts returns n distinct loopback TCP ports the kernel reports free,
-// holding all of them open until every one is chosen.
+// freePorts returns n distinct loopback TCP ports from the range that it
+// could listen on, holding each open until all are chosen.
 func freePorts(n int) ([]int, error) {
 	var ports []int
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+	for range 20 * n {
+		if len(ports) == n {
+			return ports, nil
+		}
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", portBase+rand.IntN(portSpan)))
 		if err != nil {
-			return nil, err
+			continue // taken, or held by us already
 		}
 		defer l.Close()
 		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
-	return ports, nil
+	return nil, fmt.Errorf("found %d of %d free ports in %d-%d", len(ports), n, portBase, portBase+portSpan-1)
 }
