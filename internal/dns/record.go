@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -19,6 +20,15 @@ const (
 // MaxWeight is the largest weight of one set, as in Route 53.
 const MaxWeight = 255
 
+// MaxTTL is the largest TTL RFC 2181 allows. The smallest a RecordSet may
+// have is 1: a TTL left out of a request decodes as 0, and 0 would silently
+// turn off every resolver's cache.
+const MaxTTL = 1<<31 - 1
+
+// setID is what a set id may look like: it becomes a metrics label and a
+// word in logs and tables, so it is kept to a short, plain token.
+var setID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
+
 // WeightedSet is one answer a name can give: a query picks one set with
 // probability Weight/sum of weights (all zero: equal chance).
 type WeightedSet struct {
@@ -28,7 +38,8 @@ type WeightedSet struct {
 }
 
 // RecordSet is every weighted set for one name and type. Name is fully
-// qualified and lower case ("api.example.test."); TTL is in seconds.
+// qualified and lower case ("api.example.test."); TTL is in seconds, 1 to
+// MaxTTL. Set ids match ^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$.
 type RecordSet struct {
 	Name string        `json:"name"`
 	Type string        `json:"type"`
@@ -74,6 +85,9 @@ func (rs RecordSet) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("type: %q is not supported (want A, AAAA, CNAME or TXT)", rs.Type))
 	}
+	if rs.TTL < 1 || rs.TTL > MaxTTL {
+		errs = append(errs, fmt.Errorf("ttl: %d is out of range (1-%d seconds)", rs.TTL, MaxTTL))
+	}
 	if len(rs.Sets) == 0 {
 		errs = append(errs, errors.New("sets: must hold at least one set"))
 	}
@@ -90,6 +104,8 @@ func validateSet(rrtype string, i int, s WeightedSet, seen map[string]bool) []er
 	switch {
 	case s.ID == "":
 		errs = append(errs, fmt.Errorf("%s.id: must not be empty", field))
+	case !setID.MatchString(s.ID):
+		errs = append(errs, fmt.Errorf("%s.id: %q must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit", field, s.ID))
 	case seen[s.ID]:
 		errs = append(errs, fmt.Errorf("%s.id: %q is used by another set", field, s.ID))
 	}

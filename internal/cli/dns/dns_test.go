@@ -136,6 +136,8 @@ func TestExitStatuses(t *testing.T) {
 		{name: "weight not a number", args: append([]string{"set", "api.example.test", "A", "a=ten:127.0.0.1"}, conn...), code: 2, msg: `weight "ten"`},
 		{name: "no weight", args: append([]string{"set", "api.example.test", "A", "a=127.0.0.1"}, conn...), code: 2, msg: "no ':'"},
 		{name: "outside the zone", args: append([]string{"set", "api.example.org", "A", "a=1:127.0.0.1"}, conn...), code: 2, msg: "outside the zones"},
+		{name: "ttl zero", args: append([]string{"set", "api.example.test", "A", "--ttl", "0", "a=1:127.0.0.1"}, conn...), code: 2, msg: "ttl:"},
+		{name: "bad set id", args: append([]string{"set", "api.example.test", "A", "a/b=1:127.0.0.1"}, conn...), code: 2, msg: "sets[0].id"},
 		{name: "duplicate ids", args: append([]string{"set", "api.example.test", "A", "a=1:127.0.0.1", "a=2:127.0.0.2"}, conn...), code: 2, msg: "sets[1].id"},
 		{name: "missing token file", args: []string{"get", "api.example.test", "A", "--server", url, "--token-file", "/nonexistent/token"}, code: 2, msg: "--token-file"},
 		{name: "wrong token", args: []string{"get", "api.example.test", "A", "--server", url, "--token-file", wrongToken}, code: 1, msg: "refused the token"},

@@ -89,6 +89,8 @@ func TestAdminRejectsBadInput(t *testing.T) {
 		{name: "CNAME beside a zone file MX", rs: dns.RecordSet{Name: "mx.example.test.", Type: "CNAME", TTL: 30,
 			Sets: []dns.WeightedSet{{ID: "x", Weight: 1, Values: []string{"lb.elb.test."}}}}, field: "beside MX"},
 		{name: "TTL too large", rs: with(func(rs *dns.RecordSet) { rs.TTL = 1 << 31 }), field: "ttl:"},
+		{name: "TTL zero", rs: with(func(rs *dns.RecordSet) { rs.TTL = 0 }), field: "ttl:"},
+		{name: "id that would break a metrics label", rs: with(func(rs *dns.RecordSet) { rs.Sets[1].ID = "x\"} 1\nfake_metric{a=\"" }), field: "sets[1].id"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -121,6 +123,8 @@ func TestAdminRejectsMalformedBodies(t *testing.T) {
 		{name: "weight not a number", path: "/v1/records/a.example.test./A", body: `{"sets":[{"id":"a","weight":"ten","values":["127.0.0.1"]}]}`, field: "weight"},
 		{name: "name differs from path", path: "/v1/records/a.example.test./A", body: `{"name":"b.example.test.","sets":[{"id":"a","weight":1,"values":["127.0.0.1"]}]}`, field: "name:"},
 		{name: "type differs from path", path: "/v1/records/a.example.test./A", body: `{"type":"AAAA","sets":[{"id":"a","weight":1,"values":["::1"]}]}`, field: "type:"},
+		{name: "ttl left out", path: "/v1/records/a.example.test./A", body: `{"sets":[{"id":"a","weight":1,"values":["127.0.0.1"]}]}`, field: "ttl:"},
+		{name: "bad set id", path: "/v1/records/a.example.test./A", body: `{"ttl":30,"sets":[{"id":"a b","weight":1,"values":["127.0.0.1"]}]}`, field: "sets[0].id"},
 		{name: "not JSON", path: "/v1/records/a.example.test./A", body: `legacy=90`, field: "body:"},
 	}
 	for _, tc := range cases {

@@ -13,9 +13,6 @@ import (
 	"ferry.dev/ferry/internal/dns/server/store"
 )
 
-// maxTTL is the largest TTL RFC 2181 allows.
-const maxTTL = 1<<31 - 1
-
 // Get returns the record set for name and type (dns.Provider).
 func (s *Server) Get(_ context.Context, name, rrtype string) (dns.RecordSet, error) {
 	k := store.Key{Name: dns.CanonicalName(name), Type: strings.ToUpper(rrtype)}
@@ -128,9 +125,6 @@ func (s *Server) check(rs dns.RecordSet) error {
 		errs = append(errs, fmt.Errorf("name: %s is outside the zones %s", rs.Name, strings.Join(s.Zones(), ", ")))
 	} else if rs.Type == dns.TypeCNAME && rs.Name == zone {
 		errs = append(errs, fmt.Errorf("name: %s is the zone apex, which cannot hold a CNAME", rs.Name))
-	}
-	if rs.TTL > maxTTL {
-		errs = append(errs, fmt.Errorf("ttl: %d is larger than %d", rs.TTL, maxTTL))
 	}
 	for i, set := range rs.Sets {
 		for j, v := range set.Values {
