@@ -13,6 +13,7 @@ import (
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/adminclient"
 	"ferry.dev/ferry/internal/dns/server"
+	"ferry.dev/ferry/internal/dns/server/store"
 )
 
 func TestAdminRequiresToken(t *testing.T) {
@@ -245,5 +246,72 @@ func TestGetReturnsACopy(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, again); diff != "" {
 		t.Errorf("changing a returned record set changed the server's (-want +got):\n%s", diff)
+	}
+}
+
+// TestMetricsForgetRemovedSets checks that a set's answer counter leaves
+// /metrics once a replacement drops the set or the record set is deleted.
+func TestMetricsForgetRemovedSets(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	both := dns.RecordSet{Name: "api.example.test.", Type: "A", TTL: 30, Sets: []dns.WeightedSet{
+		{ID: "legacy", Weight: 0, Values: []string{"127.0.0.2"}}, {ID: "cluster", Weight: 1, Values: []string{"127.0.0.3"}}}}
+	legacy := `ferry_dns_answers_total{name="api.example.test.",type="A",set="legacy"}`
+	cluster := `ferry_dns_answers_total{name="api.example.test.",type="A",set="cluster"}`
+	steps := []struct {
+		name    string
+		change  func() error
+		present []string
+		absent  []string
+	}{
+		{name: "two sets", change: func() error { return srv.Replace(t.Context(), both) }, present: []string{legacy, cluster}},
+		{name: "legacy dropped", change: func() error {
+			rs := both
+			rs.Sets = both.Sets[1:]
+			return srv.Replace(t.Context(), rs)
+		}, present: []string{cluster}, absent: []string{legacy}},
+		{name: "deleted", change: func() error { return srv.Delete(t.Context(), both.Name, both.Type) }, absent: []string{legacy, cluster}},
+	}
+	for _, st := range steps {
+		if err := st.change(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		query(t, "udp", srv.DNSAddr(), "api.example.test.", mdns.TypeA, false)
+		_, body := do(t, srv, "GET", "/metrics", "")
+		for _, want := range st.present {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s: metrics lack %s:\n%s", st.name, want, body)
+			}
+		}
+		for _, gone := range st.absent {
+			if strings.Contains(body, gone) {
+				t.Errorf("%s: metrics still show %s:\n%s", st.name, gone, body)
+			}
+		}
+	}
+}
+
+// TestMetricsEscapeLabelValues serves a store written before set ids were
+// validated: an id with a quote, a backslash, a newline and a tab must come
+// out in the Prometheus text format's escapes, not Go's.
+func TestMetricsEscapeLabelValues(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := dns.RecordSet{Name: "old.example.test.", Type: "A", TTL: 30, Sets: []dns.WeightedSet{
+		{ID: "q\"b\\n\nt\tx", Weight: 1, Values: []string{"127.0.0.7"}}}}
+	if _, err := st.Apply(t.Context(), nil, store.Op{Put: &old}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	srv := startServer(t, dir)
+	query(t, "udp", srv.DNSAddr(), "old.example.test.", mdns.TypeA, false)
+	_, body := do(t, srv, "GET", "/metrics", "")
+	want := "ferry_dns_answers_total{name=\"old.example.test.\",type=\"A\",set=\"q\\\"b\\\\n\\nt\tx\"} 1\n"
+	if !strings.Contains(body, want) {
+		t.Errorf("metrics lack %q:\n%s", want, body)
 	}
 }

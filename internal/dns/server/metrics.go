@@ -108,6 +108,41 @@ func (m *metrics) counter(name, rrtype, id string) *atomic.Uint64 {
 	return c
 }
 
+// retain forgets the answer counters of every set v does not serve, so a
+// set that was replaced or deleted leaves /metrics instead of staying there
+// for the life of the process. Queries still running on an older view may
+// count into a forgotten counter; those few answers are not reported.
+func (m *metrics) retain(v *view) {
+	live := map[*atomic.Uint64]bool{}
+	for _, n := range v.names {
+		if n.cname != nil {
+			n.cname.liveCounters(live)
+		}
+		for _, rs := range n.rrsets {
+			rs.liveCounters(live)
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for k, c := range m.answers {
+		if !live[c] {
+			delete(m.answers, k)
+		}
+	}
+}
+
+func (r *rrset) liveCounters(live map[*atomic.Uint64]bool) {
+	for i := range r.sets {
+		live[r.sets[i].answers] = true
+	}
+}
+
+// labelValue escapes v for a label value of the Prometheus text format,
+// which knows exactly three escapes: backslash, double quote and newline.
+// (Go's %q would also escape tabs and invalid UTF-8 in ways a scraper
+// rejects.)
+var labelValue = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace
+
 // write prints the metrics in the Prometheus text format.
 func (m *metrics) write(w io.Writer) error {
 	m.mu.Lock()
@@ -141,7 +176,8 @@ func (m *metrics) write(w io.Writer) error {
 	}
 	slices.SortFunc(keys, func(a, b [3]string) int { return strings.Compare(a[0]+a[1]+a[2], b[0]+b[1]+b[2]) })
 	for _, k := range keys {
-		fmt.Fprintf(&sb, "ferry_dns_answers_total{name=%q,type=%q,set=%q} %d\n", k[0], k[1], k[2], m.answers[k].Load())
+		fmt.Fprintf(&sb, "ferry_dns_answers_total{name=\"%s\",type=\"%s\",set=\"%s\"} %d\n",
+			labelValue(k[0]), labelValue(k[1]), labelValue(k[2]), m.answers[k].Load())
 	}
 	_, err := io.WriteString(w, sb.String())
 	return err

@@ -88,6 +88,7 @@ func (s *Server) apply(ctx context.Context, check func(store.State) error, op st
 		return err
 	}
 	s.view.Store(next)
+	s.metrics.retain(next)
 	return nil
 }
 

@@ -135,6 +135,7 @@ func (s *Server) publish(st store.State) error {
 		return fmt.Errorf("compiling zones: %w", err)
 	}
 	s.view.Store(v)
+	s.metrics.retain(v)
 	return nil
 }
 
