@@ -43,7 +43,7 @@ func (s *Server) AdminHandler() http.Handler {
 func requireToken(token string, next http.Handler) http.Handler {
 	want := sha256.Sum256([]byte(token))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		got, ok := bearerToken(r.Header.Get("Authorization"))
 		sum := sha256.Sum256([]byte(got))
 		if subtle.ConstantTimeCompare(want[:], sum[:]) != 1 || !ok || token == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="ferry-dns"`)
@@ -52,6 +52,17 @@ func requireToken(token string, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// bearerToken returns the credentials of an "Authorization: Bearer <token>"
+// header. The scheme is matched case-insensitively, as RFC 7235 (section
+// 2.1) requires: "bearer" and "BEARER" are the same scheme.
+func bearerToken(header string) (string, bool) {
+	scheme, token, ok := strings.Cut(header, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimLeft(token, " "), true
 }
 
 func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {

@@ -53,6 +53,29 @@ func TestAdminRequiresToken(t *testing.T) {
 	}
 }
 
+// TestAdminAcceptsBearerInAnyCase: RFC 7235 makes the auth scheme
+// case-insensitive, so "bearer" and "BEARER" must work as "Bearer" does.
+func TestAdminAcceptsBearerInAnyCase(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	for _, auth := range []string{"Bearer " + testToken, "bearer " + testToken, "BEARER " + testToken, "bEaReR  " + testToken} {
+		t.Run(auth, func(t *testing.T) {
+			req, err := http.NewRequestWithContext(t.Context(), "GET", srv.AdminURL()+"/v1/records/www.example.test./A", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Authorization", auth)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("status %d, want 200", resp.StatusCode)
+			}
+		})
+	}
+}
+
 func TestAdminRejectsBadInput(t *testing.T) {
 	srv := startServer(t, t.TempDir())
 	c := newClient(t, srv)
