@@ -3,6 +3,9 @@ package cli_test
 // invalidFiles maps each testdata/invalid/invalid-NAME.yaml to the exact
 // problems "ferry validate" must report for it, as LINE:COL: message.
 var invalidFiles = map[string][]string{
+	"annotation-key-invalid": {
+		`7:19: service "api": annotations.not a key: "not a key" is not a valid annotation key: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+	},
 	"bad-cpu-quantity": {
 		`7:10: service "api": cpu: "lots" is not a quantity (write it like 250m or 0.5)`,
 	},
@@ -18,6 +21,9 @@ var invalidFiles = map[string][]string{
 	"bad-namespace": {
 		`4:14: defaults.namespace: "Shop_Prod" must be lower case letters, digits and '-' (like "shop-prod")`,
 	},
+	"dns-ttl-zero": {
+		`4:11: defaults.dnsTTL: 0s is too short; a TTL is at least 1s`,
+	},
 	"domain-and-domains": {
 		`7:13: service "api": domain: set either domain or domains, not both`,
 	},
@@ -30,11 +36,26 @@ var invalidFiles = map[string][]string{
 	"duplicate-service": {
 		`6:3: service "api": is defined twice (first at line 4)`,
 	},
+	"duration-too-long": {
+		`7:25: service "api": rollout.minReady: 1000000h is longer than Kubernetes can hold (at most 596523h14m7s)`,
+	},
 	"empty-file": {
 		`1:1: file is empty; run "ferry init" for an example`,
 	},
+	"env-set-twice": {
+		`8:46: service "api": secrets[0].env: variable "DB_PASSWORD" is already set by env or another secret`,
+	},
+	"failure-threshold-too-large": {
+		`7:49: service "api": readiness.failureThreshold: 4294967297 is out of range (1-1000)`,
+	},
 	"fractional-seconds": {
 		`7:33: service "api": rollout.terminationGrace: 1500ms is not a whole number of seconds (Kubernetes counts this in seconds)`,
+	},
+	"gateway-with-issuer": {
+		`5:11: defaults.issuer: with a gateway, certificates belong to the Gateway's listeners (annotate the Gateway for cert-manager); leave issuer out`,
+	},
+	"gateway-with-tls": {
+		`10:10: service "api": tls: with a gateway, TLS is terminated by the Gateway's listener, not per service; leave tls out`,
 	},
 	"health-without-slash": {
 		`7:13: service "api": health: "healthz" must start with / (like /healthz)`,
@@ -62,6 +83,12 @@ var invalidFiles = map[string][]string{
 	},
 	"invalid-dns-name-uppercase": {
 		`7:13: service "api": domain: "API.example.com" must be lower case (write "api.example.com")`,
+	},
+	"label-key-invalid": {
+		`7:14: service "api": labels.bad key!: "bad key!" is not a valid label key: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+	},
+	"label-value-too-long": {
+		`7:20: service "api": labels.team: "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" is not a valid label value: must be no more than 63 bytes`,
 	},
 	"limit-below-request": {
 		`8:22: service "api": limits.memory: 256Mi is below the request 512Mi`,
@@ -112,6 +139,9 @@ var invalidFiles = map[string][]string{
 	"pdb-allows-no-disruption": {
 		`8:34: service "api": disruption.maxUnavailable: 0 would allow no disruption; node drains would hang`,
 	},
+	"pdb-min-available-100-percent": {
+		`8:32: service "api": disruption.minAvailable: 100% of 3 replicas would allow no disruption; node drains would hang`,
+	},
 	"pdb-with-one-replica": {
 		`8:17: service "api": disruption: a PodDisruptionBudget needs replicas > 1 (with one replica it would block every node drain)`,
 	},
@@ -129,6 +159,9 @@ var invalidFiles = map[string][]string{
 	},
 	"secret-key-without-env": {
 		`7:15: service "api": secrets[0]: key and env go together: key names the Secret's key, env the variable`,
+	},
+	"secret-mount-twice": {
+		`7:58: service "api": secrets[1].mount: "/etc/s" is already the mount of another secret`,
 	},
 	"secret-relative-mount": {
 		`7:33: service "api": secrets[0].mount: "etc/db" must be an absolute path`,

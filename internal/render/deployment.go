@@ -103,10 +103,14 @@ func probe(p *spec.Probe) *corev1.Probe {
 	if p == nil {
 		return nil
 	}
-	return &corev1.Probe{
-		ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{
+	handler := corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromString(httpPortName)}}
+	if p.Path != "" {
+		handler = corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{
 			Path: p.Path, Port: intstr.FromString(httpPortName), Scheme: corev1.URISchemeHTTP,
-		}},
+		}}
+	}
+	return &corev1.Probe{
+		ProbeHandler:        handler,
 		InitialDelaySeconds: seconds(p.InitialDelay),
 		PeriodSeconds:       seconds(p.Period),
 		TimeoutSeconds:      seconds(p.Timeout),

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"ferry.dev/ferry/internal/spec"
 )
@@ -42,16 +43,25 @@ func objectMeta(s spec.Service) metav1.ObjectMeta {
 	return metav1.ObjectMeta{Name: s.Name, Namespace: s.Namespace, Labels: labels(s)}
 }
 
-// imageVersion is the image's tag, or a short digest, as a label value.
+// imageVersion is the image's tag, or a short digest, as a label value;
+// "" when the tag cannot be one (a label value is at most 63 characters,
+// starting and ending with a letter or digit).
 func imageVersion(image string) string {
 	if _, digest, ok := strings.Cut(image, "@"); ok {
 		_, hex, _ := strings.Cut(digest, ":")
 		return hex[:min(12, len(hex))]
 	}
 	slash := strings.LastIndexByte(image, '/')
-	if i := strings.LastIndexByte(image, ':'); i > slash {
-		tag := image[i+1:]
-		return tag[:min(63, len(tag))]
+	i := strings.LastIndexByte(image, ':')
+	if i <= slash {
+		return ""
 	}
-	return ""
+	tag := image[i+1:]
+	tag = strings.TrimFunc(tag[:min(63, len(tag))], func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	})
+	if len(validation.IsValidLabelValue(tag)) > 0 {
+		return ""
+	}
+	return tag
 }

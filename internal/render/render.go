@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -56,7 +57,18 @@ func Render(f *spec.File, opts Options) ([]Object, error) {
 	for _, s := range svcs {
 		objs = append(objs, Service(s)...)
 	}
+	if err := check(objs); err != nil {
+		return nil, fmt.Errorf("rendering objects the API server would reject (a gap in validation; please report it): %w", err)
+	}
 	return objs, nil
+}
+
+// templateOf returns the pod template of a workload object.
+func templateOf(obj Object) (*corev1.PodTemplateSpec, bool) {
+	if d, ok := obj.(*appsv1.Deployment); ok {
+		return &d.Spec.Template, true
+	}
+	return nil, false
 }
 
 // Service returns the objects of one service.

@@ -79,7 +79,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestRenderOneService(t *testing.T) {
-	f, err := spec.Load("example.yaml", spec.Example)
+	f, err := spec.Load("example.yaml", spec.Example())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,10 +49,37 @@ func (c *checker) duration(path, s string, def time.Duration) time.Duration {
 // seconds is a duration the API counts in whole seconds.
 func (c *checker) seconds(path, s string, def time.Duration) time.Duration {
 	d := c.duration(path, s, def)
-	if d%time.Second != 0 {
+	switch {
+	case d%time.Second != 0:
 		c.errorf(path, "%s is not a whole number of seconds (Kubernetes counts this in seconds)", s)
+	case d > MaxSeconds:
+		c.errorf(path, "%s is longer than Kubernetes can hold (at most %s)", s, MaxSeconds)
+		return def
 	}
 	return d
+}
+
+// MaxSeconds is the longest duration a Kubernetes field counted in int32
+// seconds can hold; it is also RFC 2181's largest TTL.
+const MaxSeconds = (1<<31 - 1) * time.Second
+
+// ttl is a DNS TTL: whole seconds, at least one.
+func (c *checker) ttl(path, s string, def time.Duration) time.Duration {
+	d := c.seconds(path, s, def)
+	if s != "" && d < time.Second {
+		c.errorf(path, "%s is too short; a TTL is at least 1s", s)
+		return def
+	}
+	return d
+}
+
+// count checks a whole number in [lo, hi].
+func (c *checker) count(path string, n, lo, hi int) int {
+	if n < lo || n > hi {
+		c.errorf(path, "%d is out of range (%d-%d)", n, lo, hi)
+		return lo
+	}
+	return n
 }
 
 // quantity parses a CPU or memory amount, or def when s is empty.

@@ -84,9 +84,12 @@ func (c *checker) defaults(raw *v1alpha1.Defaults) fileDefaults {
 	}
 	if raw.Issuer != nil {
 		d.issuer = c.issuer("defaults.issuer", raw.Issuer)
+		if raw.Gateway != nil {
+			c.errorf("defaults.issuer", "with a gateway, certificates belong to the Gateway's listeners (annotate the Gateway for cert-manager); leave issuer out")
+		}
 	}
 	d.pullSecret = c.secretName("defaults.registrySecret", raw.RegistrySecret)
-	d.dnsTTL = c.seconds("defaults.dnsTTL", raw.DNSTTL, DefaultDNSTTL)
+	d.dnsTTL = c.ttl("defaults.dnsTTL", raw.DNSTTL, DefaultDNSTTL)
 	if raw.Replicas != nil {
 		d.replicas = c.replicas("defaults.replicas", *raw.Replicas)
 	}
@@ -129,7 +132,7 @@ func (c *checker) issuer(path string, r *v1alpha1.IssuerRef) *v1alpha1.IssuerRef
 	if r.Name == "" {
 		c.errorf(path+".name", "is required (the cert-manager issuer's name)")
 	} else if msg := checkSubdomain(r.Name); msg != "" {
-		c.errorf(path, "%s", msg)
+		c.errorf(path+".name", "%s", msg)
 	}
 	out.Kind = c.oneOf(path+".kind", r.Kind, DefaultIssuerKind, "ClusterIssuer", "Issuer")
 	return &out

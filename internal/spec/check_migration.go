@@ -14,16 +14,13 @@ func (c *checker) migration(raw *v1alpha1.Migration, dnsTTL time.Duration) Migra
 	}
 	m := Migration{
 		Provider:  DefaultProvider,
-		TTL:       c.seconds("migration.ttl", raw.TTL, dnsTTL),
+		TTL:       c.ttl("migration.ttl", raw.TTL, dnsTTL),
 		Steps:     c.steps("migration.steps", raw.Steps),
 		Hold:      c.duration("migration.hold", raw.Hold, DefaultHold),
 		Promotion: c.oneOf("migration.promotion", raw.Promotion, DefaultPromotion, "auto", "manual"),
 		OnFailure: c.oneOf("migration.onFailure", raw.OnFailure, DefaultOnFailure, "rollback", "pause"),
 		Gates:     c.gates("migration.gates", raw.Gates),
 		Drain:     c.drain("migration.drain", raw.Drain),
-	}
-	if m.TTL == 0 {
-		c.errorf("migration.ttl", "must be at least 1s")
 	}
 	if raw.DNS != nil {
 		m.Provider = c.oneOf("migration.dns.provider", raw.DNS.Provider, DefaultProvider, "ferry")

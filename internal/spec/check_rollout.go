@@ -35,8 +35,8 @@ func (c *checker) disruption(path string, raw *v1alpha1.Disruption, replicas int
 	}
 	if raw != nil && raw.MinAvailable != "" {
 		v := c.intOrPercent(path+".minAvailable", raw.MinAvailable, DefaultPDBMaxUnavail)
-		if v.Type == intstr.Int && v.IntVal >= replicas {
-			c.errorf(path+".minAvailable", "%d of %d replicas would allow no disruption; node drains would hang", v.IntVal, replicas)
+		if (v.Type == intstr.Int && v.IntVal >= replicas) || (v.Type == intstr.String && v.StrVal == "100%") {
+			c.errorf(path+".minAvailable", "%s of %d replicas would allow no disruption; node drains would hang", v.String(), replicas)
 		}
 		return &Disruption{MinAvailable: &v}
 	}

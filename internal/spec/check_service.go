@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation"
+
 	"ferry.dev/ferry/api/v1alpha1"
 )
 
@@ -22,7 +24,7 @@ func (c *checker) service(path, name string, raw *v1alpha1.Service, d fileDefaul
 		MetricsPort:  c.port(path+".metricsPort", raw.MetricsPort),
 		Annotations:  raw.Annotations,
 		Labels:       raw.Labels,
-		DNSTTL:       c.seconds(path+".dnsTTL", raw.DNSTTL, d.dnsTTL),
+		DNSTTL:       c.ttl(path+".dnsTTL", raw.DNSTTL, d.dnsTTL),
 	}
 	if msg := checkImage(raw.Image); msg != "" {
 		c.errorf(path+".image", "%s", msg)
@@ -55,6 +57,8 @@ func (c *checker) service(path, name string, raw *v1alpha1.Service, d fileDefaul
 	s.Disruption = c.disruption(path+".disruption", raw.Disruption, s.Replicas)
 	s.SpreadZones, s.SpreadHosts = c.spread(path+".spread", raw.Spread)
 	c.labels(path+".labels", raw.Labels)
+	c.annotations(path+".annotations", raw.Annotations)
+	c.uniqueEnv(path, s.Env, s.Secrets)
 	s.Migration = c.serviceMigration(path, raw, s.Domains)
 	return s
 }
@@ -88,6 +92,12 @@ func (c *checker) domains(path string, raw *v1alpha1.Service) []string {
 }
 
 func (c *checker) tls(path string, raw *v1alpha1.Service, d fileDefaults, domains []string) *v1alpha1.IssuerRef {
+	if d.gateway != nil {
+		if raw.TLS != nil && *raw.TLS {
+			c.errorf(path+".tls", "with a gateway, TLS is terminated by the Gateway's listener, not per service; leave tls out")
+		}
+		return nil
+	}
 	if raw.TLS == nil {
 		if len(domains) == 0 {
 			return nil
@@ -118,6 +128,11 @@ func (c *checker) probes(path string, raw *v1alpha1.Service, s *Service) {
 		s.Readiness = c.probe(path+".readiness", raw.Readiness, hasPort)
 	}
 	s.Liveness = c.probe(path+".liveness", raw.Liveness, hasPort)
+	if s.Readiness == nil && hasPort {
+		// No health path: still never send traffic to a pod before its
+		// server accepts connections.
+		s.Readiness = &Probe{Period: DefaultProbePeriod, Timeout: DefaultProbeTimeout, FailureThreshold: DefaultProbeFailures}
+	}
 }
 
 func (c *checker) probe(path string, raw *v1alpha1.Probe, hasPort bool) *Probe {
@@ -145,10 +160,7 @@ func (c *checker) probe(path string, raw *v1alpha1.Probe, hasPort bool) *Probe {
 		c.errorf(path+".timeout", "must be at least 1s")
 	}
 	if raw.FailureThreshold != nil {
-		if *raw.FailureThreshold < 1 {
-			c.errorf(path+".failureThreshold", "%d must be at least 1", *raw.FailureThreshold)
-		}
-		p.FailureThreshold = int32(*raw.FailureThreshold)
+		p.FailureThreshold = int32(c.count(path+".failureThreshold", *raw.FailureThreshold, 1, 1000))
 	}
 	return p
 }
@@ -198,6 +210,26 @@ func (c *checker) env(path string, raw map[string]string) []EnvVar {
 	return out
 }
 
+// uniqueEnv: one variable name set twice, or two Secrets mounted at one
+// path, is rejected or silently dropped by Kubernetes.
+func (c *checker) uniqueEnv(path string, env []EnvVar, secrets []v1alpha1.SecretRef) {
+	names := map[string]bool{}
+	for _, e := range env {
+		names[e.Name] = true
+	}
+	mounts := map[string]bool{}
+	for i, s := range secrets {
+		p := fmt.Sprintf("%s.secrets[%d]", path, i)
+		if s.Env != "" && names[s.Env] {
+			c.errorf(p+".env", "variable %q is already set by env or another secret", s.Env)
+		}
+		if s.Mount != "" && mounts[s.Mount] {
+			c.errorf(p+".mount", "%q is already the mount of another secret", s.Mount)
+		}
+		names[s.Env], mounts[s.Mount] = true, true
+	}
+}
+
 func (c *checker) secrets(path string, raw []v1alpha1.SecretRef) []v1alpha1.SecretRef {
 	for i, s := range raw {
 		p := fmt.Sprintf("%s[%d]", path, i)
@@ -221,9 +253,22 @@ func (c *checker) secrets(path string, raw []v1alpha1.SecretRef) []v1alpha1.Secr
 }
 
 func (c *checker) labels(path string, labels map[string]string) {
-	for k := range labels {
-		if strings.HasPrefix(k, "app.kubernetes.io/") || strings.HasPrefix(k, "ferry.dev/") {
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		switch {
+		case strings.HasPrefix(k, "app.kubernetes.io/") || strings.HasPrefix(k, "ferry.dev/"):
 			c.errorf(path+"."+k+"#key", "%q is set by ferry; choose another key", k)
+		case len(validation.IsQualifiedName(k)) > 0:
+			c.errorf(path+"."+k+"#key", "%q is not a valid label key: %s", k, strings.Join(validation.IsQualifiedName(k), "; "))
+		case len(validation.IsValidLabelValue(labels[k])) > 0:
+			c.errorf(path+"."+k, "%q is not a valid label value: %s", labels[k], strings.Join(validation.IsValidLabelValue(labels[k]), "; "))
+		}
+	}
+}
+
+func (c *checker) annotations(path string, annotations map[string]string) {
+	for _, k := range slices.Sorted(maps.Keys(annotations)) {
+		if errs := validation.IsQualifiedName(strings.ToLower(k)); len(errs) > 0 {
+			c.errorf(path+"."+k+"#key", "%q is not a valid annotation key: %s", k, strings.Join(errs, "; "))
 		}
 	}
 }

@@ -2,8 +2,9 @@ package spec
 
 import _ "embed"
 
-// Example is the commented ferry.yaml that "ferry init" writes. It loads and
-// renders as is (a test keeps it so).
-//
 //go:embed example.yaml
-var Example []byte
+var example []byte
+
+// Example returns the commented ferry.yaml that "ferry init" writes. It
+// loads and renders as is (a test keeps it so).
+func Example() []byte { return append([]byte(nil), example...) }

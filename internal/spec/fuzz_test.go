@@ -39,8 +39,10 @@ func FuzzLoad(f *testing.F) {
 			}
 			return
 		}
+		// Render checks every name, label and annotation the way the API
+		// server does: a file the loader accepts must render cleanly.
 		if _, err := render.Render(file, render.Options{}); err != nil {
-			t.Fatalf("a valid file failed to render: %v", err)
+			t.Fatalf("a file the loader accepted renders objects the API server would reject:\n%v\n%s", err, data)
 		}
 	})
 }

@@ -3,7 +3,7 @@ package spec
 import "testing"
 
 func TestExampleLoads(t *testing.T) {
-	f, err := Load("example.yaml", Example)
+	f, err := Load("example.yaml", Example())
 	if err != nil {
 		t.Fatalf("the init example must load as is:\n%v", err)
 	}

@@ -76,7 +76,8 @@ type Resources struct {
 // EnvVar is one plain environment variable.
 type EnvVar struct{ Name, Value string }
 
-// Probe is an HTTP probe on the service's port.
+// Probe checks the service's port: an HTTP GET of Path, or a TCP connect
+// when Path is empty.
 type Probe struct {
 	Path             string
 	Period           time.Duration

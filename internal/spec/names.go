@@ -7,13 +7,20 @@ import (
 	"strings"
 )
 
+const (
+	refDomainLabel = `[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?`
+	refDomain      = refDomainLabel + `(?:\.` + refDomainLabel + `)*(?::[0-9]+)?`
+	refComponent   = `[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*`
+)
+
 var (
 	dns1035Label = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
 	dns1123Label = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 	envName      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	// imageRef is [registry/]path[:tag][@digest] as the OCI distribution
-	// spec defines its parts.
-	imageRef = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}))?$`)
+	// imageRef is [domain[:port]/]path[:tag][@digest] as the OCI
+	// distribution reference grammar defines its parts.
+	imageRef = regexp.MustCompile(`^(?:` + refDomain + `/)?` + refComponent + `(?:/` + refComponent + `)*` +
+		`(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}))?$`)
 )
 
 // checkServiceName: a service name names a Kubernetes Service, so it is a

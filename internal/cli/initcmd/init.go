@@ -1,5 +1,3 @@
-// Package initcmd implements "ferry init": write a commented example
-// service file that renders as is.
 package initcmd
 
 import (
@@ -28,7 +26,7 @@ func NewCommand(streams clio.Streams) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if path == "-" {
-				_, err := streams.Out.Write(spec.Example)
+				_, err := streams.Out.Write(spec.Example())
 				return err
 			}
 			flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
@@ -42,7 +40,7 @@ func NewCommand(streams clio.Streams) *cobra.Command {
 			if err != nil {
 				return clio.Failed(fmt.Errorf("creating %s: %w", path, err))
 			}
-			_, err = f.Write(spec.Example)
+			_, err = f.Write(spec.Example())
 			if err = errors.Join(err, f.Close()); err != nil {
 				return clio.Failed(fmt.Errorf("writing %s: %w", path, err))
 			}

@@ -1,5 +1,3 @@
-// Package render implements "ferry render": print the Kubernetes objects a
-// service file means, applying nothing.
 package render
 
 import (

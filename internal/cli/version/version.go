@@ -1,4 +1,3 @@
-// Package version implements "ferry version".
 package version
 
 import (

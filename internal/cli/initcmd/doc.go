@@ -1,0 +1,3 @@
+// Package initcmd implements "ferry init": write a commented example
+// service file that renders as is.
+package initcmd

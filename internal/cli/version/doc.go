@@ -1,0 +1,2 @@
+// Package version implements "ferry version".
+package version
