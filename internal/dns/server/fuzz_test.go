@@ -92,7 +92,7 @@ func checkResponse(t *testing.T, msg, out []byte, tcp bool) {
 	if out[2]&0x80 == 0 {
 		t.Fatalf("answer %x lacks the QR bit", out)
 	}
-	if !tcp && len(out) > maxUDPSize {
+	if !tcp && len(out) > ednsSize {
 		t.Fatalf("UDP answer of %d bytes", len(out))
 	}
 	var r mdns.Msg

@@ -149,6 +149,55 @@ func TestTruncationFallsBackToTCP(t *testing.T) {
 	}
 }
 
+// TestUDPAnswersStayWithinTheAdvertisedSize: ferry advertises a UDP size
+// of 1232 (DNS flag day 2020), so a client offering more must still get at
+// most 1232 bytes over UDP, with TC set beyond, and the rest over TCP.
+func TestUDPAnswersStayWithinTheAdvertisedSize(t *testing.T) {
+	srv := startServer(t, t.TempDir())
+	rs := bigTXT()
+	rs.Sets[0].Values = rs.Sets[0].Values[:8] // about 2,100 bytes
+	set(t, srv, rs)
+	small := bigTXT()
+	small.Name, small.Sets[0].Values = "small.example.test.", small.Sets[0].Values[:4] // about 1,100 bytes
+	set(t, srv, small)
+	cases := []struct {
+		name      string
+		qname     string
+		size      uint16
+		truncated bool
+	}{
+		{name: "client offers 4096, answer above 1232", qname: rs.Name, size: 4096, truncated: true},
+		{name: "client offers 65535, answer above 1232", qname: rs.Name, size: 65535, truncated: true},
+		{name: "client offers 4096, answer below 1232", qname: small.Name, size: 4096},
+		{name: "client offers 1232, answer below 1232", qname: small.Name, size: 1232},
+		{name: "client offers 1024, answer above it", qname: small.Name, size: 1024, truncated: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := new(mdns.Msg)
+			m.SetQuestion(tc.qname, mdns.TypeTXT)
+			m.SetEdns0(tc.size, false)
+			c := &mdns.Client{Net: "udp", Timeout: 5 * time.Second, UDPSize: 65535}
+			r, _, err := c.Exchange(m, srv.DNSAddr())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Truncated != tc.truncated || r.Len() > min(int(tc.size), 1232) {
+				t.Errorf("TC=%v with a %d-byte answer, want TC=%v and at most %d bytes", r.Truncated, r.Len(), tc.truncated, min(int(tc.size), 1232))
+			}
+			if tc.truncated && len(r.Answer) != 0 {
+				t.Errorf("a truncated answer carries %d records", len(r.Answer))
+			}
+			if !tc.truncated && len(r.Answer) != 4 {
+				t.Errorf("%d records, want 4", len(r.Answer))
+			}
+		})
+	}
+	if r := query(t, "tcp", srv.DNSAddr(), rs.Name, mdns.TypeTXT, true); r.Truncated || len(r.Answer) != 8 {
+		t.Errorf("TCP: TC=%v with %d answers, want all 8", r.Truncated, len(r.Answer))
+	}
+}
+
 func TestEDNSVersionAndOpcode(t *testing.T) {
 	srv := startServer(t, t.TempDir())
 	m := new(mdns.Msg)

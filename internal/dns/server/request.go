@@ -16,8 +16,10 @@ const (
 	rcodeNotImp = 4
 	rcodeRefuse = 5
 	rcodeBadVer = 16
-	ednsSize    = 1232 // the UDP size ferry advertises (DNS flag day 2020)
-	maxUDPSize  = 4096
+	// ednsSize is the UDP size ferry advertises and the most it sends over
+	// UDP (DNS flag day 2020): larger datagrams risk IP fragmentation,
+	// which is lost or spoofed on many paths.
+	ednsSize = 1232
 )
 
 // request is what respond needs from a query, parsed without allocating.
@@ -125,10 +127,11 @@ func parseAdditional(msg []byte, off, count int, req *request) bool {
 	return off == len(msg)
 }
 
-// maxSize is the largest response the client can take over UDP.
+// maxSize is the largest response sent to the client over UDP: what the
+// client can take (512 without EDNS), but never more than ferry advertises.
 func (req *request) maxSize() int {
 	if !req.edns {
 		return 512
 	}
-	return min(max(int(req.ednsSize), 512), maxUDPSize)
+	return min(max(int(req.ednsSize), 512), ednsSize)
 }
