@@ -1,0 +1,221 @@
+package check
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"ferry.dev/ferry/internal/render"
+	"ferry.dev/ferry/internal/spec"
+)
+
+// waitTimeout is a safety net for the waits below, never a measure.
+const waitTimeout = 2 * time.Minute
+
+// brief is a scenario as the table shows it.
+type brief struct {
+	Failure  string `json:"failure"`
+	Survives bool   `json:"survives"`
+	Why      string `json:"why"`
+}
+
+type result struct {
+	Scenarios []brief `json:"scenarios"`
+	Findings  []struct {
+		Severity string `json:"severity"`
+		Check    string `json:"check"`
+		Message  string `json:"message"`
+	} `json:"findings"`
+	Passed bool `json:"passed"`
+}
+
+// TestCheckLiveCluster runs "ferry check cluster" against the real local
+// control plane: kwok nodes labelled as control plane in three zones with
+// etcd member pods bound to them, the six kwok workers of testcluster, and
+// two services of a ferry file; then turns zone-a's nodes NotReady.
+func TestCheckLiveCluster(t *testing.T) {
+	c := liveCluster(t)
+	cs := c.Clientset()
+	ns := c.Namespace(t)
+	zones := []string{"zone-a", "zone-b", "zone-c"}
+	for _, z := range zones {
+		addControlPlaneNode(t, cs, "ha-cp-"+z[len(z)-1:], z)
+	}
+	file := writeServices(t, ns)
+	deploy(t, cs, file)
+	waitReady(t, cs, ns, "api", 3)
+	waitReady(t, cs, ns, "cache", 3)
+
+	args := []string{"cluster", "--kubeconfig", c.Kubeconfig, "-f", file, "-o", "json", "--require", "zone"}
+	got, code := checkJSON(t, args)
+	okZone := func(z string) brief {
+		return brief{"zone " + z, true, fmt.Sprintf("etcd main keeps 2 of 3 members (quorum 2); 2 API servers up; %[1]s/api 2 of 3 ready; %[1]s/cache 2 of 3 ready", ns)}
+	}
+	want := []brief{
+		{"any one instance", true, fmt.Sprintf("worst is losing ha-cp-a (zone-a): etcd main keeps 2 of 3 members (quorum 2); 2 API servers up; %[1]s/api 3 of 3 ready; %[1]s/cache 3 of 3 ready", ns)},
+		okZone("zone-a"), okZone("zone-b"), okZone("zone-c"),
+		{"region region-1", false, fmt.Sprintf("etcd main keeps 0 of 3 members (quorum 2): quorum lost; no API server left; %[1]s/api 0 of 3 ready: not serving; %[1]s/cache 0 of 3 ready: not serving", ns)},
+	}
+	if diff := cmp.Diff(want, got.Scenarios); diff != "" {
+		t.Errorf("healthy cluster scenarios (-want +got):\n%s", diff)
+	}
+	if code != 0 || !got.Passed || len(got.Findings) != 0 {
+		t.Errorf("healthy cluster: exit %d, passed %v, findings %+v; want 0, true, none", code, got.Passed, got.Findings)
+	}
+
+	down := []string{"ha-cp-a", "worker-1", "worker-4"} // every node of zone-a
+	for _, n := range down {
+		setNotReady(t, cs, n)
+	}
+	waitNotReady(t, cs, down)
+	got, code = checkJSON(t, args)
+	lostZone := func(z string) brief {
+		return brief{"zone " + z, false, fmt.Sprintf("etcd main keeps 1 of 3 members (quorum 2): quorum lost; API down; %[1]s/api 1 of 3 ready; %[1]s/cache 1 of 3 ready; drain blocked by PDB %[1]s/api", ns)}
+	}
+	now := fmt.Sprintf("etcd main keeps 2 of 3 members (quorum 2); 2 API servers up; %[1]s/api 2 of 3 ready; %[1]s/cache 2 of 3 ready", ns)
+	want = []brief{
+		{"now (3 instances down)", true, now},
+		{"any one instance", false, fmt.Sprintf("worst is losing ha-cp-b (zone-b): etcd main keeps 1 of 3 members (quorum 2): quorum lost; API down; %[1]s/api 2 of 3 ready; %[1]s/cache 2 of 3 ready", ns)},
+		{"zone zone-a", true, now},
+		lostZone("zone-b"), lostZone("zone-c"),
+		{"region region-1", false, fmt.Sprintf("etcd main keeps 0 of 3 members (quorum 2): quorum lost; no API server left; %[1]s/api 0 of 3 ready: not serving; %[1]s/cache 0 of 3 ready: not serving; drain blocked by PDB %[1]s/api", ns)},
+	}
+	if diff := cmp.Diff(want, got.Scenarios); diff != "" {
+		t.Errorf("zone-a down scenarios (-want +got):\n%s", diff)
+	}
+	if code != 1 || got.Passed {
+		t.Errorf("zone-a down: exit %d, passed %v; want 1, false", code, got.Passed)
+	}
+	if len(got.Findings) != 1 || got.Findings[0].Message != "3 instances already down: ha-cp-a, worker-1, worker-4" {
+		t.Errorf("zone-a down findings %+v, want only the instances-down warning", got.Findings)
+	}
+}
+
+func checkJSON(t *testing.T, args []string) (result, int) {
+	t.Helper()
+	out, errOut, code := run(t, "", args...)
+	var r result
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("ferry check %v: %v\nstdout: %s\nstderr: %s", args, err, out, errOut)
+	}
+	return r, code
+}
+
+// addControlPlaneNode registers a kwok node labelled and tainted as a
+// control plane, with an etcd member pod bound to it as kubeadm runs them.
+func addControlPlaneNode(t *testing.T, cs kubernetes.Interface, name, zone string) {
+	t.Helper()
+	ctx := t.Context()
+	taint := corev1.Taint{Key: "node-role.kubernetes.io/control-plane", Effect: corev1.TaintEffectNoSchedule}
+	n := &corev1.Node{
+		ObjectMeta: metav1.ObjectMeta{
+			Name:        name,
+			Annotations: map[string]string{"kwok.x-k8s.io/node": "fake"},
+			Labels: map[string]string{
+				"node-role.kubernetes.io/control-plane": "", "kubernetes.io/hostname": name, "type": "kwok",
+				"topology.kubernetes.io/zone": zone, "topology.kubernetes.io/region": "region-1",
+			},
+		},
+		Spec: corev1.NodeSpec{Taints: []corev1.Taint{taint}},
+		Status: corev1.NodeStatus{
+			Allocatable: corev1.ResourceList{corev1.ResourcePods: resourceQuantity("110")},
+			Capacity:    corev1.ResourceList{corev1.ResourcePods: resourceQuantity("110")},
+		},
+	}
+	if _, err := cs.CoreV1().Nodes().Create(ctx, n, metav1.CreateOptions{}); err != nil {
+		t.Fatalf("creating node %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		_ = cs.CoreV1().Nodes().Delete(context.WithoutCancel(ctx), name, metav1.DeleteOptions{})
+	})
+	pod := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: "etcd-" + name, Namespace: "kube-system", Labels: map[string]string{"component": "etcd", "tier": "control-plane"}},
+		Spec: corev1.PodSpec{
+			NodeName:    name,
+			Tolerations: []corev1.Toleration{{Key: taint.Key, Operator: corev1.TolerationOpExists}},
+			Containers:  []corev1.Container{{Name: "etcd", Image: "registry.k8s.io/etcd:3.6.5-0", Command: []string{"etcd"}}},
+		},
+	}
+	if _, err := cs.CoreV1().Pods("kube-system").Create(ctx, pod, metav1.CreateOptions{}); err != nil {
+		t.Fatalf("creating etcd pod on %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		zero := int64(0)
+		_ = cs.CoreV1().Pods("kube-system").Delete(context.WithoutCancel(ctx), pod.Name, metav1.DeleteOptions{GracePeriodSeconds: &zero})
+	})
+	waitPodReady(t, cs, "kube-system", pod.Name)
+}
+
+// writeServices writes the ferry file: api spread over the zones with
+// ferry's default budget (maxUnavailable 1), cache allowing two down.
+func writeServices(t *testing.T, ns string) string {
+	t.Helper()
+	body := fmt.Sprintf(`apiVersion: ferry.dev/v1alpha1
+kind: Services
+defaults:
+  namespace: %s
+services:
+  api:
+    image: registry.example.com/shop/api:1.4.2
+    port: 8080
+    health: /healthz
+    replicas: 3
+    spread: {zones: required}
+  cache:
+    image: registry.example.com/shop/cache:7
+    replicas: 3
+    disruption: {maxUnavailable: "2"}
+    spread: {zones: required}
+`, ns)
+	path := filepath.Join(t.TempDir(), "ferry.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// deploy creates the objects ferry renders for the file.
+func deploy(t *testing.T, cs kubernetes.Interface, path string) {
+	t.Helper()
+	f, err := spec.LoadFile(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, err := render.Render(f, render.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	opts := metav1.CreateOptions{}
+	for _, o := range objs {
+		switch o := o.(type) {
+		case *corev1.Namespace:
+			_, err = cs.CoreV1().Namespaces().Create(ctx, o, opts)
+		case *corev1.ServiceAccount:
+			_, err = cs.CoreV1().ServiceAccounts(o.Namespace).Create(ctx, o, opts)
+		case *corev1.Service:
+			_, err = cs.CoreV1().Services(o.Namespace).Create(ctx, o, opts)
+		case *appsv1.Deployment:
+			_, err = cs.AppsV1().Deployments(o.Namespace).Create(ctx, o, opts)
+		case *policyv1.PodDisruptionBudget:
+			_, err = cs.PolicyV1().PodDisruptionBudgets(o.Namespace).Create(ctx, o, opts)
+		default:
+			t.Fatalf("the test file renders a %T this test does not create", o)
+		}
+		if err != nil && !apierrors.IsAlreadyExists(err) {
+			t.Fatalf("creating %s %s: %v", o.GetObjectKind().GroupVersionKind().Kind, o.GetName(), err)
+		}
+	}
+}
