@@ -66,14 +66,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	st, err := store.Open(cfg.DataDir, store.Options{CompactEvery: cfg.CompactEvery})
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	st, err := store.Open(cfg.DataDir, store.Options{CompactEvery: cfg.CompactEvery, Logger: logger})
 	if err != nil {
 		return nil, fmt.Errorf("opening store: %w", err)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, store: st, metrics: newMetrics(), stop: make(chan struct{}), conns: map[net.Conn]struct{}{}}
-	if s.log == nil {
-		s.log = slog.Default()
-	}
+	s := &Server{cfg: cfg, log: logger, store: st, metrics: newMetrics(), stop: make(chan struct{}), conns: map[net.Conn]struct{}{}}
 	if cut := st.CutOnOpen(); cut > 0 {
 		s.log.Warn("dropped a torn or corrupt end of the write-ahead log (never acknowledged if the process crashed while writing it)",
 			"bytes", cut, "dir", cfg.DataDir)

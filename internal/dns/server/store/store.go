@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
@@ -84,12 +85,17 @@ func (st State) apply(c Change) State {
 type Options struct {
 	// CompactEvery overrides DefaultCompactEvery.
 	CompactEvery int
+	// Logger receives what the store cannot return as an error (a failed
+	// compaction after a change was already durable); nil means
+	// slog.Default().
+	Logger *slog.Logger
 }
 
 // Store is a durable map of record sets. It is safe for concurrent use.
 type Store struct {
 	dir          string
 	compactEvery int
+	logger       *slog.Logger
 
 	mu      sync.Mutex
 	lock    *os.File
@@ -97,6 +103,9 @@ type Store struct {
 	logSize int
 	state   State
 	cut     int64
+	// compactErr is the text of the last compaction failure logged, so
+	// a failure that repeats on every change is logged once.
+	compactErr string
 }
 
 // Open loads the store in dir (creating dir if needed), replaying the log
@@ -146,9 +155,12 @@ func load(dir string, opts Options) (*Store, error) {
 			n++
 		}
 	}
-	s := &Store{dir: dir, compactEvery: opts.CompactEvery, state: st, logSize: n, cut: cut}
+	s := &Store{dir: dir, compactEvery: opts.CompactEvery, logger: opts.Logger, state: st, logSize: n, cut: cut}
 	if s.compactEvery <= 0 {
 		s.compactEvery = DefaultCompactEvery
+	}
+	if s.logger == nil {
+		s.logger = slog.Default()
 	}
 	if err := s.openLog(good); err != nil {
 		return nil, err
@@ -217,11 +229,27 @@ func (s *Store) Apply(ctx context.Context, check func(State) error, ops ...Op) (
 	s.state = s.state.apply(c)
 	s.logSize++
 	if s.logSize >= s.compactEvery {
-		// The change is already durable in the log; a failed compaction
-		// only means the log keeps growing until the next one succeeds.
-		_ = s.compact()
+		s.compactAfterChange()
 	}
 	return s.state, nil
+}
+
+// compactAfterChange compacts after a change that is already durable in
+// the log, so a failure must not fail the change: the log only keeps
+// growing until a compaction succeeds. The failure is logged once per
+// distinct error (it would otherwise repeat on every change), and its end
+// is logged too.
+func (s *Store) compactAfterChange() {
+	err := s.compact()
+	switch {
+	case err != nil && err.Error() != s.compactErr:
+		s.compactErr = err.Error()
+		s.logger.Error("compacting the write-ahead log failed; changes stay durable in the log, which keeps growing until a compaction succeeds",
+			"dir", s.dir, "log_records", s.logSize, "error", err)
+	case err == nil && s.compactErr != "":
+		s.compactErr = ""
+		s.logger.Info("compacting the write-ahead log works again", "dir", s.dir)
+	}
 }
 
 func (s *Store) append(c Change) error {
@@ -283,6 +311,9 @@ func (s *Store) Close() error {
 func (s *Store) abandon() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.log == nil {
+		return
+	}
 	_ = s.log.Close()
 	_ = s.lock.Close()
 	s.log = nil

@@ -1,10 +1,13 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -167,5 +170,39 @@ func TestSecondOpenOfOneDirectoryIsRefused(t *testing.T) {
 	}
 	if err := open(t, dir, 1000).Close(); err != nil {
 		t.Errorf("Open after Close: %v", err)
+	}
+}
+
+// TestFailedCompactionIsLoggedOnce: a compaction failing after a durable
+// change must not fail the change, but must not pass unnoticed either; a
+// failure that repeats on every change is logged once, and its end too.
+func TestFailedCompactionIsLoggedOnce(t *testing.T) {
+	dir := t.TempDir()
+	var logs bytes.Buffer
+	s, err := Open(dir, Options{CompactEvery: 2, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.abandon()
+	// A non-empty directory where the snapshot goes: the rename fails.
+	if err := os.MkdirAll(filepath.Join(dir, snapshotFile, "x"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 { // compactions after changes 2, 4 and 6 fail alike
+		apply(t, s, put(rs(fmt.Sprintf("n%d.example.test.", i), 1)))
+	}
+	if n := strings.Count(logs.String(), "level=ERROR"); n != 1 || !strings.Contains(logs.String(), snapshotFile) {
+		t.Fatalf("%d error lines, want 1 naming %s:\n%s", n, snapshotFile, logs.String())
+	}
+	if err := os.RemoveAll(filepath.Join(dir, snapshotFile)); err != nil {
+		t.Fatal(err)
+	}
+	want := apply(t, s, put(rs("last.example.test.", 1)))
+	if !strings.Contains(logs.String(), "works again") {
+		t.Errorf("the recovery is not logged:\n%s", logs.String())
+	}
+	s.abandon()
+	if diff := cmp.Diff(want, open(t, dir, 1000).State()); diff != "" {
+		t.Errorf("state after failed compactions (-want +got):\n%s", diff)
 	}
 }
