@@ -8,7 +8,7 @@
 // live in the cache outside the repository. A package that uses the cluster
 // routes its tests through Main, which stops the cluster when they finish:
 //
-//	func TestMain(m *testing.M) { testcluster.Main(m) }
+//	func TestMain(m *testing.M) { os.Exit(testcluster.Main(m)) }
 //
 //	func TestApply(t *testing.T) {
 //		c := testcluster.Start(t)

@@ -58,7 +58,7 @@ func freePorts(n int) ([]int, error) {
 		if err != nil {
 			continue // taken, or held by us already
 		}
-		defer l.Close()
+		defer func() { _ = l.Close() }()
 		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
 	return nil, fmt.Errorf("found %d of %d free ports in %d-%d", len(ports), n, portBase, portBase+portSpan-1)
