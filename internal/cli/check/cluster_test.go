@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"ferry.dev/ferry/internal/render"
 	"ferry.dev/ferry/internal/spec"
@@ -101,6 +103,16 @@ func TestCheckLiveCluster(t *testing.T) {
 	if len(got.Findings) != 1 || got.Findings[0].Message != "3 instances already down: ha-cp-a, worker-1, worker-4" {
 		t.Errorf("zone-a down findings %+v, want only the instances-down warning", got.Findings)
 	}
+	// The same report as a person reads it (the namespace is random).
+	out, _, code := run(t, "", "cluster", "--kubeconfig", c.Kubeconfig, "-f", file, "--require", "zone")
+	if code != 1 {
+		t.Errorf("text report: exit %d, want 1", code)
+	}
+	out = strings.ReplaceAll(out, ns+"/", "NS/")
+	if cfg, err := clientcmd.LoadFromFile(c.Kubeconfig); err == nil {
+		out = strings.Replace(out, "cluster "+cfg.CurrentContext+" ", "cluster CONTEXT ", 1)
+	}
+	golden(t, "live-zone-a-down.txt", out)
 }
 
 func checkJSON(t *testing.T, args []string) (result, int) {
