@@ -128,6 +128,12 @@ func (d *Deployer) startWatcher(ctx context.Context, deps []Ref) (*watcher, erro
 			if _, err := inf.AddEventHandler(notify); err != nil {
 				return nil, fmt.Errorf("watching namespace %s: %w", ns, err)
 			}
+			// Informers re-list on their own; say so instead of logging.
+			if err := inf.SetWatchErrorHandlerWithContext(func(_ context.Context, _ *cache.Reflector, err error) {
+				d.retryNote(fmt.Errorf("watching namespace %s: %w", ns, err))
+			}); err != nil {
+				return nil, fmt.Errorf("watching namespace %s: %w", ns, err)
+			}
 		}
 		w.deps[ns] = cache.NewGenericLister(f.Apps().V1().Deployments().Informer().GetIndexer(), appsv1.Resource("deployments"))
 		w.rss[ns] = cache.NewGenericLister(f.Apps().V1().ReplicaSets().Informer().GetIndexer(), appsv1.Resource("replicasets"))
