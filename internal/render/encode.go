@@ -36,14 +36,12 @@ func Unstructured(obj Object) (*unstructured.Unstructured, error) {
 func WriteYAML(w io.Writer, objs []Object) error {
 	var y yamlWriter
 	for i, obj := range objs {
-		u, err := Unstructured(obj)
-		if err != nil {
-			return err
-		}
 		if i > 0 {
 			y.buf.WriteString("---\n")
 		}
-		y.mapping(u.Object, 0, false)
+		if err := y.writeTyped(obj); err != nil {
+			return fmt.Errorf("encoding %s %s as YAML: %w", obj.GetObjectKind().GroupVersionKind().Kind, obj.GetName(), err)
+		}
 	}
 	_, err := w.Write(y.buf.Bytes())
 	return err

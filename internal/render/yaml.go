@@ -4,80 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 )
 
-// yamlWriter writes JSON-shaped values (what Unstructured holds) as block
-// YAML with sorted keys, the layout kubectl prints. It exists because the
-// usual route, JSON to YAML through a generic YAML library, re-parses every
-// object and was most of render's time; its output is checked against a
-// real YAML parser in the tests.
+// yamlWriter writes API objects as block YAML with sorted keys, the layout
+// kubectl prints (see writeTyped). It exists because the usual route, JSON to
+// YAML through a generic YAML library, re-parses every object and was most of
+// render's time; its output is read back with a real YAML parser in the tests.
 type yamlWriter struct {
 	buf bytes.Buffer
-}
-
-func (w *yamlWriter) mapping(m map[string]any, indent int, firstInline bool) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for i, k := range keys {
-		if i > 0 || !firstInline {
-			w.pad(indent)
-		}
-		w.scalar(k)
-		w.buf.WriteByte(':')
-		w.value(m[k], indent)
-	}
-}
-
-// value writes what follows "key:" (or "- ") for v.
-func (w *yamlWriter) value(v any, indent int) {
-	switch t := v.(type) {
-	case map[string]any:
-		if len(t) == 0 {
-			w.buf.WriteString(" {}\n")
-			return
-		}
-		w.buf.WriteByte('\n')
-		w.mapping(t, indent+2, false)
-	case []any:
-		if len(t) == 0 {
-			w.buf.WriteString(" []\n")
-			return
-		}
-		w.buf.WriteByte('\n')
-		w.sequence(t, indent)
-	default:
-		w.buf.WriteByte(' ')
-		w.scalar(t)
-		w.buf.WriteByte('\n')
-	}
-}
-
-func (w *yamlWriter) sequence(items []any, indent int) {
-	for _, item := range items {
-		w.pad(indent)
-		w.buf.WriteByte('-')
-		switch t := item.(type) {
-		case map[string]any:
-			if len(t) == 0 {
-				w.buf.WriteString(" {}\n")
-				continue
-			}
-			w.buf.WriteByte(' ')
-			w.mapping(t, indent+2, true)
-		case []any:
-			w.value(t, indent+2)
-		default:
-			w.buf.WriteByte(' ')
-			w.scalar(t)
-			w.buf.WriteByte('\n')
-		}
-	}
 }
 
 func (w *yamlWriter) pad(n int) {
@@ -107,6 +43,14 @@ func (w *yamlWriter) scalar(v any) {
 	default:
 		panic(fmt.Sprintf("render: no YAML form for %T", v))
 	}
+}
+
+// quoted is s as a YAML scalar.
+func quoted(s string) string {
+	if plainSafe(s) {
+		return s
+	}
+	return strconv.Quote(s)
 }
 
 // plainSafe reports whether s can be written without quotes and read back

@@ -64,7 +64,9 @@ func FuzzYAMLScalar(f *testing.F) {
 			return // Kubernetes objects are JSON: their strings are valid UTF-8
 		}
 		var w yamlWriter
-		w.mapping(map[string]any{"k": s, "l": []any{s}}, 0, false)
+		if err := w.writeTyped(scalarHolder{K: s, L: []string{s}}); err != nil {
+			t.Fatal(err)
+		}
 		var got map[string]any
 		if err := yaml.Unmarshal(w.buf.Bytes(), &got); err != nil {
 			t.Fatalf("%q: not YAML: %v\n%s", s, err, w.buf.String())
@@ -73,4 +75,9 @@ func FuzzYAMLScalar(f *testing.F) {
 			t.Fatalf("%q read back as %#v\n%s", s, got["k"], w.buf.String())
 		}
 	})
+}
+
+type scalarHolder struct {
+	K string   `json:"k"`
+	L []string `json:"l"`
 }

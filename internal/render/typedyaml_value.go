@@ -1,0 +1,208 @@
+package render
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+// typedValue writes what follows "key:" for v.
+func (w *yamlWriter) typedValue(v reflect.Value, indent int) error {
+	if v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			w.buf.WriteString(" null\n")
+			return nil
+		}
+		if infoOf(v.Type()).marshals != 1 {
+			return w.typedValue(v.Elem(), indent)
+		}
+	}
+	if w.known(v) {
+		return nil
+	}
+	if m, ok := asMarshaler(v); ok {
+		return w.marshaled(m)
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		if !anyShown(v) {
+			w.buf.WriteString(" {}\n")
+			return nil
+		}
+		w.buf.WriteByte('\n')
+		return w.structFields(v, indent+2, false, false)
+	case reflect.Map:
+		return w.typedMap(v, indent)
+	case reflect.Slice, reflect.Array:
+		return w.typedSlice(v, indent)
+	}
+	w.buf.WriteByte(' ')
+	if err := w.typedScalar(v); err != nil {
+		return err
+	}
+	w.buf.WriteByte('\n')
+	return nil
+}
+
+func (w *yamlWriter) typedMap(v reflect.Value, indent int) error {
+	if v.Len() == 0 {
+		if v.IsNil() {
+			w.buf.WriteString(" null\n")
+		} else {
+			w.buf.WriteString(" {}\n")
+		}
+		return nil
+	}
+	keys := v.MapKeys()
+	slices.SortFunc(keys, func(a, b reflect.Value) int {
+		return compareStrings(a.String(), b.String())
+	})
+	w.buf.WriteByte('\n')
+	for _, k := range keys {
+		w.pad(indent + 2)
+		w.scalar(k.String())
+		w.buf.WriteByte(':')
+		if err := w.typedValue(v.MapIndex(k), indent+2); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *yamlWriter) typedSlice(v reflect.Value, indent int) error {
+	if v.Kind() == reflect.Slice && v.IsNil() {
+		w.buf.WriteString(" null\n")
+		return nil
+	}
+	if v.Type().Elem().Kind() == reflect.Uint8 {
+		w.buf.WriteByte(' ')
+		w.scalar(base64.StdEncoding.EncodeToString(v.Bytes()))
+		w.buf.WriteByte('\n')
+		return nil
+	}
+	if v.Len() == 0 {
+		w.buf.WriteString(" []\n")
+		return nil
+	}
+	w.buf.WriteByte('\n')
+	for i := range v.Len() {
+		if err := w.typedItem(v.Index(i), indent); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *yamlWriter) typedItem(item reflect.Value, indent int) error {
+	for item.Kind() == reflect.Pointer && !item.IsNil() && infoOf(item.Type()).marshals != 1 {
+		item = item.Elem()
+	}
+	w.pad(indent)
+	w.buf.WriteByte('-')
+	if item.Kind() == reflect.Struct && infoOf(item.Type()).marshals == 0 {
+		if !anyShown(item) {
+			w.buf.WriteString(" {}\n")
+			return nil
+		}
+		w.buf.WriteByte(' ')
+		return w.structFields(item, indent+2, true, false)
+	}
+	return w.typedValue(item, indent+2)
+}
+
+func (w *yamlWriter) typedScalar(v reflect.Value) error {
+	switch v.Kind() {
+	case reflect.String:
+		w.scalar(v.String())
+	case reflect.Bool:
+		w.buf.WriteString(strconv.FormatBool(v.Bool()))
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		w.buf.WriteString(strconv.FormatInt(v.Int(), 10))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		w.buf.WriteString(strconv.FormatUint(v.Uint(), 10))
+	case reflect.Float32, reflect.Float64:
+		w.buf.WriteString(strconv.FormatFloat(v.Float(), 'g', -1, v.Type().Bits()))
+	default:
+		return fmt.Errorf("no YAML form for %s", v.Type())
+	}
+	return nil
+}
+
+// known writes the custom-marshalled types that fill API objects without
+// the round trip through their JSON form; it reports whether v was one.
+func (w *yamlWriter) known(v reflect.Value) bool {
+	if !v.CanInterface() {
+		return false
+	}
+	switch t := v.Interface().(type) {
+	case resource.Quantity:
+		w.buf.WriteByte(' ')
+		w.scalar(t.String())
+	case intstr.IntOrString:
+		w.buf.WriteByte(' ')
+		if t.Type == intstr.Int {
+			w.buf.WriteString(strconv.Itoa(int(t.IntVal)))
+		} else {
+			w.scalar(t.StrVal)
+		}
+	default:
+		return false
+	}
+	w.buf.WriteByte('\n')
+	return true
+}
+
+// asMarshaler returns v's own JSON form, if it has one.
+func asMarshaler(v reflect.Value) (json.Marshaler, bool) {
+	switch infoOf(v.Type()).marshals {
+	case 1:
+		m, ok := v.Interface().(json.Marshaler)
+		return m, ok
+	case 2:
+		if v.CanAddr() {
+			m, ok := v.Addr().Interface().(json.Marshaler)
+			return m, ok
+		}
+	}
+	return nil, false
+}
+
+// marshaled writes a value with its own JSON form (Quantity, IntOrString,
+// Time): only scalars occur in API types.
+func (w *yamlWriter) marshaled(m json.Marshaler) error {
+	data, err := m.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var s any
+	if err := dec.Decode(&s); err != nil {
+		return err
+	}
+	switch s.(type) {
+	case map[string]any, []any:
+		return fmt.Errorf("%T marshals to a composite value", m)
+	}
+	w.buf.WriteByte(' ')
+	w.scalar(s)
+	w.buf.WriteByte('\n')
+	return nil
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
