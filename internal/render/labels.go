@@ -57,9 +57,8 @@ func imageVersion(image string) string {
 		return ""
 	}
 	tag := image[i+1:]
-	tag = strings.TrimFunc(tag[:min(63, len(tag))], func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
-	})
+	alnum := func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' }
+	tag = strings.TrimFunc(tag[:min(63, len(tag))], func(r rune) bool { return !alnum(r) })
 	if len(validation.IsValidLabelValue(tag)) > 0 {
 		return ""
 	}

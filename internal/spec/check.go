@@ -52,16 +52,16 @@ func (c *checker) seconds(path, s string, def time.Duration) time.Duration {
 	switch {
 	case d%time.Second != 0:
 		c.errorf(path, "%s is not a whole number of seconds (Kubernetes counts this in seconds)", s)
-	case d > MaxSeconds:
-		c.errorf(path, "%s is longer than Kubernetes can hold (at most %s)", s, MaxSeconds)
+	case d > MaxDuration:
+		c.errorf(path, "%s is longer than Kubernetes can hold (at most %s)", s, MaxDuration)
 		return def
 	}
 	return d
 }
 
-// MaxSeconds is the longest duration a Kubernetes field counted in int32
+// MaxDuration is the longest duration a Kubernetes field counted in int32
 // seconds can hold; it is also RFC 2181's largest TTL.
-const MaxSeconds = (1<<31 - 1) * time.Second
+const MaxDuration = (1<<31 - 1) * time.Second
 
 // ttl is a DNS TTL: whole seconds, at least one.
 func (c *checker) ttl(path, s string, def time.Duration) time.Duration {
