@@ -3,6 +3,7 @@ package check
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -77,7 +78,8 @@ func finish(streams clio.Streams, o common, require ha.FailureKind, source strin
 			return fmt.Errorf("writing the report: %w", err)
 		}
 	} else {
-		p := printer{w: streams.Out, color: clio.IsTerminal(streams.Out)}
+		// Colours only where a person watches, and never against NO_COLOR.
+		p := printer{w: streams.Out, color: clio.IsTerminal(streams.Out) && os.Getenv("NO_COLOR") == ""}
 		p.report(r, source)
 		p.verdict(r, require, failures)
 		if p.err != nil {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"ferry.dev/ferry/internal/ha"
 )
@@ -33,7 +34,7 @@ func (p *printer) printf(format string, args ...any) {
 }
 
 func (p *printer) paint(color, s string) string {
-	if !p.color {
+	if !p.color || color == "" || s == "" {
 		return s
 	}
 	return color + s + reset
@@ -68,16 +69,15 @@ func (p *printer) controlPlane(cp ha.ControlPlane) {
 }
 
 func (p *printer) scenarios(ss []ha.Scenario) {
-	tw := tabwriter.NewWriter(p.w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s\t%s\t%s\n", p.paint(bold, "SCENARIO"), p.paint(bold, "SURVIVES"), p.paint(bold, "WHY"))
+	rows := [][]cell{{{"SCENARIO", bold}, {"SURVIVES", bold}, {"WHY", bold}}}
 	for _, s := range ss {
-		verdict := p.paint(green, "yes")
+		verdict := cell{"yes", green}
 		if !s.Survives {
-			verdict = p.paint(red, "NO ")
+			verdict = cell{"NO", red}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Failure, verdict, s.Why)
+		rows = append(rows, []cell{{s.Failure, ""}, verdict, {s.Why, ""}})
 	}
-	p.flush(tw)
+	p.table("", rows)
 	p.printf("\n")
 }
 
@@ -87,17 +87,44 @@ func (p *printer) findings(fs []ha.Finding) {
 		return
 	}
 	p.printf("%s\n", p.paint(bold, "FINDINGS"))
-	tw := tabwriter.NewWriter(p.w, 0, 4, 2, ' ', 0)
+	var rows [][]cell
 	for _, f := range fs {
-		sev := p.paint(yellow, "warning")
+		sev := cell{"warning", yellow}
 		if f.Severity == ha.SeverityError {
-			sev = p.paint(red, "error  ")
+			sev = cell{"error", red}
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", sev, f.Check, f.Message)
-		fmt.Fprintf(tw, "  \t\tfix: %s\n", f.Fix)
+		rows = append(rows, []cell{sev, {f.Check, ""}, {f.Message, ""}}, []cell{{}, {}, {"fix: " + f.Fix, ""}})
 	}
-	p.flush(tw)
+	p.table("  ", rows)
 	p.printf("\n")
+}
+
+// cell is one table cell and its colour ("" for none).
+type cell struct{ text, color string }
+
+// table aligns rows on the cells' visible widths (text/tabwriter would
+// count the colours' escape bytes), two spaces between columns.
+func (p *printer) table(indent string, rows [][]cell) {
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], utf8.RuneCountInString(c.text))
+		}
+	}
+	for _, r := range rows {
+		var line strings.Builder
+		line.WriteString(indent)
+		for i, c := range r {
+			line.WriteString(p.paint(c.color, c.text))
+			if i < len(r)-1 {
+				line.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c.text)+2))
+			}
+		}
+		p.printf("%s\n", strings.TrimRight(line.String(), " "))
+	}
 }
 
 func (p *printer) verdict(r ha.Report, require ha.FailureKind, failures []string) {
