@@ -11,16 +11,15 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	policyv1 "k8s.io/api/policy/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"ferry.dev/ferry/internal/render"
+	ferrydeploy "ferry.dev/ferry/internal/deploy"
+	"ferry.dev/ferry/internal/kube"
 	"ferry.dev/ferry/internal/spec"
+	"ferry.dev/ferry/internal/testcluster"
 )
 
 // waitTimeout is a safety net for the waits below, never a measure.
@@ -46,7 +45,8 @@ type result struct {
 // TestCheckLiveCluster runs "ferry check cluster" against the real local
 // control plane: kwok nodes labelled as control plane in three zones with
 // etcd member pods bound to them, the six kwok workers of testcluster, and
-// two services of a ferry file; then turns zone-a's nodes NotReady.
+// two services of a ferry file deployed by ferry; then turns zone-a's nodes
+// NotReady.
 func TestCheckLiveCluster(t *testing.T) {
 	c := liveCluster(t)
 	cs := c.Clientset()
@@ -56,7 +56,7 @@ func TestCheckLiveCluster(t *testing.T) {
 		addControlPlaneNode(t, cs, "ha-cp-"+z[len(z)-1:], z)
 	}
 	file := writeServices(t, ns)
-	deploy(t, cs, file)
+	deploy(t, c, ns, file)
 	waitReady(t, cs, ns, "api", 3)
 	waitReady(t, cs, ns, "cache", 3)
 
@@ -198,36 +198,23 @@ services:
 	return path
 }
 
-// deploy creates the objects ferry renders for the file.
-func deploy(t *testing.T, cs kubernetes.Interface, path string) {
+// deploy ships the file with ferry's deploy package (server-side apply,
+// rollouts watched to Available), as "ferry deploy" does.
+func deploy(t *testing.T, c *testcluster.Cluster, ns, path string) {
 	t.Helper()
 	f, err := spec.LoadFile(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	objs, err := render.Render(f, render.Options{})
+	client, err := kube.ForConfig(c.RESTConfig(), ns, "ferry-check-test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := t.Context()
-	opts := metav1.CreateOptions{}
-	for _, o := range objs {
-		switch o := o.(type) {
-		case *corev1.Namespace:
-			_, err = cs.CoreV1().Namespaces().Create(ctx, o, opts)
-		case *corev1.ServiceAccount:
-			_, err = cs.CoreV1().ServiceAccounts(o.Namespace).Create(ctx, o, opts)
-		case *corev1.Service:
-			_, err = cs.CoreV1().Services(o.Namespace).Create(ctx, o, opts)
-		case *appsv1.Deployment:
-			_, err = cs.AppsV1().Deployments(o.Namespace).Create(ctx, o, opts)
-		case *policyv1.PodDisruptionBudget:
-			_, err = cs.PolicyV1().PodDisruptionBudgets(o.Namespace).Create(ctx, o, opts)
-		default:
-			t.Fatalf("the test file renders a %T this test does not create", o)
-		}
-		if err != nil && !apierrors.IsAlreadyExists(err) {
-			t.Fatalf("creating %s %s: %v", o.GetObjectKind().GroupVersionKind().Kind, o.GetName(), err)
-		}
+	d, err := ferrydeploy.New(client, "shop", "test", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Run(t.Context(), ferrydeploy.Request{File: f, Wait: true, Timeout: waitTimeout}); err != nil {
+		t.Fatalf("deploying %s: %v", path, err)
 	}
 }
