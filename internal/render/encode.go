@@ -3,8 +3,11 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
@@ -34,17 +37,44 @@ func Unstructured(obj Object) (*unstructured.Unstructured, error) {
 
 // WriteYAML writes objs as a multi-document YAML stream.
 func WriteYAML(w io.Writer, objs []Object) error {
-	var y yamlWriter
-	for i, obj := range objs {
-		if i > 0 {
-			y.buf.WriteString("---\n")
+	// Objects are independent: large renders are encoded in contiguous
+	// chunks on every core, then written in order.
+	chunks := min(runtime.GOMAXPROCS(0), len(objs)/parallelMin+1)
+	bufs := make([]yamlWriter, chunks)
+	errs := make([]error, chunks)
+	var wg sync.WaitGroup
+	for c := range chunks {
+		lo, hi := c*len(objs)/chunks, (c+1)*len(objs)/chunks
+		wg.Go(func() { errs[c] = bufs[c].writeObjects(objs[lo:hi], lo == 0) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for c := range bufs {
+		if _, err := w.Write(bufs[c].buf.Bytes()); err != nil {
+			return err
 		}
-		if err := y.writeTyped(obj); err != nil {
+	}
+	return nil
+}
+
+// parallelMin is the number of objects below which encoding on more cores
+// costs more than it saves.
+const parallelMin = 200
+
+// writeObjects writes objs as YAML documents; first says whether the first
+// one opens the stream (no "---" before it).
+func (w *yamlWriter) writeObjects(objs []Object, first bool) error {
+	for i, obj := range objs {
+		if i > 0 || !first {
+			w.buf.WriteString("---\n")
+		}
+		if err := w.writeTyped(obj); err != nil {
 			return fmt.Errorf("encoding %s %s as YAML: %w", obj.GetObjectKind().GroupVersionKind().Kind, obj.GetName(), err)
 		}
 	}
-	_, err := w.Write(y.buf.Bytes())
-	return err
+	return nil
 }
 
 // WriteJSON writes objs as one indented v1 List, the form kubectl prints.

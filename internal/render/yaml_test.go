@@ -81,3 +81,27 @@ type scalarHolder struct {
 	K string   `json:"k"`
 	L []string `json:"l"`
 }
+
+// TestParallelEncodingMatches: a render large enough to be encoded on
+// several cores gives the same bytes as encoding it in one go.
+func TestParallelEncodingMatches(t *testing.T) {
+	f, err := spec.Load("bench.yaml", []byte(benchFile(3*parallelMin)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, err := Render(f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parallel bytes.Buffer
+	if err := WriteYAML(&parallel, objs); err != nil {
+		t.Fatal(err)
+	}
+	var one yamlWriter
+	if err := one.writeObjects(objs, true); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(parallel.Bytes(), one.buf.Bytes()) {
+		t.Fatal("parallel encoding differs from sequential encoding")
+	}
+}
