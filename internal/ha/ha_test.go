@@ -215,3 +215,29 @@ func TestParseFailureKind(t *testing.T) {
 		t.Error("ParseFailureKind(rack) succeeded")
 	}
 }
+
+// TestSingleLossMatches: the quick single-instance evaluation gives what
+// the full one gives, for every instance of clusters with down instances,
+// etcd members not ready, pods not ready and budgets of every kind.
+func TestSingleLossMatches(t *testing.T) {
+	c := bigCluster(12, 20)
+	c.Instances[2].Down = true // a control-plane instance
+	c.Instances[7].Down = true // a worker
+	c.Etcd[0].Members[1].Down = true
+	c.Services[3].Pods[1].Ready = false
+	c.Services[4].PDB = &PDB{Name: "strict", MinAvailable: &Amount{Value: 3}}
+	c.Services[5].PDB = nil
+	c.Services[6].Replicas = 0
+	c.Services[7].Pods = append(c.Services[7].Pods, Pod{Name: "pending"})
+	down := downSet(c)
+	loss := newSingleLoss(c, down)
+	for _, x := range c.Instances {
+		if down[x.Name] {
+			continue
+		}
+		want := evaluate(c, down, func(name string) bool { return down[name] || name == x.Name })
+		if diff := cmp.Diff(want, loss.without(x)); diff != "" {
+			t.Errorf("losing %s (-evaluate +singleLoss):\n%s", x.Name, diff)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package ha
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 )
 
@@ -82,16 +83,15 @@ func scenario(c Cluster, failure string, kind FailureKind, o Outcome) Scenario {
 // worst outcome: the failure survives only if every single loss does.
 func anyInstance(c Cluster, down map[string]bool) Scenario {
 	var worst *Scenario
-	var blocked []string
+	blocked := map[string]bool{}
+	loss := newSingleLoss(c, down)
 	for _, in := range c.Instances {
 		if down[in.Name] {
 			continue
 		}
-		o := evaluate(c, down, func(name string) bool { return down[name] || name == in.Name })
+		o := loss.without(in)
 		for _, b := range o.DrainBlockedBy {
-			if !slices.Contains(blocked, b) {
-				blocked = append(blocked, b)
-			}
+			blocked[b] = true
 		}
 		if worst == nil || o.margin() < worst.margin() {
 			s := scenario(c, "any one instance", FailInstance, o)
@@ -105,8 +105,7 @@ func anyInstance(c Cluster, down map[string]bool) Scenario {
 		s.Survives, s.Why = false, "no instance is up"
 		return s
 	}
-	slices.Sort(blocked)
-	worst.DrainBlockedBy = blocked
+	worst.DrainBlockedBy = slices.Sorted(maps.Keys(blocked))
 	return *worst
 }
 
