@@ -35,34 +35,38 @@ type applyOptions struct {
 }
 
 // applyAll server-side applies objs: Namespaces first, then the rest
-// concurrently. It returns what the apiserver answered, in objs' order.
-func (d *Deployer) applyAll(ctx context.Context, objs []object, opts applyOptions) ([]*unstructured.Unstructured, error) {
-	out := make([]*unstructured.Unstructured, len(objs))
-	var first, rest []int
-	for i, o := range objs {
-		if o.ref.isNamespace() {
-			first = append(first, i)
-		} else {
-			rest = append(rest, i)
+// concurrently. Objects already in place (see InPlace) are not sent; it
+// returns how many were.
+func (d *Deployer) applyAll(ctx context.Context, objs []object, opts applyOptions) (int, error) {
+	live := d.liveObjects(ctx, objs)
+	var first, rest []object
+	for _, o := range objs {
+		switch {
+		case InPlace(o.obj, live[o.ref.key()]):
+			d.observe(Event{Kind: EventUnchanged, Ref: o.ref})
+		case o.ref.isNamespace():
+			first = append(first, o)
+		default:
+			rest = append(rest, o)
 		}
 	}
-	for _, batch := range [][]int{first, rest} {
-		if err := d.applyBatch(ctx, objs, batch, opts, out); err != nil {
-			return nil, err
+	for _, batch := range [][]object{first, rest} {
+		if err := d.applyBatch(ctx, batch, opts); err != nil {
+			return 0, err
 		}
 	}
-	return out, nil
+	return len(first) + len(rest), nil
 }
 
-func (d *Deployer) applyBatch(ctx context.Context, objs []object, idx []int, opts applyOptions, out []*unstructured.Unstructured) error {
+func (d *Deployer) applyBatch(ctx context.Context, objs []object, opts applyOptions) error {
 	errs := make([]error, len(objs))
 	sem := make(chan struct{}, applyWorkers)
 	var wg sync.WaitGroup
-	for _, i := range idx {
+	for i := range objs {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			out[i], errs[i] = d.applyOne(ctx, objs[i], opts)
+			_, errs[i] = d.applyOne(ctx, objs[i], opts)
 		})
 	}
 	wg.Wait()

@@ -182,8 +182,26 @@ func TestDeployChangePrune(t *testing.T) {
 	}
 
 	res, err = d.Run(ctx, request(load(t, shopFile(e.ns, "example.invalid/api:2", "100m", false))))
-	if err != nil || !res.Unchanged || res.Revision != 3 {
-		t.Errorf("deploying the same file again = revision %d unchanged %v, %v; want revision 3 unchanged", res.Revision, res.Unchanged, err)
+	if err != nil || !res.Unchanged || res.Revision != 3 || res.Sent != 0 {
+		t.Errorf("deploying the same file again = revision %d unchanged %v, %d sent, %v; want revision 3 unchanged, nothing sent", res.Revision, res.Unchanged, res.Sent, err)
+	}
+
+	// A label removed by hand is noticed and put back.
+	svc, err := cs.CoreV1().Services(e.ns).Get(ctx, "api", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	delete(svc.Labels, "app.kubernetes.io/version")
+	if _, err := cs.CoreV1().Services(e.ns).Update(ctx, svc, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	res, err = d.Run(ctx, request(load(t, shopFile(e.ns, "example.invalid/api:2", "100m", false))))
+	if err != nil || res.Sent != 1 {
+		t.Errorf("deploying after a hand edit = %d sent, %v; want the one edited object applied", res.Sent, err)
+	}
+	svc, err = cs.CoreV1().Services(e.ns).Get(ctx, "api", metav1.GetOptions{})
+	if err != nil || svc.Labels["app.kubernetes.io/version"] != "2" {
+		t.Errorf("Service api labels after the deploy: %v, %v; want the version label back", svc.Labels, err)
 	}
 }
 

@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -263,5 +264,50 @@ func TestUnifiedIgnoresServerFields(t *testing.T) {
 	d, err := Unified(ref, live, changed)
 	if err != nil || !strings.Contains(d, "-  k: old") || !strings.Contains(d, "+  k: new") {
 		t.Errorf("Unified = %q, %v; want the data change", d, err)
+	}
+}
+
+func TestInPlace(t *testing.T) {
+	desired := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "v1", "kind": "Service",
+		"metadata": map[string]any{"name": "api", "labels": map[string]any{"a": "1"}},
+		"spec":     map[string]any{"ports": []any{map[string]any{"port": json.Number("80")}}},
+	}}
+	if err := stamp(desired); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		edit func(live map[string]any)
+		want bool
+	}{
+		{name: "as applied, plus server defaults", want: true, edit: func(l map[string]any) {
+			l["spec"].(map[string]any)["clusterIP"] = "10.0.0.1"
+			l["spec"].(map[string]any)["ports"].([]any)[0].(map[string]any)["protocol"] = "TCP"
+			l["status"] = map[string]any{}
+		}},
+		{name: "a label removed by hand", edit: func(l map[string]any) { delete(l["metadata"].(map[string]any)["labels"].(map[string]any), "a") }},
+		{name: "a value edited by hand", edit: func(l map[string]any) {
+			l["spec"].(map[string]any)["ports"].([]any)[0].(map[string]any)["port"] = int64(81)
+		}},
+		{name: "a list element added", edit: func(l map[string]any) {
+			l["spec"].(map[string]any)["ports"] = append(l["spec"].(map[string]any)["ports"].([]any), map[string]any{"port": int64(82)})
+		}},
+		{name: "applied from another configuration", edit: func(l map[string]any) {
+			l["metadata"].(map[string]any)["annotations"].(map[string]any)[AppliedAnnotation] = "0123"
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			live := desired.DeepCopy()
+			live.Object["spec"].(map[string]any)["ports"] = []any{map[string]any{"port": int64(80)}}
+			tt.edit(live.Object)
+			if got := InPlace(desired, live); got != tt.want {
+				t.Errorf("InPlace = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	if InPlace(desired, nil) {
+		t.Error("InPlace with no live object = true")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"ferry.dev/ferry/internal/render"
@@ -38,8 +39,11 @@ type Result struct {
 	// changed (Unchanged), or 0 for a dry run.
 	Revision  int
 	Unchanged bool
-	Applied   []Ref
-	Pruned    []Ref
+	// Applied is every object of the file; Sent counts those that were
+	// not already in place and so were applied.
+	Applied []Ref
+	Sent    int
+	Pruned  []Ref
 	// Changes are a dry run's findings.
 	Changes []Change
 	// RolledBackTo is the revision an atomic deploy put back after failing.
@@ -92,25 +96,31 @@ func (d *Deployer) applyAndPrune(ctx context.Context, req Request, objs []object
 	// Namespaces first: the records namespace may be one of them. They
 	// are never pruned, so the inventory need not know them yet.
 	namespaces, rest := splitNamespaces(objs)
-	if _, err := d.applyAll(ctx, namespaces, opts); err != nil {
+	sentNS, err := d.applyAll(ctx, namespaces, opts)
+	if err != nil {
 		return Result{}, err
 	}
 	// Widen before applying: if ferry dies meanwhile, the inventory still
 	// names every object it may have created.
-	if rv, err = d.writeInventory(ctx, append(inventory, desired...), rv); err != nil {
+	if wide := slices.Concat(inventory, desired); rv == "" || !sameRefs(wide, inventory) {
+		if rv, err = d.writeInventory(ctx, wide, rv); err != nil {
+			return Result{}, err
+		}
+	}
+	sent, err := d.applyAll(ctx, rest, opts)
+	if err != nil {
 		return Result{}, err
 	}
-	if _, err := d.applyAll(ctx, rest, opts); err != nil {
-		return Result{}, err
-	}
-	res := Result{Applied: desired}
+	res := Result{Applied: desired, Sent: sentNS + sent}
 	gone, err := d.prune(ctx, PruneCandidates(inventory, desired), req.Service, false)
 	res.Pruned = gone
 	if err != nil {
 		return res, err
 	}
-	if _, werr := d.writeInventory(ctx, append(without(inventory, gone), desired...), rv); werr != nil {
-		return res, werr
+	if final := slices.Concat(without(inventory, gone), desired); !sameRefs(final, slices.Concat(inventory, desired)) {
+		if _, err := d.writeInventory(ctx, final, rv); err != nil {
+			return res, err
+		}
 	}
 	return res, nil
 }

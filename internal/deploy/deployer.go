@@ -56,11 +56,12 @@ type EventKind int
 
 // What happens during a deploy, in order.
 const (
-	EventApplied  EventKind = iota // Ref was applied
-	EventPruned                    // Ref was deleted: it left the file
-	EventRollout                   // Rollout changed
-	EventRetry                     // a transient error; retrying (Err)
-	EventRollback                  // rolling back to Revision
+	EventApplied   EventKind = iota // Ref was applied
+	EventUnchanged                  // Ref was already in place; not sent
+	EventPruned                     // Ref was deleted: it left the file
+	EventRollout                    // Rollout changed
+	EventRetry                      // a transient error; retrying (Err)
+	EventRollback                   // rolling back to Revision
 )
 
 // Event is one step of progress, for display.

@@ -68,6 +68,9 @@ func prepare(mapper meta.RESTMapper, objs []render.Object) ([]object, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := stamp(u); err != nil {
+			return nil, err
+		}
 		ref := RefOf(u)
 		gvr, err := resourceFor(mapper, ref)
 		if err != nil {

@@ -109,8 +109,8 @@ func printResult(streams clio.Streams, d *deploy.Deployer, res deploy.Result) er
 	if res.Unchanged {
 		verb = fmt.Sprintf("same file as revision %d; nothing new recorded", res.Revision)
 	}
-	_, err := fmt.Fprintf(streams.Out, "release %s (namespace %s): %d objects applied, %d pruned; %s\n",
-		d.Release(), d.Namespace(), len(res.Applied), len(res.Pruned), verb)
+	_, err := fmt.Fprintf(streams.Out, "release %s (namespace %s): %d objects, %d applied, %d already in place, %d pruned; %s\n",
+		d.Release(), d.Namespace(), len(res.Applied), res.Sent, len(res.Applied)-res.Sent, len(res.Pruned), verb)
 	return err
 }
 

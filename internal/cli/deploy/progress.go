@@ -36,6 +36,8 @@ func (p *progress) observe(ev deploy.Event) {
 		p.applied++
 		if !p.live {
 			fmt.Fprintf(p.w, "applied %s\n", ev.Ref)
+		} else {
+			p.redraw()
 		}
 	case deploy.EventPruned:
 		p.line(fmt.Sprintf("pruned %s (no longer in the file)", ev.Ref))
@@ -91,13 +93,11 @@ func (p *progress) redraw() {
 	}
 }
 
-// close leaves the last state on screen.
+// close leaves the last state on screen; later lines go below it.
 func (p *progress) close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.live && p.drawn == 0 && p.applied > 0 {
-		fmt.Fprintf(p.w, "applied %d objects\n", p.applied)
-	}
+	p.drawn = 0
 }
 
 func rolloutLine(r deploy.Rollout) string {
