@@ -103,6 +103,9 @@ func TestControlPlaneRestartMidDeploy(t *testing.T) {
 	if err := e.waitForInventory(ctx); err != nil {
 		t.Fatal(err)
 	}
+	if len(done) > 0 {
+		t.Fatal("the deploy ended before the restart began; this test would check nothing")
+	}
 	if err := e.cluster.RestartAPIServer(ctx); err != nil {
 		if errors.Is(err, testcluster.ErrNoRestart) && os.Getenv("CI") != "true" {
 			t.Skip(err)
@@ -110,6 +113,15 @@ func TestControlPlaneRestartMidDeploy(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := <-done
+	e.mu.Lock()
+	retries := 0
+	for _, ev := range e.events {
+		if ev.Kind == deploy.EventRetry {
+			retries++
+		}
+	}
+	e.mu.Unlock()
+	t.Logf("the deploy met %d transient errors across the restart", retries)
 	revs, herr := d.History(ctx)
 	if herr != nil {
 		t.Fatal(herr)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -73,8 +74,11 @@ func (d *Deployer) prune(ctx context.Context, candidates []Ref, service string, 
 // kind is no longer served).
 func (d *Deployer) getLive(ctx context.Context, ref Ref) (*unstructured.Unstructured, error) {
 	gvr, err := resourceFor(d.client.Mapper, ref)
+	if meta.IsNoMatchError(err) {
+		return nil, nil // a kind the cluster no longer serves has no objects left
+	}
 	if err != nil {
-		return nil, nil //nolint:nilerr // a kind the cluster no longer serves has no objects left
+		return nil, err
 	}
 	var live *unstructured.Unstructured
 	err = retry(ctx, d.backoff, d.retryNote, func(ctx context.Context) error {

@@ -48,8 +48,6 @@ type backoff struct {
 	attempts    int
 }
 
-var defaultBackoff = backoff{first: 100 * time.Millisecond, most: 2 * time.Second, attempts: 60}
-
 // retry runs fn until it succeeds, fails terminally, the attempts run out
 // or ctx ends; notify (may be nil) hears about each transient failure.
 func retry(ctx context.Context, b backoff, notify func(error), fn func(context.Context) error) error {
