@@ -37,17 +37,17 @@ type Request struct {
 type Result struct {
 	// Revision is the revision recorded, or the current one when nothing
 	// changed (Unchanged), or 0 for a dry run.
-	Revision  int
-	Unchanged bool
+	Revision  int  `json:"revision"`
+	Unchanged bool `json:"unchanged"`
 	// Applied is every object of the file; Sent counts those that were
 	// not already in place and so were applied.
-	Applied []Ref
-	Sent    int
-	Pruned  []Ref
+	Applied []Ref `json:"objects"`
+	Sent    int   `json:"sent"`
+	Pruned  []Ref `json:"pruned"`
 	// Changes are a dry run's findings.
-	Changes []Change
+	Changes []Change `json:"changes,omitempty"`
 	// RolledBackTo is the revision an atomic deploy put back after failing.
-	RolledBackTo int
+	RolledBackTo int `json:"rolledBackTo,omitempty"`
 }
 
 // Run deploys req.File: apply, prune, wait, record. Rendering and mapping
