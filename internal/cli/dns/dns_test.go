@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -21,6 +22,7 @@ import (
 	clidns "ferry.dev/ferry/internal/cli/dns"
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/server"
+	"ferry.dev/ferry/internal/dns/server/store"
 )
 
 // run executes "ferry dns args..." in process and returns the exit status
@@ -206,5 +208,64 @@ func TestServeRejectsBadFlags(t *testing.T) {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
 		}
+	}
+}
+
+// TestServeRefusesADamagedLog: with r1-r5 acknowledged and one byte of r3
+// damaged, serve must exit 1 naming the file and offset and leave the log
+// as it is, instead of starting with r1-r2 and cutting the rest away.
+func TestServeRefusesADamagedLog(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	wal := filepath.Join(data, "wal.log")
+	st, err := store.Open(data, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ends []int64
+	for i := range 5 {
+		rs := dns.RecordSet{Name: fmt.Sprintf("r%d.example.test.", i+1), Type: "A", TTL: 30,
+			Sets: []dns.WeightedSet{{ID: "a", Weight: 1, Values: []string{"127.0.0.1"}}}}
+		if _, err := st.Apply(t.Context(), nil, store.Op{Put: &rs}); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Stat(wal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ends = append(ends, fi.Size())
+	}
+	log, err := os.ReadFile(wal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Close writes a snapshot; undo it, so the log is the only copy, as
+	// after a crash.
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(data, "snapshot.json")); err != nil {
+		t.Fatal(err)
+	}
+	log[(ends[1]+ends[2])/2] ^= 0xFF // inside record 3
+	if err := os.WriteFile(wal, log, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// A server that starts anyway is stopped after a while, and fails the
+	// test with exit 0.
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	code, _, errOut := run(ctx, "serve", "--zone", "example.test", "--listen", "127.0.0.1:0", "--admin", "",
+		"--data", data)
+	if code != 1 {
+		t.Errorf("exit %d, want 1:\n%s", code, errOut)
+	}
+	for _, want := range []string{wal, fmt.Sprintf("offset %d", ends[1]), "corrupt"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if after, err := os.ReadFile(wal); err != nil || !bytes.Equal(after, log) {
+		t.Errorf("the damaged log was changed (%v)", err)
 	}
 }

@@ -75,9 +75,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("opening store: %w", err)
 	}
 	s := &Server{cfg: cfg, log: logger, store: st, metrics: newMetrics(), stop: make(chan struct{}), conns: map[net.Conn]struct{}{}}
-	if cut := st.CutOnOpen(); cut > 0 {
-		s.log.Warn("dropped a torn or corrupt end of the write-ahead log (never acknowledged if the process crashed while writing it)",
-			"bytes", cut, "dir", cfg.DataDir)
+	if cut, kept := st.CutOnOpen(); cut > 0 {
+		s.log.Warn("cut a torn end off the write-ahead log (a change being written when the process died, never acknowledged)",
+			"bytes", cut, "dir", cfg.DataDir, "copy_of_the_log", kept)
 	}
 	if err := s.seed(ctx); err != nil {
 		return nil, errors.Join(err, st.Close())

@@ -5,7 +5,9 @@
 // fsynced before Apply returns, so an acknowledged change is never lost. A
 // change holds one or more operations that are applied together or not at
 // all: a torn final record (the process died while writing it) fails its
-// checksum and is dropped on the next Open, together with everything after it.
+// checksum and is cut off on the next Open, after the log is copied aside.
+// A damaged record with intact records after it cannot be a torn write: it
+// is corruption of acknowledged changes, and Open refuses to go on.
 // Every so many changes the whole state is written to a snapshot (temporary
 // file, fsync, rename, fsync of the directory) and the log starts again.
 //

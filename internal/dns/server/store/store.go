@@ -103,13 +103,17 @@ type Store struct {
 	logSize int
 	state   State
 	cut     int64
+	cutCopy string
 	// compactErr is the text of the last compaction failure logged, so
 	// a failure that repeats on every change is logged once.
 	compactErr string
 }
 
 // Open loads the store in dir (creating dir if needed), replaying the log
-// over the last snapshot and cutting off a torn final record.
+// over the last snapshot and cutting off a torn final record (after copying
+// the log to wal.log.corrupt-<rev>). A damaged record followed by intact
+// ones is not a torn write but corruption of acknowledged changes: Open then
+// fails with an error wrapping ErrCorrupt and leaves the log untouched.
 func Open(dir string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating data directory: %w", err)
@@ -140,32 +144,57 @@ func load(dir string, opts Options) (*Store, error) {
 	for _, z := range snap.Seeded {
 		st.Seeded[z] = true
 	}
-	changes, good, err := readLog(filepath.Join(dir, logFile))
+	lc, err := readLog(filepath.Join(dir, logFile))
 	if err != nil {
 		return nil, err
 	}
-	var cut int64
-	if fi, err := os.Stat(filepath.Join(dir, logFile)); err == nil {
-		cut = fi.Size() - good
-	}
 	n := 0
-	for _, c := range changes {
+	for _, c := range lc.changes {
 		if c.Rev > st.Rev { // older ones are already in the snapshot
 			st = st.apply(c)
 			n++
 		}
 	}
-	s := &Store{dir: dir, compactEvery: opts.CompactEvery, logger: opts.Logger, state: st, logSize: n, cut: cut}
+	s := &Store{dir: dir, compactEvery: opts.CompactEvery, logger: opts.Logger, state: st, logSize: n}
 	if s.compactEvery <= 0 {
 		s.compactEvery = DefaultCompactEvery
 	}
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
-	if err := s.openLog(good); err != nil {
+	if lc.good < lc.size {
+		// A torn tail: cut it, but only once the whole log is kept aside,
+		// so that a misjudged cut never destroys the evidence.
+		if s.cutCopy, err = s.keepCorruptLog(st.Rev); err != nil {
+			return nil, err
+		}
+		s.cut = lc.size - lc.good
+	}
+	if err := s.openLog(lc.good); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// keepCorruptLog copies the log durably to wal.log.corrupt-<rev> (with a
+// numbered suffix when that name is taken) and returns the copy's path.
+func (s *Store) keepCorruptLog(rev uint64) (string, error) {
+	b, err := os.ReadFile(filepath.Join(s.dir, logFile))
+	if err != nil {
+		return "", fmt.Errorf("reading log to keep a copy: %w", err)
+	}
+	base := filepath.Join(s.dir, fmt.Sprintf("%s.corrupt-%d", logFile, rev))
+	path := base
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		path = fmt.Sprintf("%s.%d", base, i)
+	}
+	if err := writeFileSync(path, b); err != nil {
+		return "", fmt.Errorf("keeping a copy of the log before cutting its torn tail: %w", err)
+	}
+	return path, syncDir(s.dir)
 }
 
 // openLog opens the log for appending after cutting it to size bytes.
@@ -193,10 +222,10 @@ func (s *Store) openLog(size int64) error {
 	return syncDir(s.dir)
 }
 
-// CutOnOpen is how many bytes of torn or corrupt log Open dropped: after a
-// crash during a write it is a partial record; anything larger deserves a
-// look at the disk.
-func (s *Store) CutOnOpen() int64 { return s.cut }
+// CutOnOpen is how many bytes of torn log Open dropped, and the path of the
+// copy of the whole log it kept first: after a crash during a write it is a
+// partial record; anything larger deserves a look at the disk.
+func (s *Store) CutOnOpen() (n int64, copyPath string) { return s.cut, s.cutCopy }
 
 // State returns the current state.
 func (s *Store) State() State {

@@ -92,18 +92,91 @@ func TestTornOrCorruptTailIsDropped(t *testing.T) {
 				t.Fatal(err)
 			}
 			tc.spoil(t, filepath.Join(dir, logFile), torn)
+			spoilt, err := os.ReadFile(filepath.Join(dir, logFile))
+			if err != nil {
+				t.Fatal(err)
+			}
 			s = open(t, dir, 1000)
 			if diff := cmp.Diff(want, s.State()); diff != "" {
 				t.Fatalf("state after a torn tail (-want +got):\n%s", diff)
 			}
-			if s.CutOnOpen() == 0 {
+			cut, kept := s.CutOnOpen()
+			if cut == 0 {
 				t.Error("CutOnOpen does not report the dropped bytes")
+			}
+			if wantPath := filepath.Join(dir, fmt.Sprintf("wal.log.corrupt-%d", want.Rev)); kept != wantPath {
+				t.Errorf("copy of the log kept at %q, want %q", kept, wantPath)
+			}
+			if b, err := os.ReadFile(kept); err != nil || !bytes.Equal(b, spoilt) {
+				t.Errorf("the copy does not hold the log as it was before the cut (%v)", err)
 			}
 			// New changes after the cut must be readable, not hidden behind garbage.
 			want = apply(t, s, put(rs("d.example.test.", 4)))
 			s.abandon()
 			if diff := cmp.Diff(want, open(t, dir, 1000).State()); diff != "" {
 				t.Errorf("state after writing past the cut (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestDamageBeforeIntactRecordsRefusesToOpen: r1-r5 are acknowledged and
+// one byte of r3 goes bad on disk. That is not a torn write (r4 and r5 are
+// intact after it), so Open must refuse, name the file and the offset, and
+// leave the log as it is, rather than keep r1-r2 and cut away the rest.
+func TestDamageBeforeIntactRecordsRefusesToOpen(t *testing.T) {
+	cases := []struct {
+		name string
+		at   func(start, end int64) int64 // which byte of record 3 to flip
+	}{
+		{name: "payload", at: func(start, end int64) int64 { return (start + end) / 2 }},
+		{name: "last payload byte", at: func(_, end int64) int64 { return end - 1 }},
+		{name: "magic", at: func(start, _ int64) int64 { return start }},
+		{name: "length", at: func(start, _ int64) int64 { return start + 4 }},
+		{name: "checksum", at: func(start, _ int64) int64 { return start + 8 }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, logFile)
+			s := open(t, dir, 1000)
+			ends := []int64{0}
+			for i := range 5 {
+				apply(t, s, put(rs(fmt.Sprintf("r%d.example.test.", i+1), i)))
+				fi, err := os.Stat(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ends = append(ends, fi.Size())
+			}
+			s.abandon()
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b[tc.at(ends[2], ends[3])] ^= 0x5A
+			if err := os.WriteFile(path, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err = Open(dir, Options{})
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("Open: %v, want ErrCorrupt", err)
+			}
+			for _, want := range []string{path, fmt.Sprintf("offset %d", ends[2]), fmt.Sprintf("offset %d", ends[3])} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not name %q", err, want)
+				}
+			}
+			if after, err := os.ReadFile(path); err != nil || !bytes.Equal(after, b) {
+				t.Errorf("the damaged log was changed (%v)", err)
+			}
+			// The refusal released the lock: fixing the file by hand and
+			// opening again works.
+			if err := os.Truncate(path, ends[2]); err != nil {
+				t.Fatal(err)
+			}
+			if got := len(open(t, dir, 1000).State().Records); got != 2 {
+				t.Errorf("after cutting the log by hand: %d records, want r1 and r2", got)
 			}
 		})
 	}

@@ -1,13 +1,12 @@
 package store
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"io"
 	"os"
 )
 
@@ -36,50 +35,94 @@ func encodeRecord(c Change) ([]byte, error) {
 	return buf, nil
 }
 
-// readLog returns every intact change in the log at path and the offset just
-// after the last intact one. Reading stops at the first torn or corrupt
-// record: it and anything after it were never acknowledged.
-func readLog(path string) ([]Change, int64, error) {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, 0, nil
-	}
-	if err != nil {
-		return nil, 0, fmt.Errorf("opening log: %w", err)
-	}
-	defer func() { _ = f.Close() }() // read-only: nothing to lose
-	r := bufio.NewReader(f)
-	var changes []Change
-	var good int64
-	for {
-		c, n, ok := readRecord(r)
-		if !ok {
-			return changes, good, nil
-		}
-		changes = append(changes, c)
-		good += n
-	}
+// ErrCorrupt means the log is damaged before records that are intact. Those
+// records were acknowledged, so the store refuses to open rather than cut
+// them off; the file is left as it was for an operator to inspect.
+var ErrCorrupt = errors.New("write-ahead log is corrupt")
+
+// logContent is what readLog found in a log file.
+type logContent struct {
+	changes []Change
+	good    int64 // offset just after the last intact record
+	size    int64 // size of the file
 }
 
-func readRecord(r io.Reader) (Change, int64, bool) {
-	var hdr [12]byte
-	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+// readLog returns every intact change in the log at path and the offset
+// just after the last intact one. A damaged record with nothing intact after
+// it is a torn tail: the process died while writing it, so it was never
+// acknowledged and reading stops there. A damaged record followed by an
+// intact one is corruption of acknowledged data: readLog returns an error
+// wrapping ErrCorrupt that names the file and both offsets.
+func readLog(path string) (logContent, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return logContent{}, nil
+	}
+	if err != nil {
+		return logContent{}, fmt.Errorf("reading log: %w", err)
+	}
+	lc := logContent{size: int64(len(b))}
+	off := 0
+	for off < len(b) {
+		c, n, ok := decodeRecord(b[off:])
+		if !ok {
+			break
+		}
+		lc.changes = append(lc.changes, c)
+		off += n
+	}
+	lc.good = int64(off)
+	if off == len(b) {
+		return lc, nil
+	}
+	if next := nextRecord(b, off+1); next >= 0 {
+		var rev uint64
+		if len(lc.changes) > 0 {
+			rev = lc.changes[len(lc.changes)-1].Rev
+		}
+		return logContent{}, fmt.Errorf("%w: %s: the record at offset %d (after revision %d) is damaged, "+
+			"but an intact record follows at offset %d, so acknowledged changes would be lost by cutting it; "+
+			"the file is left untouched: keep a copy, then either repair it or cut it to %d bytes to start with the changes before the damage",
+			ErrCorrupt, path, off, rev, next, off)
+	}
+	return lc, nil
+}
+
+// nextRecord returns the offset of the first intact record in b at or after
+// from, or -1. A CRC-32C over a decodable change makes a false match
+// vanishingly unlikely.
+func nextRecord(b []byte, from int) int {
+	var magic [4]byte
+	binary.BigEndian.PutUint32(magic[:], walMagic)
+	for from < len(b) {
+		i := bytes.Index(b[from:], magic[:])
+		if i < 0 {
+			return -1
+		}
+		if _, _, ok := decodeRecord(b[from+i:]); ok {
+			return from + i
+		}
+		from += i + 1
+	}
+	return -1
+}
+
+// decodeRecord reads the record at the start of b and returns its change
+// and length; ok is false when b does not start with an intact record.
+func decodeRecord(b []byte) (c Change, n int, ok bool) {
+	if len(b) < 12 || binary.BigEndian.Uint32(b[0:4]) != walMagic {
 		return Change{}, 0, false
 	}
-	n := binary.BigEndian.Uint32(hdr[4:8])
-	if binary.BigEndian.Uint32(hdr[0:4]) != walMagic || n > maxRecord {
+	size := binary.BigEndian.Uint32(b[4:8])
+	if size > maxRecord || int64(len(b)-12) < int64(size) {
 		return Change{}, 0, false
 	}
-	payload := make([]byte, n)
-	if _, err := io.ReadFull(r, payload); err != nil {
+	payload := b[12 : 12+int(size)]
+	if checksum(payload) != binary.BigEndian.Uint32(b[8:12]) {
 		return Change{}, 0, false
 	}
-	if checksum(payload) != binary.BigEndian.Uint32(hdr[8:12]) {
-		return Change{}, 0, false
-	}
-	var c Change
 	if err := json.Unmarshal(payload, &c); err != nil {
 		return Change{}, 0, false
 	}
-	return c, int64(12 + n), true
+	return c, 12 + int(size), true
 }
