@@ -104,6 +104,16 @@ func TestDeployHistoryRollbackStatus(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "2/2") || !strings.Contains(stdout, "web.example.com") {
 		t.Errorf("status = exit %d:\n%s", code, stdout)
 	}
+	// A revision that cannot roll out within --timeout: exit 1, the pod named
+	// with its reason, nothing recorded.
+	stuck := write(t, dir, "shop.yaml", fmt.Sprintf(file, ns, "3")+"    cpu: \"900\"\n")
+	code, stdout, stderr = run(t, "deploy", "-f", stuck, "-n", ns, "--timeout", "5s")
+	if code != clio.ExitFailed || !strings.Contains(stderr, "not finished in time") || !strings.Contains(stderr, "  pod web-") || !strings.Contains(stderr, "Unschedulable") {
+		t.Errorf("deploy that cannot finish = exit %d\nstdout: %s\nstderr: %s\nwant exit 1 naming the pod and Unschedulable", code, stdout, stderr)
+	}
+	if code, stdout, _ := run(t, "history", "--name", "shop", "-n", ns, "-o", "json"); code != 0 || strings.Count(stdout, `"revision"`) != 3 {
+		t.Errorf("history after a failed deploy = exit %d:\n%s\nwant still 3 revisions", code, stdout)
+	}
 	if code, _, stderr := run(t, "rollback", "--name", "shop", "-n", ns, "--to", "9"); code != clio.ExitUsage {
 		t.Errorf("rollback to a missing revision = exit %d (%s), want 2", code, stderr)
 	}
