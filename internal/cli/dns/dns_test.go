@@ -211,6 +211,34 @@ func TestServeRejectsBadFlags(t *testing.T) {
 	}
 }
 
+// TestServeRefusesZoneFilesItCannotServe: a wildcard or a CNAME beside
+// other data is bad input (exit 2) named by file and line, and nothing is
+// written to the data directory.
+func TestServeRefusesZoneFilesItCannotServe(t *testing.T) {
+	cases := []struct{ name, body, want string }{
+		{name: "wildcard", body: "* IN A 192.0.2.1\n", want: ":5: *.example.test.: wildcard"},
+		{name: "CNAME beside A", body: "www IN A 192.0.2.1\nwww IN CNAME lb.elb.test.\n", want: ":6: www.example.test.: CNAME cannot sit beside A"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			zf := filepath.Join(dir, "db.example.test")
+			zone := "$ORIGIN example.test.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 600 604800 60\n@ IN NS ns1\n" + tc.body
+			if err := os.WriteFile(zf, []byte(zone), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			data := filepath.Join(dir, "data")
+			code, _, errOut := run(t.Context(), "serve", "--zone-file", zf, "--listen", "127.0.0.1:0", "--admin", "", "--data", data)
+			if code != 2 || !strings.Contains(errOut, zf+tc.want) {
+				t.Errorf("exit %d, want 2 with %q:\n%s", code, zf+tc.want, errOut)
+			}
+			if _, err := os.Stat(data); err == nil {
+				t.Error("the data directory was created for a refused zone")
+			}
+		})
+	}
+}
+
 // TestServeRefusesADamagedLog: with r1-r5 acknowledged and one byte of r3
 // damaged, serve must exit 1 naming the file and offset and leave the log
 // as it is, instead of starting with r1-r2 and cutting the rest away.

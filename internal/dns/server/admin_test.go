@@ -113,6 +113,7 @@ func TestAdminRejectsBadInput(t *testing.T) {
 		{name: "CNAME beside a zone file MX", rs: dns.RecordSet{Name: "mx.example.test.", Type: "CNAME", TTL: 30,
 			Sets: []dns.WeightedSet{{ID: "x", Weight: 1, Values: []string{"lb.elb.test."}}}}, field: "beside MX"},
 		{name: "TTL too large", rs: with(func(rs *dns.RecordSet) { rs.TTL = 1 << 31 }), field: "ttl:"},
+		{name: "wildcard name", rs: with(func(rs *dns.RecordSet) { rs.Name = "*.example.test." }), field: "name: *.example.test. is a wildcard"},
 		{name: "TTL zero", rs: with(func(rs *dns.RecordSet) { rs.TTL = 0 }), field: "ttl:"},
 		{name: "id that would break a metrics label", rs: with(func(rs *dns.RecordSet) { rs.Sets[1].ID = "x\"} 1\nfake_metric{a=\"" }), field: "sets[1].id"},
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	mdns "github.com/miekg/dns"
@@ -124,6 +125,8 @@ func (s *Server) check(rs dns.RecordSet) error {
 		errs = append(errs, fmt.Errorf("name: %q is not a domain name", rs.Name))
 	} else if zone := s.zoneOf(rs.Name); zone == "" {
 		errs = append(errs, fmt.Errorf("name: %s is outside the zones %s", rs.Name, strings.Join(s.Zones(), ", ")))
+	} else if isWildcard(rs.Name) {
+		errs = append(errs, fmt.Errorf("name: %s is a wildcard name, which ferry does not serve (it would answer only for a literal '*')", rs.Name))
 	} else if rs.Type == dns.TypeCNAME && rs.Name == zone {
 		errs = append(errs, fmt.Errorf("name: %s is the zone apex, which cannot hold a CNAME", rs.Name))
 	}
@@ -169,24 +172,39 @@ func (s *Server) zoneOf(name string) string {
 
 // conflicts refuses a CNAME beside other data at one name, either way.
 func (s *Server) conflicts(st store.State, rs dns.RecordSet) error {
-	var others []string
+	var present []string
 	for k := range st.Records {
-		if k.Name == rs.Name && k.Type != rs.Type && (rs.Type == dns.TypeCNAME || k.Type == dns.TypeCNAME) {
-			others = append(others, k.Type)
+		if k.Name == rs.Name && k.Type != rs.Type { // rs.Type itself is replaced
+			present = append(present, k.Type)
 		}
 	}
-	if rs.Type == dns.TypeCNAME {
-		for _, z := range s.cfg.Zones {
-			for _, rr := range z.Static {
-				if rr.Header().Name == rs.Name {
-					others = append(others, mdns.TypeToString[rr.Header().Rrtype])
-				}
+	for _, z := range s.cfg.Zones {
+		for _, rr := range z.Static {
+			if rr.Header().Name == rs.Name {
+				present = append(present, mdns.TypeToString[rr.Header().Rrtype])
 			}
 		}
 	}
-	if len(others) > 0 {
-		return fmt.Errorf("%w: type: %s %s cannot sit beside %s records at the same name (a CNAME must be alone)",
-			dns.ErrInvalid, rs.Name, rs.Type, strings.Join(others, ", "))
+	if others := cnameConflicts(rs.Type, present); len(others) > 0 {
+		return fmt.Errorf("%w: type: %s %w", dns.ErrInvalid, rs.Name, conflictError(rs.Type, others))
 	}
 	return nil
+}
+
+// cnameConflicts returns the types among present (the other types at a
+// name) that may not sit beside rrtype there: a CNAME must be alone (RFC
+// 1034 section 3.6.2). The admin API and zone files share this rule.
+func cnameConflicts(rrtype string, present []string) []string {
+	var out []string
+	for _, t := range present {
+		if t != rrtype && (rrtype == dns.TypeCNAME || t == dns.TypeCNAME) {
+			out = append(out, t)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func conflictError(rrtype string, others []string) error {
+	return fmt.Errorf("%s cannot sit beside %s records at the same name (a CNAME must be alone)", rrtype, strings.Join(others, ", "))
 }

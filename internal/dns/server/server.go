@@ -116,11 +116,15 @@ func (s *Server) seed(ctx context.Context) error {
 			continue
 		}
 		ops := []store.Op{{Seeded: z.Origin}}
+		st := s.store.State()
 		for _, rs := range z.Seed {
-			if err := s.check(rs); err != nil {
+			// The checks every change through the admin API passes.
+			if err := errors.Join(s.check(rs), s.conflicts(st, rs)); err != nil {
 				return fmt.Errorf("zone %s: %w", z.Origin, err)
 			}
-			ops = append(ops, store.Op{Put: &rs})
+			op := store.Op{Put: &rs}
+			st = st.Next(op)
+			ops = append(ops, op)
 		}
 		if _, err := s.store.Apply(ctx, nil, ops...); err != nil {
 			return fmt.Errorf("importing zone %s: %w", z.Origin, err)
