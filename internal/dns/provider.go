@@ -6,26 +6,53 @@ import (
 )
 
 // ErrNotFound means the name and type hold no records. Get returns it;
-// callers use errors.Is.
+// callers use errors.Is. It is an answer, not a failure: it does not wrap
+// ErrTerminal.
 var ErrNotFound = errors.New("record set not found")
 
+// ErrTerminal is wrapped by every error that retrying the same call cannot
+// fix: the caller's input (ErrInvalid), refused credentials
+// (ErrUnauthorized), an address that is not the provider's API. A caller
+// that retries failed calls must stop on it (errors.Is(err, ErrTerminal))
+// and report it; any other error may be transient.
+var ErrTerminal = errors.New("retrying cannot help")
+
 // ErrInvalid wraps every error caused by the caller's input (a bad weight, a
-// name outside the provider's zones, a CNAME beside other records). Retrying
-// the same call cannot succeed.
-var ErrInvalid = errors.New("invalid record set")
+// name outside the provider's zones, a CNAME beside other records). It
+// wraps ErrTerminal: retrying the same call cannot succeed.
+var ErrInvalid error = &terminalError{msg: "invalid record set"}
+
+// ErrUnauthorized means the provider refused the caller's credentials
+// (a missing or wrong token, or not allowed to change the record). It wraps
+// ErrTerminal: retrying with the same credentials cannot succeed.
+var ErrUnauthorized error = &terminalError{msg: "the DNS provider refused the credentials"}
+
+// terminalError is a sentinel that errors.Is also matches to ErrTerminal.
+type terminalError struct{ msg string }
+
+func (e *terminalError) Error() string { return e.msg }
+
+// Is makes every terminalError count as ErrTerminal.
+func (e *terminalError) Is(target error) bool { return target == ErrTerminal }
 
 // Provider reads and replaces weighted record sets at one DNS provider.
 //
 // Contract:
 //   - Get returns the whole RecordSet for name and type, or an error wrapping
-//     ErrNotFound when there is none.
+//     ErrNotFound when there is none. ErrNotFound means the provider answered
+//     that the record set does not exist, never that the provider could not
+//     be reached or the address is wrong.
 //   - Replace makes rs the complete answer for rs.Name and rs.Type in one
 //     atomic step: a resolver sees either the old sets or the new ones, never
 //     a mixture. It returns only after the provider has accepted the change
-//     durably. Errors caused by rs wrap ErrInvalid; any other error may be
-//     transient and the call may be retried, since Replace is idempotent.
+//     durably. rs must pass Validate (a TTL of at least 1 included).
 //   - Delete removes every set for name and type; deleting what is not there
 //     is not an error.
+//
+// Errors of every method: those caused by the arguments wrap ErrInvalid;
+// refused credentials wrap ErrUnauthorized; both, and anything else retrying
+// cannot fix, wrap ErrTerminal. Any other error may be transient and the
+// call may be retried: all three methods are idempotent.
 //
 // Names are fully qualified; implementations compare them case-insensitively.
 type Provider interface {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -40,9 +39,6 @@ func New(baseURL, token string, httpClient *http.Client) (*Client, error) {
 	}
 	return &Client{base: strings.TrimSuffix(baseURL, "/"), token: token, http: httpClient}, nil
 }
-
-// ErrUnauthorized means the server refused the token.
-var ErrUnauthorized = errors.New("the DNS server refused the token")
 
 // Get returns the record set for name and type (dns.Provider).
 func (c *Client) Get(ctx context.Context, name, rrtype string) (dns.RecordSet, error) {
@@ -89,8 +85,10 @@ func recordPath(name, rrtype string) string {
 }
 
 // do sends one request and decodes a 2xx answer into out. Errors map the
-// status to the dns package's sentinels: 400 wraps dns.ErrInvalid, 404
-// dns.ErrNotFound, 401 ErrUnauthorized; anything else may be transient.
+// answer to the dns package's sentinels: 400 wraps dns.ErrInvalid, 401 and
+// 403 dns.ErrUnauthorized, a 404 with ferry's JSON error body
+// dns.ErrNotFound, any other 404 (the URL is not ferry's admin API)
+// dns.ErrTerminal; anything else may be transient.
 func (c *Client) do(ctx context.Context, method, path string, body []byte, out any) error {
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(body))
 	if err != nil {
@@ -111,7 +109,7 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, out a
 		return fmt.Errorf("reading answer: %w", err)
 	}
 	if resp.StatusCode/100 != 2 {
-		return statusError(resp.StatusCode, data)
+		return statusError(req, resp, data)
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		return nil
@@ -122,22 +120,33 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, out a
 	return nil
 }
 
-func statusError(status int, body []byte) error {
+func statusError(req *http.Request, resp *http.Response, body []byte) error {
 	var apiErr struct {
 		Error string `json:"error"`
 	}
 	msg := strings.TrimSpace(string(body))
-	if json.Unmarshal(body, &apiErr) == nil && apiErr.Error != "" {
+	ferry := strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") &&
+		json.Unmarshal(body, &apiErr) == nil && apiErr.Error != ""
+	if ferry {
 		msg = apiErr.Error
 	}
-	switch status {
-	case http.StatusBadRequest:
+	if len(msg) > 200 {
+		msg = msg[:200] + "…"
+	}
+	status := resp.StatusCode
+	switch {
+	case status == http.StatusBadRequest:
 		// The server's message already starts with dns.ErrInvalid's text.
 		return fmt.Errorf("%w: %s", dns.ErrInvalid, strings.TrimPrefix(msg, dns.ErrInvalid.Error()+": "))
-	case http.StatusNotFound:
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return fmt.Errorf("%w: %s %s answered %d: %s", dns.ErrUnauthorized, req.Method, req.URL, status, msg)
+	case status == http.StatusNotFound && ferry:
 		return dns.ErrNotFound
-	case http.StatusUnauthorized:
-		return ErrUnauthorized
+	case status == http.StatusNotFound:
+		// Not ferry's answer: a wrong path in --server, or another service.
+		// Reading it as "no such record" would let a caller adopt a name.
+		return fmt.Errorf("%s %s answered 404 without ferry's JSON error (%q): is the server URL the base URL of ferry's admin API? (%w)",
+			req.Method, req.URL, msg, dns.ErrTerminal)
 	}
-	return fmt.Errorf("server answered %d: %s", status, msg)
+	return fmt.Errorf("%s %s answered %d: %s", req.Method, req.URL, status, msg)
 }

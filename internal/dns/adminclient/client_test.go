@@ -4,6 +4,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"ferry.dev/ferry/internal/dns"
@@ -23,30 +26,74 @@ func TestErrorsFollowTheProviderContract(t *testing.T) {
 	if err := srv.Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	defer srv.Close()
-	good, err := adminclient.New(srv.AdminURL(), "right", nil)
-	if err != nil {
-		t.Fatal(err)
+	defer func() { _ = srv.Close() }()
+	// Other HTTP servers a wrong --server could point at.
+	forbidden := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "forbidden by the proxy", http.StatusForbidden)
+	}))
+	defer forbidden.Close()
+	other := httptest.NewServer(http.NotFoundHandler())
+	defer other.Close()
+	jsonButNotFerry := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, `{"message":"no route"}`)
+	}))
+	defer jsonButNotFerry.Close()
+	client := func(url, token string) *adminclient.Client {
+		c, err := adminclient.New(url, token, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
 	}
-	wrong, err := adminclient.New(srv.AdminURL(), "wrong", nil)
-	if err != nil {
-		t.Fatal(err)
+	good, wrong := client(srv.AdminURL(), "right"), client(srv.AdminURL(), "wrong")
+	get := func(c *adminclient.Client) func() error {
+		return func() error { _, err := c.Get(t.Context(), "a.example.test.", "A"); return err }
 	}
 	bad := dns.RecordSet{Name: "a.example.test.", Type: "A", TTL: 30, Sets: []dns.WeightedSet{{ID: "x", Weight: 300, Values: []string{"127.0.0.1"}}}}
 	cases := []struct {
 		name string
 		call func() error
-		want error
+		is   []error // the error must wrap each
+		not  []error // and none of these
+		msg  string
 	}{
-		{name: "get missing", call: func() error { _, err := good.Get(t.Context(), "a.example.test.", "A"); return err }, want: dns.ErrNotFound},
-		{name: "replace invalid", call: func() error { return good.Replace(t.Context(), bad) }, want: dns.ErrInvalid},
-		{name: "wrong token", call: func() error { _, err := wrong.Get(t.Context(), "a.example.test.", "A"); return err }, want: adminclient.ErrUnauthorized},
-		{name: "delete missing", call: func() error { return good.Delete(t.Context(), "a.example.test.", "A") }, want: nil},
+		{name: "get missing", call: get(good), is: []error{dns.ErrNotFound}, not: []error{dns.ErrTerminal}},
+		{name: "replace invalid", call: func() error { return good.Replace(t.Context(), bad) },
+			is: []error{dns.ErrInvalid, dns.ErrTerminal}, msg: "sets[0].weight"},
+		{name: "wrong token", call: get(wrong), is: []error{dns.ErrUnauthorized, dns.ErrTerminal}, not: []error{dns.ErrNotFound}, msg: "401"},
+		{name: "403 from a proxy", call: get(client(forbidden.URL, "right")), is: []error{dns.ErrUnauthorized, dns.ErrTerminal}, msg: "403"},
+		{name: "wrong path in the server URL", call: get(client(srv.AdminURL()+"/dns", "right")),
+			is: []error{dns.ErrTerminal}, not: []error{dns.ErrNotFound, dns.ErrUnauthorized}, msg: srv.AdminURL() + "/dns/v1/records/"},
+		{name: "another HTTP server", call: get(client(other.URL, "right")),
+			is: []error{dns.ErrTerminal}, not: []error{dns.ErrNotFound}, msg: other.URL},
+		{name: "another JSON API", call: get(client(jsonButNotFerry.URL, "right")),
+			is: []error{dns.ErrTerminal}, not: []error{dns.ErrNotFound}, msg: jsonButNotFerry.URL},
+		{name: "delete missing", call: func() error { return good.Delete(t.Context(), "a.example.test.", "A") }},
+		{name: "server down", call: get(client("http://127.0.0.1:1", "right")), is: []error{}, not: []error{dns.ErrTerminal, dns.ErrNotFound}, msg: "refused"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := tc.call(); !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
-				t.Errorf("error %v, want %v", err, tc.want)
+			err := tc.call()
+			if tc.is == nil && err != nil {
+				t.Fatalf("error %v, want none", err)
+			}
+			if tc.is != nil && err == nil {
+				t.Fatal("no error")
+			}
+			for _, want := range tc.is {
+				if !errors.Is(err, want) {
+					t.Errorf("error %q does not wrap %q", err, want)
+				}
+			}
+			for _, not := range tc.not {
+				if errors.Is(err, not) {
+					t.Errorf("error %q wraps %q", err, not)
+				}
+			}
+			if err != nil && !strings.Contains(err.Error(), tc.msg) {
+				t.Errorf("error %q does not mention %q", err, tc.msg)
 			}
 		})
 	}
