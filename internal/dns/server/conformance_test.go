@@ -49,18 +49,42 @@ func transportFlag(transport string) []string {
 }
 
 // needProgram finds prog, skipping the test where it is missing, except in
-// CI (CI=true), where a missing client is a failure.
+// CI (CI set to anything: CI systems use "true", "1", "yes"…), where a
+// missing client is a failure, so conformance is never silently untested.
 func needProgram(t *testing.T, prog string) string {
 	t.Helper()
 	path, err := exec.LookPath(prog)
 	if err == nil {
 		return path
 	}
-	if os.Getenv("CI") == "true" {
+	if os.Getenv("CI") != "" {
 		t.Fatalf("%s is missing; hack/deps/dns.sh installs it", prog)
 	}
 	t.Skipf("%s is missing; run hack/deps/dns.sh", prog)
 	return ""
+}
+
+// TestMissingClientsFailUnderCI runs the conformance test in a child
+// process that cannot find dig or kdig: with CI set to any value it must
+// fail, without CI it may skip.
+func TestMissingClientsFailUnderCI(t *testing.T) {
+	cases := []struct {
+		ci   string
+		fail bool
+	}{{ci: "true", fail: true}, {ci: "1", fail: true}, {ci: "yes", fail: true}, {ci: "", fail: false}}
+	for _, tc := range cases {
+		t.Run("CI="+tc.ci, func(t *testing.T) {
+			cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestForeignClientsFollowTruncation$", "-test.v")
+			cmd.Env = append(os.Environ(), "PATH="+t.TempDir(), "CI="+tc.ci)
+			out, err := cmd.CombinedOutput()
+			if failed := err != nil; failed != tc.fail {
+				t.Errorf("child failed=%v (%v), want %v:\n%s", failed, err, tc.fail, out)
+			}
+			if want := "dig is missing"; !strings.Contains(string(out), want) {
+				t.Errorf("child output lacks %q:\n%s", want, out)
+			}
+		})
+	}
 }
 
 func TestForeignClients(t *testing.T) {
