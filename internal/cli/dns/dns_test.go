@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	mdns "github.com/miekg/dns"
 	"github.com/spf13/cobra"
 
 	"ferry.dev/ferry/internal/cli/clio"
@@ -296,5 +297,84 @@ func TestServeRefusesADamagedLog(t *testing.T) {
 	}
 	if after, err := os.ReadFile(wal); err != nil || !bytes.Equal(after, log) {
 		t.Errorf("the damaged log was changed (%v)", err)
+	}
+}
+
+// TestServeWithNameServers: --ns sets every --zone zone's NS records and
+// the SOA's MNAME, and an address given with a name is served, so a parent
+// zone can delegate to ferry.
+func TestServeWithNameServers(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var errOut syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		code, _ := runWith(ctx, &errOut, "serve", "--zone", "example.test", "--zone", "other.test",
+			"--ns", "ns1.example.test=127.0.0.53", "--ns", "ns1.example.test=2001:db8::53", "--ns", "ns2.example.net",
+			"--listen", "127.0.0.1:0", "--admin", "", "--data", filepath.Join(dir, "data"))
+		done <- code
+	}()
+	addrRE := regexp.MustCompile(`udp\+tcp=(127\.0\.0\.1:\d+)`)
+	var addr string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && addr == ""; time.Sleep(10 * time.Millisecond) {
+		if m := addrRE.FindStringSubmatch(errOut.String()); m != nil {
+			addr = m[1]
+		}
+	}
+	if addr == "" {
+		t.Fatalf("serve did not start:\n%s", errOut.String())
+	}
+	cases := []struct {
+		qname string
+		qtype uint16
+		want  []string
+	}{
+		{qname: "example.test.", qtype: mdns.TypeNS, want: []string{"example.test.\t3600\tIN\tNS\tns1.example.test.", "example.test.\t3600\tIN\tNS\tns2.example.net."}},
+		{qname: "other.test.", qtype: mdns.TypeNS, want: []string{"other.test.\t3600\tIN\tNS\tns1.example.test.", "other.test.\t3600\tIN\tNS\tns2.example.net."}},
+		{qname: "other.test.", qtype: mdns.TypeSOA, want: []string{"other.test.\t3600\tIN\tSOA\tns1.example.test. hostmaster.other.test. 3 3600 600 604800 60"}}, // serial 1 + two seedings
+		{qname: "ns1.example.test.", qtype: mdns.TypeA, want: []string{"ns1.example.test.\t3600\tIN\tA\t127.0.0.53"}},
+		{qname: "ns1.example.test.", qtype: mdns.TypeAAAA, want: []string{"ns1.example.test.\t3600\tIN\tAAAA\t2001:db8::53"}},
+	}
+	for _, tc := range cases {
+		m := new(mdns.Msg)
+		m.SetQuestion(tc.qname, tc.qtype)
+		r, err := mdns.ExchangeContext(t.Context(), m, addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, rr := range r.Answer {
+			got = append(got, rr.String())
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" || !r.Authoritative {
+			t.Errorf("%s %s: AA=%v (-want +got):\n%s", tc.qname, mdns.TypeToString[tc.qtype], r.Authoritative, diff)
+		}
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("serve exit %d:\n%s", code, errOut.String())
+	}
+}
+
+func TestServeRejectsBadNameServers(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{name: "address for a name outside the zones", args: []string{"--zone", "example.test", "--ns", "ns1.example.net=192.0.2.1"}, msg: "--ns: ns1.example.net.: an address is given"},
+		{name: "not an address", args: []string{"--zone", "example.test", "--ns", "ns1.example.test=192.0.2"}, msg: `--ns: "ns1.example.test=192.0.2"`},
+		{name: "not a name", args: []string{"--zone", "example.test", "--ns", "a..b"}, msg: `--ns: "a..b" is not a domain name`},
+		{name: "no --zone", args: []string{"--zone-file", "/nonexistent.zone", "--ns", "ns1.example.test"}, msg: "--ns: sets the name servers of --zone zones"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"serve", "--admin", "", "--listen", "127.0.0.1:0", "--data", t.TempDir()}, tc.args...)
+			code, _, errOut := run(t.Context(), args...)
+			if code != 2 || !strings.Contains(errOut, tc.msg) {
+				t.Errorf("exit %d with %q, want 2 mentioning %q", code, errOut, tc.msg)
+			}
+		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +20,7 @@ import (
 
 type serveFlags struct {
 	zones     []string
+	ns        []string
 	zoneFiles []string
 	listen    string
 	admin     string
@@ -29,9 +31,11 @@ type serveFlags struct {
 func newServeCommand(streams clio.Streams) *cobra.Command {
 	var f serveFlags
 	cmd := &cobra.Command{
-		Use:   "serve --zone ZONE [--zone-file [ORIGIN=]FILE] --data DIR --token-file FILE",
+		Use:   "serve --zone ZONE [--ns NAME[=IP]...] [--zone-file [ORIGIN=]FILE] --data DIR --token-file FILE",
 		Short: "Serve weighted DNS records authoritatively over UDP and TCP",
 		Example: `  ferry dns serve --zone example.test --data /var/lib/ferry/dns --token-file /etc/ferry/dns.token
+  ferry dns serve --zone shop.example.com --ns ns1.shop.example.com=192.0.2.53 --ns ns2.example.net \
+      --listen 192.0.2.53:53 --data /var/lib/ferry/dns --token-file /etc/ferry/dns.token
   ferry dns serve --zone-file db.example.test --listen 127.0.0.1:1053 --admin 127.0.0.1:8053 \
       --data ./dns-data --token-file ./dns.token`,
 		Args: cobra.NoArgs,
@@ -41,6 +45,7 @@ func newServeCommand(streams clio.Streams) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringArrayVar(&f.zones, "zone", nil, "a zone to serve with a generated SOA and NS (repeatable)")
+	fl.StringArrayVar(&f.ns, "ns", nil, "an NS record of every --zone zone, as NAME or NAME=IP; an IP is served as the name's A/AAAA record (repeatable; the first is the SOA's MNAME; default ns1.ZONE)")
 	fl.StringArrayVar(&f.zoneFiles, "zone-file", nil, "an RFC 1035 zone file, optionally as ORIGIN=FILE (repeatable)")
 	fl.StringVar(&f.listen, "listen", defaultListen, "UDP and TCP address for DNS")
 	fl.StringVar(&f.admin, "admin", defaultAdmin, "address of the admin HTTP API")
@@ -79,8 +84,15 @@ func runServe(cmd *cobra.Command, streams clio.Streams, f serveFlags) error {
 func (f serveFlags) config() (server.Config, error) {
 	var errs []error
 	cfg := server.Config{DNSAddr: f.listen, AdminAddr: f.admin, DataDir: f.data}
-	for _, z := range f.zones {
-		cfg.Zones = append(cfg.Zones, server.DefaultZone(z))
+	ns, err := parseNS(f.ns)
+	if err == nil {
+		cfg.Zones, err = server.GeneratedZones(f.zones, ns)
+	}
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--ns: %w", err))
+	}
+	if len(f.ns) > 0 && len(f.zones) == 0 {
+		errs = append(errs, errors.New("--ns: sets the name servers of --zone zones, and there is none (a zone file has its own NS records)"))
 	}
 	for _, zf := range f.zoneFiles {
 		origin, path, ok := strings.Cut(zf, "=")
@@ -104,6 +116,27 @@ func (f serveFlags) config() (server.Config, error) {
 		errs = append(errs, errors.New("--token-file: must be set when --admin is"))
 	}
 	return cfg, errors.Join(errs...)
+}
+
+// parseNS reads "NAME[=IP]" values; one name may be given several times to
+// give it several addresses.
+func parseNS(values []string) ([]server.NameServer, error) {
+	var out []server.NameServer
+	var errs []error
+	for _, v := range values {
+		name, ip, hasIP := strings.Cut(v, "=")
+		ns := server.NameServer{Name: name}
+		if hasIP {
+			a, err := netip.ParseAddr(ip)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%q: %q is not an IP address", v, ip))
+				continue
+			}
+			ns.Addrs = []netip.Addr{a}
+		}
+		out = append(out, ns)
+	}
+	return out, errors.Join(errs...)
 }
 
 // loadOrCreateToken reads the token, or writes a new random one (mode 0600)

@@ -16,7 +16,8 @@ import (
 )
 
 // Zone is one zone the server is authoritative for: its SOA and NS at the
-// apex, records of other types served as they are (MX, SRV, CAA…), and the
+// apex, records served as they are (MX, SRV, CAA… from a zone file; the
+// name servers' addresses of a generated zone), and the
 // A, AAAA, CNAME and TXT records its zone file held, which become weighted
 // record sets the first time the zone is served (Seed).
 type Zone struct {
@@ -29,24 +30,6 @@ type Zone struct {
 
 // SeedSetID is the set id given to records imported from a zone file.
 const SeedSetID = "zonefile"
-
-// DefaultZone is a zone with nothing but a generated SOA and one NS record,
-// ns1.<origin>.
-func DefaultZone(origin string) Zone {
-	origin = dns.CanonicalName(origin)
-	ns := "ns1." + origin
-	return Zone{
-		Origin: origin,
-		SOA: &mdns.SOA{
-			Hdr:     mdns.RR_Header{Name: origin, Rrtype: mdns.TypeSOA, Class: mdns.ClassINET, Ttl: 3600},
-			Ns:      ns,
-			Mbox:    "hostmaster." + origin,
-			Serial:  1,
-			Refresh: 3600, Retry: 600, Expire: 604800, Minttl: 60,
-		},
-		NS: []*mdns.NS{{Hdr: mdns.RR_Header{Name: origin, Rrtype: mdns.TypeNS, Class: mdns.ClassINET, Ttl: 3600}, Ns: ns}},
-	}
-}
 
 // LoadZoneFile reads an RFC 1035 zone file. origin may be empty when the
 // file names every record absolutely or sets $ORIGIN; the zone's origin is
