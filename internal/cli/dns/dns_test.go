@@ -74,7 +74,7 @@ func startServer(t *testing.T) (url, tokenFile string, srv *server.Server) {
 		t.Fatal(err)
 	}
 	srv, err := server.New(t.Context(), server.Config{
-		Zones: []server.Zone{server.DefaultZone("example.test")}, DataDir: t.TempDir(),
+		Zones: []server.Zone{server.DefaultZone("example.test"), server.DefaultZone("other.test")}, DataDir: t.TempDir(),
 		DNSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0", Token: "tok",
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
@@ -119,6 +119,45 @@ cluster  10      10.0%  127.0.0.3,127.0.0.4  30
 	}
 	if _, err := srv.Get(t.Context(), "api.example.test.", "A"); err == nil {
 		t.Error("the record set is still there after delete")
+	}
+}
+
+func TestList(t *testing.T) {
+	url, tokenFile, srv := startServer(t)
+	conn := []string{"--server", url, "--token-file", tokenFile}
+	for _, rs := range []dns.RecordSet{
+		{Name: "api.example.test.", Type: "A", TTL: 30, Sets: []dns.WeightedSet{
+			{ID: "legacy", Weight: 90, Values: []string{"127.0.0.2"}}, {ID: "cluster", Weight: 10, Values: []string{"127.0.0.3", "127.0.0.4"}}}},
+		{Name: "www.example.test.", Type: "CNAME", TTL: 300, Sets: []dns.WeightedSet{{ID: "lb", Weight: 1, Values: []string{"lb.elb.test."}}}},
+		{Name: "api.other.test.", Type: "TXT", TTL: 60, Sets: []dns.WeightedSet{{ID: "note", Weight: 0, Values: []string{"hello"}}}},
+	} {
+		if err := srv.Replace(t.Context(), rs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := run(t.Context(), append([]string{"list"}, conn...)...)
+	want := `NAME               TYPE   TTL  SETS
+api.example.test.  A      30   legacy=90:127.0.0.2 cluster=10:127.0.0.3,127.0.0.4
+api.other.test.    TXT    60   note=0:hello
+www.example.test.  CNAME  300  lb=1:lb.elb.test.
+`
+	if diff := cmp.Diff(want, out); code != 0 || diff != "" {
+		t.Errorf("list: exit %d %s(-want +got):\n%s", code, errOut, diff)
+	}
+	code, out, errOut = run(t.Context(), append([]string{"list", "--zone", "Other.Test", "-o", "json"}, conn...)...)
+	var got []dns.RecordSet
+	if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil {
+		t.Fatalf("list -o json: exit %d, %v: %s %s", code, err, out, errOut)
+	}
+	if diff := cmp.Diff([]dns.RecordSet{{Name: "api.other.test.", Type: "TXT", TTL: 60,
+		Sets: []dns.WeightedSet{{ID: "note", Weight: 0, Values: []string{"hello"}}}}}, got); diff != "" {
+		t.Errorf("list --zone other.test -o json (-want +got):\n%s", diff)
+	}
+	if code, out, _ = run(t.Context(), append([]string{"list", "--zone", "nothing.test", "-o", "json"}, conn...)...); code != 0 || out != "[]\n" {
+		t.Errorf("list of an empty zone: exit %d, %q, want []", code, out)
+	}
+	if code, _, errOut = run(t.Context(), "list", "--server", url, "--token-file", "/nonexistent"); code != 2 || !strings.Contains(errOut, "--token-file") {
+		t.Errorf("list without a token: exit %d %s", code, errOut)
 	}
 }
 

@@ -81,6 +81,68 @@ func newSetCommand(streams clio.Streams) *cobra.Command {
 	return cmd
 }
 
+func newListCommand(streams clio.Streams) *cobra.Command {
+	var cf clientFlags
+	var output, zone string
+	cmd := &cobra.Command{
+		Use:     "list [--zone ZONE]",
+		Short:   "Show every weighted record set the server holds",
+		Example: "  ferry dns list\n  ferry dns list --zone example.test -o json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkOutput(output); err != nil {
+				return err
+			}
+			c, err := cf.client()
+			if err != nil {
+				return err
+			}
+			all, err := c.List(cmd.Context())
+			if err != nil {
+				return classify(err)
+			}
+			return printRecordSets(streams.Out, inZone(all, zone), output)
+		},
+	}
+	cf.add(cmd.Flags())
+	cmd.Flags().StringVar(&zone, "zone", "", "only names at or below this one")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "output format: json")
+	return cmd
+}
+
+// inZone keeps the record sets at or below zone (all of them when zone is
+// empty), never returning nil, so JSON shows [] rather than null.
+func inZone(all []ferrydns.RecordSet, zone string) []ferrydns.RecordSet {
+	out := []ferrydns.RecordSet{}
+	z := ferrydns.CanonicalName(zone)
+	for _, rs := range all {
+		if zone == "" || rs.Name == z || strings.HasSuffix(rs.Name, "."+z) {
+			out = append(out, rs)
+		}
+	}
+	return out
+}
+
+// printRecordSets writes one line per record set, its sets in the syntax
+// "ferry dns set" takes, or the admin API's JSON.
+func printRecordSets(w io.Writer, all []ferrydns.RecordSet, output string) error {
+	if output == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(all)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tTYPE\tTTL\tSETS")
+	for _, rs := range all {
+		sets := make([]string, len(rs.Sets))
+		for i, s := range rs.Sets {
+			sets[i] = fmt.Sprintf("%s=%d:%s", s.ID, s.Weight, strings.Join(s.Values, ","))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", rs.Name, rs.Type, rs.TTL, strings.Join(sets, " "))
+	}
+	return tw.Flush()
+}
+
 func newDeleteCommand(streams clio.Streams) *cobra.Command {
 	var cf clientFlags
 	cmd := &cobra.Command{
