@@ -109,10 +109,13 @@ func (c *Config) validate() error {
 	return errors.Join(errs...)
 }
 
-// seed imports each zone file's records the first time its zone is served.
+// seed imports each zone file's records the first time its zone is served,
+// and warns about zone files edited since their import.
 func (s *Server) seed(ctx context.Context) error {
+	imported := s.store.State().Seeded
+	s.warnDrift(imported)
 	for _, z := range s.cfg.Zones {
-		if s.store.State().Seeded[z.Origin] {
+		if imported[z.Origin] {
 			continue
 		}
 		ops := []store.Op{{Seeded: z.Origin}}

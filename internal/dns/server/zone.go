@@ -22,6 +22,7 @@ import (
 // record sets the first time the zone is served (Seed).
 type Zone struct {
 	Origin string // canonical, e.g. "example.test."
+	File   string // the zone file it was read from; "" when generated
 	SOA    *mdns.SOA
 	NS     []*mdns.NS
 	Static []mdns.RR
@@ -79,7 +80,7 @@ func ParseZone(r io.Reader, file, origin string) (Zone, error) {
 	if origin != "" && soa.Hdr.Name != origin {
 		return Zone{}, fmt.Errorf("%s: SOA owner %s is not the origin %s", pos.at(soaAt), soa.Hdr.Name, origin)
 	}
-	z := Zone{Origin: soa.Hdr.Name, SOA: soa}
+	z := Zone{Origin: soa.Hdr.Name, File: file, SOA: soa}
 	return z, z.sortRecords(rrs, pos)
 }
 
