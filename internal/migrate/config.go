@@ -91,6 +91,10 @@ type DNS struct {
 	TokenFile string `json:"tokenFile,omitempty"`
 }
 
+// MaxTTL is the largest TTL a record may have: 2^31-1 seconds (RFC 2181
+// §8). Validate refuses more, so the TTL always fits the uint32 of a record.
+const MaxTTL = (1<<31 - 1) * time.Second
+
 // Providers are the DNS providers ferry knows, by name.
 var knownProviders = map[string]bool{"ferry": true}
 
@@ -213,6 +217,9 @@ func (cfg Config) validateTimes() []error {
 	}
 	if cfg.TTL%time.Second != 0 {
 		errs = append(errs, fmt.Errorf("ttl: %v must be whole seconds", cfg.TTL))
+	}
+	if cfg.TTL > MaxTTL {
+		errs = append(errs, fmt.Errorf("ttl: %v is over the largest DNS TTL, %v (2^31-1 s, RFC 2181)", cfg.TTL, MaxTTL))
 	}
 	g := cfg.Gates
 	if g.SuccessRatio <= 0 || g.SuccessRatio > 1 {

@@ -3,6 +3,7 @@ package migrate
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -23,6 +24,11 @@ func TestConfigValidate(t *testing.T) {
 			want: []string{"legacy.address: the legacy endpoint is required"}},
 		{name: "mixed record kinds", mutate: func(c *Config) { c.Legacy = "legacy.example.net" },
 			want: []string{"both must be addresses of one family or both host names"}},
+		{name: "largest TTL", mutate: func(c *Config) { c.TTL = MaxTTL }},
+		{name: "TTL past 2^31-1 seconds", mutate: func(c *Config) { c.TTL = MaxTTL + time.Second },
+			want: []string{"ttl: 596523h14m8s is over the largest DNS TTL"}},
+		{name: "TTL that would wrap a uint32", mutate: func(c *Config) { c.TTL = (1 << 32) * time.Second },
+			want: []string{"is over the largest DNS TTL"}},
 		{name: "every problem at once", mutate: func(c *Config) { c.Domain = ""; c.Promotion = "sometimes"; c.TTL = -1 },
 			want: []string{"domain: must not be empty", `promotion: "sometimes"`, "ttl:"}},
 	}

@@ -41,10 +41,20 @@ type Executor struct {
 	Observe func(State)
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Connect, when set, builds the provider again (re-reading its token
+	// file) before a change the provider refused is tried again, so a
+	// corrected token or server takes effect on resume without a restart.
+	Connect func() (dns.Provider, error)
 
 	saved   []byte
 	savedAt time.Time
+	refused bool // the provider refused a change; Connect before the next
 }
+
+// ErrNeedsOperator is returned by Run when the DNS provider refused a change
+// in a way retrying cannot fix (dns.ErrTerminal). The state is saved with
+// State.Alert saying what is wrong; resuming performs the change again.
+var ErrNeedsOperator = errors.New("stopped until the operator acts")
 
 // Sensors turn the world into engine inputs: gate results for both sides,
 // the legacy traffic rate, and parity checks.
@@ -65,15 +75,21 @@ func (e *Executor) Check(ctx context.Context, cfg Config) error {
 	if errors.Is(err, dns.ErrNotFound) {
 		return nil
 	}
+	if cause, fix, ok := Refusal(err); ok {
+		return fmt.Errorf("reading the record of %s: %s: %w — %s", cfg.Domain, cause, err, fix)
+	}
 	if err != nil {
-		return fmt.Errorf("reading %s: %w", cfg.Domain, err)
+		return fmt.Errorf("reading the record of %s: %w", cfg.Domain, err)
 	}
 	return CheckCurrent(cfg, &rs)
 }
 
-// Run drives s until it reaches a terminal stage or ctx ends. A state in
-// StagePending is started; any other is resumed, performing its pending
-// actions again. It returns the last state, which has been saved.
+// Run drives s until it reaches a terminal stage or ctx ends, or until the
+// DNS provider refuses a change in a way retrying cannot fix: then the
+// migration waits for its operator, and Run returns an error wrapping
+// ErrNeedsOperator with State.Alert. A state in StagePending is started; any
+// other is resumed, performing its pending actions again. It returns the
+// last state, which has been saved.
 func (e *Executor) Run(ctx context.Context, s State) (State, error) {
 	if err := s.Config.Validate(); err != nil {
 		return s, fmt.Errorf("migration settings: %w", err)
@@ -97,7 +113,7 @@ func (e *Executor) Run(ctx context.Context, s State) (State, error) {
 	s, err := e.apply(ctx, s, first, sensors)
 	ticker := time.NewTicker(e.TickEvery)
 	defer ticker.Stop()
-	for err == nil && !s.Stage.Terminal() {
+	for err == nil && !s.Stage.Terminal() && s.Alert == "" {
 		select {
 		case <-ctx.Done():
 			return s, ctx.Err()
@@ -109,6 +125,9 @@ func (e *Executor) Run(ctx context.Context, s State) (State, error) {
 				s, err = e.apply(ctx, s, Tick{Now: e.Now()}, sensors)
 			}
 		}
+	}
+	if err == nil && s.Alert != "" {
+		err = fmt.Errorf("%w: %s", ErrNeedsOperator, s.Alert)
 	}
 	return s, err
 }
@@ -211,13 +230,42 @@ func (e *Executor) perform(ctx context.Context, s State, a Action, sensors Senso
 		n, detail := sensors.Parity(ctx)
 		return ActionDone{ID: a.ID, Mismatches: n, Detail: detail, Now: e.Now()}
 	}
+	if e.refused && e.Connect != nil {
+		p, err := e.Connect()
+		if err != nil {
+			e.Logger.Warn("connecting to the DNS provider again", "domain", s.Config.Domain, "error", err)
+			return ActionFailed{ID: a.ID, Err: "connecting to the DNS provider again: " + err.Error(), Terminal: true,
+				Fix: "check migration.dns.server and migration.dns.tokenFile"}
+		}
+		e.Provider, e.refused = p, false
+	}
 	rs := RecordFor(s.Config, a.Kind, a.Weights)
 	start := e.Now()
 	if err := e.Provider.Replace(ctx, rs); err != nil {
 		e.Logger.Warn("DNS change failed", "domain", s.Config.Domain, "action", string(a.Kind), "error", err)
-		return ActionFailed{ID: a.ID, Err: err.Error()}
+		f := ActionFailed{ID: a.ID, Err: err.Error()}
+		if cause, fix, ok := Refusal(err); ok {
+			f.Err, f.Terminal, f.Fix = cause+": "+f.Err, true, fix
+			e.refused = true
+		}
+		return f
 	}
 	e.Logger.Info("DNS changed", "name", rs.Name, "type", rs.Type, "ttl", rs.TTL,
 		"sets", fmt.Sprint(rs.Weights()), "action", string(a.Kind), "took", e.Now().Sub(start).String())
 	return ActionDone{ID: a.ID, Now: e.Now()}
+}
+
+// Refusal describes for an operator an error that wraps dns.ErrTerminal:
+// what the provider objected to and what to check. ok is false for every
+// other error, which may be transient.
+func Refusal(err error) (cause, fix string, ok bool) {
+	switch {
+	case !errors.Is(err, dns.ErrTerminal):
+		return "", "", false
+	case errors.Is(err, dns.ErrUnauthorized):
+		return "unauthorized", "check migration.dns.tokenFile", true
+	case errors.Is(err, dns.ErrInvalid):
+		return "invalid record set", "check the migration settings (`ferry migrate plan` shows every record it writes)", true
+	}
+	return "not the DNS provider's API", "check migration.dns.server (the base URL of the DNS admin API)", true
 }

@@ -57,9 +57,15 @@ type ActionDone struct {
 }
 
 // ActionFailed reports that the action with ID could not be performed.
+// Terminal says retrying the same call cannot help (the provider's error
+// wraps dns.ErrTerminal: a refused token, a URL that is not the provider's
+// API, a record the provider rejects); Fix then tells the operator what to
+// check, e.g. "check migration.dns.tokenFile".
 type ActionFailed struct {
-	ID  int
-	Err string
+	ID       int
+	Err      string
+	Terminal bool
+	Fix      string
 }
 
 func (Start) isInput()         {}

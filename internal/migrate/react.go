@@ -67,12 +67,12 @@ func (m *machine) rollback(reason string) {
 		return
 	case StagePending, StagePreview:
 		// The domain's record was never touched; nothing to restore.
-		m.s.Stage, m.s.Pending, m.s.Reason = StageRolledBack, nil, reason
+		m.s.Stage, m.s.Pending, m.s.Reason, m.s.Alert = StageRolledBack, nil, reason, ""
 		m.event("stage", "rolled back: "+reason+"; the domain was never changed")
 		m.acts = append(m.acts, Action{Kind: Finish})
 		return
 	}
-	m.s.Stage, m.s.Pending, m.s.Reason = StageRollingBack, nil, reason
+	m.s.Stage, m.s.Pending, m.s.Reason, m.s.Alert = StageRollingBack, nil, reason, ""
 	m.s.Paused, m.s.Attempts, m.s.RetryAt = false, 0, time.Time{}
 	m.s.Target = Weights{Legacy: 100}
 	m.event("stage", "rolling back: "+reason)
@@ -85,12 +85,16 @@ func (m *machine) command(kind CommandKind) {
 		m.s.Paused = true
 		m.event("command", "paused by operator")
 	case Resume:
-		m.s.Paused, m.s.Reason = false, ""
+		m.s.Paused = false
+		if m.s.Stage != StageRollingBack {
+			m.s.Reason = "" // a rollback keeps its reason
+		}
 		m.event("command", "resumed by operator")
+		m.retryRefused()
 	case Rollback:
 		m.rollback("operator asked for a rollback")
 	case Abort:
-		m.s.Stage, m.s.Pending = StageAborted, nil
+		m.s.Stage, m.s.Pending, m.s.Alert = StageAborted, nil, ""
 		m.event("stage", "aborted by operator; DNS left as it is")
 		m.acts = append(m.acts, Action{Kind: Finish})
 	case Promote:
@@ -103,6 +107,8 @@ func (m *machine) command(kind CommandKind) {
 func (m *machine) promote() {
 	refuse := func(why string) { m.log("promotion refused: "+why, "stage", string(m.s.Stage)) }
 	switch {
+	case m.s.Alert != "":
+		refuse("the DNS provider refused a change; fix the cause and resume first")
 	case len(m.s.Pending) > 0:
 		refuse("a DNS change is still in flight")
 	case m.s.Paused:
@@ -165,13 +171,20 @@ func (m *machine) parityDone(d ActionDone) {
 	m.event("step", "parity: both sides answer alike", "detail", d.Detail)
 }
 
-// maxAttempts is how often a forward DNS change may fail before the
-// migration rolls back; a rollback itself is retried without end.
+// maxAttempts is how often a forward DNS change may fail transiently before
+// the migration rolls back; a rollback itself is retried without end. A
+// failure retrying cannot help (ActionFailed.Terminal) is never retried on
+// its own: see refused.
 const maxAttempts = 5
 
 func (m *machine) failed(f ActionFailed) {
-	if !slices.ContainsFunc(m.s.Pending, func(a Action) bool { return a.ID == f.ID }) {
+	i := slices.IndexFunc(m.s.Pending, func(a Action) bool { return a.ID == f.ID })
+	if i < 0 {
 		m.log("ignoring failure of an action no longer pending", "id", strconv.Itoa(f.ID))
+		return
+	}
+	if f.Terminal {
+		m.refused(m.s.Pending[i], f)
 		return
 	}
 	m.s.Attempts++
@@ -182,6 +195,39 @@ func (m *machine) failed(f ActionFailed) {
 	if m.s.Stage != StageRollingBack && m.s.Attempts >= maxAttempts {
 		m.rollback(fmt.Sprintf("an action failed %d times: %s", m.s.Attempts, f.Err))
 	}
+}
+
+// refused stops retrying a change the provider will not accept as sent (a
+// wrong token, a wrong server URL, a record it rejects) and waits for the
+// operator. Rolling back instead would not help: the rollback goes through
+// the same provider, with the same token. In a forward stage the migration
+// pauses where DNS is; in rolling-back the restore of legacy stays pending,
+// and resume performs it again at once.
+func (m *machine) refused(a Action, f ActionFailed) {
+	fix := f.Fix
+	if fix == "" {
+		fix = "fix the cause"
+	}
+	m.s.Attempts, m.s.RetryAt = 0, time.Time{}
+	m.s.Alert = fmt.Sprintf("the DNS provider refused the change (%s %s): %s — %s, then run `ferry migrate resume %s`",
+		a.Kind, a.Weights, f.Err, fix, m.s.Config.Service)
+	if m.s.Stage == StageRollingBack {
+		m.event("failure", "ALERT: legacy is not back at 100%: "+m.s.Alert, "id", strconv.Itoa(a.ID))
+		return
+	}
+	m.s.Paused = true
+	m.event("failure", "ALERT: pausing: "+m.s.Alert, "id", strconv.Itoa(a.ID))
+}
+
+// retryRefused performs the changes the provider refused again, once the
+// operator says the cause is fixed.
+func (m *machine) retryRefused() {
+	if m.s.Alert == "" {
+		return
+	}
+	m.s.Alert = ""
+	m.log("performing the refused DNS change again", "stage", string(m.s.Stage), "pending", strconv.Itoa(len(m.s.Pending)))
+	m.acts = append(m.acts, m.s.Pending...)
 }
 
 func healthFields(h SideHealth) []string {

@@ -34,14 +34,16 @@ func (r *replay) expect(f []string, kv map[string]string) {
 		"awaiting":     strconv.FormatBool(r.s.AwaitingPromotion),
 		"pending":      strconv.Itoa(len(r.s.Pending)),
 		"parity":       r.s.Parity,
+		"alert":        r.s.Alert,
 		"gate.cluster": string(r.s.Health[Cluster].Status),
 		"gate.legacy":  string(r.s.Health[Legacy].Status),
 		"steps":        r.stepLog(),
 	}
 	for k, want := range kv {
 		if sub, ok := strings.CutSuffix(k, "~"); ok {
-			if sub != "reason" || !strings.Contains(r.s.Reason, want) {
-				r.fatalf("reason %q does not contain %q", r.s.Reason, want)
+			field := map[string]string{"reason": r.s.Reason, "alert": r.s.Alert}
+			if g, ok := field[sub]; !ok || !strings.Contains(g, want) {
+				r.fatalf("%s %q does not contain %q", sub, g, want)
 			}
 			continue
 		}

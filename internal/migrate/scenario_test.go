@@ -22,10 +22,13 @@ import (
 //	                       minRequests, preview, traffic, threshold
 //	start | tick DUR | gate SIDE n=N ok=R p99=DUR [last=ok|fail] | traffic RATE
 //	cmd promote|pause|resume|rollback|abort
-//	done [mismatches=N] | fail [error=TEXT]   answer the first pending action
+//	done [mismatches=N] | fail [terminal] [error=TEXT]   answer the first
+//	                       pending action; terminal: retrying cannot help
+//	                       (Fix "check migration.dns.tokenFile")
 //	restart                state round-trips through JSON, then Restarted
 //	expect k=v...          state fields: stage step weights paused awaiting
-//	                       pending parity gate.cluster reason~TEXT
+//	                       pending parity gate.cluster alert reason~TEXT
+//	                       alert~TEXT
 //	expect action KIND [WEIGHTS]   the next action emitted (logs skipped)
 //	expect no-action       no unexamined action is left
 //	expect log TEXT        a log line since the last input contains TEXT
@@ -110,6 +113,11 @@ func (r *replay) line(f []string) {
 	case "cmd":
 		r.step(Command{Kind: CommandKind(f[1])})
 	case "done", "fail":
+		for _, w := range f[1:] {
+			if w == "terminal" {
+				kv["terminal"] = ""
+			}
+		}
 		r.answer(f[0], kv)
 	case "restart":
 		r.restart()
@@ -126,7 +134,11 @@ func (r *replay) answer(verb string, kv map[string]string) {
 	}
 	id := r.s.Pending[0].ID
 	if verb == "fail" {
-		r.step(ActionFailed{ID: id, Err: kv["error"]})
+		f := ActionFailed{ID: id, Err: kv["error"]}
+		if _, ok := kv["terminal"]; ok {
+			f.Terminal, f.Fix = true, "check migration.dns.tokenFile"
+		}
+		r.step(f)
 		return
 	}
 	n, _ := strconv.Atoi(kv["mismatches"])

@@ -102,8 +102,13 @@ type State struct {
 	NextID            int                 `json:"nextID"`
 	Attempts          int                 `json:"attempts"`
 	RetryAt           time.Time           `json:"retryAt,omitempty"`
-	Reason            string              `json:"reason,omitempty"`
-	Timeline          []Event             `json:"timeline"`
+	// Alert is set while a pending DNS change waits for the operator: the
+	// provider refused it in a way retrying cannot fix. It says what is
+	// wrong and what to do. Nothing is retried on ticks; Resume or
+	// Restarted performs the change again and clears it.
+	Alert    string  `json:"alert,omitempty"`
+	Reason   string  `json:"reason,omitempty"`
+	Timeline []Event `json:"timeline"`
 }
 
 // NewState is a migration of cfg that has not started. cfg must be valid.

@@ -97,7 +97,9 @@ func (m *machine) start(now time.Time) {
 
 func (m *machine) restarted(now time.Time) {
 	m.s.Now = now
-	m.s.RetryAt = time.Time{}
+	// The operator restarted: a change the provider refused is tried
+	// again with the credentials and server as they are now.
+	m.s.RetryAt, m.s.Alert = time.Time{}, ""
 	// Gate verdicts from before the stop are stale: nothing is promoted
 	// until fresh probes pass again.
 	m.s.Health = map[Side]SideHealth{}

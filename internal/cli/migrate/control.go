@@ -13,7 +13,7 @@ import (
 var controlHelp = map[migrate.CommandKind]string{
 	migrate.Promote:  "Move to the next step now (manual promotion, or skip the rest of a hold)",
 	migrate.Pause:    "Stop moving weight (a failing cluster still rolls back)",
-	migrate.Resume:   "Continue a paused migration",
+	migrate.Resume:   "Continue a paused migration (and retry a DNS change the provider refused)",
 	migrate.Rollback: "Put legacy back to 100% and end the migration",
 	migrate.Abort:    "End the migration and leave DNS exactly as it is",
 }
@@ -54,7 +54,9 @@ func (o *options) control(cmd *cobra.Command, service string, kind migrate.Comma
 		fmt.Fprintf(o.streams.ErrOut, "sent %s to the migration run by %s\n", kind, h)
 		return nil
 	}
-	if kind == migrate.Rollback || kind == migrate.Abort {
+	// A migration stopped on a refused DNS change is resumed here: that is
+	// what its alert tells the operator to run.
+	if kind == migrate.Rollback || kind == migrate.Abort || kind == migrate.Resume && s.Alert != "" {
 		fmt.Fprintf(o.streams.ErrOut, "no `ferry migrate start` is running; carrying out %s here\n", kind)
 		return o.start(cmd.Context(), service, &kind)
 	}

@@ -26,7 +26,10 @@ func (o *options) planCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			current := o.current(cmd, su.cfg)
+			current, err := o.current(cmd, su.cfg)
+			if err != nil {
+				return err
+			}
 			changes := migrate.Plan(su.cfg)
 			if o.output == "json" {
 				return writeJSON(o.streams.Out, map[string]any{"config": su.cfg, "current": current, "changes": changes})
@@ -36,25 +39,31 @@ func (o *options) planCommand() *cobra.Command {
 	}
 }
 
-// current describes the domain's record today, or why it is unknown.
-func (o *options) current(cmd *cobra.Command, cfg migrate.Config) string {
+// current describes the domain's record today, or why it is unknown (the
+// provider is unreachable). An answer retrying cannot change (a wrong token,
+// a server URL that is not the admin API) is an error: start would refuse
+// the same way, so the plan cannot be followed.
+func (o *options) current(cmd *cobra.Command, cfg migrate.Config) (string, error) {
 	p, err := o.provider(cfg)
 	if err != nil {
-		return "unknown: " + err.Error()
+		return "unknown: " + err.Error(), nil
 	}
 	rrtype, _ := migrate.RecordType(cfg.Legacy, cfg.Cluster)
 	rs, err := p.Get(cmd.Context(), dns.CanonicalName(cfg.Domain), rrtype)
+	if cause, fix, ok := migrate.Refusal(err); ok {
+		return "", clio.Failed(fmt.Errorf("reading the record of %s: %s: %w — %s", cfg.Domain, cause, err, fix))
+	}
 	switch {
 	case errors.Is(err, dns.ErrNotFound):
-		return "no " + rrtype + " record (it will be created)"
+		return "no " + rrtype + " record (it will be created)", nil
 	case err != nil:
-		return "unknown: " + err.Error()
+		return "unknown: " + err.Error(), nil
 	}
 	desc := describe(rs)
 	if err := migrate.CheckCurrent(cfg, &rs); err != nil {
 		desc += " — REFUSED: " + err.Error()
 	}
-	return desc
+	return desc, nil
 }
 
 func describe(rs dns.RecordSet) string {

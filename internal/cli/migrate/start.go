@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/migrate"
 	"ferry.dev/ferry/internal/migrate/store"
 )
@@ -53,6 +54,8 @@ func (o *options) start(ctx context.Context, service string, first *migrate.Comm
 	ex := &migrate.Executor{
 		Provider: p, Store: su.store, Commands: su.store, Observe: view.update,
 		Logger: slog.New(slog.NewTextHandler(view, nil)),
+		// After a refused change, read the token file again.
+		Connect: func() (dns.Provider, error) { return o.provider(su.cfg) },
 	}
 	s, err := o.initial(ctx, su, ex)
 	if err != nil {
@@ -69,6 +72,10 @@ func (o *options) start(ctx context.Context, service string, first *migrate.Comm
 	view.finish()
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintf(o.streams.ErrOut, "stopped at stage %s (%s); the state is saved: `ferry migrate start %s` resumes\n", final.Stage, final.Weights, service)
+		return clio.Failed(clio.ErrReported)
+	}
+	if errors.Is(err, migrate.ErrNeedsOperator) {
+		fmt.Fprintf(o.streams.ErrOut, "ALERT: %s\nstopped at stage %s (%s); the state is saved\n", final.Alert, final.Stage, final.Weights)
 		return clio.Failed(clio.ErrReported)
 	}
 	if err != nil {
@@ -113,7 +120,7 @@ func (o *options) initial(ctx context.Context, su *setup, ex *migrate.Executor) 
 		return s, clio.Failed(err)
 	}
 	if err := ex.Check(ctx, su.cfg); err != nil {
-		if errors.Is(err, migrate.ErrForeignRecord) {
+		if errors.Is(err, migrate.ErrForeignRecord) || errors.Is(err, dns.ErrTerminal) {
 			return s, clio.Failed(fmt.Errorf("refusing to start: %w", err))
 		}
 		return s, clio.Failed(fmt.Errorf("reading the domain's record before starting: %w", err))

@@ -78,6 +78,9 @@ func (o *options) printState(s migrate.State, holder *store.Holder) error {
 	if s.Reason != "" {
 		row("reason", "%s", s.Reason)
 	}
+	if s.Alert != "" {
+		row("ALERT", "%s", s.Alert)
+	}
 	if holder != nil {
 		row("running", "%s", holder)
 	} else if !s.Stage.Terminal() {
