@@ -58,7 +58,12 @@ func (d *Deployer) applyAll(ctx context.Context, objs []object, opts applyOption
 	return len(first) + len(rest), nil
 }
 
+// applyBatch applies objs concurrently. The first failure stops the
+// rest, so a terminal error is reported at once rather than after every
+// other object has used up its retries.
 func (d *Deployer) applyBatch(ctx context.Context, objs []object, opts applyOptions) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	errs := make([]error, len(objs))
 	sem := make(chan struct{}, applyWorkers)
 	var wg sync.WaitGroup
@@ -66,11 +71,35 @@ func (d *Deployer) applyBatch(ctx context.Context, objs []object, opts applyOpti
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			_, errs[i] = d.applyOne(ctx, objs[i], opts)
+			if ctx.Err() != nil {
+				return
+			}
+			if _, errs[i] = d.applyOne(ctx, objs[i], opts); errs[i] != nil && ctx.Err() == nil {
+				cancel()
+			}
 		})
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	return firstCauses(errs)
+}
+
+// firstCauses joins the errors that are not merely the cancellation the
+// first failure caused.
+func firstCauses(errs []error) error {
+	var causes, cancelled []error
+	for _, err := range errs {
+		switch {
+		case err == nil:
+		case errors.Is(err, context.Canceled):
+			cancelled = append(cancelled, err)
+		default:
+			causes = append(causes, err)
+		}
+	}
+	if len(causes) == 0 && len(cancelled) > 0 {
+		return cancelled[0]
+	}
+	return errors.Join(causes...)
 }
 
 func (d *Deployer) applyOne(ctx context.Context, o object, opts applyOptions) (*unstructured.Unstructured, error) {

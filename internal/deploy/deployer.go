@@ -41,7 +41,10 @@ func New(client *kube.Client, release, ferryVersion string, observe func(Event))
 	}
 	return &Deployer{
 		client: client, release: release, version: ferryVersion, observe: observe, now: time.Now,
-		backoff: backoff{first: 100 * time.Millisecond, most: 2 * time.Second, attempts: 60},
+		// About 35 s of retrying: enough for an apiserver to restart, short
+		// enough that an error the server calls internal but is lasting
+		// (a full service IP range) is reported while someone waits.
+		backoff: backoff{first: 100 * time.Millisecond, most: 2 * time.Second, attempts: 22},
 	}, nil
 }
 
