@@ -19,5 +19,7 @@
 // The Executor (executor.go) owns the I/O: it persists the state through a
 // Store before each action, performs actions against a dns.Provider, runs
 // the probes, feeds ticks and results back, and logs every decision with the
-// numbers that caused it.
+// numbers that caused it. A change the provider refuses in a way retrying
+// cannot fix (dns.ErrTerminal) is not retried: the engine sets State.Alert
+// and waits for the operator's Resume, and Run returns ErrNeedsOperator.
 package migrate

@@ -111,6 +111,11 @@ func (e *Executor) Run(ctx context.Context, s State) (State, error) {
 		first = Start{Now: e.Now()}
 	}
 	s, err := e.apply(ctx, s, first, sensors)
+	if err == nil && !s.Stage.Terminal() {
+		// Commands queued while no executor ran come before anything else:
+		// a migration waiting on a refused change acts only on them.
+		s, err = e.commands(ctx, s, sensors)
+	}
 	ticker := time.NewTicker(e.TickEvery)
 	defer ticker.Stop()
 	for err == nil && !s.Stage.Terminal() && s.Alert == "" {

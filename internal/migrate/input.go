@@ -10,7 +10,8 @@ type Input interface{ isInput() }
 type Start struct{ Now time.Time }
 
 // Restarted tells the engine its executor came back after a crash or stop;
-// the engine answers with its pending actions so they are performed again.
+// the engine answers with its pending actions so they are performed again,
+// unless the provider refused them (State.Alert): those wait for Resume.
 type Restarted struct{ Now time.Time }
 
 // Tick is time passing; it carries the current time.

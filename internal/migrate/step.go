@@ -97,12 +97,16 @@ func (m *machine) start(now time.Time) {
 
 func (m *machine) restarted(now time.Time) {
 	m.s.Now = now
-	// The operator restarted: a change the provider refused is tried
-	// again with the credentials and server as they are now.
-	m.s.RetryAt, m.s.Alert = time.Time{}, ""
+	m.s.RetryAt = time.Time{}
 	// Gate verdicts from before the stop are stale: nothing is promoted
 	// until fresh probes pass again.
 	m.s.Health = map[Side]SideHealth{}
+	if m.s.Alert != "" {
+		// A change the provider refused waits for the operator's Resume
+		// (or Rollback, or Abort), not merely for a restart.
+		m.event("resumed", fmt.Sprintf("resumed; %d refused action(s) wait for `ferry migrate resume %s`", len(m.s.Pending), m.s.Config.Service))
+		return
+	}
 	m.event("resumed", fmt.Sprintf("resumed; performing %d pending action(s) again", len(m.s.Pending)))
 	m.acts = append(m.acts, m.s.Pending...)
 }

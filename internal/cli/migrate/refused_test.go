@@ -96,6 +96,9 @@ func TestRefusedByTheDNSProvider(t *testing.T) {
 		"check migration.dns.tokenFile, then run `ferry migrate resume api`")
 	code, msg = migrateCmd(t.Context(), "-f", file, "status", "api")
 	checkExit(t, "status", code, msg, 0, "ALERT:", "paused:")
+	// Starting again only repeats the alert: the change waits for resume.
+	code, msg = migrateCmd(t.Context(), "-f", file, "start", "api")
+	checkExit(t, "start again", code, msg, 1, "1 refused action(s) wait for `ferry migrate resume api`", "ALERT: the DNS provider refused")
 
 	// Fixed: resume carries the migration out here, promoted step by step.
 	writeFile(t, token, "right-token\n")
