@@ -142,7 +142,7 @@ func TestExecutorStopsOnWrongTokenAndResumes(t *testing.T) {
 func TestExecutorRollbackRefusedThenResumed(t *testing.T) {
 	var failing atomic.Bool
 	cfg := testConfig(backend(t, nil), backend(t, &failing))
-	cfg.Hold = 300 * time.Millisecond
+	cfg.Hold = time.Second // far longer than the two failing probes a rollback takes
 	srv := realDNS(t, cfg.Legacy)
 	path, connect := tokenFile(t, srv, "right")
 	// Reads the token file on every call, so breaking the file breaks
