@@ -104,13 +104,20 @@ var invalidFiles = map[string][]string{
 		`7:18: service "api": metricsPort: -1 is out of range (1-65535)`,
 	},
 	"migration-bad-success-ratio": {
-		`4:25: migration.gates.successRatio: 99 is not a ratio between 0 and 1 (like 0.99)`,
+		`4:25: migration.gates.successRatio: 99 is not a ratio above 0 and at most 1 (like 0.99)`,
+	},
+	"migration-endpoint-kinds-differ": {
+		`9:14: service "api": cluster: "ingress.k8s.example.com" is a host name but legacy "198.51.100.7" is an IPv4 address; one weighted record set holds one record type, so both sides must be IPv4 addresses, IPv6 addresses or host names`,
 	},
 	"migration-last-step-not-100": {
 		`4:15: migration.steps[1]: the last step is 50; it must be 100 so the cluster takes all traffic`,
 	},
 	"migration-legacy-bad-address": {
 		`8:13: service "api": legacy: "lb.example.net:443" is neither an IP address nor a host name (put a port under port:)`,
+		`9:14: service "api": cluster: "203.0.113.10" is an IPv4 address but legacy "lb.example.net:443" is a host name; one weighted record set holds one record type, so both sides must be IPv4 addresses, IPv6 addresses or host names`,
+	},
+	"migration-min-requests-never-fit": {
+		`4:51: migration.gates.minRequests: 6 probes never fit in a 10s window at one every 2s; the gate could never pass (at most 5)`,
 	},
 	"migration-missing-legacy": {
 		`5:5: service "api": legacy: is required to migrate (where the service runs today, like legacy: lb.example.net)`,
@@ -123,6 +130,9 @@ var invalidFiles = map[string][]string{
 	},
 	"migration-steps-not-increasing": {
 		`4:18: migration.steps[2]: 5 does not increase on the step before it (10); steps must strictly increase`,
+	},
+	"migration-success-ratio-zero": {
+		`4:25: migration.gates.successRatio: 0 is not a ratio above 0 and at most 1 (like 0.99)`,
 	},
 	"migration-unknown-provider": {
 		`4:19: migration.dns.provider: "bind9" is not one of: ferry`,

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"net/netip"
 	"net/url"
 	"time"
 
@@ -80,8 +81,8 @@ func (c *checker) gates(path string, raw *v1alpha1.Gates) Gates {
 		c.errorf(path+".window", "%s is shorter than the interval %s", g.Window, g.Interval)
 	}
 	if raw.SuccessRatio != nil {
-		if *raw.SuccessRatio < 0 || *raw.SuccessRatio > 1 {
-			c.errorf(path+".successRatio", "%g is not a ratio between 0 and 1 (like 0.99)", *raw.SuccessRatio)
+		if *raw.SuccessRatio <= 0 || *raw.SuccessRatio > 1 {
+			c.errorf(path+".successRatio", "%g is not a ratio above 0 and at most 1 (like 0.99)", *raw.SuccessRatio)
 		}
 		g.SuccessRatio = *raw.SuccessRatio
 	}
@@ -90,6 +91,10 @@ func (c *checker) gates(path string, raw *v1alpha1.Gates) Gates {
 			c.errorf(path+".minRequests", "%d must be at least 1", *raw.MinRequests)
 		}
 		g.MinRequests = *raw.MinRequests
+	}
+	if g.Interval > 0 && g.Window >= g.Interval && g.MinRequests > int(g.Window/g.Interval) {
+		c.errorf(path+".minRequests", "%d probes never fit in a %s window at one every %s; the gate could never pass (at most %d)",
+			g.MinRequests, g.Window, g.Interval, int(g.Window/g.Interval))
 	}
 	return g
 }
@@ -162,8 +167,28 @@ func (c *checker) serviceMigration(path string, raw *v1alpha1.Service, domains [
 		}
 	}
 	m.Legacy = c.endpoint(path+".legacy", raw.Legacy, "where the service runs today, like legacy: lb.example.net")
-	m.Cluster = c.endpoint(path+".cluster", raw.Cluster, "the cluster's ingress load balancer, like cluster: 203.0.113.10")
+	m.Cluster = c.endpoint(path+".cluster", raw.Cluster, "the cluster's ingress load balancer, like cluster: ingress.k8s.example.net")
+	if lk, ck := endpointKind(m.Legacy.Address), endpointKind(m.Cluster.Address); lk != "" && ck != "" && lk != ck {
+		// One weighted record set holds both sides, so both must be
+		// published as the same record type.
+		c.errorf(path+".cluster", "%q is %s but legacy %q is %s; one weighted record set holds one record type, so both sides must be IPv4 addresses, IPv6 addresses or host names",
+			m.Cluster.Address, ck, m.Legacy.Address, lk)
+	}
 	return m
+}
+
+// endpointKind names what record an endpoint is published as.
+func endpointKind(addr string) string {
+	if addr == "" {
+		return ""
+	}
+	if a, err := netip.ParseAddr(addr); err == nil {
+		if a.Is4() {
+			return "an IPv4 address"
+		}
+		return "an IPv6 address"
+	}
+	return "a host name"
 }
 
 func (c *checker) endpoint(path string, raw *v1alpha1.Endpoint, hint string) Endpoint {
