@@ -138,7 +138,7 @@ func (w *yamlWriter) typedScalar(v reflect.Value) error {
 // known writes the custom-marshalled types that fill API objects without
 // the round trip through their JSON form; it reports whether v was one.
 func (w *yamlWriter) known(v reflect.Value) bool {
-	if !v.CanInterface() {
+	if (v.Type() != quantityType && v.Type() != intOrStringType) || !v.CanInterface() {
 		return false
 	}
 	switch t := v.Interface().(type) {
@@ -158,6 +158,11 @@ func (w *yamlWriter) known(v reflect.Value) bool {
 	w.buf.WriteByte('\n')
 	return true
 }
+
+var (
+	quantityType    = reflect.TypeFor[resource.Quantity]()
+	intOrStringType = reflect.TypeFor[intstr.IntOrString]()
+)
 
 // asMarshaler returns v's own JSON form, if it has one.
 func asMarshaler(v reflect.Value) (json.Marshaler, bool) {
