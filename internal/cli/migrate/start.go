@@ -49,7 +49,7 @@ func (o *options) start(ctx context.Context, service string, first *migrate.Comm
 	if err != nil {
 		return err
 	}
-	defer func() { _ = lock.Unlock() }() // a lock left behind names a dead pid and is taken over
+	defer func() { _ = lock.Unlock() }() // a killed start's lock is dropped by the kernel
 	view := newView(o.streams.ErrOut, clio.IsTerminal(o.streams.ErrOut))
 	ex := &migrate.Executor{
 		Provider: p, Store: su.store, Commands: su.store, Observe: view.update,

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"syscall"
 	"time"
@@ -17,7 +18,11 @@ type Holder struct {
 	Command string    `json:"command"`
 }
 
+// String names the holder for an operator: "pid 42 on HOST since TIME (COMMAND)".
 func (h Holder) String() string {
+	if h.PID == 0 && h.Host == "" {
+		return "a process that has not yet recorded its pid"
+	}
 	return fmt.Sprintf("pid %d on %s since %s (%s)", h.PID, h.Host, h.Started.Format(time.RFC3339), h.Command)
 }
 
@@ -27,20 +32,23 @@ type LockedError struct {
 	Holder Holder
 }
 
+// Error says that the domain's migration is running and who runs it.
 func (e *LockedError) Error() string {
 	return fmt.Sprintf("a migration of %s is already running: %s", e.Domain, e.Holder)
 }
 
-// Lock is a held migration lock.
+// Lock is a held migration lock: an open lock file with an exclusive
+// flock on it. The kernel releases the flock when the process dies, however
+// it dies, so a killed holder never leaves a lock to be judged stale.
 type Lock struct {
-	path   string
-	holder Holder
+	path string
+	f    *os.File
 }
 
-// Lock takes the one-migration-per-domain lock for holder. A lock left by
-// a process on this host that no longer runs (killed, crashed) is stale and
-// taken over; any other held lock is refused with a *LockedError naming
-// its holder.
+// Lock takes the one-migration-per-domain lock for holder and records
+// holder in the lock file. A lock another open file holds (in this process
+// or any other on this host) is refused with a *LockedError naming its
+// holder. The lock is held until Unlock or the process's death.
 func (f *File) Lock(domain string, holder Holder) (*Lock, error) {
 	path := f.base(domain) + ".lock"
 	data, err := json.Marshal(holder)
@@ -50,90 +58,117 @@ func (f *File) Lock(domain string, holder Holder) (*Lock, error) {
 	if err := f.mkdir(); err != nil {
 		return nil, err
 	}
-	for range 3 {
-		err := createExclusive(path, data)
-		if err == nil {
-			return &Lock{path: path, holder: holder}, nil
-		}
-		if !errors.Is(err, os.ErrExist) {
-			return nil, fmt.Errorf("locking %s: %w", domain, err)
-		}
-		old, err := ReadHolder(path)
+	for {
+		fd, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 		if err != nil {
 			return nil, fmt.Errorf("locking %s: %w", domain, err)
 		}
-		if !stale(old, holder.Host) {
-			return nil, &LockedError{Domain: domain, Holder: old}
+		if err := syscall.Flock(int(fd.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+			_ = fd.Close()
+			if errors.Is(err, syscall.EWOULDBLOCK) {
+				return nil, &LockedError{Domain: domain, Holder: readHeld(path)}
+			}
+			return nil, fmt.Errorf("locking %s: %w", domain, err)
 		}
-		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("removing stale lock of %s: %w", domain, err)
+		// A previous holder unlinks the file as it unlocks; a lock taken
+		// on that unlinked file guards nothing, so open the new one.
+		if !samePath(fd, path) {
+			_ = fd.Close()
+			continue
 		}
+		l := &Lock{path: path, f: fd}
+		if err := l.record(data); err != nil {
+			_ = l.Unlock()
+			return nil, fmt.Errorf("locking %s: %w", domain, err)
+		}
+		return l, nil
 	}
-	return nil, fmt.Errorf("locking %s: lost the race for a stale lock three times", domain)
 }
 
-// Holder returns who holds domain's lock, if anyone.
+// record writes the holder into the locked file, for others' messages.
+func (l *Lock) record(data []byte) error {
+	if err := l.f.Truncate(0); err != nil {
+		return err
+	}
+	if _, err := l.f.WriteAt(data, 0); err != nil {
+		return err
+	}
+	return l.f.Sync()
+}
+
+// Holder returns who holds domain's lock, if anyone does.
 func (f *File) Holder(domain string) (Holder, bool) {
-	h, err := ReadHolder(f.base(domain) + ".lock")
-	me, _ := os.Hostname()
-	if err != nil || stale(h, me) {
+	path := f.base(domain) + ".lock"
+	fd, err := os.Open(path)
+	if err != nil {
 		return Holder{}, false
 	}
-	return h, true
+	defer func() { _ = fd.Close() }()
+	if err := syscall.Flock(int(fd.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err == nil {
+		return Holder{}, false // nobody holds it (closing fd drops our shared lock)
+	}
+	return readHeld(path), true
 }
 
-// Unlock releases the lock.
+// Unlock releases the lock: it removes the lock file only while it is still
+// the file this Lock holds, then drops the flock. Calling it again does
+// nothing.
 func (l *Lock) Unlock() error {
-	if err := os.Remove(l.path); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("releasing lock: %w", err)
+	if l.f == nil {
+		return nil
 	}
-	return nil
+	var rerr error
+	if samePath(l.f, l.path) {
+		if err := os.Remove(l.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			rerr = fmt.Errorf("releasing lock: %w", err)
+		}
+	}
+	err := l.f.Close() // drops the flock
+	l.f = nil
+	if err != nil && rerr == nil {
+		rerr = fmt.Errorf("releasing lock: %w", err)
+	}
+	return rerr
 }
 
-func createExclusive(path string, data []byte) error {
-	fd, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+// samePath reports whether the open file fd is the file at path now.
+func samePath(fd *os.File, path string) bool {
+	a, err := fd.Stat()
 	if err != nil {
-		return err
+		return false
 	}
-	_, werr := fd.Write(data)
-	serr := fd.Sync()
-	cerr := fd.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
-		_ = os.Remove(path)
-		return err
-	}
-	return nil
+	b, err := os.Stat(path)
+	return err == nil && os.SameFile(a, b)
 }
 
-// ReadHolder reads a lock file.
+// readHeld reads the holder of a lock file known to be held. The holder
+// writes its record just after taking the lock, so an empty or partial
+// file is read again for a moment before giving up on naming it.
+func readHeld(path string) Holder {
+	for range 20 {
+		if h, err := ReadHolder(path); err == nil {
+			return h
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return Holder{}
+}
+
+// ReadHolder reads the holder recorded in a lock file. It says nothing
+// about whether the lock is held: File.Holder does.
 func ReadHolder(path string) (Holder, error) {
-	data, err := os.ReadFile(path)
+	fd, err := os.Open(path)
+	if err != nil {
+		return Holder{}, err
+	}
+	defer func() { _ = fd.Close() }()
+	data, err := io.ReadAll(fd)
 	if err != nil {
 		return Holder{}, err
 	}
 	var h Holder
 	if err := json.Unmarshal(data, &h); err != nil {
-		// A lock file torn by a crash between create and write names no
-		// live holder.
-		return Holder{PID: 0}, nil //nolint:nilerr // treated as stale
+		return Holder{}, fmt.Errorf("reading lock holder from %s: %w", path, err)
 	}
 	return h, nil
-}
-
-// stale reports whether h's process is known to be gone. Only processes on
-// this host can be checked; a lock from another host is never stale.
-func stale(h Holder, host string) bool {
-	if h.PID <= 0 {
-		return true
-	}
-	if h.Host != host || !sameHost(h.Host) {
-		return false
-	}
-	err := syscall.Kill(h.PID, 0)
-	return errors.Is(err, syscall.ESRCH)
-}
-
-func sameHost(host string) bool {
-	me, err := os.Hostname()
-	return err == nil && me == host
 }

@@ -1,10 +1,14 @@
 package store
 
 import (
+	"bufio"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -74,21 +78,90 @@ func TestLockRefusesSecondHolderByName(t *testing.T) {
 	}
 }
 
-func TestLockTakesOverFromDeadHolder(t *testing.T) {
+// TestLockFreedWhenHolderIsKilled: a holder killed with SIGKILL leaves its
+// lock free at once (the kernel drops the flock), with no pid to judge.
+func TestLockFreedWhenHolderIsKilled(t *testing.T) {
 	f := newStore(t)
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestLockHelperProcess$")
+	cmd.Env = append(os.Environ(), "FERRY_LOCK_HELPER_DIR="+f.Dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "locked") {
+		t.Fatalf("helper said %q, %v; want locked", line, err)
+	}
 	host, _ := os.Hostname()
-	dead := exec.Command("true")
-	if err := dead.Run(); err != nil {
+	_, err = f.Lock("api.example.test", Holder{PID: os.Getpid(), Host: host})
+	var locked *LockedError
+	if !errors.As(err, &locked) || locked.Holder.PID != cmd.Process.Pid {
+		t.Fatalf("Lock while the helper holds it = %v, want *LockedError naming pid %d", err, cmd.Process.Pid)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Lock("api.example.test", Holder{PID: dead.Process.Pid, Host: host}); err != nil {
-		t.Fatal(err)
-	}
+	_ = cmd.Wait() // reaped: the kernel has closed its files
 	if _, ok := f.Holder("api.example.test"); ok {
-		t.Error("Holder() reports a dead process as holding the lock")
+		t.Error("Holder() reports a killed process as holding the lock")
 	}
 	if _, err := f.Lock("api.example.test", Holder{PID: os.Getpid(), Host: host}); err != nil {
-		t.Errorf("Lock over a dead holder = %v, want it taken over", err)
+		t.Errorf("Lock after the holder was killed = %v, want it free at once", err)
+	}
+}
+
+// TestLockHelperProcess takes a lock for TestLockFreedWhenHolderIsKilled
+// and holds it until killed; run on its own it does nothing.
+func TestLockHelperProcess(t *testing.T) {
+	dir := os.Getenv("FERRY_LOCK_HELPER_DIR")
+	if dir == "" {
+		t.Skip("helper process for TestLockFreedWhenHolderIsKilled")
+	}
+	host, _ := os.Hostname()
+	if _, err := (&File{Dir: dir}).Lock("api.example.test", Holder{PID: os.Getpid(), Host: host, Command: "helper"}); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println("locked")
+	time.Sleep(time.Minute)
+}
+
+// TestLockRace: goroutines racing for one domain's lock (each with its own
+// open file, as separate processes have) never both get it.
+func TestLockRace(t *testing.T) {
+	f := newStore(t)
+	host, _ := os.Hostname()
+	const racers = 8
+	for round := range 200 {
+		var (
+			wg    sync.WaitGroup
+			mu    sync.Mutex
+			held  []*Lock
+			other []error
+		)
+		for i := range racers {
+			wg.Go(func() {
+				l, err := f.Lock("api.example.test", Holder{PID: 1000 + i, Host: host, Started: time.Now(), Command: "racer"})
+				mu.Lock()
+				defer mu.Unlock()
+				var locked *LockedError
+				switch {
+				case err == nil:
+					held = append(held, l)
+				case !errors.As(err, &locked):
+					other = append(other, err)
+				}
+			})
+		}
+		wg.Wait()
+		if len(held) != 1 || len(other) > 0 {
+			t.Fatalf("round %d: %d holders (want 1), unexpected errors %v", round, len(held), other)
+		}
+		if err := held[0].Unlock(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
