@@ -1,6 +1,7 @@
 package ha
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -79,6 +80,12 @@ func auditInstances(c Cluster) []Finding {
 			fmt.Sprintf("etcd member%s not ready: %s", plural(len(members)), strings.Join(members, ", ")),
 			"look at the member's logs (kubectl -n kube-system logs POD) and restore or replace it"})
 	}
+	out = append(out, auditWorkers(c)...)
+	if c.ControlPlaneUnidentified {
+		out = append(out, Finding{SeverityWarning, "control-plane-unidentified",
+			"control plane not identifiable: control-plane pods run in kube-system but no node is labelled control-plane or runs a kube-apiserver or etcd pod; the API is not judged",
+			"label the control-plane nodes (node-role.kubernetes.io/control-plane)"})
+	}
 	if hasCP && !c.EtcdVisible {
 		out = append(out, Finding{SeverityWarning, "etcd-not-visible",
 			"control-plane nodes are visible but no etcd member pods: quorum cannot be judged",
@@ -87,13 +94,39 @@ func auditInstances(c Cluster) []Finding {
 	return out
 }
 
+// auditWorkers warns when the workers that are up sit in fewer than two
+// zones: losing that zone leaves nothing to run the services on.
+func auditWorkers(c Cluster) []Finding {
+	if !hasWorkers(c) {
+		return nil
+	}
+	z := map[string]int{}
+	for _, in := range c.Instances {
+		if in.Role == RoleWorker && !in.Down {
+			z[in.Zone]++
+		}
+	}
+	if len(z) >= 2 {
+		return nil
+	}
+	msg := "no worker is up: nothing can run the services"
+	if zone := sortedKeys(z); len(zone) == 1 && z[zone[0]] == 1 {
+		msg = fmt.Sprintf("1 worker up (%s): losing it or its zone leaves no worker to run the services", zoneName(zone[0]))
+	} else if len(zone) == 1 {
+		msg = fmt.Sprintf("%d workers up, all in one zone (%s): losing it leaves no worker to run the services", z[zone[0]], zoneCounts(z))
+	}
+	return []Finding{{SeverityWarning, "workers-zone-spread", msg,
+		fix(c, "add Node instance groups (or subnets of the nodes group) in at least two zones", "run worker nodes in at least two zones")}}
+}
+
 func auditEtcd(c Cluster, e EtcdCluster) []Finding {
 	var out []Finding
 	n := len(e.Members)
 	switch {
 	case n%2 == 0:
 		out = append(out, Finding{SeverityError, "etcd-even-members",
-			fmt.Sprintf("etcd %s has %d members: quorum is %d, so it tolerates no more losses than %d members would", e.Name, n, Quorum(n), n-1),
+			fmt.Sprintf("etcd %s has %d members: quorum is %d, so it tolerates %s, no better than %d member%s",
+				e.Name, n, Quorum(n), memberLosses(n-Quorum(n)), n-1, plural(n-1)),
 			fix(c, fmt.Sprintf("list an odd number of etcdMembers (3 or 5) in etcdClusters %s", e.Name),
 				"run an odd number of etcd members (3 or 5)")})
 	case n < 3:
@@ -104,9 +137,17 @@ func auditEtcd(c Cluster, e EtcdCluster) []Finding {
 	}
 	if z := memberZones(c, e); n >= 3 && len(z) < 3 {
 		out = append(out, Finding{SeverityWarning, "etcd-zone-spread",
-			fmt.Sprintf("etcd %s has %d members in %d zone%s (%s)%s", e.Name, n, len(z), plural(len(z)), zoneCounts(z), quorumZones(e, z)),
+			fmt.Sprintf("etcd %s has %d members in %d zone%s (%s)%s", e.Name, n, len(z), plural(len(z)), zoneCounts(z), quorumZones(c, e)),
 			fix(c, "put each etcd member's control-plane instance group in its own zone, three zones in all",
 				"spread the control-plane nodes over three zones")})
+	}
+	for _, m := range e.Members {
+		if len(m.Zones) > 1 {
+			out = append(out, Finding{SeverityWarning, "etcd-member-zones",
+				fmt.Sprintf("etcd %s member %s: instance group %s spans zones %s, so the member may run in any of them and is counted as lost with each%s",
+					e.Name, m.Name, cmp.Or(m.Group, m.Instance), strings.Join(m.Zones, ", "), quorumZones(c, e)),
+				fix(c, "give each etcd member's instance group exactly one subnet", "pin each etcd member to one zone")})
+		}
 	}
 	var plain []string
 	for _, m := range e.Members {
@@ -139,11 +180,29 @@ func zoneCounts(z map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
-// quorumZones names the zones whose loss alone loses quorum.
-func quorumZones(e EtcdCluster, z map[string]int) string {
+// memberLosses words how many member losses an etcd cluster tolerates.
+func memberLosses(n int) string {
+	switch n {
+	case 0:
+		return "no member loss"
+	case 1:
+		return "1 member loss"
+	}
+	return fmt.Sprintf("%d member losses", n)
+}
+
+// quorumZones names the zones whose loss alone loses quorum, counting a
+// member that may run in several zones as lost with each of them.
+func quorumZones(c Cluster, e EtcdCluster) string {
+	lost := map[string]int{}
+	for _, m := range e.Members {
+		for _, z := range placesOf(c, m) {
+			lost[z]++
+		}
+	}
 	var lose []string
-	for _, name := range sortedKeys(z) {
-		if len(e.Members)-z[name] < Quorum(len(e.Members)) {
+	for _, name := range sortedKeys(lost) {
+		if len(e.Members)-lost[name] < Quorum(len(e.Members)) {
 			lose = append(lose, zoneName(name))
 		}
 	}
@@ -151,6 +210,16 @@ func quorumZones(e EtcdCluster, z map[string]int) string {
 		return ""
 	}
 	return "; losing " + strings.Join(lose, " or ") + " loses quorum"
+}
+
+// placesOf is every zone whose loss takes the member: its instance's zone
+// and the other zones its instance group may put it in.
+func placesOf(c Cluster, m Member) []string {
+	zs := []string{instanceZone(c, m.Instance)}
+	for _, z := range m.Zones {
+		zs = appendNew(zs, z)
+	}
+	return zs
 }
 
 func sortedKeys(m map[string]int) []string {

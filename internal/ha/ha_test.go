@@ -1,6 +1,7 @@
 package ha
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -195,10 +196,10 @@ func TestToleratesStackedMembers(t *testing.T) {
 func TestManagedControlPlane(t *testing.T) {
 	c := Cluster{Name: "eks", Managed: true, Instances: []Instance{worker("w1", "a"), worker("w2", "b")}}
 	want := []brief{
-		{"any one instance", true, "worst is losing w1 (a): API run by the provider"},
-		{"zone a", true, "API run by the provider"},
-		{"zone b", true, "API run by the provider"},
-		{"region r1", false, "API down"},
+		{"any one instance", true, "worst is losing w1 (a): API run by the provider; 1 worker up"},
+		{"zone a", true, "API run by the provider; 1 worker up"},
+		{"zone b", true, "API run by the provider; 1 worker up"},
+		{"region r1", false, "API down; no worker left"},
 	}
 	if diff := cmp.Diff(want, briefs(Scenarios(c))); diff != "" {
 		t.Errorf("scenarios (-want +got):\n%s", diff)
@@ -235,9 +236,112 @@ func TestSingleLossMatches(t *testing.T) {
 		if down[x.Name] {
 			continue
 		}
-		want := evaluate(c, down, func(name string) bool { return down[name] || name == x.Name })
+		want := evaluate(c, down, func(name string) bool { return down[name] || name == x.Name }, nil)
 		if diff := cmp.Diff(want, loss.without(x)); diff != "" {
 			t.Errorf("losing %s (-evaluate +singleLoss):\n%s", x.Name, diff)
 		}
+	}
+}
+
+// TestMemberSpanningZones: a member whose instance group spans two zones
+// is placed in the first, but may run in either; losing the second must
+// count it as lost too, and the audit says why.
+func TestMemberSpanningZones(t *testing.T) {
+	ins, e := cp("c", "a", "b")
+	e.Members[0].Group, e.Members[0].Zones = "cp-c", []string{"c", "a"}
+	c := Cluster{Name: "x", Source: SourceKops, EtcdVisible: true, Instances: ins, Etcd: []EtcdCluster{e}}
+	r := Analyze(c)
+	want := []brief{
+		{"any one instance", true, "worst is losing cp-1 (c): etcd main keeps 2 of 3 members (quorum 2); 2 API servers up"},
+		{"zone a", false, "etcd main keeps 1 of 3 members (quorum 2): quorum lost; API down"},
+		{"zone b", true, "etcd main keeps 2 of 3 members (quorum 2); 2 API servers up"},
+		{"zone c", true, "etcd main keeps 2 of 3 members (quorum 2); 2 API servers up"},
+		{"region r1", false, "etcd main keeps 0 of 3 members (quorum 2): quorum lost; no API server left"},
+	}
+	if diff := cmp.Diff(want, briefs(r.Scenarios)); diff != "" {
+		t.Errorf("scenarios (-want +got):\n%s", diff)
+	}
+	wantFindings := []Finding{{SeverityWarning, "etcd-member-zones",
+		"etcd main member cp-1: instance group cp-c spans zones c, a, so the member may run in any of them and is counted as lost with each; losing a loses quorum",
+		"give each etcd member's instance group exactly one subnet"}}
+	if diff := cmp.Diff(wantFindings, r.Findings); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string][]string{"a or c": {"cp-1"}, "a": {"cp-2"}, "b": {"cp-3"}}, r.ControlPlane.Etcd[0].MembersPerZone); diff != "" {
+		t.Errorf("members per zone (-want +got):\n%s", diff)
+	}
+}
+
+// TestWorkersInOneZone: losing the only zone with workers leaves nothing
+// to run services on, so it is not survived although the control plane
+// keeps quorum; the audit warns before it happens. Losing the only worker
+// instance is the warning alone.
+func TestWorkersInOneZone(t *testing.T) {
+	ins, e := cp("a", "b", "c")
+	c := Cluster{Name: "x", Source: SourceKops, EtcdVisible: true, Instances: append(ins, worker("w1", "a")), Etcd: []EtcdCluster{e}}
+	const etcdOK = "etcd main keeps 2 of 3 members (quorum 2); 2 API servers up"
+	r := Analyze(c)
+	want := []brief{
+		{"any one instance", true, "worst is losing cp-1 (a): " + etcdOK + "; 1 worker up"},
+		{"zone a", false, "no worker left; " + etcdOK},
+		{"zone b", true, etcdOK + "; 1 worker up"},
+		{"zone c", true, etcdOK + "; 1 worker up"},
+		{"region r1", false, "etcd main keeps 0 of 3 members (quorum 2): quorum lost; no API server left; no worker left"},
+	}
+	if diff := cmp.Diff(want, briefs(r.Scenarios)); diff != "" {
+		t.Errorf("scenarios (-want +got):\n%s", diff)
+	}
+	wantFindings := []Finding{{SeverityWarning, "workers-zone-spread",
+		"1 worker up (a): losing it or its zone leaves no worker to run the services",
+		"add Node instance groups (or subnets of the nodes group) in at least two zones"}}
+	if diff := cmp.Diff(wantFindings, r.Findings); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	// Every worker already down: the cluster fails now.
+	c.Instances[3].Down = true
+	r = Analyze(c)
+	if s := r.Scenarios[0]; s.Survives || s.Why != "no worker left; etcd main keeps 3 of 3 members (quorum 2); 3 API servers up" {
+		t.Errorf("all workers down now: %+v, want not survived for want of a worker", s)
+	}
+	if f := r.Findings[1]; f.Check != "workers-zone-spread" || f.Message != "no worker is up: nothing can run the services" {
+		t.Errorf("all workers down: finding %+v", f)
+	}
+}
+
+// TestEvenMembersWording: the finding says how many losses the cluster
+// tolerates and which odd size tolerates as many.
+func TestEvenMembersWording(t *testing.T) {
+	for n, want := range map[int]string{
+		2: "etcd main has 2 members: quorum is 2, so it tolerates no member loss, no better than 1 member",
+		4: "etcd main has 4 members: quorum is 3, so it tolerates 1 member loss, no better than 3 members",
+		6: "etcd main has 6 members: quorum is 4, so it tolerates 2 member losses, no better than 5 members",
+	} {
+		e := EtcdCluster{Name: "main"}
+		for i := range n {
+			e.Members = append(e.Members, Member{Name: fmt.Sprint(i), Instance: "cp"})
+		}
+		f := auditEtcd(Cluster{}, e)
+		if len(f) == 0 || f[0].Check != "etcd-even-members" || f[0].Message != want {
+			t.Errorf("%d members: %+v, want %q", n, f, want)
+		}
+	}
+}
+
+// TestControlPlaneUnidentified: control-plane pods without identifiable
+// nodes are not a managed control plane, and the API is not judged.
+func TestControlPlaneUnidentified(t *testing.T) {
+	c := Cluster{Name: "x", Source: SourceLive, ControlPlaneUnidentified: true, Instances: []Instance{worker("w1", "a"), worker("w2", "b")}}
+	r := Analyze(c)
+	if s := r.Scenarios[1]; !s.Survives || s.Why != "API servers not identified; 1 worker up; etcd not visible" {
+		t.Errorf("zone a: %+v", s)
+	}
+	if s := r.Scenarios[3]; s.Survives || s.Why != "no worker left; API servers not identified; etcd not visible" {
+		t.Errorf("region: %+v", s)
+	}
+	want := []Finding{{SeverityWarning, "control-plane-unidentified",
+		"control plane not identifiable: control-plane pods run in kube-system but no node is labelled control-plane or runs a kube-apiserver or etcd pod; the API is not judged",
+		"label the control-plane nodes (node-role.kubernetes.io/control-plane)"}}
+	if diff := cmp.Diff(want, r.Findings); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 }

@@ -50,6 +50,12 @@ type Cluster struct {
 	// EtcdVisible reports whether Etcd lists the real members; false when
 	// the control plane is visible but etcd runs elsewhere.
 	EtcdVisible bool
+	// ControlPlaneUnidentified reports control-plane pods that are visible
+	// while no instance can be told to be a control plane (no role labels,
+	// no kube-apiserver or etcd pod bound to a node): the control plane is
+	// not managed, but where its API servers run is unknown, so the API is
+	// not judged.
+	ControlPlaneUnidentified bool
 	// Instances are every machine of the cluster, control plane and workers.
 	Instances []Instance
 	// Etcd are the etcd clusters (kops runs "main" and "events").
@@ -81,8 +87,18 @@ type EtcdCluster struct {
 
 // Member is one etcd member and the instance it runs on.
 type Member struct {
-	Name     string
+	// Name is the member's name (kops' etcdMembers name, or the pod's).
+	Name string
+	// Instance is the instance the member is placed on.
 	Instance string
+	// Group is the instance group the member was declared on (kops), for
+	// messages; "" when read from a live cluster.
+	Group string
+	// Zones are the zones the member may run in when its instance group
+	// spans several (the cloud picks one); nil when it is pinned to its
+	// instance's zone. The scenarios count such a member as lost when any
+	// of these zones is lost: the worst case.
+	Zones []string
 	// Down reports a member that is not serving although its instance may
 	// be up (its pod is not Ready).
 	Down bool

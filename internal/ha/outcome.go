@@ -2,6 +2,7 @@ package ha
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -77,13 +78,15 @@ func (o Outcome) margin() int {
 }
 
 // evaluate computes the outcome of losing the instances in lost, which
-// includes down, the instances that were down already.
-func evaluate(c Cluster, down map[string]bool, lost func(instance string) bool) Outcome {
+// includes down, the instances that were down already. zoneLost, when not
+// nil, names the zones lost too: a member that may run in one of them
+// (Member.Zones) is counted as lost with it.
+func evaluate(c Cluster, down map[string]bool, lost func(instance string) bool, zoneLost func(zone string) bool) Outcome {
 	var o Outcome
 	for _, e := range c.Etcd {
 		up := 0
 		for _, m := range e.Members {
-			if !lost(m.Instance) && !m.Down {
+			if !lost(m.Instance) && !m.Down && !(zoneLost != nil && slices.ContainsFunc(m.Zones, zoneLost)) {
 				up++
 			}
 		}
@@ -101,7 +104,7 @@ func evaluate(c Cluster, down map[string]bool, lost func(instance string) bool) 
 			o.Workers++
 		}
 	}
-	o.APIUp = o.APIServers > 0 || c.Managed
+	o.APIUp = o.APIServers > 0 || c.Managed || c.ControlPlaneUnidentified
 	for _, e := range o.Etcd {
 		o.APIUp = o.APIUp && e.Quorate
 	}
@@ -187,9 +190,9 @@ func downSet(c Cluster) map[string]bool {
 	return down
 }
 
-// explain says in one line why the outcome survives or not: the losses
-// first, then what is left.
-func explain(c Cluster, o Outcome) string {
+// explain says in one line why the outcome of a failure of kind survives
+// or not: the losses first, then what is left.
+func explain(c Cluster, o Outcome, kind FailureKind) string {
 	var bad, good []string
 	for _, e := range o.Etcd {
 		s := fmt.Sprintf("etcd %s keeps %d of %d members (quorum %d)", e.Cluster, e.Up, e.Members, e.Quorum)
@@ -202,13 +205,16 @@ func explain(c Cluster, o Outcome) string {
 	switch {
 	case c.Managed && o.APIUp:
 		good = append(good, "API run by the provider")
-	case o.APIServers == 0 && !c.Managed:
+	case c.ControlPlaneUnidentified && o.APIUp:
+		good = append(good, "API servers not identified")
+	case o.APIServers == 0 && !c.Managed && !c.ControlPlaneUnidentified:
 		bad = append(bad, "no API server left")
 	case !o.APIUp:
 		bad = append(bad, "API down")
 	default:
 		good = append(good, fmt.Sprintf("%d API server%s up", o.APIServers, plural(o.APIServers)))
 	}
+	serving := true
 	for _, s := range o.Services {
 		line := fmt.Sprintf("%s %d of %d ready", s.Service, s.Ready, s.Replicas)
 		if s.Serving {
@@ -216,6 +222,16 @@ func explain(c Cluster, o Outcome) string {
 		} else {
 			bad = append(bad, line+": not serving")
 		}
+		serving = serving && s.Serving
+	}
+	// Services' ready replicas say what the lost capacity means; without
+	// services (kops specs) the workers left are the only word on it.
+	switch {
+	case !hasWorkers(c):
+	case noWorkerLeft(c, o, kind) && serving:
+		bad = append(bad, "no worker left")
+	case len(c.Services) == 0:
+		good = append(good, fmt.Sprintf("%d worker%s up", o.Workers, plural(o.Workers)))
 	}
 	if len(o.DrainBlockedBy) > 0 {
 		good = append(good, "drain blocked by PDB "+strings.Join(o.DrainBlockedBy, ", "))
@@ -224,6 +240,23 @@ func explain(c Cluster, o Outcome) string {
 		good = append(good, "etcd not visible")
 	}
 	return strings.Join(append(bad, good...), "; ")
+}
+
+// noWorkerLeft reports a failure that takes every worker of a cluster that
+// has workers: nothing is left to run the services on. "Any one instance"
+// is judged on the control plane and the services only: a lone worker is
+// the workers-zone-spread warning there rather than a lost row, since
+// replacing one instance in its zone is routine while a lost zone or
+// region leaves the workers nowhere to come back.
+func noWorkerLeft(c Cluster, o Outcome, kind FailureKind) bool {
+	return kind != FailInstance && o.Workers == 0 && hasWorkers(c)
+}
+
+// hasWorkers reports whether the cluster has worker instances at all;
+// where it has none, workloads run on the control plane and losing workers
+// means nothing.
+func hasWorkers(c Cluster) bool {
+	return slices.ContainsFunc(c.Instances, func(in Instance) bool { return in.Role == RoleWorker })
 }
 
 func plural(n int) string {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Report is the whole answer for one cluster: what "ferry check" prints.
@@ -17,7 +18,11 @@ type Report struct {
 // ControlPlane summarizes where the control plane and the workers run.
 type ControlPlane struct {
 	// Managed is a control plane run by the provider and not visible.
-	Managed     bool `json:"managed"`
+	Managed bool `json:"managed"`
+	// Unidentified is a control plane whose pods are visible but whose
+	// nodes cannot be told apart (Cluster.ControlPlaneUnidentified).
+	Unidentified bool `json:"unidentified,omitempty"`
+	// EtcdVisible reports whether etcd's members are known.
 	EtcdVisible bool `json:"etcdVisible"`
 	// Regions and Zones hold the control-plane instances.
 	Regions []string `json:"regions"`
@@ -38,7 +43,8 @@ type EtcdSummary struct {
 	// Tolerates is how many instances may be lost, whichever they are,
 	// with quorum kept (counted from the members that are up now).
 	Tolerates int `json:"toleratesInstanceLosses"`
-	// MembersPerZone lists member names by zone.
+	// MembersPerZone lists member names by zone; a member whose instance
+	// group spans zones is listed under "ZONE or ZONE".
 	MembersPerZone map[string][]string `json:"membersPerZone"`
 }
 
@@ -81,6 +87,7 @@ func notSurvived(s Scenario) string {
 func summarize(c Cluster) ControlPlane {
 	cp := ControlPlane{
 		Managed:           c.Managed,
+		Unidentified:      c.ControlPlaneUnidentified,
 		EtcdVisible:       c.EtcdVisible,
 		Regions:           []string{},
 		Zones:             []string{},
@@ -102,11 +109,16 @@ func summarize(c Cluster) ControlPlane {
 			cp.WorkersPerZone[in.Zone]++
 		}
 	}
-	slices.Sort(cp.Regions)
-	slices.Sort(cp.Zones)
 	for _, e := range c.Etcd {
 		cp.Etcd = append(cp.Etcd, etcdSummary(c, e))
+		for _, m := range e.Members {
+			for _, z := range m.Zones {
+				cp.Zones = appendNew(cp.Zones, z)
+			}
+		}
 	}
+	slices.Sort(cp.Regions)
+	slices.Sort(cp.Zones)
 	return cp
 }
 
@@ -117,6 +129,9 @@ func etcdSummary(c Cluster, e EtcdCluster) EtcdSummary {
 	up := 0
 	for _, m := range e.Members {
 		z := instanceZone(c, m.Instance)
+		if len(m.Zones) > 1 {
+			z = strings.Join(slices.Sorted(slices.Values(m.Zones)), " or ")
+		}
 		s.MembersPerZone[z] = append(s.MembersPerZone[z], m.Name)
 		if !down[m.Instance] && !m.Down {
 			perInstance[m.Instance]++

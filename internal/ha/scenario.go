@@ -54,18 +54,19 @@ func Scenarios(c Cluster) []Scenario {
 	down := downSet(c)
 	var out []Scenario
 	if len(down) > 0 {
-		o := evaluate(c, down, in(down))
+		o := evaluate(c, down, in(down), nil)
 		out = append(out, scenario(c, fmt.Sprintf("now (%d instance%s down)", len(down), plural(len(down))), FailNow, o))
 	}
 	out = append(out, anyInstance(c, down))
 	zoneOf, regionOf := zoneIndex(c), regionIndex(c)
-	for _, z := range zones(c.Instances) {
+	for _, z := range clusterZones(c) {
 		lost := func(name string) bool { return down[name] || zoneOf[name] == z }
-		out = append(out, scenario(c, "zone "+zoneName(z), FailZone, evaluate(c, down, lost)))
+		is := func(zone string) bool { return zone == z }
+		out = append(out, scenario(c, "zone "+zoneName(z), FailZone, evaluate(c, down, lost, is)))
 	}
 	for _, r := range regions(c.Instances) {
 		lost := func(name string) bool { return down[name] || regionOf[name] == r }
-		o := evaluate(c, down, lost)
+		o := evaluate(c, down, lost, nil)
 		if c.Managed {
 			// A provider's control plane lives in the cluster's region.
 			o.APIUp = false
@@ -76,7 +77,8 @@ func Scenarios(c Cluster) []Scenario {
 }
 
 func scenario(c Cluster, failure string, kind FailureKind, o Outcome) Scenario {
-	return Scenario{Failure: failure, Kind: kind, Survives: o.survives(), Why: explain(c, o), Outcome: o}
+	survives := o.survives() && !noWorkerLeft(c, o, kind)
+	return Scenario{Failure: failure, Kind: kind, Survives: survives, Why: explain(c, o, kind), Outcome: o}
 }
 
 // anyInstance loses each instance that is still up in turn and keeps the
@@ -100,7 +102,7 @@ func anyInstance(c Cluster, down map[string]bool) Scenario {
 		}
 	}
 	if worst == nil {
-		o := evaluate(c, down, in(down))
+		o := evaluate(c, down, in(down), nil)
 		s := scenario(c, "any one instance", FailInstance, o)
 		s.Survives, s.Why = false, "no instance is up"
 		return s
@@ -123,11 +125,18 @@ func regionIndex(c Cluster) map[string]string {
 	return r
 }
 
-func zones(ins []Instance) []string {
+// clusterZones lists the zones of the instances and the zones etcd
+// members may run in, sorted: each is a zone failure to judge.
+func clusterZones(c Cluster) []string {
 	var zs []string
-	for _, in := range ins {
-		if !slices.Contains(zs, in.Zone) {
-			zs = append(zs, in.Zone)
+	for _, in := range c.Instances {
+		zs = appendNew(zs, in.Zone)
+	}
+	for _, e := range c.Etcd {
+		for _, m := range e.Members {
+			for _, z := range m.Zones {
+				zs = appendNew(zs, z)
+			}
 		}
 	}
 	slices.Sort(zs)

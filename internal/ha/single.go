@@ -18,7 +18,7 @@ type singleLoss struct {
 }
 
 func newSingleLoss(c Cluster, down map[string]bool) singleLoss {
-	l := singleLoss{c: c, base: evaluate(c, down, in(down)), members: map[string][]int{}, pods: map[string][]int{}}
+	l := singleLoss{c: c, base: evaluate(c, down, in(down), nil), members: map[string][]int{}, pods: map[string][]int{}}
 	for i, e := range c.Etcd {
 		for _, m := range e.Members {
 			if !down[m.Instance] && !m.Down {
@@ -49,7 +49,7 @@ func (l singleLoss) without(x Instance) Outcome {
 	if x.Role == RoleWorker {
 		o.Workers--
 	}
-	o.APIUp = o.APIServers > 0 || l.c.Managed
+	o.APIUp = o.APIServers > 0 || l.c.Managed || l.c.ControlPlaneUnidentified
 	for i := range o.Etcd {
 		o.Etcd[i].Quorate = o.Etcd[i].Up >= o.Etcd[i].Quorum
 		o.APIUp = o.APIUp && o.Etcd[i].Quorate

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -66,7 +67,7 @@ func (o *clusterOptions) run(ctx context.Context, streams clio.Streams) error {
 	if err != nil {
 		return err
 	}
-	cs, name, err := o.client()
+	cs, name, server, err := o.client()
 	if err != nil {
 		return err
 	}
@@ -74,7 +75,10 @@ func (o *clusterOptions) run(ctx context.Context, streams clio.Streams) error {
 	defer cancel()
 	snap, err := live.List(ctx, cs, name, refs)
 	if err != nil {
-		return clio.Failed(fmt.Errorf("reading cluster %s: %w", name, err))
+		// A cluster that cannot be read is unreadable input, like a bad
+		// kubeconfig: exit 1 is kept for a failure the cluster would not
+		// survive.
+		return clio.Usage(fmt.Errorf("reading cluster %s (server %s): %w", name, server, err))
 	}
 	return finish(streams, o.common, require, "live cluster", ha.Analyze(live.Convert(snap)))
 }
@@ -96,31 +100,28 @@ func (o *clusterOptions) services(streams clio.Streams) ([]live.ServiceRef, erro
 }
 
 // client loads the kubeconfig as kubectl does and names the cluster after
-// the context.
-func (o *clusterOptions) client() (kubernetes.Interface, string, error) {
+// the context; server is the API server's address, for messages.
+func (o *clusterOptions) client() (cs kubernetes.Interface, name, server string, err error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	rules.ExplicitPath = o.kubeconfig
 	overrides := &clientcmd.ConfigOverrides{CurrentContext: o.context}
 	cfg := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides)
 	raw, err := cfg.RawConfig()
 	if err != nil {
-		return nil, "", clio.Usage(fmt.Errorf("loading the kubeconfig: %w", err))
+		return nil, "", "", clio.Usage(fmt.Errorf("loading the kubeconfig: %w", err))
 	}
 	rest, err := cfg.ClientConfig()
 	if err != nil {
 		if clientcmd.IsEmptyConfig(err) {
 			err = errors.New("no kubeconfig found: pass --kubeconfig or set KUBECONFIG")
 		}
-		return nil, "", clio.Usage(fmt.Errorf("loading the kubeconfig: %w", err))
+		return nil, "", "", clio.Usage(fmt.Errorf("loading the kubeconfig: %w", err))
 	}
 	rest.Timeout = o.timeout
-	cs, err := kubernetes.NewForConfig(rest)
+	cs, err = kubernetes.NewForConfig(rest)
 	if err != nil {
-		return nil, "", clio.Usage(fmt.Errorf("creating a client: %w", err))
+		return nil, "", "", clio.Usage(fmt.Errorf("creating a client: %w", err))
 	}
-	name := o.context
-	if name == "" {
-		name = raw.CurrentContext
-	}
-	return cs, name, nil
+	name = cmp.Or(o.context, raw.CurrentContext)
+	return cs, name, rest.Host, nil
 }

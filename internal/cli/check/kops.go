@@ -1,9 +1,11 @@
 package check
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -47,8 +49,12 @@ func newKopsCommand(streams clio.Streams) *cobra.Command {
 	return cmd
 }
 
-// readFiles reads each path ("-" is stdin).
+// readFiles reads each path ("-" is stdin), refusing a file given twice:
+// its groups would otherwise be reported as defined twice, at one place.
 func readFiles(stdin io.Reader, paths []string) ([]kops.File, error) {
+	if err := sameFileTwice(paths); err != nil {
+		return nil, err
+	}
 	files := make([]kops.File, 0, len(paths))
 	for _, p := range paths {
 		var data []byte
@@ -68,4 +74,36 @@ func readFiles(stdin io.Reader, paths []string) ([]kops.File, error) {
 		files = append(files, kops.File{Name: p, Data: data})
 	}
 	return files, nil
+}
+
+// sameFileTwice reports a path that names a file already given, however
+// it is spelled (./a.yaml and a.yaml, a link and its target), and stdin
+// given twice.
+func sameFileTwice(paths []string) error {
+	type given struct {
+		path string
+		info os.FileInfo // nil for stdin or a file that cannot be read
+	}
+	var seen []given
+	for _, p := range paths {
+		var info os.FileInfo
+		if p != "-" {
+			info, _ = os.Stat(p) // a missing file is reported when it is read
+		}
+		for _, g := range seen {
+			same := g.path == p || (p != "-" && g.path != "-" && filepath.Clean(g.path) == filepath.Clean(p)) ||
+				(g.info != nil && info != nil && os.SameFile(g.info, info))
+			switch {
+			case !same:
+			case p == "-":
+				return errors.New("- (stdin) is given twice; pass each file once")
+			case g.path == p:
+				return fmt.Errorf("%s is given twice; pass each file once", p)
+			default:
+				return fmt.Errorf("%s and %s are the same file; pass each file once", g.path, p)
+			}
+		}
+		seen = append(seen, given{p, info})
+	}
+	return nil
 }

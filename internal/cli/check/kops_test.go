@@ -70,6 +70,8 @@ func TestCheckKopsTables(t *testing.T) {
 		{name: "kops defaults", args: []string{specs + "kops-defaults.yaml"}, golden: "kops-defaults.txt", code: 1},
 		{name: "region required is never met by one region", args: []string{specs + "real/ha.yaml", "--require", "region"}, golden: "ha-require-region.txt", code: 1},
 		{name: "shared zones", args: []string{specs + "real/ha_shared_zones.yaml"}, golden: "ha-shared-zones.txt", code: 0},
+		{name: "member group spanning zones", args: []string{specs + "member-group-spans-zones.yaml", "--require", "zone"}, golden: "member-group-spans-zones.txt", code: 1},
+		{name: "workers in one zone", args: []string{specs + "workers-one-zone.yaml", "--require", "zone"}, golden: "workers-one-zone.txt", code: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,6 +126,9 @@ func TestCheckKopsBadInput(t *testing.T) {
 		{name: "bad require", args: []string{"kops", specs + "one-member.yaml", "--require", "rack"}, want: `--require "rack": want instance, zone or region`},
 		{name: "bad output", args: []string{"kops", specs + "one-member.yaml", "-o", "yaml"}, want: `--output "yaml"`},
 		{name: "unknown flag", args: []string{"kops", "--zones", "3"}, want: "unknown flag: --zones"},
+		{name: "same file twice", args: []string{"kops", specs + "one-member.yaml", specs + "one-member.yaml"}, want: specs + "one-member.yaml is given twice; pass each file once"},
+		{name: "same file spelled twice", args: []string{"kops", specs + "one-member.yaml", "./" + specs + "one-member.yaml"}, want: "one-member.yaml and ./" + specs + "one-member.yaml are the same file"},
+		{name: "stdin twice", args: []string{"kops", "-", "-"}, want: "- (stdin) is given twice"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

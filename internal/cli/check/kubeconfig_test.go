@@ -43,8 +43,10 @@ func TestClusterKubeconfig(t *testing.T) {
 		code int
 		want string
 	}{
-		{name: "current context from KUBECONFIG", args: []string{"cluster", "--timeout", "5s"}, code: clio.ExitFailed, want: "reading cluster alpha: listing nodes"},
-		{name: "--context picks another", args: []string{"cluster", "--context", "beta", "--timeout", "5s"}, code: clio.ExitFailed, want: "reading cluster beta: listing nodes"},
+		// An unreachable API server is unreadable input (2), not a failure
+		// the cluster would not survive (1); the message names the server.
+		{name: "current context from KUBECONFIG", args: []string{"cluster", "--timeout", "5s"}, code: clio.ExitUsage, want: "reading cluster alpha (server https://127.0.0.1:1): listing nodes"},
+		{name: "--context picks another", args: []string{"cluster", "--context", "beta", "--timeout", "5s"}, code: clio.ExitUsage, want: "reading cluster beta (server https://127.0.0.1:1): listing nodes"},
 		{name: "unknown context", args: []string{"cluster", "--context", "gamma"}, code: clio.ExitUsage, want: `context "gamma" does not exist`},
 		{name: "missing --kubeconfig file", args: []string{"cluster", "--kubeconfig", filepath.Join(t.TempDir(), "nope")}, code: clio.ExitUsage, want: "loading the kubeconfig"},
 		{name: "invalid ferry file", args: []string{"cluster", "-f", "testdata/nope.yaml"}, code: clio.ExitUsage, want: "reading testdata/nope.yaml"},

@@ -60,7 +60,10 @@ func (p *printer) controlPlane(cp ha.ControlPlane) {
 	if !cp.Managed && !cp.EtcdVisible {
 		fmt.Fprintf(tw, "  etcd\tnot visible (no etcd member pods): quorum not judged\t\n")
 	}
-	if !cp.Managed {
+	switch {
+	case cp.Unidentified:
+		fmt.Fprintf(tw, "  API servers\tnot identifiable (no node labelled control-plane)\t\n")
+	case !cp.Managed:
 		fmt.Fprintf(tw, "  API servers\t%d up\t%s\n", sum(cp.APIServersPerZone), perZone(cp.APIServersPerZone))
 	}
 	fmt.Fprintf(tw, "  workers\t%d up\t%s\n", sum(cp.WorkersPerZone), perZone(cp.WorkersPerZone))

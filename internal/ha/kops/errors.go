@@ -12,11 +12,16 @@ import (
 // Error is one problem in a kops file, at a line (0 when the problem is the
 // file as a whole).
 type Error struct {
+	// File is the input's name as given (a path, or "(stdin)").
 	File string
+	// Line is the 1-based line the problem is on; 0 for the whole file.
 	Line int
-	Msg  string
+	// Msg says what is wrong, without the position.
+	Msg string
 }
 
+// Error renders the problem as "file:line: message" (or "file: message"
+// when the line is 0), the form editors jump to.
 func (e *Error) Error() string {
 	if e.Line == 0 {
 		return fmt.Sprintf("%s: %s", e.File, e.Msg)

@@ -7,9 +7,29 @@ import (
 	"ferry.dev/ferry/internal/ha"
 )
 
+// groupHosts indexes the instance groups by name: their instances, the
+// zones they span and their kops roles.
+type groupHosts struct {
+	hosts, zones map[string][]string
+	roles        map[string]string
+}
+
+// member places an etcd member on the first instance of its group. A group
+// spanning several zones may run it in any of them: the zones are kept so
+// that the analysis can count the member lost with each.
+func (g groupHosts) member(m etcdMember, aws bool) ha.Member {
+	ig := m.InstanceGroup.Value
+	mem := ha.Member{Name: m.Name.Value, Instance: g.hosts[ig][0], Group: ig, EncryptedVolume: volumeFact(aws, m.EncryptedVolume)}
+	if len(g.zones[ig]) > 1 {
+		mem.Zones = g.zones[ig]
+	}
+	return mem
+}
+
 // etcdClusters resolves each etcd member to the instance its group runs,
 // refusing members that point at missing or non-control-plane groups.
-func etcdClusters(s *specs, hosts map[string][]string, roles map[string]string, p *problems) []ha.EtcdCluster {
+func etcdClusters(s *specs, g groupHosts, p *problems) []ha.EtcdCluster {
+	hosts, roles := g.hosts, g.roles
 	file := s.cluster.file
 	if len(s.clusterSpec.EtcdClusters) == 0 {
 		p.add(file, s.cluster.Kind.Line, "Cluster %q has no etcdClusters", s.cluster.Metadata.Name.Value)
@@ -44,7 +64,7 @@ func etcdClusters(s *specs, hosts map[string][]string, roles map[string]string, 
 			case groups[ig]:
 				p.add(file, m.InstanceGroup.Line, "etcd cluster %q: member %q: instanceGroup %q already hosts another member of this cluster", name, m.Name.Value, ig)
 			default:
-				e.Members = append(e.Members, ha.Member{Name: m.Name.Value, Instance: hosts[ig][0], EncryptedVolume: volumeFact(aws, m.EncryptedVolume)})
+				e.Members = append(e.Members, g.member(m, aws))
 			}
 			names[m.Name.Value], groups[ig] = true, true
 		}

@@ -48,6 +48,9 @@ func verdictOf(r ha.Report) verdict {
 // openAndPlain are the findings every kops-created default spec gets.
 var openAndPlain = []string{"warning secrets-encryption", "warning ssh-open", "warning api-open"}
 
+// oneWorkerZone is the finding of a spec whose workers sit in one zone.
+const oneWorkerZone = "warning workers-zone-spread"
+
 func TestReadVerdicts(t *testing.T) {
 	tests := []struct {
 		file string
@@ -76,7 +79,7 @@ func TestReadVerdicts(t *testing.T) {
 		want: verdict{
 			Scenarios: map[string]bool{"any one instance": false, "zone ap-south-1a": false, "region ap-south-1": false},
 			Tolerates: []int{0, 0},
-			Findings:  []string{"warning etcd-too-few-members", "warning etcd-too-few-members"},
+			Findings:  []string{oneWorkerZone, "warning etcd-too-few-members", "warning etcd-too-few-members"},
 		},
 	}, {
 		file: "even-members.yaml",
@@ -94,7 +97,26 @@ func TestReadVerdicts(t *testing.T) {
 		want: verdict{
 			Scenarios: map[string]bool{"any one instance": false, "zone us-east-1a": false, "region us-east-1": false},
 			Tolerates: []int{0, 0},
-			Findings:  append([]string{"warning etcd-too-few-members", "warning etcd-too-few-members"}, openAndPlain...),
+			Findings:  append([]string{oneWorkerZone, "warning etcd-too-few-members", "warning etcd-too-few-members"}, openAndPlain...),
+		},
+	}, {
+		// The third member's group spans us-east-1c and us-east-1a: it may
+		// run in us-east-1a with the first, so that zone's loss is not
+		// survived although the members are placed in three zones.
+		file: "member-group-spans-zones.yaml",
+		want: verdict{
+			Scenarios: map[string]bool{"any one instance": true, "zone us-east-1a": false, "zone us-east-1b": true, "zone us-east-1c": true, "region us-east-1": false},
+			Tolerates: []int{1, 1},
+			Findings:  []string{"warning etcd-member-zones", "warning etcd-member-zones"},
+		},
+	}, {
+		// Three zones of control plane, workers in one: losing it leaves
+		// nothing to run services on.
+		file: "workers-one-zone.yaml",
+		want: verdict{
+			Scenarios: map[string]bool{"any one instance": true, "zone eu-west-1a": false, "zone eu-west-1b": true, "zone eu-west-1c": true, "region eu-west-1": false},
+			Tolerates: []int{1, 1},
+			Findings:  []string{oneWorkerZone},
 		},
 	}, {
 		file: "legacy-no-authorization.yaml",
@@ -135,7 +157,9 @@ func TestRealKopsOutput(t *testing.T) {
 		want: verdict{
 			Scenarios: map[string]bool{"any one instance": true, "zone us-test-1a": false, "region us-test-1": false},
 			Tolerates: []int{1, 1},
-			Findings:  append([]string{"warning etcd-zone-spread", "warning etcd-zone-spread"}, openAndPlain...),
+			// One worker: the instance row still judges the control plane,
+			// the warning says the worker is alone.
+			Findings: append([]string{oneWorkerZone, "warning etcd-zone-spread", "warning etcd-zone-spread"}, openAndPlain...),
 		},
 	}, {
 		file: "ha_shared_zones.yaml",
@@ -156,14 +180,14 @@ func TestRealKopsOutput(t *testing.T) {
 		want: verdict{
 			Scenarios: map[string]bool{"any one instance": true, "zone fsn1": false, "region (unnamed)": false},
 			Tolerates: []int{1, 1},
-			Findings:  append([]string{"warning etcd-zone-spread", "warning etcd-zone-spread"}, openAndPlain...),
+			Findings:  append([]string{oneWorkerZone, "warning etcd-zone-spread", "warning etcd-zone-spread"}, openAndPlain...),
 		},
 	}, {
 		file: "ha_openstack.yaml",
 		want: verdict{
 			Scenarios: map[string]bool{"any one instance": true, "zone us-test1": false, "region (unnamed)": false},
 			Tolerates: []int{1, 1},
-			Findings:  append([]string{"warning etcd-zone-spread", "warning etcd-zone-spread"}, openAndPlain...),
+			Findings:  append([]string{oneWorkerZone, "warning etcd-zone-spread", "warning etcd-zone-spread"}, openAndPlain...),
 		},
 	}, {
 		file: "complex.yaml",
@@ -178,7 +202,7 @@ func TestRealKopsOutput(t *testing.T) {
 		want: verdict{
 			Scenarios: map[string]bool{"any one instance": false, "zone us-test-1a": false, "region us-test-1": false},
 			Tolerates: []int{0, 0},
-			Findings:  append([]string{"warning etcd-too-few-members", "warning etcd-too-few-members"}, openAndPlain...),
+			Findings:  append([]string{oneWorkerZone, "warning etcd-too-few-members", "warning etcd-too-few-members"}, openAndPlain...),
 		},
 	}}
 	for _, tt := range tests {
@@ -279,5 +303,22 @@ func TestReadErrors(t *testing.T) {
 				t.Errorf("errors (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestMemberZonesFromGroup: a member keeps the zones of a group spanning
+// several; a member of a one-zone group is pinned to it.
+func TestMemberZonesFromGroup(t *testing.T) {
+	c, err := readFiles(t, "testdata/member-group-spans-zones.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ha.Member{
+		{Name: "etcd-1", Instance: "control-plane-us-east-1a-1", Group: "control-plane-us-east-1a-1", EncryptedVolume: ha.Yes},
+		{Name: "etcd-2", Instance: "control-plane-us-east-1b-2", Group: "control-plane-us-east-1b-2", EncryptedVolume: ha.Yes},
+		{Name: "etcd-3", Instance: "control-plane-us-east-1c-3", Group: "control-plane-us-east-1c-3", Zones: []string{"us-east-1c", "us-east-1a"}, EncryptedVolume: ha.Yes},
+	}
+	if diff := cmp.Diff(want, c.Etcd[0].Members); diff != "" {
+		t.Errorf("members (-want +got):\n%s", diff)
 	}
 }

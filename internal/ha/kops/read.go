@@ -15,7 +15,9 @@ const APIVersion = "kops.k8s.io/v1alpha2"
 
 // File is one input: its name (for messages) and its bytes.
 type File struct {
+	// Name names the input in errors.
 	Name string
+	// Data is the input's YAML, one or more documents.
 	Data []byte
 }
 

@@ -27,6 +27,7 @@ func resolve(s *specs, p *problems) ha.Cluster {
 	}
 	subnets := subnetIndex(s, p)
 	hosts := map[string][]string{} // instance group → its instance names
+	zones := map[string][]string{} // instance group → the zones it spans
 	roles := map[string]string{}   // instance group → its kops role
 	for _, g := range s.groups {
 		gname := g.doc.Metadata.Name.Value
@@ -43,12 +44,16 @@ func resolve(s *specs, p *problems) ha.Cluster {
 			}
 			continue
 		}
-		for _, in := range instances(g, role, groupPlaces(g, c.Cloud, subnets, p), groupSize(g, role, p)) {
+		places := groupPlaces(g, c.Cloud, subnets, p)
+		for _, pl := range places {
+			zones[gname] = append(zones[gname], pl.zone)
+		}
+		for _, in := range instances(g, role, places, groupSize(g, role, p)) {
 			hosts[gname] = append(hosts[gname], in.Name)
 			c.Instances = append(c.Instances, in)
 		}
 	}
-	c.Etcd = etcdClusters(s, hosts, roles, p)
+	c.Etcd = etcdClusters(s, groupHosts{hosts, zones, roles}, p)
 	checkRanges(s, p)
 	return c
 }

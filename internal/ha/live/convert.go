@@ -1,6 +1,8 @@
 package live
 
 import (
+	"cmp"
+	"maps"
 	"slices"
 	"strings"
 
@@ -25,19 +27,31 @@ const (
 )
 
 // Convert turns what List read into the model ha analyses.
+//
+// A node is a control plane when its labels say so or when a kube-apiserver
+// or etcd pod is bound to it. With none, the control plane is managed only
+// if kube-system shows no control-plane pod either; otherwise it is
+// reported as not identifiable rather than mistaken for a provider's.
 func Convert(s Snapshot) ha.Cluster {
 	c := ha.Cluster{Name: s.Name, Source: ha.SourceLive}
 	apiNodes, apiPods := apiServers(s.SystemPods)
-	for _, n := range s.Nodes {
-		c.Instances = append(c.Instances, instance(n, apiNodes, len(apiPods) > 0))
-	}
 	c.Etcd = etcdClusters(s.SystemPods)
 	c.EtcdVisible = len(c.Etcd) > 0
-	controlPlane := c.EtcdVisible || len(apiPods) > 0
-	for _, in := range c.Instances {
-		controlPlane = controlPlane || in.Role == ha.RoleControlPlane
+	cpNodes := maps.Clone(apiNodes)
+	for _, e := range c.Etcd {
+		for _, m := range e.Members {
+			cpNodes[m.Instance] = true
+		}
 	}
-	c.Managed = !controlPlane
+	identified := false
+	for _, n := range s.Nodes {
+		in := instance(n, cpNodes, apiNodes, len(apiPods) > 0)
+		identified = identified || in.Role == ha.RoleControlPlane
+		c.Instances = append(c.Instances, in)
+	}
+	visible := slices.ContainsFunc(s.SystemPods, controlPlanePod)
+	c.Managed = !identified && !visible
+	c.ControlPlaneUnidentified = !identified && visible
 	c.Security = security(apiPods)
 	for _, st := range s.Services {
 		c.Services = append(c.Services, service(st))
@@ -45,7 +59,20 @@ func Convert(s Snapshot) ha.Cluster {
 	return c
 }
 
-func instance(n corev1.Node, apiNodes map[string]bool, apiVisible bool) ha.Instance {
+// controlPlanePod reports a kube-system pod of a self-run control plane:
+// kubeadm's and kops' static pods (component= or k8s-app=) and kops'
+// etcd-manager, whether or not they are bound to a node.
+func controlPlanePod(p corev1.Pod) bool {
+	switch cmp.Or(p.Labels["component"], p.Labels["k8s-app"]) {
+	case "kube-apiserver", "etcd", "kube-controller-manager", "kube-scheduler":
+		return true
+	}
+	return strings.HasPrefix(p.Labels["k8s-app"], "etcd-manager-")
+}
+
+// instance reads one node. cpNodes are the nodes control-plane pods are
+// bound to; apiNodes those running kube-apiserver, when apiVisible.
+func instance(n corev1.Node, cpNodes, apiNodes map[string]bool, apiVisible bool) ha.Instance {
 	l := n.Labels
 	in := ha.Instance{
 		Name:   n.Name,
@@ -56,7 +83,7 @@ func instance(n corev1.Node, apiNodes map[string]bool, apiVisible bool) ha.Insta
 	}
 	_, cp := l[ControlPlaneLabel]
 	_, master := l[legacyMasterLabel]
-	if cp || master || l[legacyKopsRoleLabel] == "master" || apiNodes[n.Name] {
+	if cp || master || l[legacyKopsRoleLabel] == "master" || cpNodes[n.Name] {
 		in.Role = ha.RoleControlPlane
 		// Where kube-apiserver pods are visible they say where it runs;
 		// otherwise every control-plane node is taken to run one.

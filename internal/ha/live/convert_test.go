@@ -90,6 +90,7 @@ func TestConvertKubeadm(t *testing.T) {
 	wantChecks := []string{
 		"instances-down: 1 instance already down: cp-c",
 		"etcd-members-down: etcd member not ready: main/etcd-cp-b",
+		"workers-zone-spread: 1 worker up (a): losing it or its zone leaves no worker to run the services",
 		"secrets-encryption: Kubernetes Secrets are stored unencrypted in etcd",
 	}
 	if diff := cmp.Diff(wantChecks, checks); diff != "" {
@@ -121,6 +122,69 @@ func TestConvertKopsAndManaged(t *testing.T) {
 	managed := Convert(Snapshot{Nodes: []corev1.Node{node("w", "a", true, nil)}})
 	if !managed.Managed || managed.EtcdVisible {
 		t.Errorf("workers only: managed=%v etcdVisible=%v, want true false", managed.Managed, managed.EtcdVisible)
+	}
+}
+
+// TestConvertUnlabelledControlPlane: a self-run control plane whose nodes
+// carry no role label is not taken for a managed one. Nodes running etcd
+// or kube-apiserver pods are its control plane; with only other
+// control-plane pods visible, it is reported as not identifiable.
+func TestConvertUnlabelledControlPlane(t *testing.T) {
+	nodes := []corev1.Node{node("n-a", "a", true, nil), node("n-b", "b", true, nil), node("n-c", "c", true, nil)}
+	tests := []struct {
+		name         string
+		pods         []corev1.Pod
+		managed      bool
+		unidentified bool
+		roles        []ha.Role
+		findings     []string
+	}{{
+		name:     "no control-plane pod: managed",
+		managed:  true,
+		roles:    []ha.Role{ha.RoleWorker, ha.RoleWorker, ha.RoleWorker},
+		findings: []string{},
+	}, {
+		name:     "etcd pod on an unlabelled node: that node is the control plane",
+		pods:     []corev1.Pod{pod("etcd-n-a", "n-a", true, map[string]string{"component": "etcd"})},
+		roles:    []ha.Role{ha.RoleControlPlane, ha.RoleWorker, ha.RoleWorker},
+		findings: []string{"etcd-too-few-members"},
+	}, {
+		name: "only scheduler and controller-manager pods: not identifiable",
+		pods: []corev1.Pod{
+			pod("kube-scheduler-n-a", "n-a", true, map[string]string{"component": "kube-scheduler"}),
+			pod("kube-controller-manager-n-a", "n-a", true, map[string]string{"component": "kube-controller-manager"}),
+		},
+		unidentified: true,
+		roles:        []ha.Role{ha.RoleWorker, ha.RoleWorker, ha.RoleWorker},
+		findings:     []string{"control-plane-unidentified"},
+	}, {
+		name:         "kube-apiserver pod not bound yet: not identifiable",
+		pods:         []corev1.Pod{pod("kube-apiserver-x", "", false, map[string]string{"component": "kube-apiserver"}, "kube-apiserver", "--authorization-mode=Node,RBAC", "--encryption-provider-config=/e.yaml")},
+		unidentified: true,
+		roles:        []ha.Role{ha.RoleWorker, ha.RoleWorker, ha.RoleWorker},
+		findings:     []string{"control-plane-unidentified"},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Convert(Snapshot{Nodes: nodes, SystemPods: tt.pods})
+			if c.Managed != tt.managed || c.ControlPlaneUnidentified != tt.unidentified {
+				t.Errorf("managed %v, unidentified %v; want %v, %v", c.Managed, c.ControlPlaneUnidentified, tt.managed, tt.unidentified)
+			}
+			var roles []ha.Role
+			for _, in := range c.Instances {
+				roles = append(roles, in.Role)
+			}
+			if diff := cmp.Diff(tt.roles, roles); diff != "" {
+				t.Errorf("roles (-want +got):\n%s", diff)
+			}
+			checks := []string{}
+			for _, f := range ha.Audit(c) {
+				checks = append(checks, f.Check)
+			}
+			if diff := cmp.Diff(tt.findings, checks); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
