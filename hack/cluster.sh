@@ -41,11 +41,15 @@ free_ports() {
 }
 
 # write_config prints the kwokctl configuration ($KWOK_WORKDIR/kwok.yaml):
+# internal/testcluster/kwok-config.yaml (the Service IP range, kwok's stages
+# and the annotations tests use; internal/testcluster writes the same), then
 # loopback only, on ports chosen by free_ports.
 write_config() {
   local ports
   ports=($(free_ports 6))
+  cat internal/testcluster/kwok-config.yaml
   cat <<YAML
+---
 apiVersion: config.kwok.x-k8s.io/v1alpha1
 kind: KwokctlConfiguration
 options:
@@ -59,12 +63,22 @@ options:
 YAML
 }
 
+# config_digest identifies kwok-config.yaml; a running cluster made from
+# another version of it is replaced, so tests never meet an old setup.
+config_digest() {
+  sha256sum internal/testcluster/kwok-config.yaml | cut -c1-16
+}
+
 up() {
-  if serving; then
+  local digest_file="$workdir/clusters/$name/ferry-config.digest"
+  if serving && [ "$(cat "$digest_file" 2>/dev/null)" = "$(config_digest)" ]; then
     echo "cluster $name is already running" >&2
   else
+    if serving; then
+      echo "cluster $name was made from an older internal/testcluster/kwok-config.yaml; replacing it" >&2
+    fi
     if [ -d "$workdir/clusters/$name" ]; then
-      echo "removing the stopped cluster $name" >&2
+      echo "removing the old cluster $name" >&2
       kwokctl delete cluster --kubeconfig "$workdir/kubeconfig" >&2 || true
     fi
     local start=$SECONDS
@@ -78,6 +92,7 @@ up() {
       --kwok-controller-binary "$bin/kwok" \
       --kubeconfig "$workdir/kubeconfig" \
       --quiet-pull --wait 2m >&2
+    config_digest >"$digest_file"
     "$bin/kubectl" --kubeconfig "$kubeconfig" apply -f internal/testcluster/nodes.yaml >&2
     "$bin/kubectl" --kubeconfig "$kubeconfig" wait --for=condition=Ready node -l type=kwok --timeout=120s >&2
     echo "cluster $name up in $((SECONDS - start))s; nodes per zone:" >&2

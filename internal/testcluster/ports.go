@@ -22,14 +22,17 @@ const (
 	portSpan = 10000
 )
 
-// writeConfig pins the cluster's addresses before kwokctl creates it:
-// ports from the range above, listening on loopback only.
+// writeConfig writes the cluster's kwok configuration before kwokctl
+// creates it: kwok-config.yaml (shared with hack/cluster.sh) followed by
+// the addresses, ports from the range above on loopback only, which kwokctl
+// merges into the KwokctlConfiguration there.
 func writeConfig(workdir string) error {
 	ports, err := freePorts(6)
 	if err != nil {
 		return fmt.Errorf("choosing the cluster's ports: %w", err)
 	}
-	config := fmt.Sprintf(`apiVersion: config.kwok.x-k8s.io/v1alpha1
+	config := fmt.Sprintf(`%s---
+apiVersion: config.kwok.x-k8s.io/v1alpha1
 kind: KwokctlConfiguration
 options:
   bindAddress: 127.0.0.1
@@ -39,7 +42,7 @@ options:
   kwokControllerPort: %d
   kubeControllerManagerPort: %d
   kubeSchedulerPort: %d
-`, ports[0], ports[1], ports[2], ports[3], ports[4], ports[5])
+`, kwokConfigYAML, ports[0], ports[1], ports[2], ports[3], ports[4], ports[5])
 	if err := os.WriteFile(filepath.Join(workdir, configFile), []byte(config), 0o600); err != nil {
 		return fmt.Errorf("writing the kwokctl configuration: %w", err)
 	}
