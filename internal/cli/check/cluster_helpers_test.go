@@ -11,6 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/util/retry"
+
+	"ferry.dev/ferry/internal/testcluster"
 )
 
 const pollEvery = 200 * time.Millisecond
@@ -60,7 +62,7 @@ func waitReady(t *testing.T, cs kubernetes.Interface, ns, name string, n int32) 
 // gives it back to kwok, which makes it Ready again.
 func setNotReady(t *testing.T, cs kubernetes.Interface, name string) {
 	t.Helper()
-	if err := annotate(t.Context(), cs, name, "manual"); err != nil {
+	if err := annotate(t.Context(), cs, name, testcluster.ManualStatusValue); err != nil {
 		t.Fatalf("taking node %s's status from kwok: %v", name, err)
 	}
 	t.Cleanup(func() {
@@ -73,7 +75,8 @@ func setNotReady(t *testing.T, cs kubernetes.Interface, name string) {
 	}
 }
 
-// annotate sets manualStatus on the node, or removes it for "".
+// annotate sets testcluster.ManualStatusAnnotation on the node, or removes
+// it for "".
 func annotate(ctx context.Context, cs kubernetes.Interface, name, value string) error {
 	return retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		n, err := cs.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
@@ -81,12 +84,12 @@ func annotate(ctx context.Context, cs kubernetes.Interface, name, value string) 
 			return err
 		}
 		if value == "" {
-			delete(n.Annotations, manualStatus)
+			delete(n.Annotations, testcluster.ManualStatusAnnotation)
 		} else {
 			if n.Annotations == nil {
 				n.Annotations = map[string]string{}
 			}
-			n.Annotations[manualStatus] = value
+			n.Annotations[testcluster.ManualStatusAnnotation] = value
 		}
 		_, err = cs.CoreV1().Nodes().Update(ctx, n, metav1.UpdateOptions{})
 		return err
@@ -117,11 +120,12 @@ func markReady(ctx context.Context, cs kubernetes.Interface, name string, status
 }
 
 // waitNotReady waits until every node reads as not Ready. A cluster whose
-// kwok ignores manualStatus heals the nodes; the safety-net timeout then
-// says so.
+// kwok ignores testcluster.ManualStatusAnnotation (one made before
+// testcluster had it, reused through FERRY_TEST_KUBECONFIG) heals the
+// nodes; the safety-net timeout then says so.
 func waitNotReady(t *testing.T, cs kubernetes.Interface, names []string) {
 	t.Helper()
-	poll(t, "nodes to stay NotReady (kwok must honour "+manualStatus+")", func(ctx context.Context) (bool, error) {
+	poll(t, "nodes to stay NotReady (kwok must honour "+testcluster.ManualStatusAnnotation+")", func(ctx context.Context) (bool, error) {
 		for _, name := range names {
 			n, err := cs.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
 			if err != nil {
@@ -135,4 +139,18 @@ func waitNotReady(t *testing.T, cs kubernetes.Interface, names []string) {
 		}
 		return true, nil
 	})
+}
+
+// stillNotReady fails the test for every node that reads Ready now.
+func stillNotReady(t *testing.T, cs kubernetes.Interface, names []string) {
+	t.Helper()
+	for _, name := range names {
+		n, err := cs.CoreV1().Nodes().Get(t.Context(), name, metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if testcluster.NodeReady(n) {
+			t.Errorf("node %s is Ready again; kwok must leave nodes annotated %s=%s alone", name, testcluster.ManualStatusAnnotation, testcluster.ManualStatusValue)
+		}
+	}
 }
