@@ -86,7 +86,7 @@ func evaluate(c Cluster, down map[string]bool, lost func(instance string) bool, 
 	for _, e := range c.Etcd {
 		up := 0
 		for _, m := range e.Members {
-			if !lost(m.Instance) && !m.Down && !(zoneLost != nil && slices.ContainsFunc(m.Zones, zoneLost)) {
+			if !memberLost(m, lost, zoneLost) {
 				up++
 			}
 		}
@@ -115,6 +115,12 @@ func evaluate(c Cluster, down map[string]bool, lost func(instance string) bool, 
 		}
 	}
 	return o
+}
+
+// memberLost reports a member that is down, on a lost instance, or able to
+// run in a lost zone.
+func memberLost(m Member, lost, zoneLost func(string) bool) bool {
+	return m.Down || lost(m.Instance) || (zoneLost != nil && slices.ContainsFunc(m.Zones, zoneLost))
 }
 
 func serviceOutcome(s Service, lost func(string) bool) ServiceOutcome {
@@ -193,27 +199,7 @@ func downSet(c Cluster) map[string]bool {
 // explain says in one line why the outcome of a failure of kind survives
 // or not: the losses first, then what is left.
 func explain(c Cluster, o Outcome, kind FailureKind) string {
-	var bad, good []string
-	for _, e := range o.Etcd {
-		s := fmt.Sprintf("etcd %s keeps %d of %d members (quorum %d)", e.Cluster, e.Up, e.Members, e.Quorum)
-		if e.Quorate {
-			good = append(good, s)
-		} else {
-			bad = append(bad, s+": quorum lost")
-		}
-	}
-	switch {
-	case c.Managed && o.APIUp:
-		good = append(good, "API run by the provider")
-	case c.ControlPlaneUnidentified && o.APIUp:
-		good = append(good, "API servers not identified")
-	case o.APIServers == 0 && !c.Managed && !c.ControlPlaneUnidentified:
-		bad = append(bad, "no API server left")
-	case !o.APIUp:
-		bad = append(bad, "API down")
-	default:
-		good = append(good, fmt.Sprintf("%d API server%s up", o.APIServers, plural(o.APIServers)))
-	}
+	bad, good := explainControlPlane(c, o)
 	serving := true
 	for _, s := range o.Services {
 		line := fmt.Sprintf("%s %d of %d ready", s.Service, s.Ready, s.Replicas)
@@ -240,6 +226,32 @@ func explain(c Cluster, o Outcome, kind FailureKind) string {
 		good = append(good, "etcd not visible")
 	}
 	return strings.Join(append(bad, good...), "; ")
+}
+
+// explainControlPlane words what etcd and the API keep: losses in bad,
+// the rest in good.
+func explainControlPlane(c Cluster, o Outcome) (bad, good []string) {
+	for _, e := range o.Etcd {
+		s := fmt.Sprintf("etcd %s keeps %d of %d members (quorum %d)", e.Cluster, e.Up, e.Members, e.Quorum)
+		if e.Quorate {
+			good = append(good, s)
+		} else {
+			bad = append(bad, s+": quorum lost")
+		}
+	}
+	switch {
+	case c.Managed && o.APIUp:
+		good = append(good, "API run by the provider")
+	case c.ControlPlaneUnidentified && o.APIUp:
+		good = append(good, "API servers not identified")
+	case o.APIServers == 0 && !c.Managed && !c.ControlPlaneUnidentified:
+		bad = append(bad, "no API server left")
+	case !o.APIUp:
+		bad = append(bad, "API down")
+	default:
+		good = append(good, fmt.Sprintf("%d API server%s up", o.APIServers, plural(o.APIServers)))
+	}
+	return bad, good
 }
 
 // noWorkerLeft reports a failure that takes every worker of a cluster that
