@@ -14,16 +14,22 @@ type Severity string
 
 // Severities.
 const (
-	SeverityError   Severity = "error"
+	// SeverityError breaks a guarantee outright and fails the check.
+	SeverityError Severity = "error"
+	// SeverityWarning is a risk a team may accept; it never fails the check.
 	SeverityWarning Severity = "warning"
 )
 
 // Finding is one audit result with the one-line fix.
 type Finding struct {
+	// Severity says whether the finding fails the check.
 	Severity Severity `json:"severity"`
-	Check    string   `json:"check"`
-	Message  string   `json:"message"`
-	Fix      string   `json:"fix"`
+	// Check names the audit (etcd-zone-spread, rbac, ...), stable for scripts.
+	Check string `json:"check"`
+	// Message says what is wrong in this cluster, naming its parts.
+	Message string `json:"message"`
+	// Fix is one line saying what to change, worded for the Source.
+	Fix string `json:"fix"`
 }
 
 // Audit runs every check on c: control plane first, then security

@@ -18,7 +18,9 @@ type Source string
 
 // Sources.
 const (
+	// SourceKops is a kops spec: fixes name kops fields.
 	SourceKops Source = "kops"
+	// SourceLive is a live cluster: fixes name flags and labels.
 	SourceLive Source = "cluster"
 )
 
@@ -28,8 +30,11 @@ type Fact int
 
 // Fact values.
 const (
+	// Unknown is what the reader could not see; it is never judged.
 	Unknown Fact = iota
+	// Yes is a setting known to be on.
 	Yes
+	// No is a setting known to be off.
 	No
 )
 
@@ -68,10 +73,14 @@ type Cluster struct {
 
 // Instance is one machine: the unit an instance failure takes away.
 type Instance struct {
-	Name   string `json:"name"`
+	// Name is unique in the cluster (node name, or the kops group's name
+	// with a number).
+	Name string `json:"name"`
+	// Zone and Region are its failure domains; "" when unlabelled.
 	Zone   string `json:"zone"`
 	Region string `json:"region"`
-	Role   Role   `json:"role"`
+	// Role is what the instance does.
+	Role Role `json:"role"`
 	// APIServer reports that kube-apiserver runs here.
 	APIServer bool `json:"apiServer"`
 	// Down reports an instance that is already unavailable (a NotReady
@@ -81,7 +90,9 @@ type Instance struct {
 
 // EtcdCluster is one etcd cluster and its members.
 type EtcdCluster struct {
-	Name    string
+	// Name is the cluster's name (kops' main or events; main for kubeadm).
+	Name string
+	// Members are its members; quorum is a majority of them.
 	Members []Member
 }
 
@@ -110,6 +121,7 @@ type Member struct {
 
 // Service is a workload whose ready replicas are counted in each scenario.
 type Service struct {
+	// Namespace and Name are the Deployment's.
 	Namespace string
 	Name      string
 	// Replicas is how many replicas the service asks for.
@@ -122,15 +134,20 @@ type Service struct {
 
 // Pod is one replica of a service.
 type Pod struct {
-	Name     string
+	// Name is the pod's name.
+	Name string
+	// Instance is the node it is bound to; "" while pending.
 	Instance string
-	Ready    bool
+	// Ready is the pod's Ready condition.
+	Ready bool
 }
 
 // PDB is a PodDisruptionBudget: exactly one of MinAvailable and
 // MaxUnavailable is set.
 type PDB struct {
-	Name           string
+	// Name is the budget's name, in its service's namespace.
+	Name string
+	// MinAvailable and MaxUnavailable are the budget's limits.
 	MinAvailable   *Amount
 	MaxUnavailable *Amount
 }
@@ -138,6 +155,7 @@ type PDB struct {
 // Amount is a PodDisruptionBudget count: a number of pods or a percentage
 // of the expected pods.
 type Amount struct {
+	// Value is a pod count, or a percentage when Percent is set.
 	Value   int
 	Percent bool
 }

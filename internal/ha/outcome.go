@@ -25,19 +25,25 @@ type Outcome struct {
 
 // EtcdOutcome is what is left of one etcd cluster.
 type EtcdOutcome struct {
+	// Cluster names the etcd cluster.
 	Cluster string `json:"cluster"`
-	Members int    `json:"members"`
-	Up      int    `json:"up"`
-	Quorum  int    `json:"quorum"`
-	Quorate bool   `json:"quorate"`
+	// Members is its size, Up how many members are left, Quorum how many
+	// it needs, and Quorate whether Up reaches Quorum.
+	Members int  `json:"members"`
+	Up      int  `json:"up"`
+	Quorum  int  `json:"quorum"`
+	Quorate bool `json:"quorate"`
 }
 
 // ServiceOutcome is what is left of one service.
 type ServiceOutcome struct {
-	Service  string `json:"service"`
-	Replicas int    `json:"replicas"`
-	Ready    int    `json:"ready"`
-	Serving  bool   `json:"serving"`
+	// Service is namespace/name.
+	Service string `json:"service"`
+	// Replicas is what it asks for, Ready what is left, and Serving
+	// whether a ready replica is left (or none was asked for).
+	Replicas int  `json:"replicas"`
+	Ready    int  `json:"ready"`
+	Serving  bool `json:"serving"`
 }
 
 // Quorum is the number of etcd members that must be up for a cluster of n

@@ -9,10 +9,14 @@ import (
 
 // Report is the whole answer for one cluster: what "ferry check" prints.
 type Report struct {
-	Cluster      string       `json:"cluster"`
+	// Cluster names the cluster.
+	Cluster string `json:"cluster"`
+	// ControlPlane is where the control plane and the workers run.
 	ControlPlane ControlPlane `json:"controlPlane"`
-	Scenarios    []Scenario   `json:"scenarios"`
-	Findings     []Finding    `json:"findings"`
+	// Scenarios are the failures judged, smallest first.
+	Scenarios []Scenario `json:"scenarios"`
+	// Findings are the audits' results, never nil.
+	Findings []Finding `json:"findings"`
 }
 
 // ControlPlane summarizes where the control plane and the workers run.
@@ -29,17 +33,21 @@ type ControlPlane struct {
 	Zones   []string `json:"zones"`
 	// APIServersPerZone counts API servers that are up, by zone.
 	APIServersPerZone map[string]int `json:"apiServersPerZone"`
-	Etcd              []EtcdSummary  `json:"etcd"`
+	// Etcd summarizes each etcd cluster.
+	Etcd []EtcdSummary `json:"etcd"`
 	// WorkersPerZone counts worker instances that are up, by zone.
 	WorkersPerZone map[string]int `json:"workersPerZone"`
-	Instances      []Instance     `json:"instances"`
+	// Instances are every instance read, as read.
+	Instances []Instance `json:"instances"`
 }
 
 // EtcdSummary is one etcd cluster's size and spread.
 type EtcdSummary struct {
-	Name    string `json:"name"`
-	Members int    `json:"members"`
-	Quorum  int    `json:"quorum"`
+	// Name names the etcd cluster.
+	Name string `json:"name"`
+	// Members is its size and Quorum the members it needs up.
+	Members int `json:"members"`
+	Quorum  int `json:"quorum"`
 	// Tolerates is how many instances may be lost, whichever they are,
 	// with quorum kept (counted from the members that are up now).
 	Tolerates int `json:"toleratesInstanceLosses"`

@@ -12,10 +12,14 @@ type FailureKind string
 // Failure kinds, from the smallest domain to the largest. Now is not a
 // failure: it is the cluster as it is, when instances are already down.
 const (
-	FailNow      FailureKind = "now"
+	// FailNow is the cluster as it is, with its down instances.
+	FailNow FailureKind = "now"
+	// FailInstance is losing any one instance.
 	FailInstance FailureKind = "instance"
-	FailZone     FailureKind = "zone"
-	FailRegion   FailureKind = "region"
+	// FailZone is losing every instance of a zone.
+	FailZone FailureKind = "zone"
+	// FailRegion is losing every instance of a region.
+	FailRegion FailureKind = "region"
 )
 
 // ParseFailureKind reads the value of --require.
@@ -39,10 +43,12 @@ func (k FailureKind) covers(other FailureKind) bool {
 type Scenario struct {
 	// Failure names the failure: "any one instance", "zone us-west-1a",
 	// "region us-west-1", or "now (2 instances down)".
-	Failure  string      `json:"failure"`
-	Kind     FailureKind `json:"kind"`
-	Survives bool        `json:"survives"`
-	Why      string      `json:"why"`
+	Failure string `json:"failure"`
+	// Kind is the failure's size, matched against --require.
+	Kind FailureKind `json:"kind"`
+	// Survives is the verdict and Why the one line that explains it.
+	Survives bool   `json:"survives"`
+	Why      string `json:"why"`
 	// Outcome is the state after the failure; for "any one instance" it
 	// is the worst instance's.
 	Outcome

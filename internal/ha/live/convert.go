@@ -17,10 +17,12 @@ import (
 
 // Well-known node labels.
 const (
-	ZoneLabel           = "topology.kubernetes.io/zone"
-	RegionLabel         = "topology.kubernetes.io/region"
-	betaZoneLabel       = "failure-domain.beta.kubernetes.io/zone"
-	betaRegionLabel     = "failure-domain.beta.kubernetes.io/region"
+	// ZoneLabel and RegionLabel place a node in its failure domains.
+	ZoneLabel       = "topology.kubernetes.io/zone"
+	RegionLabel     = "topology.kubernetes.io/region"
+	betaZoneLabel   = "failure-domain.beta.kubernetes.io/zone"
+	betaRegionLabel = "failure-domain.beta.kubernetes.io/region"
+	// ControlPlaneLabel marks a control-plane node (its value is ignored).
 	ControlPlaneLabel   = "node-role.kubernetes.io/control-plane"
 	legacyMasterLabel   = "node-role.kubernetes.io/master"
 	legacyKopsRoleLabel = "kubernetes.io/role"

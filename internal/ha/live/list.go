@@ -19,9 +19,11 @@ const SystemNamespace = "kube-system"
 // ServiceRef is a service to judge: where its pods are and how many
 // replicas the file asks for.
 type ServiceRef struct {
+	// Namespace and Name are the Deployment's.
 	Namespace string
 	Name      string
-	Replicas  int
+	// Replicas is what the file asks for, used when it is not deployed.
+	Replicas int
 	// Selector selects the service's pods.
 	Selector map[string]string
 }
@@ -29,19 +31,26 @@ type ServiceRef struct {
 // Snapshot is everything List read, for Convert.
 type Snapshot struct {
 	// Name names the cluster in the report (the kubeconfig context).
-	Name       string
-	Nodes      []corev1.Node
+	Name string
+	// Nodes are every node of the cluster.
+	Nodes []corev1.Node
+	// SystemPods are the pods of kube-system, where control planes run.
 	SystemPods []corev1.Pod
-	Services   []ServiceState
+	// Services are the services asked for, in the order asked.
+	Services []ServiceState
 }
 
 // ServiceState is one service as the cluster runs it.
 type ServiceState struct {
+	// Ref is the service as the ferry file names it.
 	Ref ServiceRef
 	// Deployment is nil when the service is not deployed.
 	Deployment *appsv1.Deployment
-	Pods       []corev1.Pod
-	PDBs       []policyv1.PodDisruptionBudget
+	// Pods are the pods its selector selects.
+	Pods []corev1.Pod
+	// PDBs are every budget of its namespace; Convert picks the one
+	// selecting its pods.
+	PDBs []policyv1.PodDisruptionBudget
 }
 
 // List reads the nodes, the control-plane pods and each service's
