@@ -58,11 +58,12 @@ func (p *printer) controlPlane(cp ha.ControlPlane) {
 			e.Name, e.Members, plural(e.Members), e.Quorum, e.Tolerates, plural(e.Tolerates), membersPerZone(e.MembersPerZone))
 	}
 	if !cp.Managed && !cp.EtcdVisible {
-		fmt.Fprintf(tw, "  etcd\tnot visible (no etcd member pods): quorum not judged\t\n")
+		// No trailing cell: the long note must not widen the zones column.
+		fmt.Fprintf(tw, "  etcd\tnot visible (no etcd member pods): quorum not judged\n")
 	}
 	switch {
 	case cp.Unidentified:
-		fmt.Fprintf(tw, "  API servers\tnot identifiable (no node labelled control-plane)\t\n")
+		fmt.Fprintf(tw, "  API servers\tnot identifiable (no node labelled control-plane)\n")
 	case !cp.Managed:
 		fmt.Fprintf(tw, "  API servers\t%d up\t%s\n", sum(cp.APIServersPerZone), perZone(cp.APIServersPerZone))
 	}

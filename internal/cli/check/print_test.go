@@ -31,3 +31,18 @@ func TestPrinterColours(t *testing.T) {
 		t.Errorf("coloured table (-want +got):\n%s", diff)
 	}
 }
+
+// TestPrinterUnidentifiedControlPlane: a control plane whose nodes cannot
+// be identified says so instead of counting zero API servers.
+func TestPrinterUnidentifiedControlPlane(t *testing.T) {
+	var buf bytes.Buffer
+	p := printer{w: &buf}
+	p.controlPlane(ha.ControlPlane{Unidentified: true, WorkersPerZone: map[string]int{"a": 1, "b": 1}})
+	want := "CONTROL PLANE\n" +
+		"  etcd         not visible (no etcd member pods): quorum not judged\n" +
+		"  API servers  not identifiable (no node labelled control-plane)\n" +
+		"  workers      2 up  a: 1 · b: 1\n\n"
+	if diff := cmp.Diff(want, buf.String()); diff != "" {
+		t.Errorf("control plane (-want +got):\n%s", diff)
+	}
+}
