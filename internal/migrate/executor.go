@@ -7,16 +7,20 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"ferry.dev/ferry/internal/dns"
 )
 
 // QueuedCommand is an operator command waiting for the executor; Ack
-// removes it once its effect has been saved.
+// removes it once its effect has been saved (or it has been dropped).
+// Migration is the State.ID of the migration it was sent to: the executor
+// drops a command meant for another one.
 type QueuedCommand struct {
-	Kind CommandKind
-	Ack  func() error
+	Kind      CommandKind
+	Migration string
+	Ack       func() error
 }
 
 // CommandSource is where operators' commands come from (the store's
@@ -110,11 +114,19 @@ func (e *Executor) Run(ctx context.Context, s State) (State, error) {
 	if s.Stage == StagePending {
 		first = Start{Now: e.Now()}
 	}
-	s, err := e.apply(ctx, s, first, sensors)
+	var err error
+	if s.Stage != StagePending {
+		// A rollback or abort queued while no executor ran comes before
+		// the pending forward actions are performed again.
+		s, err = e.commands(ctx, s, sensors, true)
+	}
+	if err == nil && !s.Stage.Terminal() {
+		s, err = e.apply(ctx, s, first, sensors)
+	}
 	if err == nil && !s.Stage.Terminal() {
 		// Commands queued while no executor ran come before anything else:
 		// a migration waiting on a refused change acts only on them.
-		s, err = e.commands(ctx, s, sensors)
+		s, err = e.commands(ctx, s, sensors, false)
 	}
 	ticker := time.NewTicker(e.TickEvery)
 	defer ticker.Stop()
@@ -125,7 +137,7 @@ func (e *Executor) Run(ctx context.Context, s State) (State, error) {
 		case in := <-inputs:
 			s, err = e.apply(ctx, s, in, sensors)
 		case <-ticker.C:
-			s, err = e.commands(ctx, s, sensors)
+			s, err = e.commands(ctx, s, sensors, false)
 			if err == nil {
 				s, err = e.apply(ctx, s, Tick{Now: e.Now()}, sensors)
 			}
@@ -149,7 +161,9 @@ func (e *Executor) defaults() {
 	}
 }
 
-func (e *Executor) commands(ctx context.Context, s State, sensors Sensors) (State, error) {
+// commands applies the queued commands meant for s (see Triage), or, when
+// urgentOnly, does so only if a rollback or abort is among them.
+func (e *Executor) commands(ctx context.Context, s State, sensors Sensors, urgentOnly bool) (State, error) {
 	if e.Commands == nil {
 		return s, nil
 	}
@@ -157,9 +171,19 @@ func (e *Executor) commands(ctx context.Context, s State, sensors Sensors) (Stat
 	if err != nil {
 		return s, err
 	}
-	for _, q := range qs {
+	keep, drop := Triage(s.ID(), qs)
+	if urgentOnly && !slices.ContainsFunc(keep, func(q QueuedCommand) bool { return q.Kind.backward() }) {
+		return s, nil
+	}
+	for _, d := range drop {
+		e.Logger.Warn("dropping a queued command", "domain", s.Config.Domain, "command", string(d.Kind), "why", d.Why)
+		if err := d.Ack(); err != nil {
+			return s, err
+		}
+	}
+	for _, q := range keep {
 		e.Logger.Info("operator command received", "domain", s.Config.Domain, "command", string(q.Kind))
-		if s, err = e.apply(ctx, s, Command{Kind: q.Kind}, sensors); err != nil {
+		if s, err = e.apply(ctx, s, Command{Kind: q.Kind, Now: e.Now()}, sensors); err != nil {
 			return s, err
 		}
 		if err := q.Ack(); err != nil {
@@ -167,6 +191,37 @@ func (e *Executor) commands(ctx context.Context, s State, sensors Sensors) (Stat
 		}
 	}
 	return s, nil
+}
+
+// Dropped is a queued command not to apply, and why.
+type Dropped struct {
+	QueuedCommand
+	Why string
+}
+
+// Triage splits the queue qs (oldest first) for the migration id into the
+// commands to apply, in order, and those to drop: commands sent to another
+// migration, and forward commands (promote, resume) queued before a
+// rollback or abort, which would move traffic the operator then asked to
+// move back. It is pure.
+func Triage(id string, qs []QueuedCommand) (keep []QueuedCommand, drop []Dropped) {
+	last := -1
+	for i, q := range qs {
+		if q.Migration == id && q.Kind.backward() {
+			last = i
+		}
+	}
+	for i, q := range qs {
+		switch {
+		case q.Migration != id:
+			drop = append(drop, Dropped{q, "sent to another migration (" + q.Migration + ")"})
+		case i < last && q.Kind.forward():
+			drop = append(drop, Dropped{q, "a later " + string(qs[last].Kind) + " overrides it"})
+		default:
+			keep = append(keep, q)
+		}
+	}
+	return keep, drop
 }
 
 // apply steps the engine with in, saves the new state if it changed, and

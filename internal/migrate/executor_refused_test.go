@@ -119,7 +119,7 @@ func TestExecutorStopsOnWrongTokenAndResumes(t *testing.T) {
 	}
 
 	writeToken(t, path, "right")
-	if err := st.Send(cfg.Domain, migrate.Resume); err != nil {
+	if _, err := st.Send(cfg.Domain, saved.ID(), migrate.Resume); err != nil {
 		t.Fatal(err)
 	}
 	final, err := e.Run(ctx, saved)
@@ -171,7 +171,7 @@ func TestExecutorRollbackRefusedThenResumed(t *testing.T) {
 	}
 
 	writeToken(t, path, "right")
-	if err := st.Send(cfg.Domain, migrate.Resume); err != nil {
+	if _, err := st.Send(cfg.Domain, stopped.ID(), migrate.Resume); err != nil {
 		t.Fatal(err)
 	}
 	final, err := e.Run(ctx, stopped)

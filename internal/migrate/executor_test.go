@@ -157,7 +157,7 @@ func TestExecutorObeysQueuedCommands(t *testing.T) {
 		if s.Stage == migrate.StageShift && s.Weights.Cluster == 10 {
 			cmd = migrate.Abort
 		}
-		if err := st.Send(cfg.Domain, cmd); err != nil {
+		if _, err := st.Send(cfg.Domain, s.ID(), cmd); err != nil {
 			t.Error(err)
 		}
 	}

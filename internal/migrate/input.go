@@ -45,8 +45,19 @@ const (
 	Abort    CommandKind = "abort"
 )
 
-// Command is an operator's request.
-type Command struct{ Kind CommandKind }
+// Command is an operator's request, applied at Now (zero means the last
+// tick).
+type Command struct {
+	Kind CommandKind
+	Now  time.Time
+}
+
+// forward reports whether k moves traffic on towards the cluster.
+func (k CommandKind) forward() bool { return k == Promote || k == Resume }
+
+// backward reports whether k ends the migration where an earlier forward
+// command would have moved traffic on.
+func (k CommandKind) backward() bool { return k == Rollback || k == Abort }
 
 // ActionDone reports that the action with ID took effect. Mismatches is the
 // number of differing answers found by a RunParity action.

@@ -111,6 +111,16 @@ type State struct {
 	Timeline []Event `json:"timeline"`
 }
 
+// ID names this migration among all migrations of its domain: its start
+// time. Operator commands carry it, so a command sent to one migration is
+// never applied to a later one. It is empty before Start.
+func (s State) ID() string {
+	if s.Started.IsZero() {
+		return ""
+	}
+	return s.Started.UTC().Format(time.RFC3339Nano)
+}
+
 // NewState is a migration of cfg that has not started. cfg must be valid.
 func NewState(cfg Config) State {
 	return State{

@@ -28,6 +28,9 @@ func Step(s State, in Input) (State, []Action) {
 	case LegacyTraffic:
 		m.traffic(in.Rate)
 	case Command:
+		if in.Now.After(m.s.Now) {
+			m.s.Now = in.Now
+		}
 		m.command(in.Kind)
 	case ActionDone:
 		m.done(in)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -54,8 +55,8 @@ func TestLockAndControlCommands(t *testing.T) {
 		t.Errorf("status -o json = %+v (%v), want preview run by pid %d", st, err, first.Process.Pid)
 	}
 
-	if code, _, stderr := ferry(t, bin, "migrate", "promote", "api", "-f", file); code != 0 {
-		t.Fatalf("promote: exit %d: %s", code, stderr)
+	if code, _, stderr := ferry(t, bin, "migrate", "promote", "api", "-f", file); code != 0 || !strings.Contains(stderr, "applied promote") {
+		t.Fatalf("promote: exit %d: %s; want 0, applied", code, stderr)
 	}
 	waitFor(t, lines, "step 1/3")
 	if code, _, stderr := ferry(t, bin, "migrate", "rollback", "api", "-f", file); code != 0 {
@@ -127,5 +128,52 @@ func waitFor(t *testing.T, lines <-chan string, match string) {
 		case <-timeout:
 			t.Fatalf("no %q within 30s:\n%s", match, strings.Join(seen, "\n"))
 		}
+	}
+}
+
+// TestQueuedCommandsAfterAKill kills "ferry migrate start" at step 1, then
+// queues a promote (no start runs: it says so) and asks for a rollback,
+// which is carried out at once: the promote queued before it is dropped,
+// so traffic never moves on to step 2 on its way back to legacy.
+func TestQueuedCommandsAfterAKill(t *testing.T) {
+	bin := buildFerry(t)
+	env := newCrashEnv(t, bin)
+	domain := "api-queued.crash.test"
+	dir := t.TempDir()
+	file := filepath.Join(dir, "ferry.yaml")
+	body := strings.Replace(fmt.Sprintf(crashFile, env.adminURL, env.tokenFile, domain, "preview."+domain, env.port, env.port),
+		"hold: 700ms", "hold: 10m", 1)
+	if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	first := exec.CommandContext(t.Context(), bin, "migrate", "start", "api", "-f", file)
+	lines := stderrLines(t, first)
+	waitFor(t, lines, "parity: both sides")
+	if code, _, stderr := ferry(t, bin, "migrate", "promote", "api", "-f", file); code != 0 {
+		t.Fatalf("promote: exit %d: %s", code, stderr)
+	}
+	waitFor(t, lines, "step 1/3")
+	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = first.Wait()
+
+	code, _, stderr := ferry(t, bin, "migrate", "promote", "api", "-f", file)
+	if code != 0 || !strings.Contains(stderr, "queued promote: no migration is running") {
+		t.Errorf("promote with no start running: exit %d, stderr %q; want 0, queued", code, stderr)
+	}
+	if code, _, stderr := ferry(t, bin, "migrate", "rollback", "api", "-f", file); !strings.Contains(stderr, "carrying out rollback here") {
+		t.Fatalf("rollback: exit %d: %s", code, stderr)
+	}
+	_, out, _ := ferry(t, bin, "migrate", "status", "api", "-f", file)
+	if !strings.Contains(out, "stage:     rolled-back") || strings.Contains(out, "step 2/3") {
+		t.Errorf("status after promote and rollback queued while stopped (want rolled back, never at step 2):\n%s", out)
+	}
+	rs, err := env.dns.Get(t.Context(), domain+".", dns.TypeA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(map[string]int{"legacy": 100}, rs.Weights()); d != "" {
+		t.Errorf("DNS after rollback (-want +got):\n%s", d)
 	}
 }

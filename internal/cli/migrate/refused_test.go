@@ -123,7 +123,7 @@ func TestRefusedByTheDNSProvider(t *testing.T) {
 		}
 		if s, err := st.Load(t.Context(), domain); err == nil && s.AwaitingPromotion && !promoted[s.Step] {
 			promoted[s.Step] = true
-			if err := st.Send(domain, migrate.Promote); err != nil {
+			if _, err := st.Send(domain, s.ID(), migrate.Promote); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -29,14 +29,14 @@ outstanding. Ctrl-C stops it safely; start again resumes.`,
 		Example: "  ferry migrate start api\n  ferry migrate start api -f team/ferry.yaml --state-dir /var/lib/ferry",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.start(cmd.Context(), args[0], nil)
+			return o.start(cmd.Context(), args[0])
 		},
 	}
 }
 
-// start runs the migration; first, when set, is queued before it runs
+// start runs the migration, applying the commands queued for it first
 // (how rollback and abort act when no start is running).
-func (o *options) start(ctx context.Context, service string, first *migrate.CommandKind) error {
+func (o *options) start(ctx context.Context, service string) error {
 	su, err := o.setup(service)
 	if err != nil {
 		return err
@@ -60,11 +60,6 @@ func (o *options) start(ctx context.Context, service string, first *migrate.Comm
 	s, err := o.initial(ctx, su, ex)
 	if err != nil {
 		return err
-	}
-	if first != nil {
-		if err := su.store.Send(su.cfg.Domain, *first); err != nil {
-			return clio.Failed(err)
-		}
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -124,6 +119,10 @@ func (o *options) initial(ctx context.Context, su *setup, ex *migrate.Executor) 
 			return s, clio.Failed(fmt.Errorf("refusing to start: %w", err))
 		}
 		return s, clio.Failed(fmt.Errorf("reading the domain's record before starting: %w", err))
+	}
+	// Commands still queued were sent to an earlier migration.
+	if err := su.store.ClearCommands(su.cfg.Domain); err != nil {
+		return s, clio.Failed(err)
 	}
 	return migrate.NewState(su.cfg), nil
 }

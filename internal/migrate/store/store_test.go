@@ -168,7 +168,7 @@ func TestLockRace(t *testing.T) {
 func TestCommandsInOrder(t *testing.T) {
 	f := newStore(t)
 	for _, k := range []migrate.CommandKind{migrate.Pause, migrate.Resume, migrate.Promote} {
-		if err := f.Send("api.example.test", k); err != nil {
+		if _, err := f.Send("api.example.test", "run-1", k); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -179,6 +179,9 @@ func TestCommandsInOrder(t *testing.T) {
 	var got []migrate.CommandKind
 	for _, q := range qs {
 		got = append(got, q.Kind)
+		if q.Migration != "run-1" {
+			t.Errorf("%s sent to migration %q, want run-1", q.Kind, q.Migration)
+		}
 		if err := q.Ack(); err != nil {
 			t.Fatal(err)
 		}
