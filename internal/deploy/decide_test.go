@@ -311,3 +311,25 @@ func TestInPlace(t *testing.T) {
 		t.Error("InPlace with no live object = true")
 	}
 }
+
+func TestProgressChanged(t *testing.T) {
+	pending := Rollout{Updated: 1, Desired: 2, Pods: []PodProblem{{Pod: "api-1", Reason: "Pending"}}}
+	tests := []struct {
+		name string
+		next Rollout
+		want bool
+	}{
+		{name: "same", next: pending, want: false},
+		{name: "message only", next: Rollout{Updated: 1, Desired: 2, Pods: []PodProblem{{Pod: "api-1", Reason: "Pending", Message: "later"}}}, want: false},
+		{name: "pod now running but not ready", next: Rollout{Updated: 1, Desired: 2, Pods: []PodProblem{{Pod: "api-1", Reason: "NotReady"}}}, want: true},
+		{name: "another pod", next: Rollout{Updated: 1, Desired: 2, Pods: []PodProblem{{Pod: "api-2", Reason: "Pending"}}}, want: true},
+		{name: "count moved", next: Rollout{Updated: 2, Desired: 2, Pods: pending.Pods}, want: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := progressChanged(pending, tt.next); got != tt.want {
+				t.Errorf("progressChanged = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -103,9 +103,13 @@ func (d *Deployer) waitRollouts(ctx context.Context, deps []Ref) error {
 	}
 }
 
+// progressChanged reports whether b is worth a new progress event after a:
+// counts, verdicts, or which pods wait and why (a pod going from Pending to
+// running-but-not-Ready is news even though no count moved).
 func progressChanged(a, b Rollout) bool {
 	return a.Updated != b.Updated || a.Ready != b.Ready || a.Available != b.Available ||
-		a.Done != b.Done || a.Failed != b.Failed || a.Desired != b.Desired || len(a.Pods) != len(b.Pods)
+		a.Done != b.Done || a.Failed != b.Failed || a.Desired != b.Desired ||
+		!slices.EqualFunc(a.Pods, b.Pods, func(x, y PodProblem) bool { return x.Pod == y.Pod && x.Reason == y.Reason })
 }
 
 func (d *Deployer) startWatcher(ctx context.Context, deps []Ref) (*watcher, error) {

@@ -121,3 +121,32 @@ func TestDeployHistoryRollbackStatus(t *testing.T) {
 		t.Errorf("status with an unknown --context = exit %d (%s), want 2", code, stderr)
 	}
 }
+
+// TestNeverReadyDeployExitsOneAndAtomicRestores: through the command, a
+// revision whose pods never pass readiness exits 1 at --timeout naming the
+// pod, and --atomic leaves the previous revision serving.
+func TestNeverReadyDeployExitsOneAndAtomicRestores(t *testing.T) {
+	c := testcluster.Start(t)
+	ns := c.Namespace(t)
+	dir := t.TempDir()
+	path := write(t, dir, "shop.yaml", fmt.Sprintf(file, ns, "1"))
+	if code, stdout, stderr := run(t, "deploy", "-f", path, "--kubeconfig", c.Kubeconfig, "-n", ns); code != 0 {
+		t.Fatalf("first deploy = exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	write(t, dir, "shop.yaml", fmt.Sprintf(file, ns, "2")+"    annotations:\n      "+testcluster.NeverReadyAnnotation+": \"true\"\n")
+	code, stdout, stderr := run(t, "deploy", "-f", path, "--kubeconfig", c.Kubeconfig, "-n", ns, "--timeout", "6s", "--atomic")
+	t.Logf("stderr of the failed deploy:\n%s", stderr)
+	if code != clio.ExitFailed || !strings.Contains(stderr, "not finished in time") ||
+		!strings.Contains(stderr, "  pod web-") || !strings.Contains(stderr, "running but its readiness check has not passed") ||
+		!strings.Contains(stderr, "rolled back to revision 1") {
+		t.Errorf("deploy of a never-ready revision = exit %d\nstdout: %s\nstderr: %s\nwant exit 1 naming the pod, its readiness and the rollback", code, stdout, stderr)
+	}
+	code, stdout, stderr = run(t, "status", "--name", "shop", "--kubeconfig", c.Kubeconfig, "-n", ns, "-o", "json")
+	var sts []deploy.ServiceStatus
+	if err := json.Unmarshal([]byte(stdout), &sts); code != 0 || err != nil || len(sts) != 1 {
+		t.Fatalf("status -o json = exit %d, %v\nstdout: %s\nstderr: %s", code, err, stdout, stderr)
+	}
+	if s := sts[0]; s.Image != "example.invalid/web:1" || s.Revision != 1 || s.Ready != 2 || s.Desired != 2 {
+		t.Errorf("status after the atomic rollback = %+v; want example.invalid/web:1, revision 1, 2/2 ready", s)
+	}
+}
