@@ -142,6 +142,11 @@ func boot(ctx context.Context, k *kwok) (*Cluster, error) {
 	if err := c.createNodes(ctx); err != nil {
 		return nil, err
 	}
+	for _, ns := range []string{metav1.NamespaceSystem, metav1.NamespaceDefault} {
+		if err := c.waitDefaultServiceAccount(ctx, ns); err != nil {
+			return nil, err
+		}
+	}
 	return c, nil
 }
 
@@ -199,12 +204,17 @@ func (c *Cluster) Clientset() kubernetes.Interface { return c.clientset }
 
 // Namespace creates a fresh namespace named after the test and deletes it
 // when the test ends, so tests sharing the cluster do not see each other.
+// It returns once the namespace's default ServiceAccount exists, so pods
+// can be created in it at once (the apiserver refuses them before).
 func (c *Cluster) Namespace(tb testing.TB) string {
 	tb.Helper()
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: namespacePrefix(tb.Name())}}
 	got, err := c.clientset.CoreV1().Namespaces().Create(tb.Context(), ns, metav1.CreateOptions{})
 	if err != nil {
 		tb.Fatalf("testcluster: creating a namespace: %v", err)
+	}
+	if err := c.waitDefaultServiceAccount(tb.Context(), got.Name); err != nil {
+		tb.Fatalf("testcluster: %v", err)
 	}
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -91,4 +92,20 @@ func NodeReady(n *corev1.Node) bool {
 		}
 	}
 	return false
+}
+
+// waitDefaultServiceAccount watches until kube-controller-manager has
+// created the namespace's ServiceAccount "default"; until then the
+// apiserver refuses pods there ("serviceaccount default not found").
+func (c *Cluster) waitDefaultServiceAccount(ctx context.Context, ns string) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	lw := cache.NewListWatchFromClient(c.clientset.CoreV1().RESTClient(), "serviceaccounts", ns, fields.OneTermEqualSelector("metadata.name", "default"))
+	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.ServiceAccount{}, nil, func(ev watch.Event) (bool, error) {
+		return ev.Type != watch.Deleted, nil
+	})
+	if err != nil {
+		return fmt.Errorf("waiting for ServiceAccount %s/default: %w", ns, err)
+	}
+	return nil
 }
