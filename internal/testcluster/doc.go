@@ -21,6 +21,12 @@
 // FERRY_TEST_KUBECONFIG to a kubeconfig (for example the one `make cluster`
 // prints) reuses that cluster instead of starting one.
 //
+// Beyond kwok's defaults, a node annotated ManualStatusAnnotation keeps the
+// status a test gives it (NotReady stays NotReady), a pod annotated
+// NeverReadyAnnotation runs but never becomes Ready, and Services take
+// ClusterIPs from ServiceCIDR, a /16. kwok-config.yaml holds all of it for
+// both this package and hack/cluster.sh.
+//
 // Under CI (CI=true) missing binaries fail the test; elsewhere Start builds
 // them with hack/tools.sh first, which takes minutes the first time.
 package testcluster
