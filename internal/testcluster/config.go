@@ -17,10 +17,11 @@ const (
 	ManualStatusValue      = "manual"
 )
 
-// NeverReadyAnnotation, set to "true" on a pod (or a pod template), makes
-// the pod Running with its containers started but never Ready, as a pod
-// whose readiness probe keeps failing: its Ready condition is False with
-// reason ContainersNotReady. Every other pod becomes Running and Ready.
+// NeverReadyAnnotation is the pod annotation that, set to "true" on a pod
+// (or a pod template), makes the pod Running with its containers started
+// but never Ready, as a pod whose readiness probe keeps failing: its Ready
+// condition is False with reason ContainersNotReady. Every other pod
+// becomes Running and Ready.
 const NeverReadyAnnotation = "ferry.dev/test-never-ready"
 
 // ServiceCIDR is the range kube-apiserver takes Service ClusterIPs from;
