@@ -33,7 +33,8 @@ kwokctl create cluster --runtime binary --etcd-binary "$bin/etcd" \
   --kube-apiserver-binary "$bin/kube-apiserver" --kube-controller-manager-binary "$bin/kube-controller-manager" \
   --kube-scheduler-binary "$bin/kube-scheduler" --kwok-controller-binary "$bin/kwok" \
   --kubeconfig "$work/kwok/kubeconfig" --quiet-pull --wait 2m \
-  $([ "${QPS_LIMITS:-0}" = 1 ] || echo --disable-qps-limits) >&2
+  $([ "${QPS_LIMITS:-0}" = 1 ] || echo --disable-qps-limits) >"$work/kwokctl.log" 2>&1 ||
+  { cat "$work/kwokctl.log" >&2; exit 1; }
 export KUBECONFIG="$work/kwok/clusters/ferry-bench/kubeconfig.yaml"
 "$kubectl" apply -f internal/testcluster/nodes.yaml >/dev/null
 "$kubectl" wait --for=condition=Ready node -l type=kwok --timeout=120s >/dev/null
