@@ -32,6 +32,9 @@ func (m *machine) gate(g GateResult) {
 	if h.Status != prev.Status {
 		m.log(fmt.Sprintf("%s gate %s", g.Side, h.Status), kv...)
 	}
+	if g.Side == Cluster && m.s.PromotionRequested && h.Status != GateUnknown {
+		m.promote() // the verdict a promotion waited for; refused if failing
+	}
 	if h.Status != GateFail || g.Side != Cluster || m.s.Stage == StageRollingBack {
 		return
 	}
@@ -105,7 +108,10 @@ func (m *machine) command(kind CommandKind) {
 }
 
 func (m *machine) promote() {
-	refuse := func(why string) { m.log("promotion refused: "+why, "stage", string(m.s.Stage)) }
+	refuse := func(why string) {
+		m.s.PromotionRequested = false
+		m.log("promotion refused: "+why, "stage", string(m.s.Stage))
+	}
 	switch {
 	case m.s.Alert != "":
 		refuse("the DNS provider refused a change; fix the cause and resume first")
@@ -115,6 +121,14 @@ func (m *machine) promote() {
 		refuse("the migration is paused; resume it first")
 	case m.s.Health[Cluster].Status == GateFail:
 		refuse("the cluster gate is failing")
+	case m.s.Health[Cluster].Status != GatePass:
+		// After a restart the verdicts are forgotten: fresh probes first.
+		// The promotion is carried out once they pass (see gate).
+		if !m.s.PromotionRequested {
+			m.s.PromotionRequested = true
+			m.log("promotion waits for fresh probes: the cluster gate has not passed yet", "stage", string(m.s.Stage))
+		}
+		return
 	case m.s.Stage == StagePreview && m.s.Parity == "ok":
 		m.beginShift("promoted by operator")
 	case m.s.Stage == StageShift:

@@ -96,12 +96,15 @@ type State struct {
 	Parity     string    `json:"parity,omitempty"`
 	// AwaitingPromotion is set when a step's hold has passed and manual
 	// promotion waits for the operator.
-	AwaitingPromotion bool                `json:"awaitingPromotion"`
-	Health            map[Side]SideHealth `json:"health"`
-	Pending           []Action            `json:"pending"`
-	NextID            int                 `json:"nextID"`
-	Attempts          int                 `json:"attempts"`
-	RetryAt           time.Time           `json:"retryAt,omitempty"`
+	AwaitingPromotion bool `json:"awaitingPromotion"`
+	// PromotionRequested is set while an operator's promote waits for a
+	// cluster gate verdict (after a restart, fresh probes come first).
+	PromotionRequested bool                `json:"promotionRequested,omitempty"`
+	Health             map[Side]SideHealth `json:"health"`
+	Pending            []Action            `json:"pending"`
+	NextID             int                 `json:"nextID"`
+	Attempts           int                 `json:"attempts"`
+	RetryAt            time.Time           `json:"retryAt,omitempty"`
 	// Alert is set while a pending DNS change waits for the operator: the
 	// provider refused it in a way retrying cannot fix. It says what is
 	// wrong and what to do. Nothing is retried on ticks; Resume or

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -37,7 +38,8 @@ func TestLockAndControlCommands(t *testing.T) {
 	}
 	first := exec.CommandContext(t.Context(), bin, "migrate", "start", "api", "-f", file)
 	lines := stderrLines(t, first)
-	waitFor(t, lines, "parity: both sides")
+	// promote needs the parity check done and a fresh passing cluster gate.
+	waitFor(t, lines, "parity: both sides", "cluster gate pass")
 
 	code, _, stderr := ferry(t, bin, "migrate", "start", "api", "-f", file)
 	want := "a migration of " + domain + " is already running: pid " + strconv.Itoa(first.Process.Pid)
@@ -111,22 +113,22 @@ func stderrLines(t *testing.T, cmd *exec.Cmd) <-chan string {
 	return ch
 }
 
-func waitFor(t *testing.T, lines <-chan string, match string) {
+// waitFor reads lines until each of matches has been seen, in any order.
+func waitFor(t *testing.T, lines <-chan string, matches ...string) {
 	t.Helper()
 	timeout := time.After(30 * time.Second)
 	var seen []string
-	for {
+	left := slices.Clone(matches)
+	for len(left) > 0 {
 		select {
 		case l, ok := <-lines:
 			if !ok {
-				t.Fatalf("ferry migrate start ended before %q:\n%s", match, strings.Join(seen, "\n"))
+				t.Fatalf("ferry migrate start ended before %q:\n%s", left, strings.Join(seen, "\n"))
 			}
 			seen = append(seen, l)
-			if strings.Contains(l, match) {
-				return
-			}
+			left = slices.DeleteFunc(left, func(m string) bool { return strings.Contains(l, m) })
 		case <-timeout:
-			t.Fatalf("no %q within 30s:\n%s", match, strings.Join(seen, "\n"))
+			t.Fatalf("no %q within 30s:\n%s", left, strings.Join(seen, "\n"))
 		}
 	}
 }
@@ -148,7 +150,8 @@ func TestQueuedCommandsAfterAKill(t *testing.T) {
 	}
 	first := exec.CommandContext(t.Context(), bin, "migrate", "start", "api", "-f", file)
 	lines := stderrLines(t, first)
-	waitFor(t, lines, "parity: both sides")
+	// promote needs the parity check done and a fresh passing cluster gate.
+	waitFor(t, lines, "parity: both sides", "cluster gate pass")
 	if code, _, stderr := ferry(t, bin, "migrate", "promote", "api", "-f", file); code != 0 {
 		t.Fatalf("promote: exit %d: %s", code, stderr)
 	}
