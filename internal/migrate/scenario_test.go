@@ -25,7 +25,8 @@ import (
 //	done [mismatches=N] | fail [terminal] [error=TEXT]   answer the first
 //	                       pending action; terminal: retrying cannot help
 //	                       (Fix "check migration.dns.tokenFile")
-//	restart                state round-trips through JSON, then Restarted
+//	restart [DUR]          state round-trips through JSON, then Restarted,
+//	                       DUR (time spent stopped, no ticks) later
 //	expect k=v...          state fields: stage step weights paused awaiting
 //	                       pending parity gate.cluster alert reason~TEXT
 //	                       alert~TEXT
@@ -120,6 +121,9 @@ func (r *replay) line(f []string) {
 		}
 		r.answer(f[0], kv)
 	case "restart":
+		if len(f) > 1 {
+			r.now = r.now.Add(r.dur(f[1]))
+		}
 		r.restart()
 	case "expect":
 		r.expect(f[1:], kv)

@@ -104,6 +104,11 @@ func (m *machine) restarted(now time.Time) {
 	// Gate verdicts from before the stop are stale: nothing is promoted
 	// until fresh probes pass again.
 	m.s.Health = map[Side]SideHealth{}
+	if (m.s.Stage == StagePreview || m.s.Stage == StageShift) && len(m.s.Pending) == 0 {
+		// Nobody watched the sides while stopped: the hold starts again,
+		// counting only time observed.
+		m.s.Since = now
+	}
 	if m.s.Alert != "" {
 		// A change the provider refused waits for the operator's Resume
 		// (or Rollback, or Abort), not merely for a restart.
