@@ -94,6 +94,12 @@ func (m *machine) command(kind CommandKind) {
 		}
 		m.event("command", "resumed by operator")
 		m.retryRefused()
+		if m.s.Stage == StagePreview && m.s.Parity != "" && m.s.Parity != "ok" && len(m.s.Pending) == 0 {
+			// A parity failure paused the migration (onFailure: pause);
+			// nothing else would ever check parity again.
+			m.log("checking parity again", "parity", m.s.Parity)
+			m.issue(RunParity, m.s.Weights)
+		}
 	case Rollback:
 		m.rollback("operator asked for a rollback")
 	case Abort:
