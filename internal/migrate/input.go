@@ -30,8 +30,12 @@ type GateResult struct {
 	At time.Time
 }
 
-// LegacyTraffic is the rate legacy still serves, from the drain source.
-type LegacyTraffic struct{ Rate float64 }
+// LegacyTraffic is the rate legacy still serves, from the drain source, or
+// Err when the source could not be read (the rate is then unknown).
+type LegacyTraffic struct {
+	Rate float64
+	Err  string
+}
 
 // CommandKind is what an operator asks for.
 type CommandKind string

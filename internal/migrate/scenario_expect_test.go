@@ -41,7 +41,7 @@ func (r *replay) expect(f []string, kv map[string]string) {
 	}
 	for k, want := range kv {
 		if sub, ok := strings.CutSuffix(k, "~"); ok {
-			field := map[string]string{"reason": r.s.Reason, "alert": r.s.Alert}
+			field := map[string]string{"reason": r.s.Reason, "alert": r.s.Alert, "trafficError": r.s.TrafficError}
 			if g, ok := field[sub]; !ok || !strings.Contains(g, want) {
 				r.fatalf("%s %q does not contain %q", sub, g, want)
 			}

@@ -21,6 +21,7 @@ import (
 //	                       hold, ttl, promotion, onFailure, failures,
 //	                       minRequests, preview, traffic, threshold
 //	start | tick DUR | gate SIDE n=N ok=R p99=DUR [last=ok|fail] | traffic RATE
+//	traffic error=TEXT     the traffic source could not be read
 //	cmd promote|pause|resume|rollback|abort
 //	done [mismatches=N] | fail [terminal] [error=TEXT]   answer the first
 //	                       pending action; terminal: retrying cannot help
@@ -29,7 +30,7 @@ import (
 //	                       DUR (time spent stopped, no ticks) later
 //	expect k=v...          state fields: stage step weights paused awaiting
 //	                       pending parity gate.cluster alert reason~TEXT
-//	                       alert~TEXT
+//	                       alert~TEXT trafficError~TEXT
 //	expect action KIND [WEIGHTS]   the next action emitted (logs skipped)
 //	expect no-action       no unexamined action is left
 //	expect log TEXT        a log line since the last input contains TEXT
@@ -109,6 +110,10 @@ func (r *replay) line(f []string) {
 		}
 		r.step(g)
 	case "traffic":
+		if e, ok := kv["error"]; ok {
+			r.step(LegacyTraffic{Err: e})
+			break
+		}
 		rate, _ := strconv.ParseFloat(f[1], 64)
 		r.step(LegacyTraffic{Rate: rate})
 	case "cmd":

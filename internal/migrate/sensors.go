@@ -80,15 +80,17 @@ func (h *HTTPSensors) trafficLoop(ctx context.Context, out chan<- Input) {
 	t := time.NewTicker(h.cfg.Gates.Interval)
 	defer t.Stop()
 	for {
+		in := LegacyTraffic{}
 		rate, err := probe.LegacyRate(ctx, d.TrafficURL, d.Prometheus, d.Query)
 		if err != nil {
-			h.log.Warn("reading legacy traffic rate", "error", err)
+			in.Err = err.Error() // the engine records it for status
 		} else {
-			select {
-			case out <- LegacyTraffic{Rate: rate}:
-			case <-ctx.Done():
-				return
-			}
+			in.Rate = rate
+		}
+		select {
+		case out <- in:
+		case <-ctx.Done():
+			return
 		}
 		select {
 		case <-ctx.Done():

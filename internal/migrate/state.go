@@ -93,7 +93,10 @@ type State struct {
 	Since      time.Time `json:"since"`
 	QuietSince time.Time `json:"quietSince,omitempty"`
 	LegacyRate float64   `json:"legacyRate"`
-	Parity     string    `json:"parity,omitempty"`
+	// TrafficError is why the drain's legacy traffic source could not be
+	// read last time; the drain does not end while it is set.
+	TrafficError string `json:"trafficError,omitempty"`
+	Parity       string `json:"parity,omitempty"`
 	// AwaitingPromotion is set when a step's hold has passed and manual
 	// promotion waits for the operator.
 	AwaitingPromotion bool `json:"awaitingPromotion"`

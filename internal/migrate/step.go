@@ -26,7 +26,7 @@ func Step(s State, in Input) (State, []Action) {
 	case GateResult:
 		m.gate(in)
 	case LegacyTraffic:
-		m.traffic(in.Rate)
+		m.traffic(in)
 	case Command:
 		if in.Now.After(m.s.Now) {
 			m.s.Now = in.Now
@@ -200,10 +200,24 @@ func (m *machine) drained() bool {
 	return !m.s.QuietSince.IsZero() && m.s.Now.Sub(m.s.QuietSince) >= cfg.TTL
 }
 
-func (m *machine) traffic(rate float64) {
+func (m *machine) traffic(in LegacyTraffic) {
 	if m.s.Stage != StageDrain {
 		return
 	}
+	if in.Err != "" {
+		// The rate is unknown: quiet must be seen again, and status says
+		// why the drain does not end.
+		if m.s.TrafficError != in.Err {
+			m.log("reading the legacy traffic rate failed; the drain waits for it", "error", in.Err)
+		}
+		m.s.TrafficError, m.s.QuietSince = in.Err, time.Time{}
+		return
+	}
+	if m.s.TrafficError != "" {
+		m.log("legacy traffic rate readable again", "rate", fmt.Sprint(in.Rate))
+	}
+	m.s.TrafficError = ""
+	rate := in.Rate
 	m.s.LegacyRate = rate
 	quiet := rate <= m.s.Config.Drain.Threshold
 	switch {

@@ -88,3 +88,33 @@ func TestWindow(t *testing.T) {
 		t.Errorf("Stats after sliding (-want +got):\n%s", d)
 	}
 }
+
+// TestLegacyRateFromPrometheus: a query returning no series is an error
+// (a typo must not read as no traffic and end the drain at once).
+func TestLegacyRateFromPrometheus(t *testing.T) {
+	tests := []struct {
+		name    string
+		answer  string
+		want    float64
+		wantErr string
+	}{
+		{"sample", `{"status":"success","data":{"result":[{"value":[1700000000,"2.5"]}]}}`, 2.5, ""},
+		{"no series", `{"status":"success","data":{"result":[]}}`, 0, "returned no series"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, tt.answer) }))
+			defer srv.Close()
+			got, err := LegacyRate(t.Context(), "", srv.URL, "sum(rate(legacy_requests_total[1m]))")
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("LegacyRate = %v, %v; want error %q", got, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("LegacyRate = %v, %v; want %v", got, err, tt.want)
+			}
+		})
+	}
+}

@@ -14,7 +14,8 @@ import (
 
 // LegacyRate reads the request rate legacy still serves: from rateURL (a
 // body that is a bare number, or JSON {"rate": N}), or else from a
-// Prometheus instant query (the first sample's value).
+// Prometheus instant query (the first sample's value). A query returning no
+// series is an error, not a rate of 0.
 func LegacyRate(ctx context.Context, rateURL, prometheus, query string) (float64, error) {
 	if rateURL != "" {
 		body, err := fetch(ctx, rateURL)
@@ -39,7 +40,9 @@ func LegacyRate(ctx context.Context, rateURL, prometheus, query string) (float64
 		return 0, fmt.Errorf("decoding Prometheus answer: %w", err)
 	}
 	if len(r.Data.Result) == 0 {
-		return 0, nil // no series: no traffic
+		// A query that matches nothing (a typo, a renamed metric) must not
+		// read as "no traffic" and end the drain at once.
+		return 0, fmt.Errorf("prometheus query %q returned no series: check migration.drain.query (for no traffic it should still return a sample, e.g. with `or vector(0)`)", query)
 	}
 	if v := r.Data.Result[0].Value; len(v) == 2 {
 		if s, ok := v[1].(string); ok {

@@ -75,6 +75,9 @@ func (o *options) printState(s migrate.State, holder *store.Holder) error {
 			row(string(side), "gate %s: success %.3f, p50 %v, p99 %v over %d probes", h.Status, h.SuccessRatio, h.P50, h.P99, h.N)
 		}
 	}
+	if s.TrafficError != "" {
+		row("drain", "waiting: the legacy traffic source cannot be read: %s", s.TrafficError)
+	}
 	if s.Reason != "" {
 		row("reason", "%s", s.Reason)
 	}
