@@ -50,6 +50,10 @@ func (m *machine) gate(g GateResult) {
 	m.onFailure(reason)
 }
 
+// ReasonOperatorRollback is State.Reason of a rollback the operator asked
+// for (every other rollback is a failure: a gate, parity, a DNS change).
+const ReasonOperatorRollback = "operator asked for a rollback"
+
 // onFailure rolls back or pauses, as configured.
 func (m *machine) onFailure(reason string) {
 	if m.s.Config.OnFailure == OnFailureRollback {
@@ -101,7 +105,7 @@ func (m *machine) command(kind CommandKind) {
 			m.issue(RunParity, m.s.Weights)
 		}
 	case Rollback:
-		m.rollback("operator asked for a rollback")
+		m.rollback(ReasonOperatorRollback)
 	case Abort:
 		m.s.Stage, m.s.Pending, m.s.Alert = StageAborted, nil, ""
 		m.event("stage", "aborted by operator; DNS left as it is")

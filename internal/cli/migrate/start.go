@@ -79,10 +79,15 @@ func (o *options) start(ctx context.Context, service string) error {
 	if err := o.printState(final, nil); err != nil {
 		return err
 	}
-	if final.Stage != migrate.StageDone {
-		return clio.Failed(fmt.Errorf("the migration ended %s: %s", final.Stage, final.Reason))
+	switch {
+	case final.Stage == migrate.StageDone:
+		return nil
+	case final.Stage == migrate.StageRolledBack && final.Reason == migrate.ReasonOperatorRollback:
+		// Rolled back as asked: the operation succeeded.
+		fmt.Fprintf(o.streams.ErrOut, "rolled back as asked: legacy serves 100%% of %s\n", final.Config.Domain)
+		return nil
 	}
-	return nil
+	return clio.Failed(fmt.Errorf("the migration ended %s: %s", final.Stage, final.Reason))
 }
 
 func (o *options) lock(su *setup, service string) (*store.Lock, error) {
