@@ -35,17 +35,21 @@ func Plan(cfg Config) []Change {
 	if cfg.PreviewDomain != "" {
 		add(StagePreview, PointPreview, Weights{}, "at start")
 	}
-	add(StageShift, AdoptRecord, Weights{Legacy: 100}, fmt.Sprintf("after parity and a %v hold with the cluster gate passing", cfg.Hold))
+	hold := func(what string) string {
+		if cfg.Promotion == PromotionManual {
+			return fmt.Sprintf("on `ferry migrate promote` (%s)", what)
+		}
+		return what
+	}
+	add(StageShift, AdoptRecord, Weights{Legacy: 100}, hold(fmt.Sprintf("after parity and a %v hold with the cluster gate passing", cfg.Hold)))
 	for i, c := range cfg.Steps {
 		when := "at once"
-		if cfg.Promotion == PromotionManual && i > 0 {
-			when = "on `ferry migrate promote`"
-		} else if i > 0 {
-			when = fmt.Sprintf("after a %v hold", cfg.Hold)
+		if i > 0 {
+			when = hold(fmt.Sprintf("after a %v hold", cfg.Hold))
 		}
 		add(StageShift, SetWeights, Weights{Legacy: 100 - c, Cluster: c}, when)
 	}
-	add(StageCutover, RemoveLegacy, Weights{Cluster: 100}, fmt.Sprintf("after a %v hold", cfg.Hold))
+	add(StageCutover, RemoveLegacy, Weights{Cluster: 100}, hold(fmt.Sprintf("after a %v hold", cfg.Hold)))
 	drain := time.Duration(cfg.Drain.TTLMultiple) * cfg.TTL
 	out = append(out, Change{Stage: StageDone, When: fmt.Sprintf("after %v of drain (%d×TTL)", drain, cfg.Drain.TTLMultiple)})
 	add(StageRollingBack, RestoreLegacy, Weights{Legacy: 100}, "on rollback from shift, cutover or drain")

@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"ferry.dev/ferry/internal/dns"
@@ -33,5 +34,19 @@ func TestCheckCurrent(t *testing.T) {
 				t.Errorf("CheckCurrent = %v, refused %v, want %v", err, got, tt.refused)
 			}
 		})
+	}
+}
+
+// TestPlanManualPromotionSaysSo: with promotion: manual every change after
+// the first step waits for `ferry migrate promote`, and the plan says so.
+func TestPlanManualPromotionSaysSo(t *testing.T) {
+	cfg := Defaults(Config{Domain: "api.example.test", Legacy: "192.0.2.10", Cluster: "198.51.100.20",
+		Steps: []int{10, 100}, Promotion: PromotionManual})
+	for _, c := range Plan(cfg) {
+		if c.Action == AdoptRecord || c.Action == RemoveLegacy || c.Action == SetWeights && c.Record.Weights()["cluster"] == 100 {
+			if !strings.Contains(c.When, "ferry migrate promote") {
+				t.Errorf("%s at %v: when %q, want it to wait for `ferry migrate promote`", c.Action, c.Record.Weights(), c.When)
+			}
+		}
 	}
 }

@@ -69,9 +69,12 @@ func (m *machine) onFailure(reason string) {
 
 // rollback puts legacy back to 100% from any stage.
 func (m *machine) rollback(reason string) {
-	switch m.s.Stage {
-	case StageRollingBack:
+	if m.s.Stage == StageRollingBack {
 		return
+	}
+	// Nothing waits for a promotion any more.
+	m.s.AwaitingPromotion, m.s.PromotionRequested = false, false
+	switch m.s.Stage {
 	case StagePending, StagePreview:
 		// The domain's record was never touched; nothing to restore.
 		m.s.Stage, m.s.Pending, m.s.Reason, m.s.Alert = StageRolledBack, nil, reason, ""
@@ -108,6 +111,7 @@ func (m *machine) command(kind CommandKind) {
 		m.rollback(ReasonOperatorRollback)
 	case Abort:
 		m.s.Stage, m.s.Pending, m.s.Alert = StageAborted, nil, ""
+		m.s.AwaitingPromotion, m.s.PromotionRequested = false, false
 		m.event("stage", "aborted by operator; DNS left as it is")
 		m.acts = append(m.acts, Action{Kind: Finish})
 	case Promote:
