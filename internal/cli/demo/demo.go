@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"time"
-
-	"golang.org/x/term"
 
 	"github.com/spf13/cobra"
 
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/migrate/statusline"
 	"ferry.dev/ferry/internal/demo"
 )
 
@@ -101,47 +99,30 @@ func verdict(sum *demo.Summary, failAt int) error {
 }
 
 // view draws progress on stderr: a live status line on a terminal, plain
-// lines otherwise.
-type view struct {
-	w        io.Writer
-	terminal bool
-	lastLine time.Time
-	drawn    bool
-}
+// lines otherwise. Progress comes from several goroutines; statusline.Line
+// serialises the writes.
+type view struct{ line *statusline.Line }
 
-func newView(w io.Writer, terminal bool) *view { return &view{w: w, terminal: terminal} }
+func newView(w io.Writer, terminal bool) *view {
+	l := statusline.New(w, terminal)
+	l.Plain = 5 * time.Second
+	return &view{line: l}
+}
 
 // Write lets the verbose logger share the terminal with the status line.
-func (v *view) Write(p []byte) (int, error) {
-	v.clear()
-	return v.w.Write(p)
-}
-
-func (v *view) clear() {
-	if v.terminal && v.drawn {
-		fmt.Fprint(v.w, "\r\033[K")
-		v.drawn = false
-	}
-}
+func (v *view) Write(p []byte) (int, error) { return v.line.Write(p) }
 
 func (v *view) update(p demo.Progress) {
 	if p.Event != nil {
-		v.clear()
-		fmt.Fprintf(v.w, "[%6.1fs] %s\n", p.Elapsed.Seconds(), p.Event.Message)
+		v.line.Println(fmt.Sprintf("[%6.1fs] %s", p.Elapsed.Seconds(), p.Event.Message))
+		if !v.line.Terminal() {
+			return
+		}
 	}
-	status := statusLine(p)
-	switch {
-	case v.terminal:
-		v.clear()
-		fmt.Fprint(v.w, fit(status, v.w))
-		v.drawn = true
-	case p.Event == nil && time.Since(v.lastLine) >= 5*time.Second:
-		fmt.Fprintln(v.w, status)
-		v.lastLine = time.Now()
-	}
+	v.line.Status(statusLine(p))
 }
 
-func (v *view) finish() { v.clear() }
+func (v *view) finish() { v.line.Finish() }
 
 // statusLine puts what matters most first, since a narrow terminal cuts
 // the end: stage, weights, failures, then each side's gate and requests.
@@ -159,21 +140,6 @@ func statusLine(p demo.Progress) string {
 			line += fmt.Sprintf(" %.2f", h.SuccessRatio)
 		}
 		line += " " + h.P99.Round(100*time.Microsecond).String()
-	}
-	return line
-}
-
-// fit cuts line to the terminal's width, so redrawing it with a carriage
-// return never leaves a wrapped remainder behind.
-func fit(line string, w io.Writer) string {
-	width := 80
-	if f, ok := w.(*os.File); ok {
-		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
-			width = cols
-		}
-	}
-	if r := []rune(line); len(r) >= width {
-		return string(r[:width-1])
 	}
 	return line
 }
