@@ -11,6 +11,10 @@ import (
 	"ferry.dev/ferry/internal/migrate/store"
 )
 
+// StageLegacyOff labels the summary's last stage of a finished demo: the
+// legacy backend shut down, clients still running for one more TTL.
+const StageLegacyOff = "legacy-off"
+
 func (d *run) run(ctx context.Context, dir string) (*Summary, error) {
 	cfg := d.config()
 	if err := cfg.Validate(); err != nil {
@@ -30,9 +34,17 @@ func (d *run) run(ctx context.Context, dir string) (*Summary, error) {
 	d.startClients(clients, &wg)
 	stopTicker := d.tickProgress(ctx)
 	final, err := ex.Run(ctx, migrate.NewState(cfg))
-	if err == nil && final.Stage == migrate.StageRolledBack {
+	switch {
+	case err == nil && final.Stage == migrate.StageRolledBack:
 		// Let clients' caches expire so the summary shows traffic back on
 		// legacy and failures ended within one TTL.
+		sleep(ctx, d.opt.TTL+time.Second)
+	case err == nil && final.Stage == migrate.StageDone:
+		// Zero failures proves the drain was long enough only if legacy
+		// is really gone: shut it down and keep the load for one more
+		// TTL; a client still using a legacy answer now fails, and counts.
+		d.stats.enter(StageLegacyOff, final.Weights, time.Now())
+		_ = d.legacy.close()
 		sleep(ctx, d.opt.TTL+time.Second)
 	}
 	stopClients()

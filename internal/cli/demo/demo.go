@@ -85,7 +85,9 @@ func (f *flags) run(cmd *cobra.Command, streams clio.Streams) error {
 }
 
 // verdict fails the command when the demo did not show what it should: a
-// healthy run must finish with zero failures; a --fail-at run must roll back.
+// healthy run must finish with zero failures (including one more TTL of
+// load after legacy is shut down); a --fail-at run must roll back with no
+// failure past the TTL after the rollback.
 func verdict(sum *demo.Summary, failAt int) error {
 	switch {
 	case failAt > 0 && sum.Result != "rolled-back":
@@ -94,6 +96,8 @@ func verdict(sum *demo.Summary, failAt int) error {
 		return clio.Failed(fmt.Errorf("the migration ended %s: %s", sum.Result, sum.Reason))
 	case failAt == 0 && sum.Failed > 0:
 		return clio.Failed(fmt.Errorf("%d of %d client requests failed", sum.Failed, sum.Requests))
+	case failAt > 0 && sum.LateFailures > 0:
+		return clio.Failed(fmt.Errorf("%d client requests failed on DNS answers fetched after the rollback or kept past their TTL", sum.LateFailures))
 	}
 	return nil
 }

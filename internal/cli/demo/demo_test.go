@@ -49,8 +49,8 @@ func TestDemoJSON(t *testing.T) {
 	for _, s := range got.Stages {
 		stages = append(stages, s.Stage)
 	}
-	if !strings.HasPrefix(strings.Join(stages, ","), "preview,") || stages[len(stages)-1] != "drain" && stages[len(stages)-1] != "done" {
-		t.Errorf("stages %v, want preview first and drain or done last", stages)
+	if !strings.HasPrefix(strings.Join(stages, ","), "preview,") || stages[len(stages)-1] != "legacy-off" {
+		t.Errorf("stages %v, want preview first and legacy-off (legacy shut down) last", stages)
 	}
 	if !strings.Contains(stderr, "done: legacy has drained") {
 		t.Errorf("progress on stderr lacks the timeline:\n%s", stderr)
