@@ -53,6 +53,8 @@ func serve(name string, l net.Listener) *backend {
 	return b
 }
 
+// ServeHTTP answers clients and probes ("hello from NAME", or 503 while
+// failing) and reports the client request rate at ratePath.
 func (b *backend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == ratePath {
 		fmt.Fprintf(w, "%d\n", b.rate(time.Now()))

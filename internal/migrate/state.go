@@ -41,6 +41,7 @@ type Weights struct {
 	Cluster int `json:"cluster"`
 }
 
+// String is the weights as "legacy:L,cluster:C", as logs and plans show them.
 func (w Weights) String() string { return fmt.Sprintf("legacy:%d,cluster:%d", w.Legacy, w.Cluster) }
 
 // GateStatus is the verdict on one side's latest measurement.

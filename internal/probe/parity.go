@@ -13,6 +13,8 @@ type ParityResult struct {
 	Mismatches []string
 }
 
+// String is the result for a log line: "N path(s) alike" or the
+// mismatches.
 func (r ParityResult) String() string {
 	if len(r.Mismatches) == 0 {
 		return fmt.Sprintf("%d path(s) alike", r.Checked)
@@ -22,7 +24,8 @@ func (r ParityResult) String() string {
 
 // Parity sends GET path to both sides for every path and compares status
 // codes, and bodies when compareBodies is set. A side that cannot be
-// reached is a mismatch.
+// reached is a mismatch, and so is a legacy answer other than 2xx/3xx (two
+// sides failing alike are not alike).
 func Parity(ctx context.Context, legacy, cluster *Prober, paths []string, compareBodies bool) ParityResult {
 	res := ParityResult{}
 	for _, path := range paths {
@@ -31,6 +34,10 @@ func Parity(ctx context.Context, legacy, cluster *Prober, paths []string, compar
 		switch {
 		case l.Err != nil || c.Err != nil:
 			res.Mismatches = append(res.Mismatches, fmt.Sprintf("GET %s: legacy %s, cluster %s", path, describe(l), describe(c)))
+		case !l.OK():
+			// Both sides failing alike proves nothing: the path (or
+			// legacy) is broken, and the cluster is not shown to work.
+			res.Mismatches = append(res.Mismatches, fmt.Sprintf("GET %s: legacy answers %d, not 2xx/3xx: nothing to compare against (check parity.paths)", path, l.Status))
 		case l.Status != c.Status:
 			res.Mismatches = append(res.Mismatches, fmt.Sprintf("GET %s: legacy %d, cluster %d", path, l.Status, c.Status))
 		case compareBodies && !bytes.Equal(l.Body, c.Body):

@@ -53,6 +53,7 @@ func TestParity(t *testing.T) {
 	broken := mk(map[string]int{"/": 200, "/healthz": 503}, "v1")
 	tests := []struct {
 		name    string
+		legacy  *Prober // nil: the healthy legacy
 		cluster *Prober
 		bodies  bool
 		want    int
@@ -60,10 +61,15 @@ func TestParity(t *testing.T) {
 		{name: "same statuses", cluster: same, want: 0},
 		{name: "bodies differ when compared", cluster: same, bodies: true, want: 2},
 		{name: "status differs", cluster: broken, want: 1},
+		{name: "both fail alike", legacy: broken, cluster: broken, want: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := Parity(t.Context(), legacy, tt.cluster, []string{"/", "/healthz"}, tt.bodies)
+			l := legacy
+			if tt.legacy != nil {
+				l = tt.legacy
+			}
+			res := Parity(t.Context(), l, tt.cluster, []string{"/", "/healthz"}, tt.bodies)
 			if len(res.Mismatches) != tt.want || res.Checked != 2 {
 				t.Errorf("Parity = %+v, want %d mismatches of 2", res, tt.want)
 			}
