@@ -1,7 +1,6 @@
 package migrate
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -99,13 +98,4 @@ func printPlan(w io.Writer, cfg migrate.Config, current string, changes []migrat
 	b.WriteString("\nnothing has been changed; `ferry migrate start " + cfg.Service + "` applies this plan\n")
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return clio.Failed(err)
-	}
-	return nil
 }

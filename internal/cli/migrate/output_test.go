@@ -1,0 +1,47 @@
+package migrate
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"ferry.dev/ferry/internal/migrate"
+	"ferry.dev/ferry/internal/migrate/store"
+)
+
+// TestJSONDurationsAreStrings: -o json shows durations as Go duration
+// strings ("5m0s"), not nanoseconds, keeping field names and order.
+func TestJSONDurationsAreStrings(t *testing.T) {
+	cfg := migrate.Defaults(migrate.Config{Service: "api", Domain: "api.example.test", Legacy: "192.0.2.1", Cluster: "192.0.2.2",
+		Hold: 5 * time.Minute, TTL: 30 * time.Second})
+	s := migrate.NewState(cfg)
+	s.Health[migrate.Cluster] = migrate.SideHealth{N: 3, P99: 1500 * time.Microsecond, Status: migrate.GatePass}
+	var b bytes.Buffer
+	if err := writeJSON(&b, statusJSON{State: s, RunningBy: &store.Holder{PID: 7}}); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Config struct {
+			Hold string `json:"hold"`
+			TTL  string `json:"ttl"`
+		} `json:"config"`
+		Stage  string `json:"stage"`
+		Health map[string]struct {
+			P99 string `json:"p99"`
+		} `json:"health"`
+		RunningBy struct {
+			PID int `json:"pid"`
+		} `json:"runningBy"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	if got.Config.Hold != "5m0s" || got.Config.TTL != "30s" || got.Health["cluster"].P99 != "1.5ms" || got.Stage != "pending" || got.RunningBy.PID != 7 {
+		t.Errorf("decoded %+v from:\n%s", got, b.String())
+	}
+	if !strings.HasPrefix(b.String(), "{\n  \"config\"") {
+		t.Errorf("fields out of order:\n%s", b.String())
+	}
+}
