@@ -303,3 +303,88 @@ func checkFinished(t *testing.T, s migrate.State) {
 		t.Errorf("steps taken (-want +got):\n%s", d)
 	}
 }
+
+// TestSIGKILLWhileRollingBack kills "ferry migrate start" with SIGKILL
+// during an operator's rollback from step 1: right after the rollback is
+// decided (saved, restore not yet sent), and right after legacy's restore
+// reached DNS but before it was recorded. DNS must match the saved state
+// at the kill, and a restarted start must finish the rollback, deciding it
+// once and ending with legacy at 100%.
+func TestSIGKILLWhileRollingBack(t *testing.T) {
+	bin := buildFerry(t)
+	env := newCrashEnv(t, bin)
+	for i, kp := range []killPoint{{"rolling back:", 1}, {"action=restore-legacy", 1}} {
+		t.Run(strings.ReplaceAll(kp.match, " ", "-"), func(t *testing.T) {
+			t.Parallel()
+			env.killWhileRollingBack(t, bin, i, kp)
+		})
+	}
+}
+
+func (e *crashEnv) killWhileRollingBack(t *testing.T, bin string, i int, kp killPoint) {
+	domain := fmt.Sprintf("api-rb%d.crash.test", i)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "ferry.yaml")
+	body := strings.Replace(fmt.Sprintf(crashFile, e.adminURL, e.tokenFile, domain, "preview-"+domain, e.port, e.port),
+		"hold: 700ms", "hold: 10m", 1)
+	if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	original := dns.RecordSet{Name: domain + ".", Type: dns.TypeA, TTL: 1,
+		Sets: []dns.WeightedSet{{ID: "default", Weight: 1, Values: []string{"127.0.0.2"}}}}
+	if err := e.dns.Replace(t.Context(), original); err != nil {
+		t.Fatal(err)
+	}
+	st := &store.File{Dir: filepath.Join(dir, ".ferry")}
+	send := func(kind migrate.CommandKind) {
+		s, err := st.Load(t.Context(), domain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Send(domain, s.ID(), kind); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.CommandContext(t.Context(), bin, "migrate", "start", "api", "-f", file)
+	lines := stderrLines(t, cmd)
+	waitFor(t, lines, "parity: both sides", "cluster gate pass")
+	send(migrate.Promote)
+	waitFor(t, lines, "step 1/3")
+	send(migrate.Rollback)
+	waitFor(t, lines, kp.match)
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	e.checkConsistent(t, st, domain)
+
+	if code := startAndKill(t, bin, file, killPoint{}); code != 0 {
+		t.Fatalf("restarted start: exit %d, want 0 (rolled back as the operator asked)", code)
+	}
+	final, err := st.Load(t.Context(), domain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if final.Stage != migrate.StageRolledBack || final.Reason != migrate.ReasonOperatorRollback {
+		t.Fatalf("final stage %s (%q), want rolled-back by the operator", final.Stage, final.Reason)
+	}
+	decided, done := 0, 0
+	for _, ev := range final.Timeline {
+		switch {
+		case strings.HasPrefix(ev.Message, "rolling back:"):
+			decided++
+		case strings.HasPrefix(ev.Message, "rolled back:"):
+			done++
+		}
+	}
+	if decided != 1 || done != 1 {
+		t.Errorf("timeline has %d rollback decisions and %d completions, want 1 each", decided, done)
+	}
+	rs, err := e.dns.Get(t.Context(), domain+".", dns.TypeA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(map[string]int{"legacy": 100}, rs.Weights()); d != "" {
+		t.Errorf("DNS after the rollback (-want +got):\n%s", d)
+	}
+}
