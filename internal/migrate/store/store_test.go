@@ -82,7 +82,7 @@ func TestLockRefusesSecondHolderByName(t *testing.T) {
 // lock free at once (the kernel drops the flock), with no pid to judge.
 func TestLockFreedWhenHolderIsKilled(t *testing.T) {
 	f := newStore(t)
-	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestLockHelperProcess$")
+	cmd := exec.CommandContext(t.Context(), os.Args[0])
 	cmd.Env = append(os.Environ(), "FERRY_LOCK_HELPER_DIR="+f.Dir)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -113,19 +113,25 @@ func TestLockFreedWhenHolderIsKilled(t *testing.T) {
 	}
 }
 
-// TestLockHelperProcess takes a lock for TestLockFreedWhenHolderIsKilled
-// and holds it until killed; run on its own it does nothing.
-func TestLockHelperProcess(t *testing.T) {
-	dir := os.Getenv("FERRY_LOCK_HELPER_DIR")
-	if dir == "" {
-		t.Skip("helper process for TestLockFreedWhenHolderIsKilled")
+// TestMain doubles as the lock holder TestLockFreedWhenHolderIsKilled
+// starts: with FERRY_LOCK_HELPER_DIR set, the test binary takes the lock,
+// says so, and holds it until it is killed.
+func TestMain(m *testing.M) {
+	if dir := os.Getenv("FERRY_LOCK_HELPER_DIR"); dir != "" {
+		os.Exit(holdLock(dir))
 	}
+	os.Exit(m.Run())
+}
+
+func holdLock(dir string) int {
 	host, _ := os.Hostname()
 	if _, err := (&File{Dir: dir}).Lock("api.example.test", Holder{PID: os.Getpid(), Host: host, Command: "helper"}); err != nil {
-		t.Fatal(err)
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
 	fmt.Println("locked")
-	time.Sleep(time.Minute)
+	time.Sleep(time.Minute) // bounded: the test kills it long before
+	return 0
 }
 
 // TestLockRace: goroutines racing for one domain's lock (each with its own
