@@ -15,29 +15,15 @@ import (
 
 // NewHistoryCommand returns "ferry history".
 func NewHistoryCommand(streams clio.Streams) *cobra.Command {
-	var (
-		t      target
-		output string
-	)
-	cmd := &cobra.Command{
+	return reportCommand(streams, &cobra.Command{
 		Use:   "history [-f FILE | --name RELEASE]",
 		Short: "List the recorded revisions of a release",
 		Example: `  ferry history -f examples/shop.yaml
   ferry history --name shop -o json`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runHistory(cmd.Context(), streams, &t, output)
-		},
-	}
-	t.addFlags(cmd.Flags())
-	cmd.Flags().StringVarP(&output, "output", "o", "", "output format: json")
-	return cmd
+	}, runHistory)
 }
 
 func runHistory(ctx context.Context, streams clio.Streams, t *target, output string) error {
-	if output != "" && output != "json" {
-		return clio.Usage(fmt.Errorf("--output %q: want json or nothing", output))
-	}
 	d, err := t.deployer(nil)
 	if err != nil {
 		return err

@@ -14,29 +14,15 @@ import (
 
 // NewStatusCommand returns "ferry status".
 func NewStatusCommand(streams clio.Streams) *cobra.Command {
-	var (
-		t      target
-		output string
-	)
-	cmd := &cobra.Command{
+	return reportCommand(streams, &cobra.Command{
 		Use:   "status [-f FILE | --name RELEASE]",
 		Short: "Show each service of a release: replicas, revision, image, domain, age",
 		Example: `  ferry status -f examples/shop.yaml
   ferry status --name shop -o json`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runStatus(cmd.Context(), streams, &t, output)
-		},
-	}
-	t.addFlags(cmd.Flags())
-	cmd.Flags().StringVarP(&output, "output", "o", "", "output format: json")
-	return cmd
+	}, runStatus)
 }
 
 func runStatus(ctx context.Context, streams clio.Streams, t *target, output string) error {
-	if output != "" && output != "json" {
-		return clio.Usage(fmt.Errorf("--output %q: want json or nothing", output))
-	}
 	d, err := t.deployer(nil)
 	if err != nil {
 		return err

@@ -1,10 +1,12 @@
 package deploy
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"ferry.dev/ferry/internal/cli/clio"
@@ -54,4 +56,24 @@ func (t *target) deployer(observe func(deploy.Event)) (*deploy.Deployer, error) 
 		return nil, clio.Usage(fmt.Errorf("%w (set --name)", err))
 	}
 	return d, nil
+}
+
+// reportCommand completes cmd as a command that reads one release and prints
+// it as a table or, with -o json, as JSON: the shape of history and status.
+func reportCommand(streams clio.Streams, cmd *cobra.Command,
+	run func(ctx context.Context, streams clio.Streams, t *target, output string) error) *cobra.Command {
+	var (
+		t      target
+		output string
+	)
+	cmd.Args = cobra.NoArgs
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if output != "" && output != "json" {
+			return clio.Usage(fmt.Errorf("--output %q: want json or nothing", output))
+		}
+		return run(cmd.Context(), streams, &t, output)
+	}
+	t.addFlags(cmd.Flags())
+	cmd.Flags().StringVarP(&output, "output", "o", "", "output format: json")
+	return cmd
 }
