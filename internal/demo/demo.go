@@ -15,6 +15,7 @@ import (
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/server"
 	"ferry.dev/ferry/internal/migrate"
+	"ferry.dev/ferry/internal/spec"
 )
 
 // The demo's names.
@@ -164,11 +165,18 @@ type run struct {
 
 func (d *run) config() migrate.Config {
 	ep := func(ip string) string { return net.JoinHostPort(ip, strconv.Itoa(d.port)) }
-	return migrate.Defaults(migrate.Config{
+	return migrate.Config{
 		Service: "api", Domain: Domain, PreviewDomain: PreviewDomain,
 		Legacy: ep("127.0.0.2"), Cluster: ep("127.0.0.3"),
 		TTL: d.opt.TTL, Steps: d.opt.Steps, Hold: d.opt.Hold,
-		Gates: migrate.Gates{Interval: d.opt.Interval, Window: 10 * time.Second, MinRequests: 3},
-		Drain: migrate.Drain{TTLMultiple: 3, TrafficURL: "http://" + ep("127.0.0.2") + ratePath, Threshold: 0},
-	})
+		Promotion: migrate.PromotionAuto, OnFailure: migrate.OnFailureRollback, OnBothFailing: migrate.OnFailurePause,
+		Gates: migrate.Gates{
+			Interval: d.opt.Interval, Window: 10 * time.Second, MinRequests: 3, Failures: spec.DefaultGateFailures,
+			SuccessRatio: spec.DefaultSuccessRatio, P99Latency: spec.DefaultP99Latency, Paths: []string{"/"}, Scheme: "http",
+		},
+		Drain:  migrate.Drain{TTLMultiple: 3, TrafficURL: "http://" + ep("127.0.0.2") + ratePath, Threshold: 0},
+		Parity: migrate.Parity{Paths: []string{"/"}},
+		DNS:    migrate.DNS{Provider: "ferry", RetryFor: spec.DefaultDNSRetryFor},
+		Lease:  spec.DefaultLease,
+	}
 }

@@ -33,6 +33,10 @@ const (
 // Config is everything one migration of one domain needs. It is stored in
 // the State when the migration starts, so a restarted migration follows the
 // plan it started with even if the service file changed meanwhile.
+//
+// Every field is set by its producer (spec, through FromSpec, or a test):
+// the engine never fills in a default. A zero means zero where zero is
+// meaningful (Hold: no hold) and is refused by Validate where it is not.
 type Config struct {
 	Service       string        `json:"service"`
 	Domain        string        `json:"domain"`
@@ -43,25 +47,39 @@ type Config struct {
 	Steps         []int         `json:"steps"`
 	Hold          time.Duration `json:"hold"`
 	Promotion     Promotion     `json:"promotion"`
-	OnFailure     OnFailure     `json:"onFailure"`
-	Gates         Gates         `json:"gates"`
-	Drain         Drain         `json:"drain"`
-	Parity        Parity        `json:"parity"`
-	DNS           DNS           `json:"dns"`
+	// OnFailure is what a failing cluster gate does while legacy passes.
+	OnFailure OnFailure `json:"onFailure"`
+	// OnBothFailing is what ferry does when both sides fail their gates:
+	// rolling back would move traffic onto a side known to be broken.
+	OnBothFailing OnFailure `json:"onBothFailing"`
+	Gates         Gates     `json:"gates"`
+	Drain         Drain     `json:"drain"`
+	Parity        Parity    `json:"parity"`
+	DNS           DNS       `json:"dns"`
+	// Lease is how long the ownership lease stored with the domain's DNS
+	// data lasts without renewal; it is renewed every Lease/3.
+	Lease time.Duration `json:"lease"`
 }
 
 // Gates are the thresholds each side's probes are judged by.
 type Gates struct {
-	Interval     time.Duration `json:"interval"`
+	// Interval is how often each side is evaluated; a batch of probes
+	// (see ProbesPerInterval) is sent to every path each interval.
+	Interval time.Duration `json:"interval"`
+	// Window is the span the success ratio and p99 are computed over.
 	Window       time.Duration `json:"window"`
 	SuccessRatio float64       `json:"successRatio"`
 	P99Latency   time.Duration `json:"p99Latency"`
-	MinRequests  int           `json:"minRequests"`
-	// Failures is how many bad cluster probes in a row, while the window
-	// fails its thresholds, it takes to act (roll back or pause).
-	Failures int    `json:"failures"`
-	Path     string `json:"path"`
-	Scheme   string `json:"scheme"` // http or https
+	// MinRequests is how many measurements the window must hold before it
+	// can pass or fail (a batch that fails entirely fails at once).
+	MinRequests int `json:"minRequests"`
+	// Failures is how many evaluations in a row a side's window must fail
+	// before ferry acts on it (roll back, pause, alert).
+	Failures int `json:"failures"`
+	// Paths are probed on each side: the health path and the service's
+	// real paths, so a cluster that answers only its health check fails.
+	Paths  []string `json:"paths"`
+	Scheme string   `json:"scheme"` // http or https
 }
 
 // Drain says how long legacy keeps serving after its record is removed.
@@ -84,69 +102,24 @@ type Parity struct {
 	CompareBodies bool     `json:"compareBodies"`
 }
 
-// DNS names the provider that holds the domain.
+// DNS names the provider that holds the domain and how to reach it.
 type DNS struct {
 	Provider  string `json:"provider"`
 	Server    string `json:"server,omitempty"`
 	TokenFile string `json:"tokenFile,omitempty"`
+	// RetryFor is how long a DNS change that fails transiently (the
+	// provider is unreachable, a 5xx) is retried, with backoff, before the
+	// migration pauses with an alert. It never rolls back on its own: the
+	// rollback would go through the same unreachable provider.
+	RetryFor time.Duration `json:"retryFor"`
+	// Settings are the provider's own settings (a Route 53 hosted zone,
+	// an endpoint), passed through to its constructor as written.
+	Settings map[string]string `json:"settings,omitempty"`
 }
 
 // MaxTTL is the largest TTL a record may have: 2^31-1 seconds (RFC 2181
 // §8). Validate refuses more, so the TTL always fits the uint32 of a record.
 const MaxTTL = (1<<31 - 1) * time.Second
-
-// Providers are the DNS providers ferry knows, by name.
-var knownProviders = map[string]bool{"ferry": true}
-
-// Defaults fills every unset field with ferry's defaults and returns cfg.
-func Defaults(cfg Config) Config {
-	setDur(&cfg.TTL, 30*time.Second)
-	if cfg.Steps == nil {
-		cfg.Steps = []int{1, 10, 25, 50, 100}
-	}
-	setDur(&cfg.Hold, 2*time.Minute)
-	if cfg.Promotion == "" {
-		cfg.Promotion = PromotionAuto
-	}
-	if cfg.OnFailure == "" {
-		cfg.OnFailure = OnFailureRollback
-	}
-	g := &cfg.Gates
-	setDur(&g.Interval, time.Second)
-	setDur(&g.Window, 10*time.Second)
-	setDur(&g.P99Latency, 500*time.Millisecond)
-	if g.SuccessRatio == 0 {
-		g.SuccessRatio = 0.99
-	}
-	if g.MinRequests == 0 {
-		g.MinRequests = 3
-	}
-	if g.Failures == 0 {
-		g.Failures = 2
-	}
-	if g.Path == "" {
-		g.Path = "/"
-	}
-	if g.Scheme == "" {
-		g.Scheme = "http"
-	}
-	if cfg.Drain.TTLMultiple == 0 {
-		cfg.Drain.TTLMultiple = 3
-	}
-	if cfg.Parity.Paths == nil {
-		cfg.Parity.Paths = []string{g.Path}
-	}
-	if cfg.DNS.Provider == "" {
-		cfg.DNS.Provider = "ferry"
-	}
-	return cfg
-}
-
-func setDur(d *time.Duration, def time.Duration) {
-	if *d == 0 {
-		*d = def
-	}
-}
 
 // Validate returns every problem with cfg at once, each naming its field.
 func (cfg Config) Validate() error {
@@ -176,11 +149,16 @@ func (cfg Config) Validate() error {
 	if cfg.Promotion != PromotionAuto && cfg.Promotion != PromotionManual {
 		bad("promotion", "%q: want auto or manual", cfg.Promotion)
 	}
-	if cfg.OnFailure != OnFailureRollback && cfg.OnFailure != OnFailurePause {
-		bad("onFailure", "%q: want rollback or pause", cfg.OnFailure)
+	for field, v := range map[string]OnFailure{"onFailure": cfg.OnFailure, "onBothFailing": cfg.OnBothFailing} {
+		if v != OnFailureRollback && v != OnFailurePause {
+			bad(field, "%q: want rollback or pause", v)
+		}
 	}
-	if !knownProviders[cfg.DNS.Provider] {
-		bad("dns.provider", "unknown provider %q (known: ferry)", cfg.DNS.Provider)
+	if cfg.DNS.Provider == "" {
+		bad("dns.provider", "must name the DNS provider")
+	}
+	if cfg.Legacy != "" && sameEndpoint(cfg.Legacy, cfg.Cluster) {
+		bad("cluster.address", "%q is also the legacy endpoint; a migration needs two different places", cfg.Cluster)
 	}
 	return errors.Join(errs...)
 }
@@ -207,13 +185,16 @@ func validateSteps(steps []int) []error {
 func (cfg Config) validateTimes() []error {
 	var errs []error
 	positive := map[string]time.Duration{
-		"ttl": cfg.TTL, "hold": cfg.Hold, "gates.interval": cfg.Gates.Interval,
-		"gates.window": cfg.Gates.Window, "gates.p99Latency": cfg.Gates.P99Latency,
+		"ttl": cfg.TTL, "gates.interval": cfg.Gates.Interval, "gates.window": cfg.Gates.Window,
+		"gates.p99Latency": cfg.Gates.P99Latency, "lease": cfg.Lease, "dns.retryFor": cfg.DNS.RetryFor,
 	}
-	for _, f := range []string{"ttl", "hold", "gates.interval", "gates.window", "gates.p99Latency"} {
+	for _, f := range []string{"ttl", "gates.interval", "gates.window", "gates.p99Latency", "lease", "dns.retryFor"} {
 		if positive[f] <= 0 {
 			errs = append(errs, fmt.Errorf("%s: %v must be positive", f, positive[f]))
 		}
+	}
+	if cfg.Hold < 0 {
+		errs = append(errs, fmt.Errorf("hold: %v must not be negative", cfg.Hold))
 	}
 	if cfg.TTL%time.Second != 0 {
 		errs = append(errs, fmt.Errorf("ttl: %v must be whole seconds", cfg.TTL))
@@ -231,6 +212,12 @@ func (cfg Config) validateTimes() []error {
 	if g.Failures < 1 {
 		errs = append(errs, fmt.Errorf("gates.failures: %d must be at least 1", g.Failures))
 	}
+	if len(g.Paths) == 0 {
+		errs = append(errs, errors.New("gates.paths: must hold at least one path"))
+	}
+	if len(cfg.Parity.Paths) == 0 {
+		errs = append(errs, errors.New("parity.paths: must hold at least one path"))
+	}
 	if g.Scheme != "http" && g.Scheme != "https" {
 		errs = append(errs, fmt.Errorf("gates.scheme: %q: want http or https", g.Scheme))
 	}
@@ -241,6 +228,13 @@ func (cfg Config) validateTimes() []error {
 		errs = append(errs, errors.New("drain.legacyTraffic.query: required with prometheus"))
 	}
 	return errs
+}
+
+// sameEndpoint reports whether a and b are one host and port.
+func sameEndpoint(a, b string) bool {
+	ah, ap, aerr := SplitEndpoint(a)
+	bh, bp, berr := SplitEndpoint(b)
+	return aerr == nil && berr == nil && strings.EqualFold(strings.TrimSuffix(ah, "."), strings.TrimSuffix(bh, ".")) && ap == bp
 }
 
 // SplitEndpoint splits "host[:port]" into its host and port (0 when absent).

@@ -16,6 +16,7 @@ import (
 
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/migrate"
+	"ferry.dev/ferry/internal/migrate/migratetest"
 	"ferry.dev/ferry/internal/migrate/store"
 )
 
@@ -68,13 +69,12 @@ func backend(t *testing.T, failing *atomic.Bool) string {
 }
 
 func testConfig(legacy, cluster string) migrate.Config {
-	return migrate.Defaults(migrate.Config{
-		Service: "api", Domain: "api.example.test", PreviewDomain: "api.k8s.example.test",
-		Legacy: legacy, Cluster: cluster, TTL: time.Second, Hold: 100 * time.Millisecond,
-		Steps: []int{10, 50, 100},
-		Gates: migrate.Gates{Interval: 20 * time.Millisecond, MinRequests: 2},
-		Drain: migrate.Drain{TTLMultiple: 1},
-	})
+	cfg := migratetest.Config("api.example.test", legacy, cluster)
+	cfg.PreviewDomain = "api.k8s.example.test"
+	cfg.TTL, cfg.Hold, cfg.Steps = time.Second, 100*time.Millisecond, []int{10, 50, 100}
+	cfg.Gates.Interval, cfg.Gates.MinRequests = 20*time.Millisecond, 2
+	cfg.Drain.TTLMultiple = 1
+	return cfg
 }
 
 func newExecutor(t *testing.T, p dns.Provider) (*migrate.Executor, *store.File) {

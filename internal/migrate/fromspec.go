@@ -27,16 +27,30 @@ func FromSpec(f *spec.File, service string) (Config, error) {
 		Legacy: endpoint(sm.Legacy), Cluster: endpoint(sm.Cluster),
 		TTL: m.TTL, Steps: m.Steps, Hold: m.Hold,
 		Promotion: Promotion(m.Promotion), OnFailure: OnFailure(m.OnFailure),
+		OnBothFailing: OnFailure(spec.DefaultOnBothFail),
 		Gates: Gates{
 			Interval: m.Gates.Interval, Window: m.Gates.Window, SuccessRatio: m.Gates.SuccessRatio,
-			P99Latency: m.Gates.P99Latency, MinRequests: m.Gates.MinRequests, Path: m.Gates.Path,
+			P99Latency: m.Gates.P99Latency, MinRequests: m.Gates.MinRequests,
+			Failures: spec.DefaultGateFailures, Scheme: spec.DefaultScheme,
 		},
 		Drain:  Drain{TTLMultiple: m.Drain.TTLMultiple},
 		Parity: Parity{Paths: m.Parity.Paths, CompareBodies: m.Parity.CompareBodies},
-		DNS:    DNS{Provider: m.Provider, Server: m.Server, TokenFile: m.TokenFile},
+		DNS:    DNS{Provider: m.Provider, Server: m.Server, TokenFile: m.TokenFile, RetryFor: spec.DefaultDNSRetryFor},
+		Lease:  spec.DefaultLease,
 	}
-	if cfg.Gates.Path == "" && svc.Readiness != nil {
-		cfg.Gates.Path = svc.Readiness.Path
+	health := "/"
+	if svc.Readiness != nil && svc.Readiness.Path != "" {
+		health = svc.Readiness.Path
+	}
+	if m.Gates.Path != "" {
+		health = m.Gates.Path
+	}
+	cfg.Gates.Paths = []string{health}
+	if health != "/" {
+		cfg.Gates.Paths = append(cfg.Gates.Paths, "/")
+	}
+	if cfg.Parity.Paths == nil {
+		cfg.Parity.Paths = cfg.Gates.Paths
 	}
 	if svc.Issuer != nil {
 		cfg.Gates.Scheme = "https"
@@ -44,7 +58,6 @@ func FromSpec(f *spec.File, service string) (Config, error) {
 	if t := m.Drain.LegacyTraffic; t != nil {
 		cfg.Drain.TrafficURL, cfg.Drain.Prometheus, cfg.Drain.Query, cfg.Drain.Threshold = t.URL, t.Prometheus, t.Query, t.Threshold
 	}
-	cfg = Defaults(cfg)
 	if err := cfg.Validate(); err != nil {
 		return Config{}, fmt.Errorf("migration of %s: %w", service, err)
 	}

@@ -1,4 +1,4 @@
-package migrate
+package migrate_test
 
 import (
 	"errors"
@@ -6,10 +6,13 @@ import (
 	"testing"
 
 	"ferry.dev/ferry/internal/dns"
+
+	"ferry.dev/ferry/internal/migrate"
+	"ferry.dev/ferry/internal/migrate/migratetest"
 )
 
 func TestCheckCurrent(t *testing.T) {
-	cfg := Defaults(Config{Domain: "api.example.test", Legacy: "192.0.2.10:8080", Cluster: "198.51.100.20"})
+	cfg := migratetest.Config("api.example.test", "192.0.2.10:8080", "198.51.100.20")
 	set := func(id string, w int, v string) dns.WeightedSet {
 		return dns.WeightedSet{ID: id, Weight: w, Values: []string{v}}
 	}
@@ -29,9 +32,9 @@ func TestCheckCurrent(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := CheckCurrent(cfg, tt.current)
-			if got := errors.Is(err, ErrForeignRecord); got != tt.refused {
-				t.Errorf("CheckCurrent = %v, refused %v, want %v", err, got, tt.refused)
+			err := migrate.CheckCurrent(cfg, tt.current)
+			if got := errors.Is(err, migrate.ErrForeignRecord); got != tt.refused {
+				t.Errorf("migrate.CheckCurrent = %v, refused %v, want %v", err, got, tt.refused)
 			}
 		})
 	}
@@ -40,10 +43,10 @@ func TestCheckCurrent(t *testing.T) {
 // TestPlanManualPromotionSaysSo: with promotion: manual every change after
 // the first step waits for `ferry migrate promote`, and the plan says so.
 func TestPlanManualPromotionSaysSo(t *testing.T) {
-	cfg := Defaults(Config{Domain: "api.example.test", Legacy: "192.0.2.10", Cluster: "198.51.100.20",
-		Steps: []int{10, 100}, Promotion: PromotionManual})
-	for _, c := range Plan(cfg) {
-		if c.Action == AdoptRecord || c.Action == RemoveLegacy || c.Action == SetWeights && c.Record.Weights()["cluster"] == 100 {
+	cfg := migratetest.Config("api.example.test", "192.0.2.10", "198.51.100.20")
+	cfg.Steps, cfg.Promotion = []int{10, 100}, migrate.PromotionManual
+	for _, c := range migrate.Plan(cfg) {
+		if c.Action == migrate.AdoptRecord || c.Action == migrate.RemoveLegacy || c.Action == migrate.SetWeights && c.Record.Weights()["cluster"] == 100 {
 			if !strings.Contains(c.When, "ferry migrate promote") {
 				t.Errorf("%s at %v: when %q, want it to wait for `ferry migrate promote`", c.Action, c.Record.Weights(), c.When)
 			}

@@ -45,7 +45,7 @@ func (m *machine) gate(g GateResult) {
 	reason := fmt.Sprintf("cluster gate failed %d times in a row: success %.3f (min %.3f), p99 %v (max %v), n=%d",
 		h.Failing, h.SuccessRatio, cfg.SuccessRatio, h.P99, cfg.P99Latency, h.N)
 	if m.s.Health[Legacy].Status == GateFail {
-		reason += fmt.Sprintf(" (legacy fails too, success %.3f: is the gate path %q right?)", m.s.Health[Legacy].SuccessRatio, cfg.Path)
+		reason += fmt.Sprintf(" (legacy fails too, success %.3f: are the gate paths %q right?)", m.s.Health[Legacy].SuccessRatio, cfg.Paths)
 	}
 	m.onFailure(reason)
 }

@@ -1,8 +1,10 @@
-package migrate
+package migrate_test
 
 import (
 	"strconv"
 	"strings"
+
+	"ferry.dev/ferry/internal/migrate"
 )
 
 func (r *replay) expect(f []string, kv map[string]string) {
@@ -35,8 +37,8 @@ func (r *replay) expect(f []string, kv map[string]string) {
 		"pending":      strconv.Itoa(len(r.s.Pending)),
 		"parity":       r.s.Parity,
 		"alert":        r.s.Alert,
-		"gate.cluster": string(r.s.Health[Cluster].Status),
-		"gate.legacy":  string(r.s.Health[Legacy].Status),
+		"gate.cluster": string(r.s.Health[migrate.Cluster].Status),
+		"gate.legacy":  string(r.s.Health[migrate.Legacy].Status),
 		"steps":        r.stepLog(),
 	}
 	for k, want := range kv {

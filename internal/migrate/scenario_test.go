@@ -1,4 +1,4 @@
-package migrate
+package migrate_test
 
 import (
 	"encoding/json"
@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"ferry.dev/ferry/internal/migrate"
+	"ferry.dev/ferry/internal/migrate/migratetest"
 )
 
 // TestScenarios replays every testdata/*.txt file against the pure engine.
@@ -65,8 +68,8 @@ type replay struct {
 	t     *testing.T
 	where string
 	now   time.Time
-	s     State
-	queue []Action
+	s     migrate.State
+	queue []migrate.Action
 	logs  []string
 }
 
@@ -75,12 +78,12 @@ func (r *replay) fatalf(format string, args ...any) {
 	r.t.Fatalf("%s\n\t%s", r.where, fmt.Sprintf(format, args...))
 }
 
-func (r *replay) step(in Input) {
-	var acts []Action
-	r.s, acts = Step(r.s, in)
+func (r *replay) step(in migrate.Input) {
+	var acts []migrate.Action
+	r.s, acts = migrate.Step(r.s, in)
 	r.logs = nil
 	for _, a := range acts {
-		if a.Kind == Log {
+		if a.Kind == migrate.Log {
 			r.logs = append(r.logs, a.Message+" "+fmt.Sprint(a.Fields))
 			continue
 		}
@@ -92,16 +95,16 @@ func (r *replay) line(f []string) {
 	kv := pairs(f[1:])
 	switch f[0] {
 	case "config":
-		r.s = NewState(r.config(kv))
+		r.s = migrate.NewState(r.config(kv))
 	case "start":
-		r.step(Start{Now: r.now})
+		r.step(migrate.Start{Now: r.now})
 	case "tick":
 		r.now = r.now.Add(r.dur(f[1]))
-		r.step(Tick{Now: r.now})
+		r.step(migrate.Tick{Now: r.now})
 	case "gate":
 		ratio, _ := strconv.ParseFloat(kv["ok"], 64)
 		n, _ := strconv.Atoi(kv["n"])
-		g := GateResult{Side: Side(f[1]), N: n, SuccessRatio: ratio, P99: r.dur(kv["p99"])}
+		g := migrate.GateResult{Side: migrate.Side(f[1]), N: n, SuccessRatio: ratio, P99: r.dur(kv["p99"])}
 		// The latest probe is bad when the window is, unless last= says.
 		g.LastOK = ratio >= r.s.Config.Gates.SuccessRatio && g.P99 <= r.s.Config.Gates.P99Latency
 		g.LastLatency = g.P99
@@ -111,13 +114,13 @@ func (r *replay) line(f []string) {
 		r.step(g)
 	case "traffic":
 		if e, ok := kv["error"]; ok {
-			r.step(LegacyTraffic{Err: e})
+			r.step(migrate.LegacyTraffic{Err: e})
 			break
 		}
 		rate, _ := strconv.ParseFloat(f[1], 64)
-		r.step(LegacyTraffic{Rate: rate})
+		r.step(migrate.LegacyTraffic{Rate: rate})
 	case "cmd":
-		r.step(Command{Kind: CommandKind(f[1])})
+		r.step(migrate.Command{Kind: migrate.CommandKind(f[1])})
 	case "done", "fail":
 		for _, w := range f[1:] {
 			if w == "terminal" {
@@ -143,7 +146,7 @@ func (r *replay) answer(verb string, kv map[string]string) {
 	}
 	id := r.s.Pending[0].ID
 	if verb == "fail" {
-		f := ActionFailed{ID: id, Err: kv["error"]}
+		f := migrate.ActionFailed{ID: id, Err: kv["error"]}
 		if _, ok := kv["terminal"]; ok {
 			f.Terminal, f.Fix = true, "check migration.dns.tokenFile"
 		}
@@ -151,7 +154,7 @@ func (r *replay) answer(verb string, kv map[string]string) {
 		return
 	}
 	n, _ := strconv.Atoi(kv["mismatches"])
-	r.step(ActionDone{ID: id, Mismatches: n, Detail: kv["detail"]})
+	r.step(migrate.ActionDone{ID: id, Mismatches: n, Detail: kv["detail"]})
 }
 
 func (r *replay) restart() {
@@ -159,7 +162,7 @@ func (r *replay) restart() {
 	if err != nil {
 		r.fatalf("marshal: %v", err)
 	}
-	var back State
+	var back migrate.State
 	if err := json.Unmarshal(data, &back); err != nil {
 		r.fatalf("unmarshal: %v", err)
 	}
@@ -167,15 +170,13 @@ func (r *replay) restart() {
 		r.fatalf("state changed through JSON (-before +after):\n%s", d)
 	}
 	r.s, r.queue = back, nil
-	r.step(Restarted{Now: r.now})
+	r.step(migrate.Restarted{Now: r.now})
 }
 
-func (r *replay) config(kv map[string]string) Config {
-	cfg := Config{
-		Service: "api", Domain: "api.example.test", Legacy: "192.0.2.10", Cluster: "198.51.100.20",
-		TTL: 10 * time.Second, Hold: 30 * time.Second, Steps: []int{10, 50, 100},
-		Gates: Gates{MinRequests: 3, Failures: 2, Interval: time.Second},
-	}
+func (r *replay) config(kv map[string]string) migrate.Config {
+	cfg := migratetest.Config("api.example.test", "192.0.2.10", "198.51.100.20")
+	cfg.TTL, cfg.Hold, cfg.Steps = 10*time.Second, 30*time.Second, []int{10, 50, 100}
+	cfg.Gates.MinRequests, cfg.Gates.Failures, cfg.Gates.Interval = 3, 2, time.Second
 	for k, v := range kv {
 		switch k {
 		case "steps":
@@ -189,9 +190,9 @@ func (r *replay) config(kv map[string]string) Config {
 		case "ttl":
 			cfg.TTL = r.dur(v)
 		case "promotion":
-			cfg.Promotion = Promotion(v)
+			cfg.Promotion = migrate.Promotion(v)
 		case "onFailure":
-			cfg.OnFailure = OnFailure(v)
+			cfg.OnFailure = migrate.OnFailure(v)
 		case "failures":
 			cfg.Gates.Failures, _ = strconv.Atoi(v)
 		case "minRequests":
@@ -206,7 +207,6 @@ func (r *replay) config(kv map[string]string) Config {
 			r.fatalf("unknown config key %q", k)
 		}
 	}
-	cfg = Defaults(cfg)
 	if err := cfg.Validate(); err != nil {
 		r.fatalf("invalid config: %v", err)
 	}

@@ -24,7 +24,7 @@ func NewSensors(cfg Config, log *slog.Logger) (*HTTPSensors, error) {
 	timeout := max(cfg.Gates.P99Latency*2, time.Second)
 	for side, addr := range map[Side]string{Legacy: cfg.Legacy, Cluster: cfg.Cluster} {
 		p, err := probe.New(probe.Target{
-			Address: addr, Domain: cfg.Domain, Scheme: cfg.Gates.Scheme, Path: cfg.Gates.Path,
+			Address: addr, Domain: cfg.Domain, Scheme: cfg.Gates.Scheme, Path: cfg.Gates.Paths[0],
 		}, timeout)
 		if err != nil {
 			return nil, err

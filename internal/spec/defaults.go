@@ -33,6 +33,11 @@ const (
 	DefaultMinRequests  = 3
 	DefaultTTLMultiple  = 3
 	DefaultDrainRate    = 0.1
+	DefaultGateFailures = 3
+	DefaultOnBothFail   = "pause"
+	DefaultDNSRetryFor  = 2 * time.Minute
+	DefaultLease        = time.Minute
+	DefaultScheme       = "http"
 )
 
 // DefaultSteps are the cluster's weights, in percent, a migration moves through.

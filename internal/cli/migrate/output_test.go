@@ -8,14 +8,15 @@ import (
 	"time"
 
 	"ferry.dev/ferry/internal/migrate"
+	"ferry.dev/ferry/internal/migrate/migratetest"
 	"ferry.dev/ferry/internal/migrate/store"
 )
 
 // TestJSONDurationsAreStrings: -o json shows durations as Go duration
 // strings ("5m0s"), not nanoseconds, keeping field names and order.
 func TestJSONDurationsAreStrings(t *testing.T) {
-	cfg := migrate.Defaults(migrate.Config{Service: "api", Domain: "api.example.test", Legacy: "192.0.2.1", Cluster: "192.0.2.2",
-		Hold: 5 * time.Minute, TTL: 30 * time.Second})
+	cfg := migratetest.Config("api.example.test", "192.0.2.1", "192.0.2.2")
+	cfg.Hold, cfg.TTL = 5*time.Minute, 30*time.Second
 	s := migrate.NewState(cfg)
 	s.Health[migrate.Cluster] = migrate.SideHealth{N: 3, P99: 1500 * time.Microsecond, Status: migrate.GatePass}
 	var b bytes.Buffer

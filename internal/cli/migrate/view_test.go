@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"ferry.dev/ferry/internal/migrate"
+	"ferry.dev/ferry/internal/migrate/migratetest"
 )
 
 // TestViewOffTerminalPrintsEachEventOnce: off a terminal the decision log
@@ -16,7 +17,7 @@ func TestViewOffTerminalPrintsEachEventOnce(t *testing.T) {
 	var b bytes.Buffer
 	v := newView(&b, false)
 	log := slog.New(slog.NewTextHandler(v, nil))
-	s := migrate.NewState(migrate.Defaults(migrate.Config{Domain: "api.example.test", Legacy: "192.0.2.1", Cluster: "192.0.2.2"}))
+	s := migrate.NewState(migratetest.Config("api.example.test", "192.0.2.1", "192.0.2.2"))
 	s, acts := migrate.Step(s, migrate.Start{Now: time.Now()})
 	for _, a := range acts {
 		if a.Kind == migrate.Log {

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"ferry.dev/ferry/internal/migrate"
+	"ferry.dev/ferry/internal/migrate/migratetest"
 )
 
 func newStore(t *testing.T) *File {
@@ -31,7 +32,7 @@ func TestSaveLoad(t *testing.T) {
 	if _, err := f.Load(t.Context(), "api.example.test"); !errors.Is(err, migrate.ErrNoState) {
 		t.Fatalf("Load before Save = %v, want ErrNoState", err)
 	}
-	s := migrate.NewState(migrate.Defaults(migrate.Config{Domain: "api.example.test", Legacy: "192.0.2.1", Cluster: "192.0.2.2"}))
+	s := migrate.NewState(migratetest.Config("api.example.test", "192.0.2.1", "192.0.2.2"))
 	s, _ = migrate.Step(s, migrate.Start{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
 	for range 2 { // the second Save replaces the first
 		if err := f.Save(t.Context(), s); err != nil {
