@@ -59,9 +59,7 @@ func NewRootCommand(streams clio.Streams, name string) *cobra.Command {
 			return cmd.Help()
 		},
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return clio.Usage(err)
-	})
+	root.SetFlagErrorFunc(clio.FlagError)
 	if name != "ferry" {
 		// As a kubectl plugin, help says "kubectl ferry render", not "ferry render".
 		root.Annotations = map[string]string{cobra.CommandDisplayNameAnnotation: name}
