@@ -301,7 +301,7 @@ func (e *Executor) perform(ctx context.Context, s State, a Action, sensors Senso
 	}
 	rs := RecordFor(s.Config, a.Kind, a.Weights)
 	start := e.Now()
-	if err := e.Provider.Replace(ctx, rs); err != nil {
+	if err := e.Provider.Replace(ctx, rs, dns.Always()); err != nil {
 		e.Logger.Warn("DNS change failed", "domain", s.Config.Domain, "action", string(a.Kind), "error", err)
 		f := ActionFailed{ID: a.ID, Err: err.Error()}
 		if cause, fix, ok := Refusal(err); ok {

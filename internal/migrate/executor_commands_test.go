@@ -79,7 +79,7 @@ func TestExecutorRollbackQueuedWhileStoppedComesFirst(t *testing.T) {
 	p := &memDNS{sets: map[string]dns.RecordSet{}}
 	cfg := testConfig(backend(t, nil), backend(t, nil))
 	s := killedAtStep1(t, cfg)
-	_ = p.Replace(t.Context(), migrate.RecordFor(cfg, migrate.SetWeights, s.Weights))
+	_ = p.Replace(t.Context(), migrate.RecordFor(cfg, migrate.SetWeights, s.Weights), dns.Always())
 	p.changes = nil
 	e, st := newExecutor(t, p)
 	for _, k := range []migrate.CommandKind{migrate.Promote, migrate.Rollback} {

@@ -39,7 +39,7 @@ func realDNS(t *testing.T, legacy string) *server.Server {
 	t.Cleanup(func() { _ = srv.Close() })
 	host, _, _ := migrate.SplitEndpoint(legacy)
 	err = srv.Replace(t.Context(), dns.RecordSet{Name: "api.example.test.", Type: dns.TypeA, TTL: 1,
-		Sets: []dns.WeightedSet{{ID: "default", Weight: 1, Values: []string{host}}}})
+		Sets: []dns.WeightedSet{{ID: "default", Weight: 1, Values: []string{host}}}}, dns.Always())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,9 +74,9 @@ type countingProvider struct {
 	replaces atomic.Int32
 }
 
-func (c *countingProvider) Replace(ctx context.Context, rs dns.RecordSet) error {
+func (c *countingProvider) Replace(ctx context.Context, rs dns.RecordSet, cond dns.Condition) error {
 	c.replaces.Add(1)
-	return c.Provider.Replace(ctx, rs)
+	return c.Provider.Replace(ctx, rs, cond)
 }
 
 // TestExecutorStopsOnWrongTokenAndResumes runs a migration against ferry's
@@ -200,18 +200,18 @@ func (f *fileTokenProvider) Get(ctx context.Context, name, rrtype string) (dns.R
 	return p.Get(ctx, name, rrtype)
 }
 
-func (f *fileTokenProvider) Replace(ctx context.Context, rs dns.RecordSet) error {
+func (f *fileTokenProvider) Replace(ctx context.Context, rs dns.RecordSet, cond dns.Condition) error {
 	p, err := f.connect()
 	if err != nil {
 		return err
 	}
-	return p.Replace(ctx, rs)
+	return p.Replace(ctx, rs, cond)
 }
 
-func (f *fileTokenProvider) Delete(ctx context.Context, name, rrtype string) error {
+func (f *fileTokenProvider) Delete(ctx context.Context, name, rrtype string, cond dns.Condition) error {
 	p, err := f.connect()
 	if err != nil {
 		return err
 	}
-	return p.Delete(ctx, name, rrtype)
+	return p.Delete(ctx, name, rrtype, cond)
 }

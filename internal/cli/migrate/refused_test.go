@@ -44,7 +44,7 @@ func TestRefusedByTheDNSProvider(t *testing.T) {
 	t.Cleanup(func() { _ = srv.Close() })
 	domain := "api-refused.crash.test"
 	err = srv.Replace(t.Context(), dns.RecordSet{Name: domain + ".", Type: dns.TypeA, TTL: 1,
-		Sets: []dns.WeightedSet{{ID: "default", Weight: 1, Values: []string{"127.0.0.2"}}}})
+		Sets: []dns.WeightedSet{{ID: "default", Weight: 1, Values: []string{"127.0.0.2"}}}}, dns.Always())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,7 +90,7 @@ func strs(rr []mdns.RR) []string {
 
 func set(t *testing.T, srv *server.Server, rs dns.RecordSet) {
 	t.Helper()
-	if err := srv.Replace(t.Context(), rs); err != nil {
+	if err := srv.Replace(t.Context(), rs, dns.Always()); err != nil {
 		t.Fatalf("replacing %s %s: %v", rs.Name, rs.Type, err)
 	}
 }
