@@ -2,8 +2,6 @@ package providers_test
 
 import (
 	"errors"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,27 +11,16 @@ import (
 
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/providers"
-	"ferry.dev/ferry/internal/dns/server"
+	"ferry.dev/ferry/internal/dns/server/servertest"
 )
 
 // TestFerryProvider builds the "ferry" provider from settings as a service
 // file gives them (a token file relative to the file's directory) and uses
 // it against the real server.
 func TestFerryProvider(t *testing.T) {
-	srv, err := server.New(t.Context(), server.Config{
-		Zones: []server.Zone{server.DefaultZone("example.test")}, DataDir: t.TempDir(),
-		DNSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0", Token: "tok",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := servertest.Start(t, "example.test")
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "dns.token"), []byte("tok\n"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "dns.token"), []byte(servertest.Token+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	reg := providers.Registry()
