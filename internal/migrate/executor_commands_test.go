@@ -56,7 +56,7 @@ func killedAtStep1(t *testing.T, cfg migrate.Config) migrate.State {
 	t.Helper()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	s := migrate.NewState(cfg)
-	ok := migrate.GateResult{Side: migrate.Cluster, N: 10, SuccessRatio: 1, LastOK: true}
+	ok := migrate.GateResult{Side: migrate.Cluster, N: 10, SuccessRatio: 1}
 	s, _ = migrate.Step(s, migrate.Start{Now: now})
 	for _, in := range []migrate.Input{nil, nil, ok, migrate.Tick{Now: now.Add(time.Minute)}, nil, nil,
 		ok, migrate.Tick{Now: now.Add(2 * time.Minute)}} {

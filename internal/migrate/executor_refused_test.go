@@ -46,6 +46,17 @@ func realDNS(t *testing.T, legacy string) *server.Server {
 	return srv
 }
 
+// readStart is what start's adoption check reads, straight from srv (the
+// executor under test may hold a wrong token).
+func readStart(t *testing.T, srv *server.Server, cfg migrate.Config) migrate.Start {
+	t.Helper()
+	st, err := (&migrate.Executor{Provider: srv}).Check(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 // tokenFile writes token to a file and returns a connect function that
 // reads it, as "ferry migrate start" does with migration.dns.tokenFile.
 func tokenFile(t *testing.T, srv *server.Server, token string) (string, func() (dns.Provider, error)) {
@@ -94,6 +105,7 @@ func TestExecutorStopsOnWrongTokenAndResumes(t *testing.T) {
 	counted := &countingProvider{Provider: first}
 	e, st := newExecutor(t, counted)
 	e.Connect = connect
+	e.Start = readStart(t, srv, cfg)
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 
@@ -102,7 +114,7 @@ func TestExecutorStopsOnWrongTokenAndResumes(t *testing.T) {
 		t.Fatalf("Run with a wrong token = %v, want ErrNeedsOperator", err)
 	}
 	for _, want := range []string{"the DNS provider refused the change", "unauthorized", "401",
-		"check migration.dns.tokenFile, then run `ferry migrate resume api`"} {
+		"check migration.dns.tokenFile, then resume"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
@@ -150,6 +162,7 @@ func TestExecutorRollbackRefusedThenResumed(t *testing.T) {
 	p := &fileTokenProvider{connect: connect}
 	e, st := newExecutor(t, p)
 	e.Connect = connect
+	e.Start = readStart(t, srv, cfg)
 	e.Observe = func(s migrate.State) {
 		if s.Weights.Cluster >= 50 && !failing.Load() {
 			writeToken(t, path, "wrong")

@@ -95,9 +95,11 @@ func TestExecutorMigratesAndSavesEveryStep(t *testing.T) {
 		Sets: []dns.WeightedSet{{ID: "default", Weight: 1, Values: []string{"127.0.0.1"}}}}, dns.Always())
 	p.changes = nil
 	e, st := newExecutor(t, p)
-	if err := e.Check(t.Context(), cfg); err != nil {
+	start, err := e.Check(t.Context(), cfg)
+	if err != nil {
 		t.Fatalf("Check = %v", err)
 	}
+	e.Start = start
 	final, err := e.Run(t.Context(), migrate.NewState(cfg))
 	if err != nil {
 		t.Fatal(err)
