@@ -7,8 +7,9 @@ import (
 	"strings"
 )
 
-// script is a user-data script and where it was read, or why there is none.
-type script struct{ text, from, why string }
+// script is a user-data script and where it was read, or why there is none
+// (of addr's user data, or of the fleet when addr is empty).
+type script struct{ text, from, why, addr string }
 
 // machines is what fleet collects from groups and instances.
 type machines struct {
@@ -107,7 +108,7 @@ func (b *builder) launchTemplate(m *machines, bal balancer, g res, ref attrs) {
 			b.machineType(m, lt, "instance_type")
 			m.sgs = appendNew(m.sgs, lt.a.strs("vpc_security_group_ids")...)
 			text, why := decodeUserData(lt.a.str("user_data"))
-			m.scripts = append(m.scripts, script{text: text, from: lt.Address + " user_data", why: prefix(lt.Address, why)})
+			m.scripts = append(m.scripts, script{text: text, from: lt.Address + " user_data", why: why, addr: lt.Address})
 			return
 		}
 	}
@@ -121,7 +122,7 @@ func (b *builder) launchConfiguration(m *machines, bal balancer, g res, name str
 			b.machineType(m, lc, "instance_type")
 			m.sgs = appendNew(m.sgs, lc.a.strs("security_groups")...)
 			text, why := decodeUserData(cmpOr(lc.a.str("user_data_base64"), lc.a.str("user_data")))
-			m.scripts = append(m.scripts, script{text: text, from: lc.Address + " user_data", why: prefix(lc.Address, why)})
+			m.scripts = append(m.scripts, script{text: text, from: lc.Address + " user_data", why: why, addr: lc.Address})
 			return
 		}
 	}
@@ -139,7 +140,7 @@ func (b *builder) instance(s *Service, m *machines, bal balancer, id string) {
 		m.sgs = appendNew(m.sgs, in.a.strs("vpc_security_group_ids")...)
 		m.zones = appendNew(m.zones, in.a.str("availability_zone"))
 		text, why := decodeUserData(cmpOr(in.a.str("user_data_base64"), in.a.str("user_data")))
-		m.scripts = append(m.scripts, script{text: text, from: in.Address + " user_data", why: prefix(in.Address, why)})
+		m.scripts = append(m.scripts, script{text: text, from: in.Address + " user_data", why: why, addr: in.Address})
 		return
 	}
 	s.Notes = append(s.Notes, fmt.Sprintf("instance %s is registered with %s but is not in the input", id, bal.Address))
@@ -157,10 +158,3 @@ func (b *builder) machineType(m *machines, r res, key string) {
 }
 
 func (b *builder) managedOrData(t string) []res { return b.byType[t] }
-
-func prefix(addr, why string) string {
-	if why == "" {
-		return ""
-	}
-	return addr + ": " + why
-}

@@ -13,14 +13,21 @@ import (
 func (b *builder) image(s *Service, t targets, scripts []script) {
 	s.Port = t.port
 	var whys []string
+	who := map[string][]string{} // reason → the resources it is the reason for
+	note := func(why, addr string) {
+		if len(who[why]) == 0 {
+			whys = append(whys, why)
+		}
+		who[why] = appendNew(who[why], addr)
+	}
 	for _, sc := range scripts {
 		if sc.text == "" {
-			whys = appendNew(whys, sc.why)
+			note(sc.why, sc.addr)
 			continue
 		}
 		d, ok := findDockerRun(sc.text)
 		if !ok {
-			whys = appendNew(whys, sc.from+" runs no `docker run`")
+			note("its user data runs no `docker run`", sc.addr)
 			continue
 		}
 		from := "docker run in " + sc.from
@@ -36,6 +43,11 @@ func (b *builder) image(s *Service, t targets, scripts []script) {
 	}
 	if len(whys) == 0 {
 		whys = []string{"no machine behind " + s.Balancer + " is in the input"}
+	}
+	for i, w := range whys {
+		if addrs := who[w]; len(addrs) > 0 && addrs[0] != "" {
+			whys[i] = strings.Join(addrs, ", ") + ": " + w
+		}
 	}
 	s.Image = Value{Why: strings.Join(whys, "; ")}
 }
