@@ -114,6 +114,8 @@ func defaults(w *writer, e estate.Estate) {
 	w.line(1, "# issuer: letsencrypt")
 }
 
+// migration writes the DNS provider every service's migration needs: each
+// has a legacy endpoint, so each takes part once its domain is known.
 func migration(w *writer, e estate.Estate) {
 	var zones []string
 	for _, s := range e.Services {
@@ -121,12 +123,11 @@ func migration(w *writer, e estate.Estate) {
 			zones = append(zones, s.Record.ZoneID)
 		}
 	}
-	if len(zones) == 0 {
-		return
-	}
 	w.line(0, "migration:")
-	w.line(1, "# The records are in Route 53 (hosted zone %s). Until ferry has a Route 53", strings.Join(zones, ", "))
-	w.line(1, "# provider (issue 10), ferry's own DNS server serves the domains while they move.")
+	if len(zones) > 0 {
+		w.line(1, "# The records are in Route 53 (hosted zone %s). Until ferry has a Route 53", strings.Join(zones, ", "))
+		w.line(1, "# provider (issue 10), ferry's own DNS server serves the domains while they move.")
+	}
 	w.line(1, "dns:")
 	w.line(2, "provider: ferry")
 	w.holes = append(w.holes, "migration.dns.server")

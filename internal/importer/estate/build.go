@@ -29,9 +29,9 @@ type builder struct {
 // (its address; "" for a resource that serves every service).
 type role struct{ svc, what string }
 
-// Build decides what resources mean for ferry. The same resource read
-// twice (two inputs holding one balancer, a state and its backup) counts
-// once.
+// Build decides what resources mean for ferry. The same managed resource
+// read twice (two inputs holding one balancer, a state and its backup)
+// counts once; data sources may read one object many times and are kept.
 func Build(resources []tfstate.Resource) Estate {
 	b := &builder{byType: map[string][]res{}, became: map[string]role{}, ignored: map[string]string{}}
 	seen := map[string]string{}
@@ -40,7 +40,7 @@ func Build(resources []tfstate.Resource) Estate {
 		b.all = append(b.all, x)
 		id := cmpOr(x.a.str("arn"), x.a.str("id"))
 		key := r.Mode + " " + r.Type + " " + id
-		if first, dup := seen[key]; dup && id != "" {
+		if first, dup := seen[key]; dup && id != "" && r.Mode == "managed" {
 			b.ignored[b.key(x)] = "the same resource as " + first + ": read once"
 			continue
 		}

@@ -33,7 +33,7 @@ func build(t *testing.T, files ...string) Estate {
 // the start of why it is unknown.
 type summary struct {
 	Name, Image, Port, Health, Replicas, Domain, Legacy, Type string
-	Instances                                               int
+	Instances                                                 int
 }
 
 func summarize(s Service) summary {

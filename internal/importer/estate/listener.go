@@ -73,6 +73,9 @@ func (b *builder) modern(s *Service, bal balancer) targets {
 
 func (b *builder) forwardsTo(l listener) string {
 	if len(l.tgs) == 0 {
+		if act := l.a.block("default_action"); act.str("type") != "" {
+			return " (" + act.str("type") + ")"
+		}
 		return " (no forward)"
 	}
 	if tg, ok := b.targetGroup(l.tgs[0]); ok {

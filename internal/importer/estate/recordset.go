@@ -23,11 +23,7 @@ func (b *builder) attachSet(svcs []Service, set *recordSet) {
 	}
 	lead := set.members[owner]
 	s := &svcs[lead.svc]
-	for _, z := range b.byType["aws_route53_zone"] {
-		if z.a.str("zone_id") == lead.zone {
-			b.use(z, "", "hosted zone %s (%s)", hostname(z.a.str("name")), lead.zone)
-		}
-	}
+	b.useZone(lead.zone)
 	for _, m := range set.members {
 		b.useMember(s, lead, m)
 	}
@@ -50,6 +46,14 @@ func (b *builder) attachSet(svcs []Service, set *recordSet) {
 	}
 	if policy := otherPolicy(lead); policy != "" {
 		s.Notes = append(s.Notes, fmt.Sprintf("%s uses %s routing: the migration replaces it with a weighted set", lead.Address, policy))
+	}
+}
+
+func (b *builder) useZone(id string) {
+	for _, z := range b.byType["aws_route53_zone"] {
+		if z.a.str("zone_id") == id {
+			b.use(z, "", "hosted zone %s (%s)", hostname(z.a.str("name")), id)
+		}
 	}
 }
 

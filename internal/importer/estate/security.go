@@ -11,6 +11,12 @@ import (
 // the port when the balancer did not say it (the one TCP port open besides
 // SSH), and a warning when the port is not open at all.
 func (b *builder) securityGroups(s *Service, bal balancer, ids []string) {
+	for _, sg := range b.managedOrData("aws_security_group") {
+		if id := sg.a.str("id"); id != "" && slices.Contains(bal.a.strs("security_groups"), id) && !slices.Contains(ids, id) {
+			ports, all := ingressPorts(sg.a.blocks("ingress"))
+			b.use(sg, bal.Address, "the balancer's security group (ingress %s)", portList(ports, all))
+		}
+	}
 	var open []int
 	var any bool
 	var names []string

@@ -22,7 +22,7 @@ import (
 )
 
 // AfterDone is the line that starts the commented-out second part.
-const AfterDone = "# ---- after `ferry migrate` reports done ----"
+const AfterDone = "# ---- after done ----"
 
 // ClusterSet is the set identifier of the weighted set ferry leaves at
 // weight 100 when a migration is done.
@@ -39,31 +39,32 @@ func Write(e estate.Estate, sources []string) ([]byte, int) {
 		"Delete their resource blocks from your configuration, keep these removed",
 		"blocks, and apply (Terraform 1.7 or later): Terraform forgets the records",
 		"without deleting them, and no longer undoes the weights ferry sets.")
-	later := hclwrite.NewEmptyFile()
+	laterFile := hclwrite.NewEmptyFile()
 	removed := 0
 	for _, s := range e.Services {
 		if s.Record == nil {
 			continue
 		}
 		removed += removeRecords(now.Body(), s)
-		handBack(later.Body(), s)
+		handBack(laterFile.Body(), s)
 	}
 	if removed == 0 {
 		return nil, 0
 	}
 	var b strings.Builder
 	b.Write(hclwrite.Format(now.Bytes()))
-	b.WriteString("\n" + AfterDone + "\n")
+	b.WriteString("\n")
 	for _, l := range []string{
-		"Then ferry's sets are the records. Delete the removed blocks above, remove",
-		"the leading \"# \" from the lines below, fill in each <FILL-IN …> with the",
-		"cluster's ingress load balancer, and apply: Terraform imports the final",
-		"records and manages them again.",
-		"",
+		"After `ferry migrate` reports done, ferry's sets are the records. Delete the",
+		"removed blocks above, remove the leading \"# \" from every line below the next",
+		"one, fill in each <FILL-IN …> with the cluster's ingress load balancer, and",
+		"apply: Terraform imports the final records and manages them again.",
 	} {
-		b.WriteString(strings.TrimSpace("# "+l) + "\n")
+		b.WriteString("# " + l + "\n")
 	}
-	for _, l := range strings.Split(strings.TrimSuffix(string(hclwrite.Format(later.Bytes())), "\n"), "\n") {
+	b.WriteString(AfterDone + "\n")
+	later := strings.TrimSpace(string(hclwrite.Format(laterFile.Bytes())))
+	for _, l := range strings.Split(later, "\n") {
 		b.WriteString(strings.TrimSpace("# "+l) + "\n")
 	}
 	return []byte(b.String()), removed
