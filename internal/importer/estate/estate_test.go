@@ -200,3 +200,18 @@ func TestLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordSiblings: a record resource with count whose other instance
+// points elsewhere; removing the resource from Terraform takes both.
+func TestRecordSiblings(t *testing.T) {
+	lb := tfstate.Resource{File: "x", Address: "aws_lb.web", Mode: "managed", Type: "aws_lb", Name: "web",
+		Attrs: map[string]any{"arn": "arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/web/1", "dns_name": "web-1.eu-west-1.elb.amazonaws.com"}}
+	rec := func(key, name, target string) tfstate.Resource {
+		return tfstate.Resource{File: "x", Address: "aws_route53_record.r[" + key + "]", Key: key, Mode: "managed", Type: "aws_route53_record", Name: "r",
+			Attrs: map[string]any{"fqdn": name, "type": "CNAME", "zone_id": "Z1", "records": []any{target}}}
+	}
+	e := Build([]tfstate.Resource{lb, rec("0", "web.example.com", "web-1.eu-west-1.elb.amazonaws.com"), rec("1", "other.example.com", "elsewhere.example.net")})
+	if len(e.Services) != 1 || !strings.Contains(strings.Join(e.Services[0].Notes, "\n"), "and with it aws_route53_record.r[1]") {
+		t.Errorf("services %+v", e.Services)
+	}
+}

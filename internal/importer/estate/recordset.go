@@ -2,6 +2,7 @@ package estate
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -37,6 +38,7 @@ func (b *builder) attachSet(svcs []Service, set *recordSet) {
 		return
 	}
 	s.Record = recordOf(lead, set)
+	b.noteSiblings(s, set)
 	s.Legacy = Value{Text: lead.target, From: lead.targetFrom}
 	if lead.stale != "" {
 		s.Notes = append(s.Notes, lead.stale+"; legacy is what DNS answers today")
@@ -46,6 +48,27 @@ func (b *builder) attachSet(svcs []Service, set *recordSet) {
 	}
 	if policy := otherPolicy(lead); policy != "" {
 		s.Notes = append(s.Notes, fmt.Sprintf("%s uses %s routing: the migration replaces it with a weighted set", lead.Address, policy))
+	}
+}
+
+// noteSiblings warns when a record resource taken over has instances
+// (count or for_each) outside the set: a removed block takes all of them.
+func (b *builder) noteSiblings(s *Service, set *recordSet) {
+	inSet := map[string]bool{}
+	for _, m := range set.members {
+		inSet[m.Address] = true
+	}
+	for _, m := range set.members {
+		var others []string
+		for _, r := range b.managed("aws_route53_record") {
+			if r.ResourceAddress() == m.ResourceAddress() && !inSet[r.Address] && !slices.Contains(others, r.Address) {
+				others = append(others, r.Address)
+			}
+		}
+		if len(others) > 0 {
+			s.Notes = append(s.Notes, fmt.Sprintf("the hand-off removes %s from Terraform, and with it %s, which are not part of this migration", m.ResourceAddress(), strings.Join(others, ", ")))
+			return
+		}
 	}
 }
 
