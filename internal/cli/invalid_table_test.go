@@ -109,8 +109,26 @@ var invalidFiles = map[string][]string{
 	"migration-endpoint-kinds-differ": {
 		`9:14: service "api": cluster: "ingress.k8s.example.com" is a host name but legacy "198.51.100.7" is an IPv4 address; one weighted record set holds one record type, so both sides must be IPv4 addresses, IPv6 addresses or host names`,
 	},
+	"migration-failures-zero": {
+		`4:21: migration.gates.failures: 0 must be at least 1: ferry acts after this many failing evaluations in a row`,
+	},
+	"migration-gate-paths-empty": {
+		`4:18: migration.gates.paths: must list at least one path (like [/healthz, /]); leave it out for the default`,
+	},
+	"migration-gates-path-renamed": {
+		`4:11: migration.gates.path: unknown field (did you mean "paths"?)`,
+	},
+	"migration-interval-zero": {
+		`4:21: migration.gates.interval: 0s must be more than 0: each side would be probed without a pause`,
+	},
 	"migration-last-step-not-100": {
 		`4:15: migration.steps[1]: the last step is 50; it must be 100 so the cluster takes all traffic`,
+	},
+	"migration-lease-too-short": {
+		`4:10: migration.lease: 10s is shorter than 15s: the lease is renewed every third of its length, so a shorter one could lapse between renewals and let another run take the domain`,
+	},
+	"migration-lease-zero": {
+		`4:10: migration.lease: 0s is shorter than 15s: the lease is renewed every third of its length, so a shorter one could lapse between renewals and let another run take the domain`,
 	},
 	"migration-legacy-bad-address": {
 		`8:13: service "api": legacy: "lb.example.net:443" is neither an IP address nor a host name (put a port under port:)`,
@@ -122,8 +140,23 @@ var invalidFiles = map[string][]string{
 	"migration-missing-legacy": {
 		`5:5: service "api": legacy: is required to migrate (where the service runs today, like legacy: lb.example.net)`,
 	},
+	"migration-on-both-failing-unknown": {
+		`4:18: migration.onBothFailing: "shrug" is not one of: pause, rollback`,
+	},
+	"migration-p99-zero": {
+		`4:23: migration.gates.p99Latency: 0s must be more than 0: no answer is that fast, so both sides would always fail`,
+	},
+	"migration-parity-path-twice": {
+		`4:33: migration.parity.paths[2]: "/healthz" is listed twice`,
+	},
 	"migration-promotion-unknown": {
 		`4:14: migration.promotion: "sometimes" is not one of: auto, manual`,
+	},
+	"migration-retry-for-zero": {
+		`4:19: migration.dns.retryFor: 0s must be more than 0: the first DNS change that fails for a moment would pause the migration (write how long to retry, like 2m)`,
+	},
+	"migration-same-endpoints": {
+		`9:14: service "api": cluster: "lb.example.net." port 80 is the legacy endpoint too ("lb.example.net" port 80); a migration moves traffic between two different places, and cluster is the cluster's ingress load balancer`,
 	},
 	"migration-step-over-100": {
 		`4:19: migration.steps[2]: 150 is not a percentage (0-100)`,
@@ -134,8 +167,14 @@ var invalidFiles = map[string][]string{
 	"migration-success-ratio-zero": {
 		`4:25: migration.gates.successRatio: 0 is not a ratio above 0 and at most 1 (like 0.99)`,
 	},
+	"migration-ttl-zero": {
+		`4:8: migration.ttl: 0s is too short; a TTL is at least 1s`,
+	},
 	"migration-unknown-provider": {
 		`4:19: migration.dns.provider: "bind9" is not one of: ferry`,
+	},
+	"migration-window-zero": {
+		`4:19: migration.gates.window: 0s must be more than 0: a window of no time holds no measurements, so no gate could pass`,
 	},
 	"missing-kind": {
 		`1:1: kind: is required (kind: Services)`,

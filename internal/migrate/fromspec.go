@@ -3,15 +3,16 @@ package migrate
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 
 	"ferry.dev/ferry/internal/spec"
 )
 
 // FromSpec is the migration of service as the service file f describes
-// it, with ferry's defaults for what the file leaves out. f has been
-// validated by spec.Load; the result is validated once more here so the
-// engine never runs on settings it cannot follow.
+// it. spec.Load has applied every default and checked every value with its
+// position in the file; FromSpec only copies, and validates the result once
+// more so the engine never runs on settings it cannot follow.
 func FromSpec(f *spec.File, service string) (Config, error) {
 	svc, ok := f.Service(service)
 	if !ok {
@@ -25,35 +26,17 @@ func FromSpec(f *spec.File, service string) (Config, error) {
 	cfg := Config{
 		Service: service, Domain: sm.Domain, PreviewDomain: sm.PreviewDomain,
 		Legacy: endpoint(sm.Legacy), Cluster: endpoint(sm.Cluster),
-		TTL: m.TTL, Steps: m.Steps, Hold: m.Hold,
-		Promotion: Promotion(m.Promotion), OnFailure: OnFailure(m.OnFailure),
-		OnBothFailing: OnFailure(spec.DefaultOnBothFail),
+		TTL: m.TTL, Steps: slices.Clone(m.Steps), Hold: m.Hold,
+		Promotion: Promotion(m.Promotion), OnFailure: OnFailure(m.OnFailure), OnBothFailing: OnFailure(m.OnBothFailing),
 		Gates: Gates{
 			Interval: m.Gates.Interval, Window: m.Gates.Window, SuccessRatio: m.Gates.SuccessRatio,
-			P99Latency: m.Gates.P99Latency, MinRequests: m.Gates.MinRequests,
-			Failures: spec.DefaultGateFailures, Scheme: spec.DefaultScheme,
+			P99Latency: m.Gates.P99Latency, MinRequests: m.Gates.MinRequests, Failures: m.Gates.Failures,
+			Paths: slices.Clone(sm.GatePaths), Scheme: sm.Scheme,
 		},
 		Drain:  Drain{TTLMultiple: m.Drain.TTLMultiple},
-		Parity: Parity{Paths: m.Parity.Paths, CompareBodies: m.Parity.CompareBodies},
-		DNS:    DNS{Provider: m.Provider, Server: m.Server, TokenFile: m.TokenFile, RetryFor: spec.DefaultDNSRetryFor},
-		Lease:  spec.DefaultLease,
-	}
-	health := "/"
-	if svc.Readiness != nil && svc.Readiness.Path != "" {
-		health = svc.Readiness.Path
-	}
-	if m.Gates.Path != "" {
-		health = m.Gates.Path
-	}
-	cfg.Gates.Paths = []string{health}
-	if health != "/" {
-		cfg.Gates.Paths = append(cfg.Gates.Paths, "/")
-	}
-	if cfg.Parity.Paths == nil {
-		cfg.Parity.Paths = cfg.Gates.Paths
-	}
-	if svc.Issuer != nil {
-		cfg.Gates.Scheme = "https"
+		Parity: Parity{Paths: slices.Clone(sm.ParityPaths), CompareBodies: m.Parity.CompareBodies},
+		DNS:    DNS{Provider: m.Provider, Server: m.Server, TokenFile: m.TokenFile, RetryFor: m.RetryFor},
+		Lease:  m.Lease,
 	}
 	if t := m.Drain.LegacyTraffic; t != nil {
 		cfg.Drain.TrafficURL, cfg.Drain.Prometheus, cfg.Drain.Query, cfg.Drain.Threshold = t.URL, t.Prometheus, t.Query, t.Threshold
@@ -64,6 +47,8 @@ func FromSpec(f *spec.File, service string) (Config, error) {
 	return cfg, nil
 }
 
+// endpoint writes a spec endpoint as "host[:port]"; no port is the
+// scheme's, as in the file.
 func endpoint(e spec.Endpoint) string {
 	if e.Port == 0 {
 		return e.Address

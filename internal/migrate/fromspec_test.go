@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"ferry.dev/ferry/internal/migrate"
+	"ferry.dev/ferry/internal/migrate/migratetest"
 	"ferry.dev/ferry/internal/spec"
 )
 
@@ -15,7 +16,43 @@ const specHead = `apiVersion: ferry.dev/v1alpha1
 kind: Services
 `
 
+// minimalService names only what a migration cannot do without.
+const minimalService = `services:
+  api:
+    image: example/api:1
+    port: 8080
+    domain: api.example.com
+    legacy: legacy-lb.example.net
+    cluster: ingress.example.net
+`
+
+// TestFromSpecDefaultsAreMigratetest: the settings tests start from
+// (migratetest.Config) are exactly what spec produces for a file that
+// names only the endpoints, so no test runs the engine on defaults the
+// file format does not have.
+func TestFromSpecDefaultsAreMigratetest(t *testing.T) {
+	f, err := spec.Load("ferry.yaml", []byte(specHead+minimalService))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := migrate.FromSpec(f, "api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := migratetest.Config("api.example.com", "legacy-lb.example.net", "ingress.example.net")
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("FromSpec of a minimal file differs from migratetest.Config (-want +got):\n%s", d)
+	}
+}
+
 func TestFromSpec(t *testing.T) {
+	// base is the minimal file's migration; each case changes what its file
+	// says.
+	base := func(change func(*migrate.Config)) migrate.Config {
+		cfg := migratetest.Config("api.example.com", "legacy-lb.example.net", "ingress.example.net")
+		change(&cfg)
+		return cfg
+	}
 	tests := []struct {
 		name    string
 		file    string
@@ -26,15 +63,19 @@ func TestFromSpec(t *testing.T) {
 		specErr string
 	}{
 		{
-			name: "file settings and defaults",
+			name: "every setting written",
 			file: specHead + `migration:
-  dns: {provider: ferry, server: "http://127.0.0.1:8053", tokenFile: ./dns.token}
+  dns: {provider: ferry, server: "http://127.0.0.1:8053", tokenFile: ./dns.token, retryFor: 45s}
   ttl: 30s
   steps: [5, 50, 100]
   hold: 1m
   promotion: manual
   onFailure: pause
+  onBothFailing: rollback
+  lease: 30s
+  gates: {interval: 2s, window: 20s, successRatio: 0.95, p99Latency: 250ms, minRequests: 5, failures: 2, paths: [/ready, /api/items]}
   drain: {ttlMultiple: 4, legacyTraffic: {url: "http://127.0.0.1:9/rate", threshold: 0}}
+  parity: {paths: [/api/items], compareBodies: true}
 services:
   api:
     image: example/api:1
@@ -49,14 +90,37 @@ services:
 				Service: "api", Domain: "api.example.com", PreviewDomain: "api.k8s.example.com",
 				Legacy: "legacy-lb.example.net", Cluster: "ingress.example.net:8443",
 				TTL: 30 * time.Second, Steps: []int{5, 50, 100}, Hold: time.Minute,
-				Promotion: migrate.PromotionManual, OnFailure: migrate.OnFailurePause, OnBothFailing: migrate.OnFailurePause,
-				Gates: migrate.Gates{Interval: time.Second, Window: 10 * time.Second, SuccessRatio: 0.99,
-					P99Latency: 500 * time.Millisecond, MinRequests: 3, Failures: 3, Paths: []string{"/healthz", "/"}, Scheme: "http"},
+				Promotion: migrate.PromotionManual, OnFailure: migrate.OnFailurePause, OnBothFailing: migrate.OnFailureRollback,
+				Gates: migrate.Gates{Interval: 2 * time.Second, Window: 20 * time.Second, SuccessRatio: 0.95,
+					P99Latency: 250 * time.Millisecond, MinRequests: 5, Failures: 2, Paths: []string{"/ready", "/api/items"}, Scheme: "http"},
 				Drain:  migrate.Drain{TTLMultiple: 4, TrafficURL: "http://127.0.0.1:9/rate"},
-				Parity: migrate.Parity{Paths: []string{"/healthz", "/"}},
-				DNS:    migrate.DNS{Provider: "ferry", Server: "http://127.0.0.1:8053", TokenFile: "./dns.token", RetryFor: 2 * time.Minute},
-				Lease:  time.Minute,
+				Parity: migrate.Parity{Paths: []string{"/api/items"}, CompareBodies: true},
+				DNS:    migrate.DNS{Provider: "ferry", Server: "http://127.0.0.1:8053", TokenFile: "./dns.token", RetryFor: 45 * time.Second},
+				Lease:  30 * time.Second,
 			},
+		},
+		{
+			name: "hold 0s is no hold",
+			file: specHead + "migration:\n  hold: 0s\n" + minimalService,
+			want: base(func(c *migrate.Config) { c.Hold = 0 }),
+		},
+		{
+			name: "gates and parity probe the health path and the real path",
+			file: specHead + strings.Replace(minimalService, "    port: 8080\n", "    port: 8080\n    health: /healthz\n", 1),
+			want: base(func(c *migrate.Config) {
+				c.Gates.Paths = []string{"/healthz", "/"}
+				c.Parity.Paths = []string{"/healthz", "/"}
+			}),
+		},
+		{
+			name: "a health path of / is probed once",
+			file: specHead + strings.Replace(minimalService, "    port: 8080\n", "    port: 8080\n    health: /\n", 1),
+			want: base(func(*migrate.Config) {}),
+		},
+		{
+			name: "a service with TLS is probed over https",
+			file: specHead + "defaults:\n  issuer: letsencrypt\n" + minimalService,
+			want: base(func(c *migrate.Config) { c.Gates.Scheme = "https" }),
 		},
 		{
 			name:    "no legacy endpoint",

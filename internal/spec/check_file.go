@@ -18,12 +18,15 @@ type fileDefaults struct {
 	dnsTTL       time.Duration
 	replicas     int
 	cpu, memory  string
+	// probes are the paths the migration block names for every service.
+	probes probePaths
 }
 
 func (c *checker) convert(raw *v1alpha1.File) *File {
 	c.header(raw)
 	d := c.defaults(raw.Defaults)
-	f := &File{Migration: c.migration(raw.Migration, d.dnsTTL)}
+	f := &File{}
+	f.Migration, d.probes = c.migration(raw.Migration, d.dnsTTL)
 	names := make([]string, 0, len(raw.Services))
 	for name := range raw.Services {
 		names = append(names, name)

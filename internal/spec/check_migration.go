@@ -2,39 +2,73 @@ package spec
 
 import (
 	"fmt"
-	"net/netip"
 	"net/url"
 	"time"
 
 	"ferry.dev/ferry/api/v1alpha1"
 )
 
-func (c *checker) migration(raw *v1alpha1.Migration, dnsTTL time.Duration) Migration {
+// probePaths are the paths the migration block names for every service;
+// nil where each service's own default applies (see migrationPaths).
+type probePaths struct {
+	gates, parity []string
+}
+
+func (c *checker) migration(raw *v1alpha1.Migration, dnsTTL time.Duration) (Migration, probePaths) {
 	if raw == nil {
 		raw = &v1alpha1.Migration{}
 	}
 	m := Migration{
-		Provider:  DefaultProvider,
-		TTL:       c.ttl("migration.ttl", raw.TTL, dnsTTL),
-		Steps:     c.steps("migration.steps", raw.Steps),
-		Hold:      c.duration("migration.hold", raw.Hold, DefaultHold),
-		Promotion: c.oneOf("migration.promotion", raw.Promotion, DefaultPromotion, "auto", "manual"),
-		OnFailure: c.oneOf("migration.onFailure", raw.OnFailure, DefaultOnFailure, "rollback", "pause"),
-		Gates:     c.gates("migration.gates", raw.Gates),
-		Drain:     c.drain("migration.drain", raw.Drain),
+		TTL:           c.ttl("migration.ttl", raw.TTL, dnsTTL),
+		Steps:         c.steps("migration.steps", raw.Steps),
+		Hold:          c.duration("migration.hold", raw.Hold, DefaultHold),
+		Promotion:     c.oneOf("migration.promotion", raw.Promotion, DefaultPromotion, "auto", "manual"),
+		OnFailure:     c.oneOf("migration.onFailure", raw.OnFailure, DefaultOnFailure, "rollback", "pause"),
+		OnBothFailing: c.oneOf("migration.onBothFailing", raw.OnBothFailing, DefaultOnBothFail, "pause", "rollback"),
+		Lease:         c.lease("migration.lease", raw.Lease),
+		Drain:         c.drain("migration.drain", raw.Drain),
 	}
-	if raw.DNS != nil {
-		m.Provider = c.oneOf("migration.dns.provider", raw.DNS.Provider, DefaultProvider, "ferry")
-		m.Server = c.url("migration.dns.server", raw.DNS.Server)
-		m.TokenFile = raw.DNS.TokenFile
-	}
+	var paths probePaths
+	m.Gates, paths.gates = c.gates("migration.gates", raw.Gates)
+	c.dnsProvider("migration.dns", raw.DNS, &m)
 	if raw.Parity != nil {
-		for i, p := range raw.Parity.Paths {
-			c.httpPath(fmt.Sprintf("migration.parity.paths[%d]", i), p, "")
-		}
-		m.Parity = Parity{Paths: raw.Parity.Paths, CompareBodies: raw.Parity.CompareBodies}
+		paths.parity = c.paths("migration.parity.paths", raw.Parity.Paths)
+		m.Parity = Parity{CompareBodies: raw.Parity.CompareBodies}
 	}
-	return m
+	return m, paths
+}
+
+func (c *checker) dnsProvider(path string, raw *v1alpha1.DNSProvider, m *Migration) {
+	if raw == nil {
+		raw = &v1alpha1.DNSProvider{}
+	}
+	m.Provider = c.oneOf(path+".provider", raw.Provider, DefaultProvider, "ferry")
+	m.Server = c.url(path+".server", raw.Server)
+	m.TokenFile = raw.TokenFile
+	m.RetryFor = c.positive(path+".retryFor", raw.RetryFor, DefaultDNSRetryFor,
+		"the first DNS change that fails for a moment would pause the migration (write how long to retry, like 2m)")
+}
+
+// positive is a duration that must be more than zero when written; why
+// says what zero would do.
+func (c *checker) positive(path, s string, def time.Duration, why string) time.Duration {
+	d := c.duration(path, s, def)
+	if s != "" && d == 0 {
+		c.errorf(path, "%s must be more than 0: %s", s, why)
+		return def
+	}
+	return d
+}
+
+// lease is the ownership lease: long enough that renewing it every third
+// of its length is meaningful.
+func (c *checker) lease(path, s string) time.Duration {
+	d := c.duration(path, s, DefaultLease)
+	if s != "" && d < MinLease {
+		c.errorf(path, "%s is shorter than %s: the lease is renewed every third of its length, so a shorter one could lapse between renewals and let another run take the domain", s, MinLease)
+		return DefaultLease
+	}
+	return d
 }
 
 func (c *checker) steps(path string, steps []int) []int {
@@ -60,22 +94,22 @@ func (c *checker) steps(path string, steps []int) []int {
 	return steps
 }
 
-func (c *checker) gates(path string, raw *v1alpha1.Gates) Gates {
+// gates returns the thresholds and the paths written (nil: each
+// service's default).
+func (c *checker) gates(path string, raw *v1alpha1.Gates) (Gates, []string) {
 	if raw == nil {
 		raw = &v1alpha1.Gates{}
 	}
 	g := Gates{
-		Interval:     c.duration(path+".interval", raw.Interval, DefaultGateInterval),
-		Window:       c.duration(path+".window", raw.Window, DefaultGateWindow),
+		Interval: c.positive(path+".interval", raw.Interval, DefaultGateInterval,
+			"each side would be probed without a pause"),
+		Window: c.positive(path+".window", raw.Window, DefaultGateWindow,
+			"a window of no time holds no measurements, so no gate could pass"),
 		SuccessRatio: DefaultSuccessRatio,
-		P99Latency:   c.duration(path+".p99Latency", raw.P99Latency, DefaultP99Latency),
-		MinRequests:  DefaultMinRequests,
-	}
-	if raw.Path != "" {
-		g.Path = c.httpPath(path+".path", raw.Path, "")
-	}
-	if g.Interval == 0 {
-		c.errorf(path+".interval", "must be more than 0")
+		P99Latency: c.positive(path+".p99Latency", raw.P99Latency, DefaultP99Latency,
+			"no answer is that fast, so both sides would always fail"),
+		MinRequests: DefaultMinRequests,
+		Failures:    DefaultGateFailures,
 	}
 	if g.Window < g.Interval {
 		c.errorf(path+".window", "%s is shorter than the interval %s", g.Window, g.Interval)
@@ -87,16 +121,45 @@ func (c *checker) gates(path string, raw *v1alpha1.Gates) Gates {
 		g.SuccessRatio = *raw.SuccessRatio
 	}
 	if raw.MinRequests != nil {
-		if *raw.MinRequests < 1 {
-			c.errorf(path+".minRequests", "%d must be at least 1", *raw.MinRequests)
-		}
-		g.MinRequests = *raw.MinRequests
+		g.MinRequests = c.atLeastOne(path+".minRequests", *raw.MinRequests, "a gate must see a request before it can judge a side")
 	}
-	if g.Interval > 0 && g.Window >= g.Interval && g.MinRequests > int(g.Window/g.Interval) {
+	if raw.Failures != nil {
+		g.Failures = c.atLeastOne(path+".failures", *raw.Failures, "ferry acts after this many failing evaluations in a row")
+	}
+	if g.Window >= g.Interval && g.MinRequests > int(g.Window/g.Interval) {
 		c.errorf(path+".minRequests", "%d probes never fit in a %s window at one every %s; the gate could never pass (at most %d)",
 			g.MinRequests, g.Window, g.Interval, int(g.Window/g.Interval))
 	}
-	return g
+	return g, c.paths(path+".paths", raw.Paths)
+}
+
+// atLeastOne checks a count that zero would make meaningless.
+func (c *checker) atLeastOne(path string, n int, why string) int {
+	if n < 1 {
+		c.errorf(path, "%d must be at least 1: %s", n, why)
+	}
+	return n
+}
+
+// paths checks a written list of HTTP paths; nil stays nil (not written).
+func (c *checker) paths(path string, raw []string) []string {
+	if raw == nil {
+		return nil
+	}
+	if len(raw) == 0 {
+		c.errorf(path, "must list at least one path (like [/healthz, /]); leave it out for the default")
+		return nil
+	}
+	seen := map[string]bool{}
+	for i, p := range raw {
+		field := fmt.Sprintf("%s[%d]", path, i)
+		c.httpPath(field, p, "")
+		if seen[p] {
+			c.errorf(field, "%q is listed twice", p)
+		}
+		seen[p] = true
+	}
+	return raw
 }
 
 func (c *checker) drain(path string, raw *v1alpha1.Drain) Drain {
@@ -111,25 +174,28 @@ func (c *checker) drain(path string, raw *v1alpha1.Drain) Drain {
 		d.TTLMultiple = *raw.TTLMultiple
 	}
 	if t := raw.LegacyTraffic; t != nil {
-		p := path + ".legacyTraffic"
-		src := &TrafficSource{URL: c.url(p+".url", t.URL), Prometheus: c.url(p+".prometheus", t.Prometheus), Query: t.Query, Threshold: DefaultDrainRate}
-		switch {
-		case (t.URL == "") == (t.Prometheus == ""):
-			c.errorf(p, "set either url or prometheus (with query)")
-		case t.Prometheus != "" && t.Query == "":
-			c.errorf(p+".query", "is required with prometheus (a PromQL query returning legacy's request rate)")
-		case t.URL != "" && t.Query != "":
-			c.errorf(p+".query", "goes with prometheus, not url")
-		}
-		if t.Threshold != nil {
-			if *t.Threshold < 0 {
-				c.errorf(p+".threshold", "%g must not be negative", *t.Threshold)
-			}
-			src.Threshold = *t.Threshold
-		}
-		d.LegacyTraffic = src
+		d.LegacyTraffic = c.trafficSource(path+".legacyTraffic", t)
 	}
 	return d
+}
+
+func (c *checker) trafficSource(path string, t *v1alpha1.TrafficSource) *TrafficSource {
+	src := &TrafficSource{URL: c.url(path+".url", t.URL), Prometheus: c.url(path+".prometheus", t.Prometheus), Query: t.Query, Threshold: DefaultDrainRate}
+	switch {
+	case (t.URL == "") == (t.Prometheus == ""):
+		c.errorf(path, "set either url or prometheus (with query)")
+	case t.Prometheus != "" && t.Query == "":
+		c.errorf(path+".query", "is required with prometheus (a PromQL query returning legacy's request rate)")
+	case t.URL != "" && t.Query != "":
+		c.errorf(path+".query", "goes with prometheus, not url")
+	}
+	if t.Threshold != nil {
+		if *t.Threshold < 0 {
+			c.errorf(path+".threshold", "%g must not be negative", *t.Threshold)
+		}
+		src.Threshold = *t.Threshold
+	}
+	return src
 }
 
 func (c *checker) url(path, s string) string {
@@ -141,67 +207,4 @@ func (c *checker) url(path, s string) string {
 		c.errorf(path, "%q is not an http(s) URL", s)
 	}
 	return s
-}
-
-// serviceMigration: a service takes part in migrations when it names a
-// legacy endpoint, a cluster endpoint or a preview domain; then it needs all
-// the parts.
-func (c *checker) serviceMigration(path string, raw *v1alpha1.Service, domains []string) *ServiceMigration {
-	if raw.Legacy == nil && raw.Cluster == nil && raw.PreviewDomain == "" {
-		return nil
-	}
-	m := &ServiceMigration{PreviewDomain: raw.PreviewDomain}
-	if len(domains) == 0 {
-		c.errorf(path+".domain", "is required to migrate (the name whose traffic moves)")
-	} else {
-		m.Domain = domains[0]
-	}
-	if raw.PreviewDomain != "" {
-		if msg := checkDomain(raw.PreviewDomain); msg != "" {
-			c.errorf(path+".previewDomain", "%s", msg)
-		}
-		for _, d := range domains {
-			if d == raw.PreviewDomain {
-				c.errorf(path+".previewDomain", "%q is also a domain of the service; the preview needs a name of its own", d)
-			}
-		}
-	}
-	m.Legacy = c.endpoint(path+".legacy", raw.Legacy, "where the service runs today, like legacy: lb.example.net")
-	m.Cluster = c.endpoint(path+".cluster", raw.Cluster, "the cluster's ingress load balancer, like cluster: ingress.k8s.example.net")
-	if lk, ck := endpointKind(m.Legacy.Address), endpointKind(m.Cluster.Address); lk != "" && ck != "" && lk != ck {
-		// One weighted record set holds both sides, so both must be
-		// published as the same record type.
-		c.errorf(path+".cluster", "%q is %s but legacy %q is %s; one weighted record set holds one record type, so both sides must be IPv4 addresses, IPv6 addresses or host names",
-			m.Cluster.Address, ck, m.Legacy.Address, lk)
-	}
-	return m
-}
-
-// endpointKind names what record an endpoint is published as.
-func endpointKind(addr string) string {
-	if addr == "" {
-		return ""
-	}
-	if a, err := netip.ParseAddr(addr); err == nil {
-		if a.Is4() {
-			return "an IPv4 address"
-		}
-		return "an IPv6 address"
-	}
-	return "a host name"
-}
-
-func (c *checker) endpoint(path string, raw *v1alpha1.Endpoint, hint string) Endpoint {
-	if raw == nil {
-		c.errorf(path, "is required to migrate (%s)", hint)
-		return Endpoint{}
-	}
-	if msg := checkEndpoint(raw.Address); msg != "" {
-		c.errorf(path, "%s", msg)
-	}
-	e := Endpoint{Address: raw.Address}
-	if raw.Port != nil {
-		e.Port = int(c.port(path+".port", raw.Port))
-	}
-	return e
 }

@@ -59,7 +59,7 @@ func (c *checker) service(path, name string, raw *v1alpha1.Service, d fileDefaul
 	c.labels(path+".labels", raw.Labels)
 	c.annotations(path+".annotations", raw.Annotations)
 	c.uniqueEnv(path, s.Env, s.Secrets)
-	s.Migration = c.serviceMigration(path, raw, s.Domains)
+	s.Migration = c.serviceMigration(path, raw, s, d.probes)
 	return s
 }
 

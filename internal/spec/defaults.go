@@ -38,6 +38,12 @@ const (
 	DefaultDNSRetryFor  = 2 * time.Minute
 	DefaultLease        = time.Minute
 	DefaultScheme       = "http"
+	// DefaultServicePath is probed besides the health path, so a cluster
+	// that answers its health check but nothing real fails its gate.
+	DefaultServicePath = "/"
+	// MinLease is the shortest ownership lease: it is renewed every third
+	// of its length, and a shorter one could lapse while DNS is slow.
+	MinLease = 15 * time.Second
 )
 
 // DefaultSteps are the cluster's weights, in percent, a migration moves through.

@@ -111,13 +111,24 @@ const (
 	SpreadOff       Spread = "off"
 )
 
-// ServiceMigration is where a service's traffic moves from and to.
+// ServiceMigration is where a service's traffic moves from and to, and
+// what is probed on each side. The probed paths and scheme depend on the
+// service (its health path, its TLS), so they are resolved here, per
+// service, with the file's migration settings applied.
 type ServiceMigration struct {
 	// Domain is the name whose records move (the service's first domain).
 	Domain        string
 	PreviewDomain string
 	Legacy        Endpoint
 	Cluster       Endpoint
+	// GatePaths are probed on each side: migration.gates.paths, or the
+	// service's health path and "/", without repeats.
+	GatePaths []string
+	// ParityPaths are compared in preview: migration.parity.paths, or
+	// GatePaths.
+	ParityPaths []string
+	// Scheme is "https" when the service's domains have TLS, else "http".
+	Scheme string
 }
 
 // Endpoint is an IP address or host name with an optional port (0: the
@@ -127,31 +138,39 @@ type Endpoint struct {
 	Port    int
 }
 
-// Migration is the file-wide migration settings with defaults applied.
+// Migration is the file-wide migration settings, every one set: written in
+// the file or defaulted here. Nothing downstream fills in a value.
 type Migration struct {
 	Provider  string
 	Server    string
 	TokenFile string
-	TTL       time.Duration
+	// RetryFor is how long a transiently failing DNS change is retried.
+	RetryFor time.Duration
+	TTL      time.Duration
 	// Steps are the cluster weights in percent, strictly increasing, last 100.
-	Steps     []int
-	Hold      time.Duration
-	Promotion string
-	OnFailure string
-	Gates     Gates
-	Drain     Drain
-	Parity    Parity
+	Steps []int
+	// Hold is 0 when the file says "hold: 0s": no hold.
+	Hold          time.Duration
+	Promotion     string
+	OnFailure     string
+	OnBothFailing string
+	// Lease is the ownership lease's length, at least MinLease.
+	Lease  time.Duration
+	Gates  Gates
+	Drain  Drain
+	Parity Parity
 }
 
-// Gates are the per-side health thresholds.
+// Gates are the per-side health thresholds. The paths probed are per
+// service: ServiceMigration.GatePaths.
 type Gates struct {
 	Interval     time.Duration
 	Window       time.Duration
 	SuccessRatio float64
 	P99Latency   time.Duration
 	MinRequests  int
-	// Path is empty when each service's health path is used.
-	Path string
+	// Failures is how many evaluations in a row must fail before ferry acts.
+	Failures int
 }
 
 // Drain decides when legacy may be switched off.
@@ -168,8 +187,8 @@ type TrafficSource struct {
 	Threshold  float64
 }
 
-// Parity compares both sides during preview.
+// Parity compares both sides during preview. The paths compared are per
+// service: ServiceMigration.ParityPaths.
 type Parity struct {
-	Paths         []string
 	CompareBodies bool
 }

@@ -2,8 +2,6 @@ package importcmd_test
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +11,7 @@ import (
 	"ferry.dev/ferry/internal/cli/clio"
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/server"
+	"ferry.dev/ferry/internal/dns/server/servertest"
 	"ferry.dev/ferry/internal/importer/draft"
 	"ferry.dev/ferry/internal/spec"
 )
@@ -57,13 +56,15 @@ func fill(t *testing.T, text, adminURL, tokenFile string) string {
 // DNS server (started here, on loopback) holding the record as it is
 // today: the domain answering with the legacy balancer.
 func TestFilledDraftValidatesRendersAndPlans(t *testing.T) {
-	srv := startDNS(t)
+	// ferry's DNS server on loopback, authoritative for every zone the
+	// golden drafts' domains are in.
+	srv := servertest.Start(t, "ferry-import.test", "shop.example.com", "traveler.ga", "mybusandbox.aws.mycompany.com")
 	for _, tc := range importCases {
 		t.Run(tc.name, func(t *testing.T) {
 			text := string(read(t, filepath.Join("testdata/golden", tc.name, "ferry.yaml")))
 			dir := t.TempDir()
 			token := filepath.Join(dir, "dns.token")
-			if err := os.WriteFile(token, []byte("import-test-token\n"), 0o600); err != nil {
+			if err := os.WriteFile(token, []byte(servertest.Token+"\n"), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			file := filepath.Join(dir, "ferry.yaml")
@@ -94,7 +95,7 @@ func planEach(t *testing.T, srv *server.Server, file string) {
 		}
 		m := s.Migration
 		legacy := dns.WeightedSet{ID: "legacy", Weight: 100, Values: []string{dns.CanonicalName(m.Legacy.Address)}}
-		err := srv.Replace(t.Context(), dns.RecordSet{Name: dns.CanonicalName(m.Domain), Type: dns.TypeCNAME, TTL: 60, Sets: []dns.WeightedSet{legacy}})
+		err := srv.Replace(t.Context(), dns.RecordSet{Name: dns.CanonicalName(m.Domain), Type: dns.TypeCNAME, TTL: 60, Sets: []dns.WeightedSet{legacy}}, dns.Always())
 		if err != nil {
 			t.Fatalf("seeding %s: %v", m.Domain, err)
 		}
@@ -109,26 +110,4 @@ func planEach(t *testing.T, srv *server.Server, file string) {
 			t.Errorf("migrate plan %s does not read today's record:\n%s", s.Name, stdout)
 		}
 	}
-}
-
-// startDNS starts ferry's DNS server on loopback, authoritative for every
-// zone the golden drafts' domains are in.
-func startDNS(t *testing.T) *server.Server {
-	t.Helper()
-	var zones []server.Zone
-	for _, z := range []string{"ferry-import.test", "shop.example.com", "traveler.ga", "mybusandbox.aws.mycompany.com"} {
-		zones = append(zones, server.DefaultZone(z))
-	}
-	srv, err := server.New(t.Context(), server.Config{
-		Zones: zones, DataDir: t.TempDir(), DNSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0",
-		Token: "import-test-token", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
 }

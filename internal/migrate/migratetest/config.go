@@ -8,8 +8,10 @@ import (
 )
 
 // Config is a valid migration of domain from legacy to cluster with every
-// setting at the service file's default, as spec would produce for a file
-// that names only the endpoints.
+// setting at the service file's default: exactly what spec.Load and
+// migrate.FromSpec produce for a file whose service "api" names only its
+// image, port, domain and endpoints (no health path, no TLS).
+// TestFromSpecDefaultsAreMigratetest keeps the two in step.
 func Config(domain, legacy, cluster string) migrate.Config {
 	return migrate.Config{
 		Service: "api", Domain: domain, Legacy: legacy, Cluster: cluster,
@@ -21,10 +23,10 @@ func Config(domain, legacy, cluster string) migrate.Config {
 			Interval: spec.DefaultGateInterval, Window: spec.DefaultGateWindow,
 			SuccessRatio: spec.DefaultSuccessRatio, P99Latency: spec.DefaultP99Latency,
 			MinRequests: spec.DefaultMinRequests, Failures: spec.DefaultGateFailures,
-			Paths: []string{"/"}, Scheme: spec.DefaultScheme,
+			Paths: []string{spec.DefaultServicePath}, Scheme: spec.DefaultScheme,
 		},
 		Drain:  migrate.Drain{TTLMultiple: spec.DefaultTTLMultiple},
-		Parity: migrate.Parity{Paths: []string{"/"}},
+		Parity: migrate.Parity{Paths: []string{spec.DefaultServicePath}},
 		DNS:    migrate.DNS{Provider: spec.DefaultProvider, RetryFor: spec.DefaultDNSRetryFor},
 		Lease:  spec.DefaultLease,
 	}
