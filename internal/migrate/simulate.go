@@ -135,19 +135,20 @@ func describeCondition(seen *Seen) string {
 
 // when says what a change waits for.
 func (m *sim) when(a Action) string {
-	hold := fmt.Sprintf("after a %v hold with the cluster gate passing", m.cfg.Hold)
+	after := "after "
 	if m.cfg.Promotion == PromotionManual {
-		hold = fmt.Sprintf("on promote (manual), after a %v hold with the cluster gate passing", m.cfg.Hold)
+		after = "on promote (manual), after "
 	}
+	hold := fmt.Sprintf("a %v hold with the cluster gate passing", m.cfg.Hold)
 	switch {
 	case a.Kind == PointPreview:
 		return "at start"
 	case a.Kind == AdoptRecord:
-		return "after parity, " + hold
+		return after + "parity and " + hold
 	case a.Kind == SetWeights && m.s.Step == 0:
 		return "at once, once the record is adopted"
 	case a.Kind == RestoreLegacy:
 		return "on rollback"
 	}
-	return hold
+	return after + hold
 }
