@@ -73,9 +73,9 @@ func (m *machine) watchLegacy() {
 }
 
 // clusterFailing acts on a failing cluster window: after gates.failures
-// evaluations in a row, onFailure; when legacy is failing too,
-// onBothFailing, because rolling back would move traffic onto a side
-// known to be broken.
+// evaluations in a row, onFailure; when legacy's latest evaluation fails
+// too, onBothFailing, because rolling back would move traffic onto a side
+// failing right now.
 func (m *machine) clusterFailing() {
 	h, cfg := m.s.Health[Cluster], m.s.Config
 	if h.Failing < cfg.Gates.Failures {
@@ -84,7 +84,7 @@ func (m *machine) clusterFailing() {
 		return
 	}
 	reason := fmt.Sprintf("cluster gate failed %d evaluations in a row: %s", h.Failing, m.figures(Cluster))
-	if m.down(Legacy) {
+	if m.s.Health[Legacy].Status == GateFail {
 		m.onFailure(cfg.OnBothFailing, "both sides fail their gates — "+reason+"; legacy: "+m.figures(Legacy)+
 			fmt.Sprintf(" (are the gate paths %v right?)", cfg.Gates.Paths))
 		return
