@@ -42,6 +42,7 @@ func TestCheck(t *testing.T) {
 		{name: "different", path: path, got: "a\nc\n", want: "Errorf"},
 		{name: "missing file", path: path + ".missing", got: "x", want: "Fatalf"},
 		{name: "update writes", path: path, got: "new\n", update: true},
+		{name: "update creates the directory", path: filepath.Join(filepath.Dir(path), "new-case", "out.golden"), got: "x", update: true},
 		{name: "then it matches", path: path, got: "new\n"},
 	}
 	for _, tt := range tests {
