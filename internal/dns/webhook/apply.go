@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/dns/externaldns"
 )
 
 // Change is the new content of one record set and the condition it is
@@ -15,6 +16,14 @@ type Change struct {
 	Name, Type string
 	Current    *dns.RecordSet // as read; nil when absent
 	Next       *dns.RecordSet // nil: delete
+}
+
+// key names a record set.
+type key struct{ name, rrtype string }
+
+func keyOf(e externaldns.Endpoint) key {
+	name, rrtype := externaldns.Key(e)
+	return key{name: name, rrtype: rrtype}
 }
 
 // Plan turns external-dns's changes into one change per record set,
@@ -53,8 +62,8 @@ func Plan(current []dns.RecordSet, ch Changes, defaultTTL uint32) ([]Change, err
 	return changes(byKey, next), nil
 }
 
-func remove(rs *dns.RecordSet, e Endpoint) error {
-	s, err := set(e)
+func remove(rs *dns.RecordSet, e externaldns.Endpoint) error {
+	s, err := externaldns.Set(e)
 	if err != nil {
 		return err
 	}
@@ -66,8 +75,8 @@ func remove(rs *dns.RecordSet, e Endpoint) error {
 	return nil
 }
 
-func add(rs *dns.RecordSet, e Endpoint) error {
-	s, err := set(e)
+func add(rs *dns.RecordSet, e externaldns.Endpoint) error {
+	s, err := externaldns.Set(e)
 	if err != nil {
 		return err
 	}

@@ -7,12 +7,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"runtime"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	mdns "github.com/miekg/dns"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -26,28 +24,13 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(testcluster.Main(m)) }
 
-// externalDNS builds (once, cached) and returns the real external-dns.
-func externalDNS(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("-short: no control plane, no external-dns")
-	}
-	_, file, _, _ := runtime.Caller(0)
-	root := filepath.Join(filepath.Dir(file), "..", "..", "..")
-	out, err := exec.CommandContext(t.Context(), "bash", filepath.Join(root, "hack", "externaldns.sh")).Output()
-	if err != nil {
-		t.Fatalf("building external-dns (hack/externaldns.sh): %v", err)
-	}
-	return strings.TrimSpace(string(out))
-}
-
 // TestExternalDNSPublishesIntoFerry runs a real external-dns (--source=ingress
 // --provider=webhook) against the local kube-apiserver and ferry's DNS
 // server behind the webhook: an Ingress's host answers with its address over
 // real DNS, a weighted Ingress becomes a weighted set, a record external-dns
 // does not own survives, and deleting the Ingress deletes its record.
 func TestExternalDNSPublishesIntoFerry(t *testing.T) {
-	bin := externalDNS(t)
+	bin, _ := testcluster.ExternalDNS(t)
 	c := testcluster.Start(t)
 	srv := servertest.Start(t, "example.test")
 	hook := httptest.NewServer(webhook.New(servertest.Client(t, srv), []string{"example.test"}, 300,
@@ -59,7 +42,7 @@ func TestExternalDNSPublishesIntoFerry(t *testing.T) {
 	ns := c.Namespace(t)
 	createIngress(t, c, ns, "api", "api.example.test", "192.0.2.50", nil)
 	createIngress(t, c, ns, "shop-blue", "shop.example.test", "192.0.2.60", map[string]string{
-		"external-dns.alpha.kubernetes.io/set-identifier": "blue", "external-dns.alpha.kubernetes.io/aws-weight": "30"})
+		"external-dns.alpha.kubernetes.io/set-identifier": "blue", "external-dns.alpha.kubernetes.io/webhook-weight": "30"})
 	runOnce(t, bin, c.Kubeconfig, hook.URL)
 
 	if got := query(t, srv, "api.example.test."); got != "192.0.2.50" {
@@ -68,6 +51,14 @@ func TestExternalDNSPublishesIntoFerry(t *testing.T) {
 	shop, err := srv.Get(t.Context(), "shop.example.test.", dns.TypeA)
 	if err != nil || len(shop.Sets) != 1 || shop.Sets[0].ID != "blue" || shop.Sets[0].Weight != 30 {
 		t.Errorf("shop.example.test = %+v, %v; want the set blue at weight 30", shop, err)
+	}
+
+	// A second pass finds nothing to change: what external-dns wants and
+	// what the webhook lists back compare equal (weights included).
+	before := srv.List(t.Context())
+	runOnce(t, bin, c.Kubeconfig, hook.URL)
+	if d := cmp.Diff(before, srv.List(t.Context())); d != "" {
+		t.Errorf("a second external-dns pass changed records (-before +after):\n%s", d)
 	}
 
 	if err := c.Clientset().NetworkingV1().Ingresses(ns).Delete(t.Context(), "api", metav1.DeleteOptions{}); err != nil {

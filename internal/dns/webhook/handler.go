@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/dns/externaldns"
 )
 
 // Records is what the webhook serves from: a DNS provider that can also
@@ -62,23 +63,25 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, http.StatusInternalServerError, fmt.Errorf("listing records: %w", err))
 		return
 	}
-	out := []Endpoint{}
+	out := []externaldns.Endpoint{}
 	for _, rs := range sets {
-		out = append(out, Endpoints(rs)...)
+		out = append(out, externaldns.Endpoints(rs, externaldns.WebhookWeight)...)
 	}
 	h.write(w, out)
 }
 
 func (h *Handler) adjust(w http.ResponseWriter, r *http.Request) {
-	var eps []Endpoint
+	var eps []externaldns.Endpoint
 	if !h.decode(w, r, &eps) {
 		return
 	}
-	for _, e := range eps {
-		if _, err := set(e); err != nil {
+	for i, e := range eps {
+		n, err := externaldns.Normal(e, externaldns.WebhookWeight)
+		if err != nil {
 			h.fail(w, http.StatusBadRequest, err)
 			return
 		}
+		eps[i] = n
 	}
 	h.write(w, eps)
 }
