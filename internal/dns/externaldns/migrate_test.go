@@ -61,7 +61,11 @@ type lockedWriter struct {
 	b  *strings.Builder
 }
 
-func (w *lockedWriter) Write(p []byte) (int, error) { w.mu.Lock(); defer w.mu.Unlock(); return w.b.Write(p) }
+func (w *lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
 
 // TestMigrationThroughExternalDNS runs a whole migration with the
 // external-dns provider: ferry writes DNSEndpoints, a real external-dns
