@@ -14,16 +14,9 @@ import (
 // it is the backstop that keeps render from printing what cannot be applied,
 // and the property the loader's fuzz test holds render to.
 func check(objs []Object) error {
-	c := metaChecker{valid: map[string]bool{}}
+	c := metaChecker{valid: map[checkKey]bool{}}
 	for _, obj := range objs {
-		where := obj.GetObjectKind().GroupVersionKind().Kind + " " + obj.GetName()
-		for _, msg := range validation.IsDNS1123Subdomain(obj.GetName()) {
-			c.errs = append(c.errs, fmt.Errorf("%s: name: %s", where, msg))
-		}
-		c.meta(where, obj.GetLabels(), obj.GetAnnotations())
-		if t, ok := templateOf(obj); ok {
-			c.meta(where+" pod template", t.Labels, t.Annotations)
-		}
+		c.object(obj)
 	}
 	return errors.Join(c.errs...)
 }
@@ -31,29 +24,56 @@ func check(objs []Object) error {
 // metaChecker remembers what it found valid: the same labels recur on every
 // object of a service, and the same keys on every service.
 type metaChecker struct {
-	valid map[string]bool
+	valid map[checkKey]bool
 	errs  []error
 }
 
-func (c *metaChecker) meta(where string, labels, annotations map[string]string) {
-	for k, v := range labels {
-		c.once("l\x00"+k+"\x00"+v, func() []string {
-			return append(validation.IsQualifiedName(k), validation.IsValidLabelValue(v)...)
-		}, "%s: label %s=%q: %s", where, k, v)
-	}
-	for k := range annotations {
-		c.once("a\x00"+k, func() []string {
-			return validation.IsQualifiedName(strings.ToLower(k))
-		}, "%s: annotation %s: %s", where, k)
+// checkKey is one thing checked: a name, a label key, a label value or an
+// annotation key.
+type checkKey struct {
+	what byte // 'n', 'k', 'v' or 'a'
+	s    string
+}
+
+func (c *metaChecker) object(obj Object) {
+	// where is only needed for a message, and most objects have none.
+	where := func() string { return obj.GetObjectKind().GroupVersionKind().Kind + " " + obj.GetName() }
+	name := obj.GetName()
+	c.once(checkKey{'n', name}, func() []string { return validation.IsDNS1123Subdomain(name) },
+		func(msg string) error { return fmt.Errorf("%s: name: %s", where(), msg) })
+	c.meta(where, obj.GetLabels(), obj.GetAnnotations())
+	if t, ok := templateOf(obj); ok {
+		c.meta(func() string { return where() + " pod template" }, t.Labels, t.Annotations)
 	}
 }
 
-func (c *metaChecker) once(key string, validate func() []string, format string, args ...any) {
+func (c *metaChecker) meta(where func() string, labels, annotations map[string]string) {
+	for k, v := range labels {
+		// Keys and values are remembered apart: the keys are the same on
+		// every service, a value (the service's name) on all its labels.
+		if c.valid[checkKey{'k', k}] && c.valid[checkKey{'v', v}] {
+			continue
+		}
+		keyMsgs, valueMsgs := validation.IsQualifiedName(k), validation.IsValidLabelValue(v)
+		c.valid[checkKey{'k', k}] = len(keyMsgs) == 0
+		c.valid[checkKey{'v', v}] = len(valueMsgs) == 0
+		if msgs := append(keyMsgs, valueMsgs...); len(msgs) > 0 {
+			c.errs = append(c.errs, fmt.Errorf("%s: label %s=%q: %s", where(), k, v, strings.Join(msgs, "; ")))
+		}
+	}
+	for k := range annotations {
+		c.once(checkKey{'a', k}, func() []string {
+			return validation.IsQualifiedName(strings.ToLower(k))
+		}, func(msg string) error { return fmt.Errorf("%s: annotation %s: %s", where(), k, msg) })
+	}
+}
+
+func (c *metaChecker) once(key checkKey, validate func() []string, problem func(msg string) error) {
 	if c.valid[key] {
 		return
 	}
 	if msgs := validate(); len(msgs) > 0 {
-		c.errs = append(c.errs, fmt.Errorf(format, append(args, strings.Join(msgs, "; "))...))
+		c.errs = append(c.errs, problem(strings.Join(msgs, "; ")))
 		return
 	}
 	c.valid[key] = true

@@ -20,7 +20,8 @@ func (w *yamlWriter) writeTyped(obj any) error {
 	for v.Kind() == reflect.Pointer {
 		v = v.Elem()
 	}
-	return w.structFields(v, 0, false, true)
+	_, err := w.structFields(v, 0, false, true)
+	return err
 }
 
 // field is one JSON field of a struct type, found by walking inline
@@ -102,20 +103,10 @@ func shows(f *field, fv reflect.Value, top bool) bool {
 	return true
 }
 
-// anyShown reports whether struct v has a field to write.
-func anyShown(v reflect.Value) bool {
-	fields := infoOf(v.Type()).fields
-	for i := range fields {
-		if shows(&fields[i], v.FieldByIndex(fields[i].index), false) {
-			return true
-		}
-	}
-	return false
-}
-
-// structFields writes the fields of struct v as mapping entries;
-// firstInline means the first entry continues a "- " already written.
-func (w *yamlWriter) structFields(v reflect.Value, indent int, firstInline, top bool) error {
+// structFields writes the fields of struct v as mapping entries and says
+// how many; firstInline means the first entry continues a "- " already
+// written.
+func (w *yamlWriter) structFields(v reflect.Value, indent int, firstInline, top bool) (int, error) {
 	fields := infoOf(v.Type()).fields
 	n := 0
 	for i := range fields {
@@ -130,10 +121,10 @@ func (w *yamlWriter) structFields(v reflect.Value, indent int, firstInline, top 
 		n++
 		w.buf.WriteString(f.key)
 		if err := w.typedValue(fv, indent); err != nil {
-			return fmt.Errorf("%s: %w", f.name, err)
+			return n, fmt.Errorf("%s: %w", f.name, err)
 		}
 	}
-	return nil
+	return n, nil
 }
 
 func skip(f *field, v reflect.Value) bool {

@@ -20,7 +20,7 @@ func (w *yamlWriter) typedValue(v reflect.Value, indent int) error {
 			w.buf.WriteString(" null\n")
 			return nil
 		}
-		if infoOf(v.Type()).marshals != 1 {
+		if infoOf(v.Type()).marshals != 1 || isKnown(v.Type().Elem()) {
 			return w.typedValue(v.Elem(), indent)
 		}
 	}
@@ -32,12 +32,7 @@ func (w *yamlWriter) typedValue(v reflect.Value, indent int) error {
 	}
 	switch v.Kind() {
 	case reflect.Struct:
-		if !anyShown(v) {
-			w.buf.WriteString(" {}\n")
-			return nil
-		}
-		w.buf.WriteByte('\n')
-		return w.structFields(v, indent+2, false, false)
+		return w.typedStruct(v, indent, false)
 	case reflect.Map:
 		return w.typedMap(v, indent)
 	case reflect.Slice, reflect.Array:
@@ -51,7 +46,28 @@ func (w *yamlWriter) typedValue(v reflect.Value, indent int) error {
 	return nil
 }
 
+// typedStruct writes a struct after "key:" (inline false) or "-" (inline
+// true) as a mapping, or {} when it has no field to write: found by
+// writing them and taking back the separator if none was.
+func (w *yamlWriter) typedStruct(v reflect.Value, indent int, inline bool) error {
+	mark := w.buf.Len()
+	if inline {
+		w.buf.WriteByte(' ')
+	} else {
+		w.buf.WriteByte('\n')
+	}
+	n, err := w.structFields(v, indent+2, inline, false)
+	if err == nil && n == 0 {
+		w.buf.Truncate(mark)
+		w.buf.WriteString(" {}\n")
+	}
+	return err
+}
+
 func (w *yamlWriter) typedMap(v reflect.Value, indent int) error {
+	if v.Type() == stringMapType {
+		return w.stringMap(v.Interface().(map[string]string), indent)
+	}
 	if v.Len() == 0 {
 		if v.IsNil() {
 			w.buf.WriteString(" null\n")
@@ -72,6 +88,35 @@ func (w *yamlWriter) typedMap(v reflect.Value, indent int) error {
 		if err := w.typedValue(v.MapIndex(k), indent+2); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+var stringMapType = reflect.TypeFor[map[string]string]()
+
+// stringMap is typedMap for labels, annotations and selectors, without
+// reflection.
+func (w *yamlWriter) stringMap(m map[string]string, indent int) error {
+	if len(m) == 0 {
+		if m == nil {
+			w.buf.WriteString(" null\n")
+		} else {
+			w.buf.WriteString(" {}\n")
+		}
+		return nil
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	w.buf.WriteByte('\n')
+	for _, k := range keys {
+		w.pad(indent + 2)
+		w.str(k)
+		w.buf.WriteString(": ")
+		w.str(m[k])
+		w.buf.WriteByte('\n')
 	}
 	return nil
 }
@@ -107,12 +152,7 @@ func (w *yamlWriter) typedItem(item reflect.Value, indent int) error {
 	w.pad(indent)
 	w.buf.WriteByte('-')
 	if item.Kind() == reflect.Struct && infoOf(item.Type()).marshals == 0 {
-		if !anyShown(item) {
-			w.buf.WriteString(" {}\n")
-			return nil
-		}
-		w.buf.WriteByte(' ')
-		return w.structFields(item, indent+2, true, false)
+		return w.typedStruct(item, indent, true)
 	}
 	return w.typedValue(item, indent+2)
 }
@@ -120,7 +160,7 @@ func (w *yamlWriter) typedItem(item reflect.Value, indent int) error {
 func (w *yamlWriter) typedScalar(v reflect.Value) error {
 	switch v.Kind() {
 	case reflect.String:
-		w.scalar(v.String())
+		w.str(v.String())
 	case reflect.Bool:
 		w.buf.WriteString(strconv.FormatBool(v.Bool()))
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
@@ -138,19 +178,19 @@ func (w *yamlWriter) typedScalar(v reflect.Value) error {
 // known writes the custom-marshalled types that fill API objects without
 // the round trip through their JSON form; it reports whether v was one.
 func (w *yamlWriter) known(v reflect.Value) bool {
-	if (v.Type() != quantityType && v.Type() != intOrStringType) || !v.CanInterface() {
+	if !isKnown(v.Type()) || !v.CanInterface() {
 		return false
 	}
 	switch t := v.Interface().(type) {
 	case resource.Quantity:
 		w.buf.WriteByte(' ')
-		w.scalar(t.String())
+		w.str(t.String())
 	case intstr.IntOrString:
 		w.buf.WriteByte(' ')
 		if t.Type == intstr.Int {
 			w.buf.WriteString(strconv.Itoa(int(t.IntVal)))
 		} else {
-			w.scalar(t.StrVal)
+			w.str(t.StrVal)
 		}
 	default:
 		return false
@@ -163,6 +203,10 @@ var (
 	quantityType    = reflect.TypeFor[resource.Quantity]()
 	intOrStringType = reflect.TypeFor[intstr.IntOrString]()
 )
+
+// isKnown reports whether known writes values of type t, so a pointer to
+// one is followed rather than marshalled to JSON and read back.
+func isKnown(t reflect.Type) bool { return t == quantityType || t == intOrStringType }
 
 // asMarshaler returns v's own JSON form, if it has one.
 func asMarshaler(v reflect.Value) (json.Marshaler, bool) {

@@ -17,10 +17,14 @@ type yamlWriter struct {
 }
 
 func (w *yamlWriter) pad(n int) {
-	for range n {
-		w.buf.WriteByte(' ')
+	for n > len(spaces) {
+		w.buf.WriteString(spaces)
+		n -= len(spaces)
 	}
+	w.buf.WriteString(spaces[:n])
 }
+
+const spaces = "                                " // 32
 
 func (w *yamlWriter) scalar(v any) {
 	switch t := v.(type) {
@@ -35,14 +39,19 @@ func (w *yamlWriter) scalar(v any) {
 	case int64:
 		w.buf.WriteString(strconv.FormatInt(t, 10))
 	case string:
-		if plainSafe(t) {
-			w.buf.WriteString(t)
-		} else {
-			w.buf.WriteString(strconv.Quote(t))
-		}
+		w.str(t)
 	default:
 		panic(fmt.Sprintf("render: no YAML form for %T", v))
 	}
+}
+
+// str writes s as a YAML scalar; scalar(s) would box s on the heap.
+func (w *yamlWriter) str(s string) {
+	if plainSafe(s) {
+		w.buf.WriteString(s)
+		return
+	}
+	w.buf.Write(strconv.AppendQuote(w.buf.AvailableBuffer(), s))
 }
 
 // quoted is s as a YAML scalar.
@@ -88,13 +97,33 @@ func plainByte(s string, i int) bool {
 
 // looksTyped: strings a YAML 1.1 or 1.2 parser would read as something else.
 func looksTyped(s string) bool {
-	switch strings.ToLower(s) {
-	case "y", "yes", "n", "no", "true", "false", "on", "off", "null", "~", ".inf", "-.inf", "+.inf", ".nan":
-		return true
+	// The words are at most 5 bytes: longer strings skip lowering (which
+	// allocates), as every name and image does.
+	if len(s) <= len("false") {
+		switch strings.ToLower(s) {
+		case "y", "yes", "n", "no", "true", "false", "on", "off", "null", "~", ".inf", "-.inf", "+.inf", ".nan":
+			return true
+		}
 	}
 	// Anything numeric-looking is quoted: parsers differ in what they
 	// accept as a number ("08_", "1_000", "0o17", "1:30").
 	start := strings.TrimLeft(s, "+-.")
-	return start != "" && start[0] >= '0' && start[0] <= '9' &&
-		strings.Trim(s, "0123456789_.:+-eExXoObBaAcCdDfF") == ""
+	if start == "" || start[0] < '0' || start[0] > '9' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !numberByte[s[i]] {
+			return false
+		}
+	}
+	return true
 }
+
+// numberByte holds the bytes of "0123456789_.:+-eExXoObBaAcCdDfF", what a
+// numeric-looking scalar is made of.
+var numberByte = func() (set [256]bool) {
+	for _, c := range []byte("0123456789_.:+-eExXoObBaAcCdDfF") {
+		set[c] = true
+	}
+	return set
+}()
