@@ -13,12 +13,22 @@ import (
 // annotation keys. The loader validates the file so that this never fires;
 // it is the backstop that keeps render from printing what cannot be applied,
 // and the property the loader's fuzz test holds render to.
+//
+// Large renders are checked in contiguous parts on every core; the problems
+// come out in the order of objs all the same.
 func check(objs []Object) error {
-	c := metaChecker{valid: map[checkKey]bool{}}
-	for _, obj := range objs {
-		c.object(obj)
+	parts := make([]metaChecker, chunks(len(objs), parallelMin))
+	inChunks(len(objs), len(parts), func(c, lo, hi int) {
+		parts[c].valid = map[checkKey]bool{}
+		for _, obj := range objs[lo:hi] {
+			parts[c].object(obj)
+		}
+	})
+	var errs []error
+	for _, c := range parts {
+		errs = append(errs, c.errs...)
 	}
-	return errors.Join(c.errs...)
+	return errors.Join(errs...)
 }
 
 // metaChecker remembers what it found valid: the same labels recur on every

@@ -39,15 +39,9 @@ func Unstructured(obj Object) (*unstructured.Unstructured, error) {
 func WriteYAML(w io.Writer, objs []Object) error {
 	// Objects are independent: large renders are encoded in contiguous
 	// chunks on every core, then written in order.
-	chunks := min(runtime.GOMAXPROCS(0), len(objs)/parallelMin+1)
-	bufs := make([]yamlWriter, chunks)
-	errs := make([]error, chunks)
-	var wg sync.WaitGroup
-	for c := range chunks {
-		lo, hi := c*len(objs)/chunks, (c+1)*len(objs)/chunks
-		wg.Go(func() { errs[c] = bufs[c].writeObjects(objs[lo:hi], lo == 0) })
-	}
-	wg.Wait()
+	bufs := make([]yamlWriter, chunks(len(objs), parallelMin))
+	errs := make([]error, len(bufs))
+	inChunks(len(objs), len(bufs), func(c, lo, hi int) { errs[c] = bufs[c].writeObjects(objs[lo:hi], lo == 0) })
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
@@ -62,6 +56,26 @@ func WriteYAML(w io.Writer, objs []Object) error {
 // parallelMin is the number of objects below which encoding on more cores
 // costs more than it saves.
 const parallelMin = 200
+
+// chunks is how many parts n independent items are worth splitting into:
+// one per core, but a part for every least items at most.
+func chunks(n, least int) int {
+	return min(runtime.GOMAXPROCS(0), n/least+1)
+}
+
+// inChunks calls f for each of parts contiguous ranges [lo, hi) of n
+// items, c numbering the part, all at once, and returns when all have.
+func inChunks(n, parts int, f func(c, lo, hi int)) {
+	if parts == 1 {
+		f(0, 0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for c := range parts {
+		wg.Go(func() { f(c, c*n/parts, (c+1)*n/parts) })
+	}
+	wg.Wait()
+}
 
 // bytesPerObject is about what one rendered object takes as YAML; growing
 // the buffer once up front saves copying it as it doubles.

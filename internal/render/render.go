@@ -54,14 +54,27 @@ func Render(f *spec.File, opts Options) ([]Object, error) {
 	for _, ns := range namespaces(svcs) {
 		objs = append(objs, namespace(ns))
 	}
-	for _, s := range svcs {
-		objs = append(objs, Service(s)...)
-	}
+	objs = append(objs, services(svcs)...)
 	if err := check(objs); err != nil {
 		return nil, fmt.Errorf("rendering objects the API server would reject (a gap in validation; please report it): %w", err)
 	}
 	return objs, nil
 }
+
+// services returns the objects of svcs in order, built on every core
+// when there are many: services are independent.
+func services(svcs []spec.Service) []Object {
+	parts := make([][]Object, chunks(len(svcs), parallelMin/objectsPerService))
+	inChunks(len(svcs), len(parts), func(c, lo, hi int) {
+		for _, s := range svcs[lo:hi] {
+			parts[c] = append(parts[c], Service(s)...)
+		}
+	})
+	return slices.Concat(parts...)
+}
+
+// objectsPerService is about how many objects a service renders to.
+const objectsPerService = 5
 
 // templateOf returns the pod template of a workload object.
 func templateOf(obj Object) (*corev1.PodTemplateSpec, bool) {
