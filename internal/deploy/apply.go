@@ -11,9 +11,10 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
-// applyWorkers bounds concurrent requests: enough to hide round trips,
+// applyWorkers bounds concurrent requests: enough that the API server,
+// not the round trips, sets the pace (16 left it idle between answers),
 // few enough not to crowd a small apiserver.
-const applyWorkers = 16
+const applyWorkers = 64
 
 // ConflictError is a field-manager conflict: another manager owns a field
 // the file sets. ferry does not take it unless told (--force-conflicts).
@@ -32,6 +33,39 @@ func (e *ConflictError) Unwrap() error { return e.Err }
 type applyOptions struct {
 	dryRun bool
 	force  bool
+	// applied, if set, hears the generation of every object applied or
+	// found in place.
+	applied *appliedGenerations
+}
+
+// appliedGenerations are the generations objects had once applied (or
+// found in place), by Ref.key: a watch started before applying has seen
+// the change once its copy has reached that generation.
+type appliedGenerations struct {
+	mu  sync.Mutex
+	gen map[string]int64
+}
+
+func (a *appliedGenerations) set(ref Ref, gen int64) {
+	if a == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.gen == nil {
+		a.gen = map[string]int64{}
+	}
+	a.gen[ref.key()] = gen
+}
+
+// get is the generation recorded for ref, 0 if none.
+func (a *appliedGenerations) get(ref Ref) int64 {
+	if a == nil {
+		return 0
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.gen[ref.key()]
 }
 
 // applyAll server-side applies objs: Namespaces first, then the rest
@@ -43,6 +77,7 @@ func (d *Deployer) applyAll(ctx context.Context, objs []object, opts applyOption
 	for _, o := range objs {
 		switch {
 		case InPlace(o.obj, live[o.ref.key()]):
+			opts.applied.set(o.ref, live[o.ref.key()].GetGeneration())
 			d.observe(Event{Kind: EventUnchanged, Ref: o.ref})
 		case o.ref.isNamespace():
 			first = append(first, o)
@@ -117,6 +152,7 @@ func (d *Deployer) applyOne(ctx context.Context, o object, opts applyOptions) (*
 	switch {
 	case err == nil:
 		if !opts.dryRun {
+			opts.applied.set(o.ref, got.GetGeneration())
 			d.observe(Event{Kind: EventApplied, Ref: o.ref})
 		}
 		return got, nil

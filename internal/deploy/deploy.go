@@ -65,12 +65,20 @@ func (d *Deployer) Run(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	res, err := d.applyAndPrune(ctx, req, objs)
+	opts := applyOptions{force: req.ForceConflicts, applied: &appliedGenerations{}}
+	var watch *pendingWatch
+	if req.Wait {
+		// Watch from the start: the informers list and connect while the
+		// objects are sent, and the controllers' first changes are not missed.
+		watch = d.watchRollouts(ctx, deployments(objs))
+		defer watch.stop()
+	}
+	res, err := d.applyAndPrune(ctx, req, objs, opts)
 	if err != nil {
 		return res, err
 	}
 	if req.Wait {
-		if err := d.wait(ctx, req, objs); err != nil {
+		if err := d.wait(ctx, req, watch, deployments(objs), opts.applied); err != nil {
 			return d.failed(ctx, req, revs, res, err)
 		}
 	}
@@ -86,13 +94,12 @@ func (d *Deployer) plan(req Request) ([]object, error) {
 	return prepare(d.client.Mapper, rendered)
 }
 
-func (d *Deployer) applyAndPrune(ctx context.Context, req Request, objs []object) (Result, error) {
+func (d *Deployer) applyAndPrune(ctx context.Context, req Request, objs []object, opts applyOptions) (Result, error) {
 	desired := refsOf(objs)
 	inventory, rv, err := d.readInventory(ctx)
 	if err != nil {
 		return Result{}, err
 	}
-	opts := applyOptions{force: req.ForceConflicts}
 	// Namespaces first: the records namespace may be one of them. They
 	// are never pruned, so the inventory need not know them yet.
 	namespaces, rest := splitNamespaces(objs)
@@ -150,19 +157,24 @@ func without(refs, drop []Ref) []Ref {
 	return out
 }
 
-func (d *Deployer) wait(ctx context.Context, req Request, objs []object) error {
+// deployments are the Deployments among objs: what a deploy waits for.
+func deployments(objs []object) []Ref {
 	var deps []Ref
 	for _, o := range objs {
 		if o.ref.Kind == "Deployment" && o.ref.GVK().Group == "apps" {
 			deps = append(deps, o.ref)
 		}
 	}
+	return deps
+}
+
+func (d *Deployer) wait(ctx context.Context, req Request, watch *pendingWatch, deps []Ref, applied *appliedGenerations) error {
 	if req.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, req.Timeout)
 		defer cancel()
 	}
-	return d.waitRollouts(ctx, deps)
+	return d.waitRollouts(ctx, watch, deps, applied)
 }
 
 // failed handles a failed rollout: with Atomic, the previous revision is

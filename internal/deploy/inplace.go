@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
+	"sync"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -90,30 +92,36 @@ func subset(want, got any) bool {
 	return reflect.DeepEqual(want, got)
 }
 
-// liveObjects lists, with one request per kind and namespace, the objects
-// carrying ferry's label, keyed like Ref.key. A kind that cannot be listed
-// is left out: its objects are simply applied.
+// liveObjects lists, with one request per kind and namespace, all at once,
+// the objects carrying ferry's label, keyed like Ref.key. A kind that cannot
+// be listed is left out: its objects are simply applied.
 func (d *Deployer) liveObjects(ctx context.Context, objs []object) map[string]*unstructured.Unstructured {
 	type scope struct {
 		gvr schema.GroupVersionResource
 		ns  string
 	}
-	seen := map[scope]bool{}
-	live := map[string]*unstructured.Unstructured{}
-	sel := metav1.ListOptions{LabelSelector: render.ManagedByLabel + "=" + render.ManagedBy}
+	var scopes []scope
 	for _, o := range objs {
-		s := scope{o.resource, o.ref.Namespace}
-		if seen[s] {
-			continue
+		if s := (scope{o.resource, o.ref.Namespace}); !slices.Contains(scopes, s) {
+			scopes = append(scopes, s)
 		}
-		seen[s] = true
-		var list *unstructured.UnstructuredList
-		err := retry(ctx, d.backoff, d.retryNote, func(ctx context.Context) error {
-			var err error
-			list, err = d.client.Dynamic.Resource(s.gvr).Namespace(s.ns).List(ctx, sel)
-			return err
+	}
+	lists := make([]*unstructured.UnstructuredList, len(scopes))
+	sel := metav1.ListOptions{LabelSelector: render.ManagedByLabel + "=" + render.ManagedBy}
+	var wg sync.WaitGroup
+	for i, s := range scopes {
+		wg.Go(func() {
+			_ = retry(ctx, d.backoff, d.retryNote, func(ctx context.Context) error {
+				var err error
+				lists[i], err = d.client.Dynamic.Resource(s.gvr).Namespace(s.ns).List(ctx, sel)
+				return err
+			})
 		})
-		if err != nil {
+	}
+	wg.Wait()
+	live := map[string]*unstructured.Unstructured{}
+	for _, list := range lists {
+		if list == nil {
 			continue
 		}
 		for i := range list.Items {

@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/tools/cache"
 
@@ -56,38 +57,51 @@ type watcher struct {
 	changed chan struct{}
 }
 
-// waitRollouts watches every Deployment in deps until each one's new
-// ReplicaSet is Available, one fails, or ctx ends. Informers watch (not
-// poll) and re-list by themselves when the connection drops.
-func (d *Deployer) waitRollouts(ctx context.Context, deps []Ref) error {
+// pendingWatch is a watcher starting in the background: a deploy starts
+// watching before it applies, so the informers list and connect while the
+// objects are sent rather than after.
+type pendingWatch struct {
+	ready chan struct{} // closed once w or err is set
+	w     *watcher
+	err   error
+	stop  context.CancelFunc
+}
+
+// watchRollouts starts watching the Deployments in deps; stop the result
+// when done with it.
+func (d *Deployer) watchRollouts(ctx context.Context, deps []Ref) *pendingWatch {
+	wctx, stop := context.WithCancel(ctx)
+	p := &pendingWatch{ready: make(chan struct{}), stop: stop}
+	go func() {
+		defer close(p.ready)
+		p.w, p.err = d.startWatcher(wctx, deps)
+	}()
+	return p
+}
+
+// waitRollouts waits, with the watcher p started, until every Deployment
+// in deps has its new ReplicaSet Available, one fails, or ctx ends.
+// Informers watch (not poll) and re-list by themselves when the connection
+// drops. Since p may have started before the objects were applied, a
+// Deployment counts only once its cached generation has reached the one in
+// applied (see appliedGenerations).
+func (d *Deployer) waitRollouts(ctx context.Context, p *pendingWatch, deps []Ref, applied *appliedGenerations) error {
 	if len(deps) == 0 {
 		return nil
 	}
-	wctx, stop := context.WithCancel(ctx)
-	defer stop()
-	w, err := d.startWatcher(wctx, deps)
-	if err != nil {
-		return err
+	select {
+	case <-p.ready:
+	case <-ctx.Done():
+		return &RolloutError{Rollouts: d.withEvents(ctx, notSeen(deps)), TimedOut: true}
+	}
+	if p.err != nil {
+		return p.err
 	}
 	tick := time.NewTicker(time.Second) // re-judges time-based verdicts from the cache
 	defer tick.Stop()
 	last := map[string]Rollout{}
 	for {
-		rollouts := w.evaluate(deps, d.now())
-		var pending, failed []Rollout
-		for _, r := range rollouts {
-			key := r.Namespace + "/" + r.Name
-			if prev, ok := last[key]; !ok || progressChanged(prev, r) {
-				d.observe(Event{Kind: EventRollout, Rollout: r})
-			}
-			last[key] = r
-			switch {
-			case r.Failed:
-				failed = append(failed, r)
-			case !r.Done:
-				pending = append(pending, r)
-			}
-		}
+		pending, failed := d.judge(p.w.evaluate(deps, applied, d.now()), last)
 		if len(failed) > 0 {
 			return &RolloutError{Rollouts: d.withEvents(ctx, failed)}
 		}
@@ -97,10 +111,41 @@ func (d *Deployer) waitRollouts(ctx context.Context, deps []Ref) error {
 		select {
 		case <-ctx.Done():
 			return &RolloutError{Rollouts: d.withEvents(ctx, pending), TimedOut: true}
-		case <-w.changed:
+		case <-p.w.changed:
 		case <-tick.C:
 		}
 	}
+}
+
+// judge sorts rollouts into pending and failed, reporting each whose
+// progress changed since last.
+func (d *Deployer) judge(rollouts []Rollout, last map[string]Rollout) (pending, failed []Rollout) {
+	for _, r := range rollouts {
+		key := r.Namespace + "/" + r.Name
+		if prev, ok := last[key]; r.Reason != notSeenYet && (!ok || progressChanged(prev, r)) {
+			d.observe(Event{Kind: EventRollout, Rollout: r})
+			last[key] = r
+		}
+		switch {
+		case r.Failed:
+			failed = append(failed, r)
+		case !r.Done:
+			pending = append(pending, r)
+		}
+	}
+	return pending, failed
+}
+
+// notSeenYet is the reason of a Deployment the watch has not seen as
+// applied: a verdict of nothing yet, and no progress to report.
+const notSeenYet = "not seen yet"
+
+func notSeen(deps []Ref) []Rollout {
+	out := make([]Rollout, len(deps))
+	for i, ref := range deps {
+		out[i] = Rollout{Namespace: ref.Namespace, Name: ref.Name, Reason: notSeenYet}
+	}
+	return out
 }
 
 // progressChanged reports whether b is worth a new progress event after a:
@@ -172,33 +217,60 @@ func namespacesOf(refs []Ref) []string {
 	return out
 }
 
-// evaluate judges every awaited Deployment from the informers' caches.
-func (w *watcher) evaluate(deps []Ref, now time.Time) []Rollout {
+// evaluate judges every awaited Deployment from the informers' caches. A
+// Deployment whose cached generation is older than what was applied is
+// "not seen yet": its verdict would be the previous revision's.
+func (w *watcher) evaluate(deps []Ref, applied *appliedGenerations, now time.Time) []Rollout {
 	out := make([]Rollout, 0, len(deps))
+	owned := map[string]ownerIndex{} // by namespace, built on first need
 	for _, ref := range deps {
 		obj, err := w.deps[ref.Namespace].ByNamespace(ref.Namespace).Get(ref.Name)
 		dep, ok := obj.(*appsv1.Deployment)
-		if err != nil || !ok {
-			out = append(out, Rollout{Namespace: ref.Namespace, Name: ref.Name, Reason: "not seen yet"})
+		if err != nil || !ok || dep.Generation < applied.get(ref) {
+			out = append(out, Rollout{Namespace: ref.Namespace, Name: ref.Name, Reason: notSeenYet})
 			continue
 		}
-		var rss []*appsv1.ReplicaSet
-		rsObjs, _ := w.rss[ref.Namespace].ByNamespace(ref.Namespace).List(labels.Everything())
-		for _, o := range rsObjs {
-			if rs, ok := o.(*appsv1.ReplicaSet); ok {
-				rss = append(rss, rs)
-			}
+		idx, ok := owned[ref.Namespace]
+		if !ok {
+			idx = w.index(ref.Namespace)
+			owned[ref.Namespace] = idx
 		}
+		rss := idx.rss[dep.UID]
 		var pods []*corev1.Pod
-		podObjs, _ := w.pods[ref.Namespace].ByNamespace(ref.Namespace).List(labels.Everything())
-		for _, o := range podObjs {
-			if p, ok := o.(*corev1.Pod); ok {
-				pods = append(pods, p)
-			}
+		for _, rs := range rss {
+			pods = append(pods, idx.pods[rs.UID]...)
 		}
 		out = append(out, Evaluate(dep, rss, pods, now))
 	}
 	return out
+}
+
+// ownerIndex is a namespace's ReplicaSets and pods by owner, so judging
+// each Deployment reads only its own instead of the whole namespace.
+type ownerIndex struct {
+	rss  map[types.UID][]*appsv1.ReplicaSet
+	pods map[types.UID][]*corev1.Pod
+}
+
+func (w *watcher) index(ns string) ownerIndex {
+	idx := ownerIndex{rss: map[types.UID][]*appsv1.ReplicaSet{}, pods: map[types.UID][]*corev1.Pod{}}
+	rsObjs, _ := w.rss[ns].ByNamespace(ns).List(labels.Everything())
+	for _, o := range rsObjs {
+		if rs, ok := o.(*appsv1.ReplicaSet); ok {
+			for _, ref := range rs.OwnerReferences {
+				idx.rss[ref.UID] = append(idx.rss[ref.UID], rs)
+			}
+		}
+	}
+	podObjs, _ := w.pods[ns].ByNamespace(ns).List(labels.Everything())
+	for _, o := range podObjs {
+		if p, ok := o.(*corev1.Pod); ok {
+			for _, ref := range p.OwnerReferences {
+				idx.pods[ref.UID] = append(idx.pods[ref.UID], p)
+			}
+		}
+	}
+	return idx
 }
 
 // withEvents adds each problem pod's warning events. It runs after ctx may
