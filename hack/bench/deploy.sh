@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
-# Deploy benchmark (issue 5): 50 services from one file to a local cluster
-# of its own (the same control plane and six kwok nodes as hack/cluster.sh,
-# in a temporary directory, so nothing else running disturbs the timings),
-# timed in the same run on the same cluster for
+# Deploy benchmark (issues 5 and 17): N services from one file to a local
+# cluster of its own (the control plane and six kwok nodes of
+# hack/cluster.sh, configured by internal/testcluster/kwok-config.yaml with
+# the /16 Service range, in a temporary directory, so nothing else running
+# disturbs the timings), timed in the same run on the same cluster for
+#   floor:   hack/bench/deployfloor: one concurrent create per object, no
+#            client rate limit, then a watch until every Deployment is
+#            Available: what no client can beat
 #   ferry:   ferry deploy -f ferry.yaml
 #   kubectl: kubectl apply --server-side -f rendered.yaml, then
 #            kubectl rollout status for each Deployment
 #   helm:    helm upgrade --install --wait of the equivalent chart
-# three times each: a first deploy (create + roll out), a change of every
-# image (a rolling update of all 50), and the same file again (nothing to do).
-# Each tool works in its own namespace. The cluster's own components run
-# without client-side QPS limits (kwokctl --disable-qps-limits; QPS_LIMITS=1
-# keeps kube-controller-manager's default 20 requests/s), so that what is
-# measured is the tools and the rollout, not that one rate limiter.
+# For each size in SIZES (default "10 50 200") a first deploy (create +
+# roll out) by each; at N=50 also a change of every image (a rolling update
+# of all 50) and the same file again (nothing to do). Each tool and size has
+# its own namespace. Then ferry's library runs beside an independent watch
+# (deployfloor -ferry) to break ferry's time down: apply, waiting for the
+# controllers, watch latency.
+#
+# The cluster's own components run without client-side QPS limits
+# (kwokctl --disable-qps-limits; QPS_LIMITS=1 keeps kube-controller-manager's
+# default 20 requests/s). The bench nodes have room for 1000 pods, 1000 CPUs
+# and 4 TiB each (nodes.yaml says 110, 32, 128 GiB), so every tool's runs
+# of every size fit at once.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source hack/lib.sh
-N="${N:-50}"
+SIZES="${SIZES:-10 50 200}"
 helm="$(ferry::go_tool helm.sh/helm/v3/cmd/helm@v3.22.0)"
 bin="$(bash hack/tools.sh)"
 kubectl="$bin/kubectl"
@@ -29,6 +39,24 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+# kwok_config is internal/testcluster/kwok-config.yaml plus loopback ports
+# drawn at random from 20000-29999 (see docs/cluster.md: kwokctl's own
+# choice collides with other clusters on this machine).
+kwok_config() {
+  cat internal/testcluster/kwok-config.yaml
+  printf -- '---\napiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokctlConfiguration\noptions:\n  bindAddress: 127.0.0.1\n'
+  local i=0 p
+  for key in etcdPeerPort etcdPort kubeApiserverPort kwokControllerPort kubeControllerManagerPort kubeSchedulerPort; do
+    while :; do
+      p=$((20000 + RANDOM % 10000 + i)); i=$((i + 1))
+      (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || break
+    done
+    echo "  $key: $p"
+  done
+}
+mkdir -p "$work/kwok"
+kwok_config >"$work/kwok/kwok.yaml"
 kwokctl create cluster --runtime binary --etcd-binary "$bin/etcd" \
   --kube-apiserver-binary "$bin/kube-apiserver" --kube-controller-manager-binary "$bin/kube-controller-manager" \
   --kube-scheduler-binary "$bin/kube-scheduler" --kwok-controller-binary "$bin/kwok" \
@@ -36,49 +64,82 @@ kwokctl create cluster --runtime binary --etcd-binary "$bin/etcd" \
   $([ "${QPS_LIMITS:-0}" = 1 ] || echo --disable-qps-limits) >"$work/kwokctl.log" 2>&1 ||
   { cat "$work/kwokctl.log" >&2; exit 1; }
 export KUBECONFIG="$work/kwok/clusters/ferry-bench/kubeconfig.yaml"
-"$kubectl" apply -f internal/testcluster/nodes.yaml >/dev/null
+# bench_nodes: the shared nodes, with room for every tool's pods at once.
+bench_nodes() {
+  sed -e 's/pods: "110"/pods: "1000"/' -e 's/cpu: "32"/cpu: "1000"/' -e 's/memory: 128Gi/memory: 4Ti/' "$1"
+}
+bench_nodes internal/testcluster/nodes.yaml | "$kubectl" apply -f - >/dev/null
 "$kubectl" wait --for=condition=Ready node -l type=kwok --timeout=120s >/dev/null
 
 go build -o "$work/ferry" ./cmd/ferry
 go build -o "$work/rendergen" ./hack/bench/rendergen
-"$work/rendergen" -n "$N" -dir "$work"
-sed 's/namespace: bench$/namespace: bench-ferry/' "$work/ferry.yaml" > "$work/f1.yaml"
-sed 's/namespace: bench$/namespace: bench-kubectl/' "$work/ferry.yaml" > "$work/k1.yaml"
-sed 's/^namespace: bench$/namespace: bench-helm/' "$work/values.yaml" > "$work/h1.yaml"
-# The change: every image tag (and the chart's version label) moves on.
-for x in f k h; do sed 's/1\.0\./1.1./g' "$work/${x}1.yaml" > "$work/${x}2.yaml"; done
-for v in 1 2; do "$work/ferry" render -f "$work/k$v.yaml" > "$work/k$v.rendered.yaml"; done
+go build -o "$work/deployfloor" ./hack/bench/deployfloor
+
+# inputs N writes, for each tool x, $work/N/x1.yaml (the file) and
+# x2.yaml (every image tag, and the chart's version label, moved on).
+inputs() {
+  local n=$1 d="$work/$1"
+  mkdir -p "$d"
+  "$work/rendergen" -n "$n" -dir "$d"
+  for x in floor ferry kubectl lib; do
+    sed "s/namespace: bench\$/namespace: bench-$x-$n/" "$d/ferry.yaml" >"$d/${x}1.yaml"
+  done
+  sed "s/^namespace: bench\$/namespace: bench-helm-$n/" "$d/values.yaml" >"$d/helm1.yaml"
+  for x in ferry kubectl helm; do sed 's/1\.0\./1.1./g' "$d/${x}1.yaml" >"$d/${x}2.yaml"; done
+  for v in 1 2; do "$work/ferry" render -f "$d/kubectl$v.yaml" >"$d/kubectl$v.rendered.yaml"; done
+}
 
 ms() { echo $(( ($2 - $1) / 1000000 )); }
 
+floor_deploy() {
+  "$work/deployfloor" -f "$work/$1/floor1.yaml" -n "bench-floor-$1" >"$work/floor-$1.out"
+}
 ferry_deploy() {
-  cp "$work/f$1.yaml" "$work/bench.yaml"
-  "$work/ferry" deploy -f "$work/bench.yaml" -n bench-ferry --timeout 10m >/dev/null 2>"$work/ferry.log"
+  cp "$work/$1/ferry$2.yaml" "$work/$1/bench.yaml"
+  "$work/ferry" deploy -f "$work/$1/bench.yaml" -n "bench-ferry-$1" --timeout 10m >/dev/null 2>"$work/ferry.log"
 }
 kubectl_deploy() {
-  "$kubectl" apply --server-side -f "$work/k$1.rendered.yaml" >/dev/null
-  for i in $(seq 0 $((N - 1))); do
-    "$kubectl" rollout status -n bench-kubectl "deployment/svc-$i" --timeout 10m >/dev/null
+  "$kubectl" apply --server-side -f "$work/$1/kubectl$2.rendered.yaml" >/dev/null
+  for i in $(seq 0 $(($1 - 1))); do
+    "$kubectl" rollout status -n "bench-kubectl-$1" "deployment/svc-$i" --timeout 10m >/dev/null
   done
 }
 helm_deploy() {
-  "$helm" upgrade --install bench-helm hack/bench/chart -n default -f "$work/h$1.yaml" --wait --timeout 10m >/dev/null
+  "$helm" upgrade --install "bench-helm-$1" hack/bench/chart -n default -f "$work/$1/helm$2.yaml" --wait --timeout 10m >/dev/null
+}
+timed() { # name tool N [version]
+  local t0 t1; t0=$(date +%s%N); "${2}_deploy" "$3" "${4:-1}"; t1=$(date +%s%N)
+  t[$1.$2.$3]=$(ms "$t0" "$t1")
 }
 
 declare -A t
-for step in create:1 update:2 unchanged:2; do
-  name="${step%%:*}" v="${step##*:}"
-  for tool in ferry kubectl helm; do
-    t0=$(date +%s%N); "${tool}_deploy" "$v"; t1=$(date +%s%N)
-    t[$tool.$name]=$(ms "$t0" "$t1")
-  done
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+for n in $SIZES; do
+  inputs "$n"
+  for tool in floor ferry kubectl helm; do timed create "$tool" "$n"; done
+  "$work/deployfloor" -ferry -f "$work/$n/lib1.yaml" -n "bench-lib-$n" >"$work/lib-$n.out"
 done
+case " $SIZES " in *" 50 "*)
+  for tool in ferry kubectl helm; do timed update "$tool" 50 2; done
+  for tool in ferry kubectl helm; do timed unchanged "$tool" 50 2; done
+esac
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / (b > 0 ? b : 1) }'; }
-echo "== deploy: QPS_LIMITS=${QPS_LIMITS:-0}, $N services ($(grep -c '^kind:' "$work/k1.rendered.yaml") objects, $((N * 3)) pods) to the local cluster, wall ms"
-printf "%-10s %8s %8s %8s %14s %14s\n" step ferry kubectl helm "ferry/kubectl" "ferry/helm"
-for name in create update unchanged; do
-  printf "%-10s %8s %8s %8s %14s %14s\n" "$name" "${t[ferry.$name]}" "${t[kubectl.$name]}" "${t[helm.$name]}" \
-    "$(ratio "${t[ferry.$name]}" "${t[kubectl.$name]}")" "$(ratio "${t[ferry.$name]}" "${t[helm.$name]}")"
+x() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / (b > 0 ? b : 1) }'; }
+echo "== deploy: QPS_LIMITS=${QPS_LIMITS:-0}, 5 objects and 3 pods per service, wall ms (process start included); load average $load_before before, $load_after after"
+printf "%-10s %5s %7s %7s %8s %7s %10s %10s %10s %11s\n" step N floor ferry kubectl helm ferry/floor helm/floor ferry/helm ferry/kubectl
+for n in $SIZES; do
+  f="${t[create.floor.$n]}" a="${t[create.ferry.$n]}" k="${t[create.kubectl.$n]}" h="${t[create.helm.$n]}"
+  printf "%-10s %5s %7s %7s %8s %7s %10s %10s %10s %11s\n" create "$n" "$f" "$a" "$k" "$h" \
+    "$(x "$a" "$f")" "$(x "$h" "$f")" "$(x "$a" "$h")" "$(x "$a" "$k")"
 done
-echo "goals: ferry/helm <= 0.50x, ferry/kubectl <= 0.70x, ferry unchanged < 1000 ms"
+for step in update unchanged; do
+  [ -n "${t[$step.ferry.50]:-}" ] || continue
+  a="${t[$step.ferry.50]}" k="${t[$step.kubectl.50]}" h="${t[$step.helm.50]}"
+  printf "%-10s %5s %7s %7s %8s %7s %10s %10s %10s %11s\n" "$step" 50 - "$a" "$k" "$h" - - "$(x "$a" "$h")" "$(x "$a" "$k")"
+done
+echo "floor, inside its process (ms since start): all created, all Available; controllers = Available - created"
+for n in $SIZES; do echo "  N=$n: $(cat "$work/floor-$n.out")"; done
+echo "ferry's library beside an independent watch (ms since start): last object applied, watch saw all Available, ferry returned"
+for n in $SIZES; do echo "  N=$n: $(cat "$work/lib-$n.out")"; done
+echo "goals: ferry/floor <= 1.15x, ferry/helm <= 0.50x (create), ferry/kubectl <= 0.70x, ferry unchanged < 1000 ms"

@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Render benchmark (issue 2): "ferry render" vs "helm template" on an
-# equivalent chart, same services, same machine, same run. Best of RUNS wall
-# times for several service counts, so growth can be read off as well.
+# Render benchmark (issues 2 and 17): "ferry render" vs "helm template" on
+# an equivalent chart, same services, same machine, same run, beside two
+# floors no renderer can beat: a Go process that reads the same file and
+# writes the same bytes with nothing in between (hack/bench/iofloor), and
+# the ferry binary starting and exiting ("ferry version"). Best of RUNS wall
+# times for several service counts, so growth can be read off as well; then
+# where ferry's start goes (GODEBUG=inittrace=1).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source hack/lib.sh
 RUNS="${RUNS:-5}"
-SIZES="${SIZES:-100 250 500 1000}"
+SIZES="${SIZES:-100 1000 10000}"
 helm="$(ferry::go_tool helm.sh/helm/v3/cmd/helm@v3.22.0)"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 go build -o "$work/ferry" ./cmd/ferry
 go build -o "$work/rendergen" ./hack/bench/rendergen
+go build -o "$work/iofloor" ./hack/bench/iofloor
 
 # best_ms CMD... runs CMD RUNS times, discarding output, and prints the
 # fastest wall time in milliseconds.
@@ -24,17 +29,26 @@ best_ms() {
   echo "$best"
 }
 
-echo "== render: ferry render vs helm template (best of $RUNS, ms)"
-printf "%-9s %10s %10s %8s %10s %10s\n" services ferry helm ratio "ferry/svc" objects
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / (b > 0 ? b : 1) }'; }
+echo "== render: ferry render vs helm template (best of $RUNS, ms; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+start=$(best_ms "$work/ferry" version)
+printf "%-9s %8s %8s %8s %8s %10s %10s %10s %8s\n" services io-floor start ferry helm helm/ferry ferry/floor "ferry/svc" objects
 for n in $SIZES; do
   d="$work/$n"; mkdir -p "$d"
   "$work/rendergen" -n "$n" -dir "$d"
   objs_f=$("$work/ferry" render -f "$d/ferry.yaml" | grep -c '^kind:')
   objs_h=$("$helm" template bench hack/bench/chart -f "$d/values.yaml" | grep -c '^kind:')
   if [ "$objs_f" != "$objs_h" ]; then echo "object counts differ: ferry $objs_f, helm $objs_h" >&2; exit 1; fi
+  "$work/ferry" render -f "$d/ferry.yaml" >"$d/rendered.yaml"
+  io=$(best_ms "$work/iofloor" -f "$d/ferry.yaml" -out "$d/rendered.yaml")
   f=$(best_ms "$work/ferry" render -f "$d/ferry.yaml")
   h=$(best_ms "$helm" template bench hack/bench/chart -f "$d/values.yaml")
-  ratio=$(awk -v h="$h" -v f="$f" 'BEGIN { printf "%.1fx", h / (f > 0 ? f : 1) }')
   per=$(awk -v f="$f" -v n="$n" 'BEGIN { printf "%.3f", f / n }')
-  printf "%-9s %10s %10s %8s %10s %10s\n" "$n" "$f" "$h" "$ratio" "$per" "$objs_f"
+  printf "%-9s %8s %8s %8s %8s %10s %10s %10s %8s\n" "$n" "$io" "$start" "$f" "$h" "$(ratio "$h" "$f")" "$(ratio "$f" "$((io > start ? io : start))")" "$per" "$objs_f"
 done
+echo "goal: helm/ferry >= 20x at 1000 services, ferry/svc flat to 10000; ferry/floor is ferry over the larger of the two floors"
+echo "== render: package initialisation of the ferry binary (GODEBUG=inittrace=1 ferry version; median of 5 runs, then the 6 slowest packages of one run)"
+for _ in 1 2 3 4 5; do
+  GODEBUG=inittrace=1 "$work/ferry" version 2>&1 >/dev/null | awk '/^init / {s += $5} END {printf "%.1f\n", s}'
+done | sort -g | awk '{v[NR]=$1} END {printf "   %d runs: init total %s ms (min %s, max %s)\n", NR, v[3], v[1], v[5]}'
+GODEBUG=inittrace=1 "$work/ferry" version 2>&1 >/dev/null | sort -t' ' -k5 -g -r | head -6 | awk '{printf "   %-50s %s ms\n", $2, $5}'
