@@ -7,7 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source hack/lib.sh
 mkdir -p "$FERRY_CACHE"
-go test -run '^$' -bench 'BenchmarkAnalyze' -benchtime "${HA_BENCH_TIME:-20x}" ./internal/ha/
+echo "== ferry check: analysis of 5 control-plane instances, N workers, N services (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "   workers  services        ms   µs/worker"
+go test -run '^$' -bench 'BenchmarkAnalyze' -benchtime "${HA_BENCH_TIME:-20x}" ./internal/ha/ |
+  awk -F'[/= \t]+' '/^BenchmarkAnalyze/ {
+    for (i = 1; i <= NF; i++) { if ($i == "workers") w = $(i+1); if ($i == "services") { s = $(i+1); sub(/-[0-9]+$/, "", s) }; if ($(i+1) == "ns") ns = $i }
+    printf "   %7s %9s %9.1f %11.2f\n", w, s, ns / 1e6, ns / 1e3 / w }'
 go build -o "$FERRY_CACHE/ferry-bench" ./cmd/ferry
 for f in internal/ha/kops/testdata/real/*.yaml; do
   start=$(date +%s%N)

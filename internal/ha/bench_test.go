@@ -25,7 +25,7 @@ func bigCluster(workers, services int) Cluster {
 }
 
 func BenchmarkAnalyze(b *testing.B) {
-	for _, size := range []struct{ workers, services int }{{10, 10}, {100, 100}, {1000, 1000}} {
+	for _, size := range []struct{ workers, services int }{{10, 10}, {100, 100}, {1000, 1000}, {10000, 10000}} {
 		c := bigCluster(size.workers, size.services)
 		b.Run(fmt.Sprintf("workers=%d/services=%d", size.workers, size.services), func(b *testing.B) {
 			for b.Loop() {

@@ -2,6 +2,7 @@ package ha
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -239,6 +240,12 @@ func TestSingleLossMatches(t *testing.T) {
 		want := evaluate(c, down, func(name string) bool { return down[name] || name == x.Name }, nil)
 		if diff := cmp.Diff(want, loss.without(x)); diff != "" {
 			t.Errorf("losing %s (-evaluate +singleLoss):\n%s", x.Name, diff)
+		}
+		if got := loss.margin(x); got != want.margin() {
+			t.Errorf("losing %s: singleLoss.margin = %d, evaluate's margin = %d", x.Name, got, want.margin())
+		}
+		if got := loss.blockedBy(x); !slices.Equal(got, want.DrainBlockedBy) {
+			t.Errorf("losing %s: singleLoss.blockedBy = %v, evaluate's = %v", x.Name, got, want.DrainBlockedBy)
 		}
 	}
 }

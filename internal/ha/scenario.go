@@ -90,21 +90,21 @@ func scenario(c Cluster, failure string, kind FailureKind, o Outcome) Scenario {
 // anyInstance loses each instance that is still up in turn and keeps the
 // worst outcome: the failure survives only if every single loss does.
 func anyInstance(c Cluster, down map[string]bool) Scenario {
-	var worst *Scenario
+	var worst *Instance
+	worstMargin := 0
 	blocked := map[string]bool{}
 	loss := newSingleLoss(c, down)
 	for _, in := range c.Instances {
 		if down[in.Name] {
 			continue
 		}
-		o := loss.without(in)
-		for _, b := range o.DrainBlockedBy {
+		for _, b := range loss.blockedBy(in) {
 			blocked[b] = true
 		}
-		if worst == nil || o.margin() < worst.margin() {
-			s := scenario(c, "any one instance", FailInstance, o)
-			s.Why = fmt.Sprintf("worst is losing %s (%s): %s", in.Name, zoneName(in.Zone), s.Why)
-			worst = &s
+		// The outcome itself is built only for the worst loss: building
+		// one per instance cost instances × services.
+		if m := loss.margin(in); worst == nil || m < worstMargin {
+			worst, worstMargin = &in, m
 		}
 	}
 	if worst == nil {
@@ -113,8 +113,10 @@ func anyInstance(c Cluster, down map[string]bool) Scenario {
 		s.Survives, s.Why = false, "no instance is up"
 		return s
 	}
-	worst.DrainBlockedBy = slices.Sorted(maps.Keys(blocked))
-	return *worst
+	s := scenario(c, "any one instance", FailInstance, loss.without(*worst))
+	s.Why = fmt.Sprintf("worst is losing %s (%s): %s", worst.Name, zoneName(worst.Zone), s.Why)
+	s.DrainBlockedBy = slices.Sorted(maps.Keys(blocked))
+	return s
 }
 
 // in turns a set into a membership test.

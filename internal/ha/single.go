@@ -1,6 +1,9 @@
 package ha
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // singleLoss evaluates losing one more instance without re-reading the
 // whole cluster: it starts from the outcome with only the down instances
@@ -15,6 +18,9 @@ type singleLoss struct {
 	// members and the services of the ready pods counted up in base.
 	members map[string][]int
 	pods    map[string][]int
+	// serviceMargin is the least Ready-1 of base's services that have
+	// replicas (math.MaxInt if none).
+	serviceMargin int
 }
 
 func newSingleLoss(c Cluster, down map[string]bool) singleLoss {
@@ -33,7 +39,63 @@ func newSingleLoss(c Cluster, down map[string]bool) singleLoss {
 			}
 		}
 	}
+	l.serviceMargin = math.MaxInt
+	for _, s := range l.base.Services {
+		if s.Replicas > 0 {
+			l.serviceMargin = min(l.serviceMargin, s.Ready-1)
+		}
+	}
 	return l
+}
+
+// margin is without(x).margin() without building that outcome, which
+// copies every service: "any one instance" asks it of every instance, so
+// that copy cost instances × services (quadratic at 10,000 nodes). Losing x
+// only lowers the services with pods on x, so the least margin is the
+// least of theirs after the loss and the base's least over all services.
+func (l singleLoss) margin(x Instance) int {
+	apis := l.base.APIServers
+	if x.APIServer {
+		apis--
+	}
+	m := apis - 1
+	for i, e := range l.base.Etcd {
+		up := e.Up
+		for _, j := range l.members[x.Name] {
+			if j == i {
+				up--
+			}
+		}
+		m = min(m, up-e.Quorum)
+	}
+	m = min(m, l.serviceMargin)
+	lost := 0
+	for k, i := range l.pods[x.Name] {
+		// pods[x] holds a service's index once per pod, in runs.
+		if lost++; k+1 < len(l.pods[x.Name]) && l.pods[x.Name][k+1] == i {
+			continue
+		}
+		if s := l.base.Services[i]; s.Replicas > 0 {
+			m = min(m, s.Ready-lost-1)
+		}
+		lost = 0
+	}
+	return m
+}
+
+// blockedBy is without(x).DrainBlockedBy, without building the outcome.
+// pods[x] lists service indices in order, so blocked budgets come out in
+// service order, as evaluate lists them.
+func (l singleLoss) blockedBy(x Instance) []string {
+	var out []string
+	prev := -1
+	for _, i := range l.pods[x.Name] {
+		if s := l.c.Services[i]; i != prev && s.PDB != nil && DisruptionsAllowed(*s.PDB, s.Replicas, l.base.Services[i].Ready) == 0 {
+			out = append(out, s.Namespace+"/"+s.PDB.Name)
+		}
+		prev = i
+	}
+	return out
 }
 
 // without is the outcome of losing x on top of the down instances.
@@ -55,17 +117,10 @@ func (l singleLoss) without(x Instance) Outcome {
 		o.APIUp = o.APIUp && o.Etcd[i].Quorate
 	}
 	o.Services = slices.Clone(l.base.Services)
-	o.DrainBlockedBy = nil
-	prev := -1
-	// pods[x] lists service indices in order, so blocked budgets come out
-	// in service order, as evaluate lists them.
 	for _, i := range l.pods[x.Name] {
 		o.Services[i].Ready--
 		o.Services[i].Serving = o.Services[i].Ready > 0 || o.Services[i].Replicas == 0
-		if s := l.c.Services[i]; i != prev && s.PDB != nil && DisruptionsAllowed(*s.PDB, s.Replicas, l.base.Services[i].Ready) == 0 {
-			o.DrainBlockedBy = append(o.DrainBlockedBy, s.Namespace+"/"+s.PDB.Name)
-		}
-		prev = i
 	}
+	o.DrainBlockedBy = l.blockedBy(x)
 	return o
 }
