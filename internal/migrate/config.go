@@ -80,6 +80,9 @@ type Gates struct {
 	// real paths, so a cluster that answers only its health check fails.
 	Paths  []string `json:"paths"`
 	Scheme string   `json:"scheme"` // http or https
+	// Metrics, when set, judge each side by its real traffic as well: a
+	// side passes only when its probes and its metric checks pass.
+	Metrics *Metrics `json:"metrics,omitempty"`
 }
 
 // Drain says how long legacy keeps serving after its record is removed.
@@ -146,6 +149,7 @@ func (cfg Config) Validate() error {
 	}
 	errs = append(errs, validateSteps(cfg.Steps)...)
 	errs = append(errs, cfg.validateTimes()...)
+	errs = append(errs, cfg.Gates.Metrics.validate()...)
 	if cfg.Promotion != PromotionAuto && cfg.Promotion != PromotionManual {
 		bad("promotion", "%q: want auto or manual", cfg.Promotion)
 	}

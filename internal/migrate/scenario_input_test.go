@@ -80,7 +80,7 @@ func (r *replay) input(f []string) {
 	switch verb {
 	case "config":
 		r.s = migrate.NewState(r.config(r.args(rest, "steps", "hold", "ttl", "promotion", "onFailure",
-			"onBothFailing", "failures", "minRequests", "preview", "traffic", "threshold", "retryFor")))
+			"onBothFailing", "failures", "minRequests", "preview", "traffic", "threshold", "retryFor", "metrics")))
 	case "start":
 		a := r.args(rest, "record", "preview")
 		st := migrate.Start{Now: r.now, Record: r.record(a.kv["record"], r.s.Config.Domain)}
@@ -96,6 +96,8 @@ func (r *replay) input(f []string) {
 		r.gate(rest)
 	case "traffic":
 		r.traffic(rest)
+	case "metric":
+		r.metric(rest)
 	case "cmd":
 		r.need(rest, 1)
 		r.step(migrate.Command{Kind: r.command(rest[0])})
@@ -160,6 +162,9 @@ func (r *replay) config(a *args) migrate.Config {
 	}
 	if v, ok := a.str("onBothFailing"); ok {
 		cfg.OnBothFailing = migrate.OnFailure(v)
+	}
+	if a.words["metrics"] {
+		cfg.Gates.Metrics = scenarioMetrics(cfg)
 	}
 	cfg.PreviewDomain = a.kv["preview"]
 	cfg.Drain.TrafficURL = a.kv["traffic"]

@@ -123,6 +123,11 @@ func summary(s migrate.State) []string {
 			line += fmt.Sprintf(" %s=%s/%d", side, h.Status, h.Failing)
 		}
 	}
+	for _, side := range []migrate.Side{migrate.Legacy, migrate.Cluster} {
+		if h, ok := s.Metrics[side]; ok {
+			line += fmt.Sprintf(" %s-metrics=%s/%d/%d", side, h.Status, h.Failing, h.Inconclusive)
+		}
+	}
 	out := []string{line}
 	facts := []struct{ name, v string }{
 		{"record", seenOf(s.Record)}, {"parity", parity(s.Parity)}, {"alert", s.Alert},
