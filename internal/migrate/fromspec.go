@@ -38,6 +38,12 @@ func FromSpec(f *spec.File, service string) (Config, error) {
 		DNS:    DNS{Provider: m.Provider, Server: m.Server, TokenFile: m.TokenFile, RetryFor: m.RetryFor},
 		Lease:  m.Lease,
 	}
+	if mg := m.Gates.Metrics; mg != nil {
+		cfg.Gates.Metrics = &Metrics{
+			Prometheus: mg.Prometheus, BearerTokenFile: mg.BearerTokenFile, CAFile: mg.CAFile, Interval: mg.Interval,
+			FailureLimit: mg.FailureLimit, InconclusiveLimit: mg.InconclusiveLimit, Checks: mg.Checks(m.Gates, sm.Domain, service),
+		}
+	}
 	if t := m.Drain.LegacyTraffic; t != nil {
 		cfg.Drain.TrafficURL, cfg.Drain.Prometheus, cfg.Drain.Query, cfg.Drain.Threshold = t.URL, t.Prometheus, t.Query, t.Threshold
 	}

@@ -36,13 +36,17 @@ func NewSensors(cfg Config, log *slog.Logger) (*HTTPSensors, error) {
 }
 
 // Run sends each side a batch of probes every gate interval and reports
-// the window's numbers after each batch.
+// the window's numbers after each batch, and evaluates the metric gates
+// every metrics interval.
 func (h *HTTPSensors) Run(ctx context.Context, out chan<- Input) {
 	for side, p := range h.probers {
 		go h.probeLoop(ctx, side, p, out)
 	}
 	if h.cfg.Drain.HasTrafficSource() {
 		go h.trafficLoop(ctx, out)
+	}
+	if h.cfg.Gates.Metrics != nil {
+		go metricLoop(ctx, h.cfg.Gates.Metrics, out)
 	}
 	<-ctx.Done()
 	for _, p := range h.probers {

@@ -1,0 +1,79 @@
+package spec
+
+import (
+	"time"
+
+	"ferry.dev/ferry/internal/gate"
+)
+
+// MetricGates are the metric gates with every default applied; the
+// queries keep their placeholders until Checks renders them per service.
+type MetricGates struct {
+	Prometheus      string
+	BearerTokenFile string
+	CAFile          string
+	// Shapes are the built-in shape per side ("cluster": "ingress-nginx").
+	Shapes            map[string]string
+	Window            time.Duration
+	Interval          time.Duration
+	FailureLimit      int
+	InconclusiveLimit int
+	Queries           []MetricQuery
+}
+
+// MetricQuery is one written check, for the sides it names.
+type MetricQuery struct {
+	Name      string
+	Query     string
+	Op        gate.Op
+	Threshold float64
+	Sides     []string
+}
+
+// Checks are the gates' checks for one service's migration, rendered: the
+// built-in shapes' two checks per side (thresholds from g), then the
+// written queries, each for every side it names.
+func (m *MetricGates) Checks(g Gates, domain, service string) []gate.Check {
+	var out []gate.Check
+	for _, side := range []string{"legacy", "cluster"} {
+		v := gate.Vars{Side: side, Domain: domain, Service: service, Window: m.Window}
+		if shape := m.Shapes[side]; shape != "" {
+			cs, _ := gate.Builtin(shape, v, g.SuccessRatio, g.P99Latency)
+			out = append(out, cs...)
+		}
+		for _, q := range m.Queries {
+			for _, s := range q.Sides {
+				if s == side {
+					out = append(out, gate.Check{Name: q.Name, Side: side, Query: gate.Render(q.Query, v), Op: q.Op, Threshold: q.Threshold})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Webhook is a migration webhook with its defaults.
+type Webhook struct {
+	Name       string
+	Type       string
+	URL        string
+	SecretFile string
+	Timeout    time.Duration
+	Retries    int
+}
+
+// Webhook types.
+const (
+	HookConfirmStep = "confirm-step"
+	HookPreStep     = "pre-step"
+	HookPostStep    = "post-step"
+	HookRollback    = "rollback"
+)
+
+// Notification is where events are sent: the URL is read from URLFile or
+// the environment variable URLEnv when ferry starts.
+type Notification struct {
+	Format  string
+	URLFile string
+	URLEnv  string
+}
