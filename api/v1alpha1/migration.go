@@ -26,15 +26,15 @@ type Migration struct {
 	// Lease is how long the ownership lease stored with the domain's DNS
 	// data lasts without renewal (default "1m", at least "15s"); it is
 	// renewed every third of it.
-	Lease  string  `json:"lease,omitempty"`
-	Gates  *Gates  `json:"gates,omitempty"`
+	Lease string `json:"lease,omitempty"`
+	Gates *Gates `json:"gates,omitempty"`
 	// Webhooks are called around each step (Flagger-style): confirm-step
 	// holds the next step until it answers 2xx, pre-step and post-step
 	// count a failure against the cluster's gate, and a rollback webhook
 	// that answers 2xx rolls back.
 	Webhooks []Webhook `json:"webhooks,omitempty"`
-	Drain  *Drain  `json:"drain,omitempty"`
-	Parity *Parity `json:"parity,omitempty"`
+	Drain    *Drain    `json:"drain,omitempty"`
+	Parity   *Parity   `json:"parity,omitempty"`
 }
 
 // DNSProvider selects and configures the DNS provider that holds the domains.
