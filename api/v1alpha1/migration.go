@@ -93,6 +93,10 @@ type MetricGates struct {
 	Window string `json:"window,omitempty"`
 	// Interval between evaluations (default "10s").
 	Interval string `json:"interval,omitempty"`
+	// Warmup is how long after a side starts carrying traffic (its first
+	// step) an evaluation without data is not counted as inconclusive
+	// (default: window).
+	Warmup string `json:"warmup,omitempty"`
 	// FailureLimit is how many failing evaluations of a side in a row make
 	// ferry act (default: gates.failures).
 	FailureLimit *int `json:"failureLimit,omitempty"`

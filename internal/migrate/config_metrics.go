@@ -23,6 +23,10 @@ type Metrics struct {
 	// InconclusiveLimit is how many inconclusive evaluations of the
 	// cluster in a row pause the migration with an alert.
 	InconclusiveLimit int `json:"inconclusiveLimit"`
+	// Warmup is how long after a side starts carrying traffic its
+	// evaluations without an answer are not counted (its metrics may not
+	// exist yet, or hold too few samples for a rate).
+	Warmup time.Duration `json:"warmup"`
 	// Checks are final: every query rendered for its side.
 	Checks []gate.Check `json:"checks"`
 }
@@ -49,6 +53,9 @@ func (mt *Metrics) validate() []error {
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("gates.metrics."+format, args...)) }
 	if mt.Prometheus == "" {
 		bad("prometheus: the Prometheus URL is required")
+	}
+	if mt.Warmup < 0 {
+		bad("warmup: %v must not be negative", mt.Warmup)
 	}
 	if mt.Interval <= 0 {
 		bad("interval: %v must be positive", mt.Interval)

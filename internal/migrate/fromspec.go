@@ -41,7 +41,7 @@ func FromSpec(f *spec.File, service string) (Config, error) {
 	if mg := m.Gates.Metrics; mg != nil {
 		cfg.Gates.Metrics = &Metrics{
 			Prometheus: mg.Prometheus, BearerTokenFile: mg.BearerTokenFile, CAFile: mg.CAFile, Interval: mg.Interval,
-			FailureLimit: mg.FailureLimit, InconclusiveLimit: mg.InconclusiveLimit, Checks: mg.Checks(m.Gates, sm.Domain, service),
+			FailureLimit: mg.FailureLimit, InconclusiveLimit: mg.InconclusiveLimit, Warmup: mg.Warmup, Checks: mg.Checks(m.Gates, sm.Domain, service),
 		}
 	}
 	if t := m.Drain.LegacyTraffic; t != nil {

@@ -3,6 +3,7 @@ package migrate
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"ferry.dev/ferry/internal/gate"
 )
@@ -17,16 +18,24 @@ type MetricHealth struct {
 	// Idle is set when the side carried no traffic at the evaluation:
 	// there was nothing real to judge, and the verdict did not count.
 	Idle bool `json:"idle,omitempty"`
+	// Carrying is when the side was first evaluated carrying traffic;
+	// no answer within Metrics.Warmup of it is not counted.
+	Carrying time.Time `json:"carrying,omitempty"`
 }
 
 // JudgeMetrics is a side's metric verdict after one evaluation of its
-// checks, given its previous one; carrying says whether the side had
-// traffic (a DNS weight above 0) to judge. It is pure.
-func JudgeMetrics(prev MetricHealth, es []gate.Evidence, carrying bool) MetricHealth {
-	h := MetricHealth{Evidence: es, Failing: prev.Failing, Inconclusive: prev.Inconclusive}
+// checks at now, given its previous one; carrying says whether the side
+// had traffic (a DNS weight above 0) to judge. An answer missing within
+// warmup of the side starting to carry traffic is inconclusive but not
+// counted: its metrics may not exist or hold enough samples yet. It is pure.
+func JudgeMetrics(prev MetricHealth, es []gate.Evidence, carrying bool, now time.Time, warmup time.Duration) MetricHealth {
+	h := MetricHealth{Evidence: es, Failing: prev.Failing, Inconclusive: prev.Inconclusive, Carrying: prev.Carrying}
 	if !carrying {
-		h.Status, h.Idle = GateUnknown, true
+		h.Status, h.Idle, h.Carrying = GateUnknown, true, time.Time{}
 		return h
+	}
+	if h.Carrying.IsZero() {
+		h.Carrying = now
 	}
 	switch gate.Combine(es) {
 	case gate.Pass:
@@ -36,7 +45,9 @@ func JudgeMetrics(prev MetricHealth, es []gate.Evidence, carrying bool) MetricHe
 		h.Failing++
 	default:
 		h.Status = GateInconclusive
-		h.Inconclusive++
+		if now.Sub(h.Carrying) >= warmup {
+			h.Inconclusive++
+		}
 	}
 	return h
 }
@@ -77,7 +88,7 @@ func (m *machine) metric(r MetricResult) {
 		m.s.Metrics = map[Side]MetricHealth{}
 	}
 	prev := m.s.Metrics[r.Side]
-	h := JudgeMetrics(prev, r.Evidence, m.carrying(r.Side))
+	h := JudgeMetrics(prev, r.Evidence, m.carrying(r.Side), m.s.Now, m.s.Config.Gates.Metrics.Warmup)
 	m.s.Metrics[r.Side] = h
 	if h.Status != prev.Status {
 		m.log(fmt.Sprintf("%s metric gate %s", r.Side, h.Status), "side", string(r.Side), "evidence", describe(r.Evidence))

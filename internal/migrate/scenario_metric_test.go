@@ -13,7 +13,7 @@ import (
 // after gates.failures failing evaluations, paused after 3 inconclusive.
 func scenarioMetrics(cfg migrate.Config) *migrate.Metrics {
 	mt := &migrate.Metrics{Prometheus: "http://prometheus.test:9090", Interval: 10 * time.Second,
-		FailureLimit: cfg.Gates.Failures, InconclusiveLimit: 3}
+		FailureLimit: cfg.Gates.Failures, InconclusiveLimit: 3, Warmup: 10 * time.Second}
 	for _, side := range []string{"legacy", "cluster"} {
 		v := gate.Vars{Side: side, Domain: cfg.Domain, Service: "api", Window: time.Minute}
 		cs, _ := gate.Builtin("exporter", v, cfg.Gates.SuccessRatio, cfg.Gates.P99Latency)

@@ -22,6 +22,7 @@ func (c *checker) metricGates(path string, raw *v1alpha1.MetricGates, g Gates) *
 		Interval: c.positive(path+".interval", raw.Interval, DefaultMetricInterval,
 			"Prometheus would be queried without a pause"),
 		FailureLimit:      g.Failures,
+		Warmup:            c.duration(path+".warmup", raw.Warmup, DefaultMetricWindow),
 		InconclusiveLimit: DefaultInconclusiveLimit,
 	}
 	if raw.Prometheus == "" {
@@ -31,6 +32,9 @@ func (c *checker) metricGates(path string, raw *v1alpha1.MetricGates, g Gates) *
 		if shape != "" {
 			m.Shapes[side] = c.oneOf(path+"."+side, shape, "", gate.ShapeNames()...)
 		}
+	}
+	if raw.Warmup == "" {
+		m.Warmup = m.Window // a rate needs its window filled
 	}
 	if raw.FailureLimit != nil {
 		m.FailureLimit = c.atLeastOne(path+".failureLimit", *raw.FailureLimit, "ferry acts after this many failing evaluations in a row")

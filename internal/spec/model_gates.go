@@ -13,9 +13,12 @@ type MetricGates struct {
 	BearerTokenFile string
 	CAFile          string
 	// Shapes are the built-in shape per side ("cluster": "ingress-nginx").
-	Shapes            map[string]string
-	Window            time.Duration
-	Interval          time.Duration
+	Shapes   map[string]string
+	Window   time.Duration
+	Interval time.Duration
+	// Warmup is how long after a side starts carrying traffic no answer
+	// is not counted as inconclusive (default: Window).
+	Warmup            time.Duration
 	FailureLimit      int
 	InconclusiveLimit int
 	Queries           []MetricQuery
