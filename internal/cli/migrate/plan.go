@@ -40,8 +40,8 @@ written on, and when.`,
 			if err != nil {
 				return clio.Failed(err)
 			}
-			if o.output == "json" {
-				return writeJSON(o.streams.Out, map[string]any{"config": su.cfg, "current": today.desc,
+			if o.output == clio.JSON {
+				return clio.WriteJSON(o.streams.Out, map[string]any{"config": su.cfg, "current": today.desc,
 					"owner": today.owner, "warnings": warnings(su.cfg), "changes": changes})
 			}
 			return printPlan(o.streams.Out, su.cfg, today, changes)
@@ -135,7 +135,9 @@ func printPlan(w io.Writer, cfg migrate.Config, t today, changes []migrate.Chang
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	b.WriteString("\nnothing has been changed; `ferry migrate start " + cfg.Service + "` applies this plan\n")
+	b.WriteString("\neach change is made only if the record is still what the change before it wrote (the first: today's record);\n" +
+		"a record changed by hand stops the migration as drift instead of being overwritten (-o json shows each condition)\n")
+	b.WriteString("nothing has been changed; `ferry migrate start " + cfg.Service + "` applies this plan\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }

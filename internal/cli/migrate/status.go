@@ -48,8 +48,8 @@ type statusJSON struct {
 }
 
 func (o *options) printState(s migrate.State, holder *store.Holder) error {
-	if o.output == "json" {
-		return writeJSON(o.streams.Out, statusJSON{State: s, RunningBy: holder})
+	if o.output == clio.JSON {
+		return clio.WriteJSON(o.streams.Out, statusJSON{State: s, RunningBy: holder})
 	}
 	b := &strings.Builder{}
 	stage := string(s.Stage)
