@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/gate"
 )
 
 // Promotion says who moves the weight on after a step's hold.
@@ -59,6 +60,8 @@ type Config struct {
 	// Lease is how long the ownership lease stored with the domain's DNS
 	// data lasts without renewal; it is renewed every Lease/3.
 	Lease time.Duration `json:"lease"`
+	// Webhooks are called around each step (see gate.HookConfirmStep).
+	Webhooks []gate.Webhook `json:"webhooks,omitempty"`
 }
 
 // Gates are the thresholds each side's probes are judged by.
@@ -150,6 +153,7 @@ func (cfg Config) Validate() error {
 	errs = append(errs, validateSteps(cfg.Steps)...)
 	errs = append(errs, cfg.validateTimes()...)
 	errs = append(errs, cfg.Gates.Metrics.validate()...)
+	errs = append(errs, validateHooks(cfg.Webhooks)...)
 	if cfg.Promotion != PromotionAuto && cfg.Promotion != PromotionManual {
 		bad("promotion", "%q: want auto or manual", cfg.Promotion)
 	}

@@ -136,6 +136,7 @@ func (e *Executor) Run(ctx context.Context, s State) (State, error) {
 	}
 	go sensors.Run(ctx, inputs)
 	go e.observeLoop(ctx, s.Config, inputs)
+	go rollbackHookLoop(ctx, s.Config, inputs)
 	first := Input(Restarted{Now: e.Now()})
 	if s.Stage == StagePending {
 		st := e.Start
@@ -319,9 +320,12 @@ func (e *Executor) logDecision(s State, a Action) {
 
 // perform carries out one action and reports its outcome as an input.
 func (e *Executor) perform(ctx context.Context, s State, a Action, sensors Sensors) Input {
-	if a.Kind == RunParity {
+	switch a.Kind {
+	case RunParity:
 		n, detail := sensors.Parity(ctx)
 		return ActionDone{ID: a.ID, Mismatches: n, Detail: detail, Now: e.Now()}
+	case CallHooks:
+		return e.callHooks(ctx, s, a)
 	}
 	if e.refused && e.Connect != nil {
 		p, err := e.Connect()

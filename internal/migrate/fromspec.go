@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"ferry.dev/ferry/internal/gate"
 	"ferry.dev/ferry/internal/spec"
 )
 
@@ -43,6 +44,10 @@ func FromSpec(f *spec.File, service string) (Config, error) {
 			Prometheus: mg.Prometheus, BearerTokenFile: mg.BearerTokenFile, CAFile: mg.CAFile, Interval: mg.Interval,
 			FailureLimit: mg.FailureLimit, InconclusiveLimit: mg.InconclusiveLimit, Warmup: mg.Warmup, Checks: mg.Checks(m.Gates, sm.Domain, service),
 		}
+	}
+	for _, w := range m.Webhooks {
+		cfg.Webhooks = append(cfg.Webhooks, gate.Webhook{Name: w.Name, Type: w.Type, URL: w.URL, SecretFile: w.SecretFile,
+			Timeout: w.Timeout, Retries: w.Retries})
 	}
 	if t := m.Drain.LegacyTraffic; t != nil {
 		cfg.Drain.TrafficURL, cfg.Drain.Prometheus, cfg.Drain.Query, cfg.Drain.Threshold = t.URL, t.Prometheus, t.Query, t.Threshold

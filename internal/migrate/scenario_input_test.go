@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/gate"
 	"ferry.dev/ferry/internal/migrate"
 	"ferry.dev/ferry/internal/migrate/migratetest"
 )
@@ -80,7 +81,7 @@ func (r *replay) input(f []string) {
 	switch verb {
 	case "config":
 		r.s = migrate.NewState(r.config(r.args(rest, "steps", "hold", "ttl", "promotion", "onFailure",
-			"onBothFailing", "failures", "minRequests", "preview", "traffic", "threshold", "retryFor", "metrics")))
+			"onBothFailing", "failures", "minRequests", "preview", "traffic", "threshold", "retryFor", "metrics", "hooks")))
 	case "start":
 		a := r.args(rest, "record", "preview")
 		st := migrate.Start{Now: r.now, Record: r.record(a.kv["record"], r.s.Config.Domain)}
@@ -162,6 +163,11 @@ func (r *replay) config(a *args) migrate.Config {
 	}
 	if v, ok := a.str("onBothFailing"); ok {
 		cfg.OnBothFailing = migrate.OnFailure(v)
+	}
+	if v, ok := a.str("hooks"); ok {
+		for _, kind := range strings.Split(v, ",") {
+			cfg.Webhooks = append(cfg.Webhooks, gate.Webhook{Name: kind, Type: kind, URL: "http://hooks.test/" + kind, Timeout: time.Second})
+		}
 	}
 	if a.words["metrics"] {
 		cfg.Gates.Metrics = scenarioMetrics(cfg)

@@ -78,6 +78,8 @@ func describeAction(a migrate.Action) string {
 		return "log: " + a.Message
 	case a.Kind == migrate.Finish:
 		return "action finish"
+	case a.Kind == migrate.CallHooks:
+		return "action call-hooks " + a.Hook
 	case a.Set == nil:
 		return fmt.Sprintf("action %s", a.Kind)
 	}

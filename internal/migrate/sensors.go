@@ -87,16 +87,9 @@ func (h *HTTPSensors) probeLoop(ctx context.Context, side Side, p *probe.Prober,
 			hard = hard && !smp.OK
 		}
 		st := w.Stats()
-		select {
-		case out <- GateResult{Side: side, N: st.N, SuccessRatio: st.SuccessRatio, P50: st.P50, P99: st.P99,
-			Hard: hard, At: time.Now()}:
-		case <-ctx.Done():
+		r := GateResult{Side: side, N: st.N, SuccessRatio: st.SuccessRatio, P50: st.P50, P99: st.P99, Hard: hard, At: time.Now()}
+		if !send(ctx, out, r) || !pause(ctx, t) {
 			return
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
 		}
 	}
 }
@@ -113,15 +106,8 @@ func (h *HTTPSensors) trafficLoop(ctx context.Context, out chan<- Input) {
 		} else {
 			in.Rate = rate
 		}
-		select {
-		case out <- in:
-		case <-ctx.Done():
+		if !send(ctx, out, in) || !pause(ctx, t) {
 			return
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
 		}
 	}
 }

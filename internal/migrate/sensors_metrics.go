@@ -29,16 +29,32 @@ func metricLoop(ctx context.Context, mt *Metrics, out chan<- Input) {
 				}
 				r.Evidence = append(r.Evidence, gate.Judge(c, mt.Prometheus, time.Now(), v, err))
 			}
-			select {
-			case out <- r:
-			case <-ctx.Done():
+			if !send(ctx, out, r) {
 				return
 			}
 		}
-		select {
-		case <-ctx.Done():
+		if !pause(ctx, t) {
 			return
-		case <-t.C:
 		}
+	}
+}
+
+// send delivers in unless ctx ends first; it reports whether it did.
+func send(ctx context.Context, out chan<- Input, in Input) bool {
+	select {
+	case out <- in:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// pause waits for t's next tick; it reports false when ctx ended first.
+func pause(ctx context.Context, t *time.Ticker) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }

@@ -111,7 +111,7 @@ func (m *sim) feed(in Input) error {
 			if !a.NeedsReply() {
 				continue
 			}
-			if a.Kind == RunParity {
+			if a.Kind == RunParity || a.Kind == CallHooks {
 				queue = append(queue, ActionDone{ID: a.ID, Now: m.now, Detail: "simulated"})
 				continue
 			}

@@ -222,9 +222,11 @@ type State struct {
 	Drift *Drift `json:"drift,omitempty"`
 	// LegacyAlert is set while legacy fails its gate: ferry does not roll
 	// back onto it on its own.
-	LegacyAlert string  `json:"legacyAlert,omitempty"`
-	Reason      string  `json:"reason,omitempty"`
-	Timeline    []Event `json:"timeline"`
+	LegacyAlert string `json:"legacyAlert,omitempty"`
+	// Hooks is where the step webhooks stand.
+	Hooks    HookState `json:"hooks,omitzero"`
+	Reason   string    `json:"reason,omitempty"`
+	Timeline []Event   `json:"timeline"`
 }
 
 // ID names this migration among all migrations of its domain: its start
@@ -265,6 +267,9 @@ const (
 	RemoveLegacy ActionKind = "remove-legacy"
 	// RestoreLegacy makes legacy the domain's whole answer again.
 	RestoreLegacy ActionKind = "restore-legacy"
+	// CallHooks calls every webhook of type Hook with the migration's
+	// state; it is done when all answer 2xx, failed otherwise.
+	CallHooks ActionKind = "call-hooks"
 	// Log records a decision and the numbers behind it; it needs no reply.
 	Log ActionKind = "log"
 	// Finish releases the migration's lock; it needs no reply.
@@ -281,6 +286,7 @@ type Action struct {
 	Weights Weights           `json:"weights"`
 	Set     *dns.RecordSet    `json:"set,omitempty"`
 	Expect  *Seen             `json:"expect,omitempty"`
+	Hook    string            `json:"hook,omitempty"` // CallHooks: the webhook type
 	Message string            `json:"message,omitempty"`
 	Fields  map[string]string `json:"fields,omitempty"`
 }

@@ -29,6 +29,8 @@ func Step(s State, in Input) (State, []Action) {
 		m.gate(in)
 	case MetricResult:
 		m.metric(in)
+	case HookRollback:
+		m.hookRollback(in)
 	case Observed:
 		m.observed(in)
 	case LegacyTraffic:
@@ -149,7 +151,7 @@ func (m *machine) tick(now time.Time) {
 			m.beginShift("hold passed and cluster gate passing")
 		}
 	case StageShift:
-		if m.ready() {
+		if m.ready() && m.hooksCleared() {
 			m.advance("hold passed and cluster gate passing")
 		}
 	case StageDrain:

@@ -67,10 +67,10 @@ type Webhook struct {
 
 // Webhook types.
 const (
-	HookConfirmStep = "confirm-step"
-	HookPreStep     = "pre-step"
-	HookPostStep    = "post-step"
-	HookRollback    = "rollback"
+	HookConfirmStep = gate.HookConfirmStep
+	HookPreStep     = gate.HookPreStep
+	HookPostStep    = gate.HookPostStep
+	HookRollback    = gate.HookRollback
 )
 
 // Notification is where events are sent: the URL is read from URLFile or
