@@ -87,7 +87,7 @@ func TestPrometheusDownPauses(t *testing.T) {
 		t.Errorf("weights %s, DNS %v: want still at the first step", s.Weights, e.record(t))
 	}
 	code, msg := migrateCmd(t.Context(), "-f", e.file, "status", e.name)
-	checkExit(t, "status", code, msg, 0, "inconclusive")
+	checkExit(t, "status", code, msg, 0, "metrics inconclusive", "no value (min 0.99) inconclusive", own.URL)
 	code, msg = migrateCmd(context.WithoutCancel(t.Context()), "-f", e.file, "abort", e.name)
 	checkExit(t, "abort", code, msg, 0, "applied abort")
 	<-done

@@ -76,6 +76,7 @@ func (o *options) printState(s migrate.State, holder *store.Holder) error {
 				h.Status, h.SuccessRatio, s.Config.Gates.SuccessRatio, h.P50, h.P99, s.Config.Gates.P99Latency, h.N, h.Failing, s.Config.Gates.Failures)
 		}
 	}
+	writeMetricHealth(row, s)
 	if s.Retrying != nil {
 		r := s.Retrying
 		row("retrying", "%s %s: %d attempts since %s, last error: %s", r.Action, s.Target, r.Attempts,
@@ -119,5 +120,10 @@ func writeTimeline(b *strings.Builder, events []migrate.Event) {
 	b.WriteString("timeline:\n")
 	for _, e := range events {
 		fmt.Fprintf(b, "  %s  %-12s %3d/%-3d %s\n", e.At.Local().Format(time.TimeOnly), e.Stage, e.Weights.Legacy, e.Weights.Cluster, e.Message)
+		if e.Kind == migrate.EventFailure || e.Kind == migrate.EventAlert || e.Stage == migrate.StageRollingBack {
+			for _, ev := range e.Evidence {
+				fmt.Fprintf(b, "      evidence: %s\n", ev)
+			}
+		}
 	}
 }

@@ -79,3 +79,17 @@ func TestRollbackWebhookRollsBack(t *testing.T) {
 		t.Errorf("calls without the shared secret")
 	}
 }
+
+// TestPlanPrintsEveryGate: plan prints each metric check with its query
+// and threshold, the metric gate's limits, and every webhook.
+func TestPlanPrintsEveryGate(t *testing.T) {
+	t.Parallel()
+	extra := "  webhooks:\n    - {name: approve, type: confirm-step, url: \"http://127.0.0.1:9/approve\"}\n"
+	e := newMetricEnv(t, "planned", "1s", prom, extra)
+	code, msg := migrateCmd(t.Context(), "-f", e.file, "plan", e.name)
+	checkExit(t, "plan", code, msg, 0,
+		"metrics: every 250ms from "+prom.URL+"; 2 failing in a row",
+		`cluster success-ratio ≥ 0.99: sum(rate(http_requests_total{job="planned-cluster",code!~"5.."}[2s]))`,
+		`legacy p99-seconds ≤ 0.2: histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{job="planned-legacy"}[2s])))`,
+		"webhook: approve (confirm-step) http://127.0.0.1:9/approve — holds each step until it answers 2xx")
+}
