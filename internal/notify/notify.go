@@ -251,3 +251,11 @@ func (e Event) Text() string {
 	}
 	return b.String()
 }
+
+// Flush is Close bounded by within: what an ending command waits at most
+// for its last notifications. It ignores ctx's cancellation.
+func (n *Notifier) Flush(ctx context.Context, within time.Duration) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), within)
+	defer cancel()
+	n.Close(ctx)
+}

@@ -67,7 +67,7 @@ func (o *options) start(ctx context.Context, service string, force bool) error {
 	}
 	defer func() { _ = sess.Close() }() // a killed start's lock is dropped by the kernel
 	n := notify.New(context.WithoutCancel(ctx), targets, notify.Options{Logger: opts.Logger})
-	defer flush(ctx, n)
+	defer n.Flush(ctx, flushFor)
 	watch = notify.Watch(n, len(sess.State().Timeline))
 	if sess.Resumed() {
 		s := sess.State()
@@ -107,12 +107,6 @@ func (o *options) sessionOptions(ctx context.Context, su *setup, p dns.Provider,
 // flushFor bounds how long an ending start waits for its last
 // notifications; the migration itself never waits for them.
 const flushFor = 2 * time.Second
-
-func flush(ctx context.Context, n *notify.Notifier) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flushFor)
-	defer cancel()
-	n.Close(ctx)
-}
 
 // openFailed says why the session could not be opened.
 func (o *options) openFailed(err error) error {
