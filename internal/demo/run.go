@@ -17,6 +17,7 @@ const StageLegacyOff = "legacy-off"
 
 func (d *run) run(ctx context.Context, dir string) (*Summary, error) {
 	cfg := d.config()
+	cfg.Gates.Metrics = d.metrics(cfg.Gates)
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("demo settings: %w", err)
 	}
@@ -32,6 +33,11 @@ func (d *run) run(ctx context.Context, dir string) (*Summary, error) {
 	clients, stopClients := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	d.startClients(clients, &wg)
+	if err := d.scraped(ctx); err != nil {
+		stopClients()
+		wg.Wait()
+		return nil, err
+	}
 	stopTicker := d.tickProgress(ctx)
 	final, err := ex.Run(ctx, migrate.NewState(cfg))
 	switch {

@@ -131,3 +131,10 @@ func Main(run func() int, set func(*Server)) int {
 	set(s)
 	return run()
 }
+
+// TargetsFile is a path in the server's discovery directory: a
+// file_sd_configs file written there (targets with a job label) is
+// scraped within a second.
+func (s *Server) TargetsFile(name string) string {
+	return filepath.Join(s.dir, "targets", name+".json")
+}
