@@ -85,11 +85,13 @@ func (d *run) waitScraped(ctx context.Context) error {
 		if err == nil && v == 2 {
 			return nil
 		}
-		last = err
+		if last = err; err == nil {
+			last = fmt.Errorf("%g of the 2 backends are up", v)
+		}
 		if sleep(ctx, 500*time.Millisecond); ctx.Err() != nil {
 			return ctx.Err()
 		}
 	}
-	return fmt.Errorf("prometheus at %s does not scrape the demo's backends (%s → %v): scrape %v at /metrics every 1-2s (--prometheus-targets FILE writes them for file_sd_configs)",
+	return fmt.Errorf("prometheus at %s does not scrape the demo's backends (%s → %w): scrape %v at /metrics every 1-2s (--prometheus-targets FILE writes them for file_sd_configs)",
 		d.opt.Prometheus, q, last, d.targets())
 }

@@ -91,7 +91,7 @@ func call(ctx context.Context, w Webhook, payload []byte) Answer {
 	if err != nil {
 		return fail(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	return Answer{Status: resp.StatusCode, Body: strings.TrimSpace(string(body)), At: time.Now()}
 }

@@ -218,7 +218,7 @@ func (n *Notifier) post(ctx context.Context, url string, body []byte) error {
 	if err != nil {
 		return err
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
 		return fmt.Errorf("the receiver answered %s", resp.Status)
 	}

@@ -71,7 +71,7 @@ func (s *Server) waitReady(ctx context.Context) error {
 	for time.Now().Before(deadline) {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/-/ready", nil)
 		if resp, err := http.DefaultClient.Do(req); err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return nil
 			}
@@ -90,7 +90,7 @@ func (s *Server) Scrape(job, addr string) (stop func(), err error) {
 	if err := os.WriteFile(tmp, body, 0o644); err != nil {
 		return nil, err
 	}
-	return func() { os.Remove(f) }, os.Rename(tmp, f)
+	return func() { _ = os.Remove(f) }, os.Rename(tmp, f)
 }
 
 // Close stops Prometheus (SIGKILL: its data is thrown away).
@@ -109,7 +109,7 @@ func freeAddr() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	return l.Addr().String(), nil
 }
 
@@ -121,7 +121,7 @@ func Main(run func() int, set func(*Server)) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	s, err := Start(context.Background(), dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "promtest:", strings.TrimSpace(err.Error()))
