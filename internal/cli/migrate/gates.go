@@ -31,7 +31,7 @@ func writeMetricGates(b *strings.Builder, cfg migrate.Config) {
 
 // writeMetricHealth prints each side's latest metric evaluation and the
 // confirm-step webhook's hold, as status shows them.
-func writeMetricHealth(row func(k, format string, args ...any), s migrate.State) {
+func writeMetricHealth(row rowFunc, s migrate.State) {
 	mt := s.Config.Gates.Metrics
 	for _, side := range []migrate.Side{migrate.Legacy, migrate.Cluster} {
 		h, ok := s.Metrics[side]
