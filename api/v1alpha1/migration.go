@@ -116,6 +116,10 @@ type MetricQuery struct {
 	Max   *float64 `json:"max,omitempty"`
 	// Sides the query judges (default both: [legacy, cluster]).
 	Sides []string `json:"sides,omitempty"`
+	// Interval and FailureLimit of this check (default: the metrics
+	// block's interval and failureLimit).
+	Interval     string `json:"interval,omitempty"`
+	FailureLimit *int   `json:"failureLimit,omitempty"`
 }
 
 // Webhook is an HTTP endpoint ferry POSTs a JSON payload to.

@@ -26,7 +26,10 @@ func (d *run) metrics(g migrate.Gates) *migrate.Metrics {
 		InconclusiveLimit: 3, Warmup: metricsWindow}
 	for _, side := range []string{"legacy", "cluster"} {
 		cs, _ := gate.Builtin("exporter", gate.Vars{Side: side, Domain: Domain, Service: "api", Window: metricsWindow}, g.SuccessRatio, g.P99Latency)
-		mt.Checks = append(mt.Checks, cs...)
+		for _, c := range cs {
+			c.Interval, c.FailureLimit = mt.Interval, mt.FailureLimit
+			mt.Checks = append(mt.Checks, c)
+		}
 	}
 	return mt
 }

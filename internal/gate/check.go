@@ -26,6 +26,10 @@ type Check struct {
 	Query     string  `json:"query"`
 	Op        Op      `json:"op"`
 	Threshold float64 `json:"threshold"`
+	// Interval is how often the check is evaluated; FailureLimit how
+	// many failing evaluations in a row make it act.
+	Interval     time.Duration `json:"interval"`
+	FailureLimit int           `json:"failureLimit"`
 }
 
 // Verdict is the outcome of one evaluation of a check.

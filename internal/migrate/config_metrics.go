@@ -15,11 +15,11 @@ type Metrics struct {
 	Prometheus      string `json:"prometheus"`
 	BearerTokenFile string `json:"bearerTokenFile,omitempty"`
 	CAFile          string `json:"caFile,omitempty"`
-	// Interval is how often every check is evaluated.
-	Interval time.Duration `json:"interval"`
-	// FailureLimit is how many failing evaluations of a side in a row
-	// make ferry act (roll back, pause, alert).
-	FailureLimit int `json:"failureLimit"`
+	// Interval and FailureLimit are the block's: each check carries its
+	// own (these, unless the file set others for it), and a check acts
+	// after its own failureLimit failing evaluations in a row.
+	Interval     time.Duration `json:"interval"`
+	FailureLimit int           `json:"failureLimit"`
 	// InconclusiveLimit is how many inconclusive evaluations of the
 	// cluster in a row pause the migration with an alert.
 	InconclusiveLimit int `json:"inconclusiveLimit"`
@@ -67,8 +67,9 @@ func (mt *Metrics) validate() []error {
 		bad("checks: must hold at least one check")
 	}
 	for i, c := range mt.Checks {
-		if c.Query == "" || (c.Side != string(Legacy) && c.Side != string(Cluster)) || (c.Op != gate.Min && c.Op != gate.Max) {
-			bad("checks[%d]: %q needs a query, a side (legacy or cluster) and min or max", i, c.Name)
+		if c.Query == "" || (c.Side != string(Legacy) && c.Side != string(Cluster)) || (c.Op != gate.Min && c.Op != gate.Max) ||
+			c.Interval <= 0 || c.FailureLimit < 1 {
+			bad("checks[%d]: %q needs a query, a side (legacy or cluster), min or max, a positive interval and a failureLimit ≥ 1", i, c.Name)
 		}
 	}
 	return errs

@@ -2,6 +2,8 @@ package migrate
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,8 +13,11 @@ import (
 // MetricHealth is a side's latest metric gate evaluation and its verdict.
 type MetricHealth struct {
 	Status GateStatus `json:"status"`
-	// Failing and Inconclusive count such evaluations in a row.
+	// Failing is the most failing evaluations in a row of any check
+	// (CheckFailing holds each check's); Inconclusive counts the side's
+	// evaluations without an answer in a row.
 	Failing      int             `json:"failing"`
+	CheckFailing map[string]int  `json:"checkFailing,omitempty"`
 	Inconclusive int             `json:"inconclusive"`
 	Evidence     []gate.Evidence `json:"evidence"`
 	// Idle is set when the side carried no traffic at the evaluation:
@@ -29,27 +34,53 @@ type MetricHealth struct {
 // warmup of the side starting to carry traffic is inconclusive but not
 // counted: its metrics may not exist or hold enough samples yet. It is pure.
 func JudgeMetrics(prev MetricHealth, es []gate.Evidence, carrying bool, now time.Time, warmup time.Duration) MetricHealth {
-	h := MetricHealth{Evidence: es, Failing: prev.Failing, Inconclusive: prev.Inconclusive, Carrying: prev.Carrying}
+	h := MetricHealth{Evidence: latest(prev.Evidence, es), Inconclusive: prev.Inconclusive, Carrying: prev.Carrying,
+		CheckFailing: maps.Clone(prev.CheckFailing)}
 	if !carrying {
-		h.Status, h.Idle, h.Carrying = GateUnknown, true, time.Time{}
+		h.Status, h.Idle, h.Carrying, h.CheckFailing = GateUnknown, true, time.Time{}, nil
 		return h
 	}
 	if h.Carrying.IsZero() {
 		h.Carrying = now
 	}
+	if h.CheckFailing == nil {
+		h.CheckFailing = map[string]int{}
+	}
+	for _, e := range es {
+		switch e.Verdict {
+		case gate.Pass:
+			delete(h.CheckFailing, e.Check)
+		case gate.Fail:
+			h.CheckFailing[e.Check]++
+		}
+	}
+	for _, n := range h.CheckFailing {
+		h.Failing = max(h.Failing, n)
+	}
 	switch gate.Combine(es) {
-	case gate.Pass:
-		h.Status, h.Failing, h.Inconclusive = GatePass, 0, 0
-	case gate.Fail:
-		h.Status, h.Inconclusive = GateFail, 0
-		h.Failing++
-	default:
-		h.Status = GateInconclusive
+	case gate.Inconclusive:
 		if now.Sub(h.Carrying) >= warmup {
 			h.Inconclusive++
 		}
+	default:
+		h.Inconclusive = 0
 	}
+	h.Status = map[gate.Verdict]GateStatus{gate.Pass: GatePass, gate.Fail: GateFail, gate.Inconclusive: GateInconclusive}[gate.Combine(h.Evidence)]
 	return h
+}
+
+// latest is prev with each check's evaluation replaced by its newer one in
+// es: the side's verdict is on every check's latest evaluation.
+func latest(prev, es []gate.Evidence) []gate.Evidence {
+	out := slices.Clone(prev)
+	for _, e := range es {
+		if i := slices.IndexFunc(out, func(p gate.Evidence) bool { return p.Check == e.Check }); i >= 0 {
+			out[i] = e
+		} else {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // carrying reports whether side has a DNS weight above 0: real traffic.
@@ -72,8 +103,13 @@ func (m *machine) metricsPass(side Side) bool {
 // metricsDown reports whether side's metric gate has failed long enough
 // to act on.
 func (m *machine) metricsDown(side Side) bool {
-	h, mt := m.s.Metrics[side], m.s.Config.Gates.Metrics
-	return mt != nil && h.Status == GateFail && h.Failing >= mt.FailureLimit
+	h := m.s.Metrics[side]
+	for _, c := range m.s.Config.Gates.Metrics.For(side) {
+		if h.CheckFailing[c.Name] >= c.FailureLimit && h.CheckFailing[c.Name] > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // metric records one evaluation of a side's metric checks and acts on it.
@@ -96,7 +132,7 @@ func (m *machine) metric(r MetricResult) {
 	if m.s.Stage == StageRollingBack || h.Idle {
 		return
 	}
-	m.why = failing(r.Evidence)
+	m.why = failing(h.Evidence)
 	defer func() { m.why = nil }()
 	m.watchLegacy()
 	if r.Side != Cluster {
@@ -114,9 +150,8 @@ func (m *machine) metric(r MetricResult) {
 }
 
 func (m *machine) clusterMetricsFailing(h MetricHealth) {
-	mt := m.s.Config.Gates.Metrics
-	if h.Failing < mt.FailureLimit {
-		m.log(fmt.Sprintf("cluster metric gate failing (%d of %d evaluations in a row before acting)", h.Failing, mt.FailureLimit),
+	if !m.metricsDown(Cluster) {
+		m.log(fmt.Sprintf("cluster metric gate failing (%d in a row; each check acts at its own failureLimit)", h.Failing),
 			"evidence", describe(m.why))
 		return
 	}

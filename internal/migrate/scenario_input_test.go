@@ -81,7 +81,7 @@ func (r *replay) input(f []string) {
 	switch verb {
 	case "config":
 		r.s = migrate.NewState(r.config(r.args(rest, "steps", "hold", "ttl", "promotion", "onFailure",
-			"onBothFailing", "failures", "minRequests", "preview", "traffic", "threshold", "retryFor", "metrics", "hooks")))
+			"onBothFailing", "failures", "minRequests", "preview", "traffic", "threshold", "retryFor", "metrics", "hooks", "p99FailureLimit")))
 	case "start":
 		a := r.args(rest, "record", "preview")
 		st := migrate.Start{Now: r.now, Record: r.record(a.kv["record"], r.s.Config.Domain)}
@@ -171,6 +171,13 @@ func (r *replay) config(a *args) migrate.Config {
 	}
 	if a.words["metrics"] {
 		cfg.Gates.Metrics = scenarioMetrics(cfg)
+	}
+	if _, ok := a.str("p99FailureLimit"); ok && cfg.Gates.Metrics != nil {
+		for i, c := range cfg.Gates.Metrics.Checks {
+			if c.Name == "p99-seconds" {
+				cfg.Gates.Metrics.Checks[i].FailureLimit = a.int("p99FailureLimit")
+			}
+		}
 	}
 	cfg.PreviewDomain = a.kv["preview"]
 	cfg.Drain.TrafficURL = a.kv["traffic"]

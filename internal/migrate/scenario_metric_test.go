@@ -17,7 +17,10 @@ func scenarioMetrics(cfg migrate.Config) *migrate.Metrics {
 	for _, side := range []string{"legacy", "cluster"} {
 		v := gate.Vars{Side: side, Domain: cfg.Domain, Service: "api", Window: time.Minute}
 		cs, _ := gate.Builtin("exporter", v, cfg.Gates.SuccessRatio, cfg.Gates.P99Latency)
-		mt.Checks = append(mt.Checks, cs...)
+		for _, c := range cs {
+			c.Interval, c.FailureLimit = mt.Interval, mt.FailureLimit
+			mt.Checks = append(mt.Checks, c)
+		}
 	}
 	return mt
 }

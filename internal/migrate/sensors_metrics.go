@@ -7,21 +7,27 @@ import (
 	"ferry.dev/ferry/internal/gate"
 )
 
-// metricLoop evaluates every check of mt each mt.Interval and reports one
-// MetricResult per side. A client that cannot be built (an unreadable CA
-// file) makes every evaluation inconclusive, with the reason as evidence.
+// metricLoop evaluates each check of mt at its own interval and reports,
+// per side, one MetricResult with the checks that were due. A client that
+// cannot be built (an unreadable CA file) makes every evaluation
+// inconclusive, with the reason as evidence.
 func metricLoop(ctx context.Context, mt *Metrics, out chan<- Input) {
 	p, perr := gate.NewPrometheus(mt.Prometheus, mt.BearerTokenFile, mt.CAFile, min(mt.Interval, 5*time.Second))
-	t := time.NewTicker(mt.Interval)
+	every := mt.Interval
+	for _, c := range mt.Checks {
+		every = min(every, c.Interval)
+	}
+	t := time.NewTicker(every)
 	defer t.Stop()
+	due := make([]time.Time, len(mt.Checks)) // zero: due now
 	for {
 		for _, side := range []Side{Legacy, Cluster} {
-			checks := mt.For(side)
-			if len(checks) == 0 {
-				continue
-			}
 			r := MetricResult{Side: side, At: time.Now()}
-			for _, c := range checks {
+			for i, c := range mt.Checks {
+				if c.Side != string(side) || time.Now().Before(due[i]) {
+					continue
+				}
+				due[i] = time.Now().Add(c.Interval - every/2) // within half a tick of its interval
 				var v float64
 				err := perr
 				if err == nil {
@@ -29,7 +35,7 @@ func metricLoop(ctx context.Context, mt *Metrics, out chan<- Input) {
 				}
 				r.Evidence = append(r.Evidence, gate.Judge(c, mt.Prometheus, time.Now(), v, err))
 			}
-			if !send(ctx, out, r) {
+			if len(r.Evidence) > 0 && !send(ctx, out, r) {
 				return
 			}
 		}

@@ -44,7 +44,7 @@ func (c *checker) metricGates(path string, raw *v1alpha1.MetricGates, g Gates) *
 			"the migration pauses after this many evaluations in a row without an answer")
 	}
 	for i, q := range raw.Queries {
-		m.Queries = append(m.Queries, c.metricQuery(fmt.Sprintf("%s.queries[%d]", path, i), q, m.Queries))
+		m.Queries = append(m.Queries, c.metricQuery(fmt.Sprintf("%s.queries[%d]", path, i), q, m))
 	}
 	if raw.Cluster == "" && raw.Legacy == "" && len(raw.Queries) == 0 {
 		c.errorf(path, "names no check: set cluster: (one of %s) for the built-in checks, or queries:", strings.Join(gate.ShapeNames(), ", "))
@@ -52,12 +52,18 @@ func (c *checker) metricGates(path string, raw *v1alpha1.MetricGates, g Gates) *
 	return m
 }
 
-func (c *checker) metricQuery(path string, q v1alpha1.MetricQuery, before []MetricQuery) MetricQuery {
-	out := MetricQuery{Name: q.Name, Query: q.Query, Sides: q.Sides}
+func (c *checker) metricQuery(path string, q v1alpha1.MetricQuery, m *MetricGates) MetricQuery {
+	out := MetricQuery{Name: q.Name, Query: q.Query, Sides: q.Sides, FailureLimit: m.FailureLimit,
+		Interval: c.positive(path+".interval", q.Interval, m.Interval, "Prometheus would be queried without a pause")}
+	if q.FailureLimit != nil {
+		out.FailureLimit = c.atLeastOne(path+".failureLimit", *q.FailureLimit, "the check acts after this many failing evaluations in a row")
+	}
 	if q.Name == "" {
 		c.errorf(path+".name", "is required: it names the check in status, the timeline and alerts")
-	} else if slices.ContainsFunc(before, func(b MetricQuery) bool { return b.Name == q.Name }) {
+	} else if slices.ContainsFunc(m.Queries, func(b MetricQuery) bool { return b.Name == q.Name }) {
 		c.errorf(path+".name", "%q is used by another query", q.Name)
+	} else if q.Name == "success-ratio" || q.Name == "p99-seconds" {
+		c.errorf(path+".name", "%q is the name of a built-in check; pick another", q.Name)
 	}
 	if q.Query == "" {
 		c.errorf(path+".query", "is required (a PromQL query returning one number)")

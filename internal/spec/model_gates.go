@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"slices"
 	"time"
 
 	"ferry.dev/ferry/internal/gate"
@@ -24,13 +25,16 @@ type MetricGates struct {
 	Queries           []MetricQuery
 }
 
-// MetricQuery is one written check, for the sides it names.
+// MetricQuery is one written check, for the sides it names, with its
+// own interval and failure limit (the block's unless written).
 type MetricQuery struct {
-	Name      string
-	Query     string
-	Op        gate.Op
-	Threshold float64
-	Sides     []string
+	Name         string
+	Query        string
+	Op           gate.Op
+	Threshold    float64
+	Sides        []string
+	Interval     time.Duration
+	FailureLimit int
 }
 
 // Checks are the gates' checks for one service's migration, rendered: the
@@ -42,13 +46,15 @@ func (m *MetricGates) Checks(g Gates, domain, service string) []gate.Check {
 		v := gate.Vars{Side: side, Domain: domain, Service: service, Window: m.Window}
 		if shape := m.Shapes[side]; shape != "" {
 			cs, _ := gate.Builtin(shape, v, g.SuccessRatio, g.P99Latency)
-			out = append(out, cs...)
+			for _, c := range cs {
+				c.Interval, c.FailureLimit = m.Interval, m.FailureLimit
+				out = append(out, c)
+			}
 		}
 		for _, q := range m.Queries {
-			for _, s := range q.Sides {
-				if s == side {
-					out = append(out, gate.Check{Name: q.Name, Side: side, Query: gate.Render(q.Query, v), Op: q.Op, Threshold: q.Threshold})
-				}
+			if slices.Contains(q.Sides, side) {
+				out = append(out, gate.Check{Name: q.Name, Side: side, Query: gate.Render(q.Query, v), Op: q.Op,
+					Threshold: q.Threshold, Interval: q.Interval, FailureLimit: q.FailureLimit})
 			}
 		}
 	}

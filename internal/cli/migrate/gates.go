@@ -12,10 +12,11 @@ import (
 // threshold, and every webhook, as plan shows them.
 func writeMetricGates(b *strings.Builder, cfg migrate.Config) {
 	if mt := cfg.Gates.Metrics; mt != nil {
-		fmt.Fprintf(b, "metrics: every %v from %s; %d failing in a row → as a failing gate; %d without an answer (no data, NaN, an error) in a row → pause with an alert (not counted within %v of a side's first traffic); a side passes only when its probes and its metrics pass\n",
-			mt.Interval, mt.Prometheus, mt.FailureLimit, mt.InconclusiveLimit, mt.Warmup)
+		fmt.Fprintf(b, "metrics: from %s; a check failing its failureLimit times in a row → as a failing gate; %d evaluations without an answer (no data, NaN, an error) in a row → pause with an alert (not counted within %v of a side's first traffic); a side passes only when its probes and its metrics pass\n",
+			mt.Prometheus, mt.InconclusiveLimit, mt.Warmup)
 		for _, c := range mt.Checks {
-			fmt.Fprintf(b, "        %s %s %s %g: %s\n", c.Side, c.Name, map[gate.Op]string{gate.Min: "≥", gate.Max: "≤"}[c.Op], c.Threshold, c.Query)
+			fmt.Fprintf(b, "        %s %s %s %g (every %v, %d failing act): %s\n", c.Side, c.Name,
+				map[gate.Op]string{gate.Min: "≥", gate.Max: "≤"}[c.Op], c.Threshold, c.Interval, c.FailureLimit, c.Query)
 		}
 	}
 	what := map[string]string{
@@ -42,7 +43,7 @@ func writeMetricHealth(row rowFunc, s migrate.State) {
 		if h.Idle {
 			status = "not judged (no traffic)"
 		}
-		row(string(side), "metrics %s; failing %d of %d, inconclusive %d of %d", status, h.Failing, mt.FailureLimit, h.Inconclusive, mt.InconclusiveLimit)
+		row(string(side), "metrics %s; failing %d in a row, inconclusive %d of %d", status, h.Failing, h.Inconclusive, mt.InconclusiveLimit)
 		for _, e := range h.Evidence {
 			row("", "  %s", e)
 		}
