@@ -44,6 +44,9 @@ func (s *Server) Replace(ctx context.Context, rs dns.RecordSet, cond dns.Conditi
 	if err := cond.Validate(); err != nil {
 		return err
 	}
+	if err := checkNames(rs); err != nil {
+		return err
+	}
 	rs = Canonical(rs)
 	if err := s.check(rs); err != nil {
 		return err
@@ -123,35 +126,76 @@ func (s *Server) apply(ctx context.Context, check func(store.State) error, op st
 }
 
 // Canonical returns rs with its name, type and CNAME targets in canonical
-// form and its addresses in their shortest form, as the server stores them.
+// form (dns.ParseName), its addresses in their shortest form and each value
+// once (RFC 2181 section 5: a record set holds each record once; the first
+// spelling is kept), as the server stores them.
 func Canonical(rs dns.RecordSet) dns.RecordSet {
 	rs.Name = dns.CanonicalName(rs.Name)
 	rs.Type = strings.ToUpper(strings.TrimSpace(rs.Type))
 	sets := make([]dns.WeightedSet, len(rs.Sets))
 	for i, set := range rs.Sets {
-		set.Values = append([]string(nil), set.Values...)
-		for j, v := range set.Values {
-			switch rs.Type {
-			case dns.TypeCNAME:
-				set.Values[j] = dns.CanonicalName(v)
-			case dns.TypeA, dns.TypeAAAA:
-				if a, err := netip.ParseAddr(v); err == nil {
-					set.Values[j] = a.String()
-				}
+		values := make([]string, 0, len(set.Values))
+		seen := map[string]bool{}
+		for _, v := range set.Values {
+			v = canonicalValue(rs.Type, v)
+			if !seen[v] {
+				seen[v] = true
+				values = append(values, v)
 			}
 		}
+		set.Values = values
 		sets[i] = set
 	}
 	rs.Sets = sets
 	return rs
 }
 
+func canonicalValue(rrtype, v string) string {
+	switch rrtype {
+	case dns.TypeCNAME:
+		return dns.CanonicalName(v)
+	case dns.TypeA, dns.TypeAAAA:
+		if a, err := netip.ParseAddr(v); err == nil && a.Zone() == "" {
+			return a.String()
+		}
+	case dns.TypeTXT:
+		if s, err := parseTXT(v); err == nil {
+			return formatTXT(s)
+		}
+	}
+	return v
+}
+
+// checkNames refuses an owner name or CNAME target that is not exactly one
+// DNS name (dns.ParseName), before canonical forms are made of them.
+func checkNames(rs dns.RecordSet) error {
+	var errs []error
+	if rs.Name != "" { // an empty name is Validate's to report
+		if _, err := dns.ParseName(rs.Name); err != nil {
+			errs = append(errs, fmt.Errorf("name: %w", err))
+		}
+	}
+	if strings.EqualFold(strings.TrimSpace(rs.Type), dns.TypeCNAME) {
+		for i, set := range rs.Sets {
+			for j, v := range set.Values {
+				if _, err := dns.ParseName(v); err != nil {
+					errs = append(errs, fmt.Errorf("sets[%d].values[%d]: %w", i, j, err))
+				}
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("%w: %w", dns.ErrInvalid, err)
+	}
+	return nil
+}
+
 // check validates rs against the model and the server's zones. Its errors
 // wrap dns.ErrInvalid and name the field at fault.
 func (s *Server) check(rs dns.RecordSet) error {
 	errs := []error{rs.Validate()}
-	if _, ok := mdns.IsDomainName(rs.Name); !ok {
-		errs = append(errs, fmt.Errorf("name: %q is not a domain name", rs.Name))
+	if _, err := dns.ParseName(rs.Name); err != nil {
+		errs = append(errs, fmt.Errorf("name: %w", err))
 	} else if zone := s.zoneOf(rs.Name); zone == "" {
 		errs = append(errs, fmt.Errorf("name: %s is outside the zones %s", rs.Name, strings.Join(s.Zones(), ", ")))
 	} else if isWildcard(rs.Name) {
@@ -166,6 +210,9 @@ func (s *Server) check(rs dns.RecordSet) error {
 			}
 		}
 	}
+	if size, ok := fitsMessage(rs); !ok {
+		errs = append(errs, fmt.Errorf("sets: an answer of %s %s would take %d bytes, more than the 65535 a DNS message holds", rs.Name, rs.Type, size))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("%w: %w", dns.ErrInvalid, err)
 	}
@@ -173,9 +220,18 @@ func (s *Server) check(rs dns.RecordSet) error {
 }
 
 func checkValue(rs dns.RecordSet, v string) error {
-	if rs.Type == dns.TypeCNAME {
-		if _, ok := mdns.IsDomainName(v); !ok {
-			return fmt.Errorf("%q is not a domain name", v)
+	switch rs.Type {
+	case dns.TypeCNAME:
+		if _, err := dns.ParseName(v); err != nil {
+			return err
+		}
+	case dns.TypeAAAA:
+		if a, err := netip.ParseAddr(v); err == nil && a.Zone() != "" {
+			return fmt.Errorf("%q has a zone (%%%s), which a DNS record cannot hold; give the address alone", v, a.Zone())
+		}
+	case dns.TypeTXT:
+		if _, err := parseTXT(v); err != nil {
+			return err
 		}
 	}
 	rr, err := toRR(rs, v)

@@ -84,7 +84,14 @@ func (v *view) lookup(dst []byte, qname []byte, b *builder) []byte {
 // resolve answers for name, whose uncompressed wire form is already in dst
 // at ownerOff, following CNAMEs that stay inside ferry's zones.
 func (v *view) resolve(dst []byte, name string, ownerOff int, zv *zoneView, b *builder) []byte {
-	for range maxChase {
+	var seen [maxChase]string
+	for i := range maxChase {
+		for _, prev := range seen[:i] {
+			if prev == name {
+				return dst // a loop: its records are all in the answer once
+			}
+		}
+		seen[i] = name
 		n := v.names[name]
 		if n == nil || n.zone != zv {
 			b.rcode = rcodeNX
@@ -115,10 +122,10 @@ func (v *view) answerNode(dst []byte, n *node, ownerOff, nameLen int, b *builder
 	case b.qtype == mdns.TypeCNAME && n.cname != nil:
 		return b.appendSet(dst, n.cname.pick(), ownerOff)
 	case b.qtype == typeANY && len(n.rrsets) > 0:
-		for _, rs := range n.rrsets {
-			dst = b.appendSet(dst, rs.pick(), ownerOff)
-		}
-		return dst
+		// RFC 8482: one synthesised HINFO instead of every record.
+		b.an++
+		dst = append(dst, 0xC0|byte(ownerOff>>8), byte(ownerOff))
+		return append(dst, n.zone.hinfo...)
 	}
 	if rs := n.find(b.qtype); rs != nil {
 		return b.appendSet(dst, rs.pick(), ownerOff)

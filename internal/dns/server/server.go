@@ -121,6 +121,7 @@ func (s *Server) seed(ctx context.Context) error {
 		ops := []store.Op{{Seeded: z.Origin}}
 		st := s.store.State()
 		for _, rs := range z.Seed {
+			rs = Canonical(rs)
 			// The checks every change through the admin API passes.
 			if err := errors.Join(s.check(rs), s.conflicts(st, rs)); err != nil {
 				return fmt.Errorf("zone %s: %w", z.Origin, err)

@@ -1,10 +1,11 @@
 package server
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
-	"strings"
+	"slices"
 	"sync/atomic"
 
 	mdns "github.com/miekg/dns"
@@ -25,6 +26,7 @@ type zoneView struct {
 	origin   string
 	apexWire string
 	negSOA   []byte // the SOA for the authority section, owner-less, TTL = min(TTL, minimum)
+	hinfo    []byte // the RFC 8482 answer to ANY, owner-less
 }
 
 type node struct {
@@ -101,7 +103,8 @@ func buildView(zones []Zone, st store.State, counter counterFunc) (*view, error)
 			return nil, err
 		}
 	}
-	for _, rs := range st.Records {
+	// In name order, so that nothing depends on the map's iteration order.
+	for _, rs := range st.Sorted() {
 		zv := v.zoneOf(rs.Name)
 		if zv == nil {
 			continue // its zone is no longer served; keep it on disk
@@ -125,6 +128,10 @@ func (v *view) addZone(z Zone, rev uint64, counter counterFunc) error {
 	}
 	zv := v.zones[apex]
 	if zv.negSOA, err = packBody(&neg); err != nil {
+		return err
+	}
+	hinfo := &mdns.HINFO{Hdr: mdns.RR_Header{Name: z.Origin, Rrtype: mdns.TypeHINFO, Class: mdns.ClassINET, Ttl: neg.Hdr.Ttl}, Cpu: "RFC8482"}
+	if zv.hinfo, err = packBody(hinfo); err != nil {
 		return err
 	}
 	static := []mdns.RR{&soa}
@@ -153,7 +160,9 @@ func (v *view) addStatic(zv *zoneView, rrs []mdns.RR, counter counterFunc) error
 			rs = &rrset{rrtype: h.Rrtype, sets: []wset{{id: SeedSetID, answers: counter(h.Name, typ, SeedSetID)}}}
 			n.insert(rs)
 		}
-		rs.sets[0].records = append(rs.sets[0].records, body)
+		if !slices.ContainsFunc(rs.sets[0].records, func(r []byte) bool { return bytes.Equal(r, body) }) {
+			rs.sets[0].records = append(rs.sets[0].records, body) // each record once (RFC 2181)
+		}
 	}
 	return nil
 }
@@ -169,7 +178,7 @@ func (n *node) insert(rs *rrset) {
 // node returns the node for name, creating it and every empty ancestor up
 // to the apex, so that names with descendants answer NODATA, not NXDOMAIN.
 func (v *view) node(zv *zoneView, name string) (*node, error) {
-	w, err := wireName(strings.ToLower(name))
+	w, err := wireName(name)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +252,7 @@ func compileSet(rs dns.RecordSet, s dns.WeightedSet) (wset, error) {
 		}
 		ws.records = append(ws.records, body)
 		if c, ok := rr.(*mdns.CNAME); ok {
-			if ws.target, err = wireName(strings.ToLower(c.Target)); err != nil {
+			if ws.target, err = wireName(c.Target); err != nil {
 				return wset{}, err
 			}
 		}
@@ -267,24 +276,14 @@ func toRR(rs dns.RecordSet, val string) (mdns.RR, error) {
 	case dns.TypeCNAME:
 		return &mdns.CNAME{Hdr: h, Target: mdns.Fqdn(val)}, nil
 	case dns.TypeTXT:
-		return &mdns.TXT{Hdr: h, Txt: splitTXT(val)}, nil
+		strs, err := parseTXT(val)
+		if err != nil {
+			return nil, err
+		}
+		for i, s := range strs {
+			strs[i] = escapeTXT(s) // miekg/dns packs escaped text
+		}
+		return &mdns.TXT{Hdr: h, Txt: strs}, nil
 	}
 	return nil, fmt.Errorf("type %q is not supported", rs.Type)
-}
-
-// splitTXT cuts a value into the 255-byte strings a TXT record is made of.
-func splitTXT(v string) []string {
-	if v == "" {
-		return []string{""}
-	}
-	var out []string
-	for len(v) > 255 {
-		cut := 255
-		for cut > 1 && v[cut-1] == '\\' { // never split an escape
-			cut--
-		}
-		out = append(out, v[:cut])
-		v = v[cut:]
-	}
-	return append(out, v)
 }
