@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -23,6 +22,7 @@ import (
 	clidns "ferry.dev/ferry/internal/cli/dns"
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/server"
+	"ferry.dev/ferry/internal/dns/server/servertest"
 	"ferry.dev/ferry/internal/dns/server/store"
 )
 
@@ -69,23 +69,8 @@ func runWith(ctx context.Context, errOut io.Writer, args ...string) (int, string
 
 func startServer(t *testing.T) (url, tokenFile string, srv *server.Server) {
 	t.Helper()
-	tokenFile = filepath.Join(t.TempDir(), "token")
-	if err := os.WriteFile(tokenFile, []byte("tok\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(t.Context(), server.Config{
-		Zones: []server.Zone{server.DefaultZone("example.test"), server.DefaultZone("other.test")}, DataDir: t.TempDir(),
-		DNSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0", Token: "tok",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv.AdminURL(), tokenFile, srv
+	srv = servertest.Start(t, "example.test", "other.test")
+	return srv.AdminURL(), servertest.TokenFile(t), srv
 }
 
 func TestSetGetDelete(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	ferrydns "ferry.dev/ferry/internal/dns"
 )
@@ -26,7 +27,7 @@ func printRecordSets(w io.Writer, all []ferrydns.RecordSet, output string) error
 		for i, s := range rs.Sets {
 			sets[i] = fmt.Sprintf("%s=%d:%s", s.ID, s.Weight, strings.Join(s.Values, ","))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", rs.Name, rs.Type, rs.TTL, strings.Join(sets, " "))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", escape(rs.Name), escape(rs.Type), rs.TTL, escape(strings.Join(sets, " ")))
 	}
 	return tw.Flush()
 }
@@ -51,10 +52,10 @@ func printRecordSet(w io.Writer, rs ferrydns.RecordSet, output string) error {
 		total += s.Weight
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s %s\nrevision %s\n", rs.Name, rs.Type, rs.Digest())
+	fmt.Fprintf(tw, "%s %s\nrevision %s\n", escape(rs.Name), escape(rs.Type), rs.Digest())
 	fmt.Fprintln(tw, "ID\tWEIGHT\tSHARE\tVALUES\tTTL")
 	for _, s := range rs.Sets {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%d\n", s.ID, s.Weight, share(s.Weight, total, len(rs.Sets)), strings.Join(s.Values, ","), rs.TTL)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%d\n", escape(s.ID), s.Weight, share(s.Weight, total, len(rs.Sets)), escape(strings.Join(s.Values, ",")), rs.TTL)
 	}
 	return tw.Flush()
 }
@@ -65,4 +66,24 @@ func share(weight, total, sets int) string {
 		return strconv.FormatFloat(100/float64(sets), 'f', 1, 64) + "%"
 	}
 	return strconv.FormatFloat(100*float64(weight)/float64(total), 'f', 1, 64) + "%"
+}
+
+// escape writes control bytes and bytes that are not UTF-8 as zone file
+// escapes (\DDD), so that what a server holds cannot move the cursor,
+// change colours or forge lines on the terminal that shows it.
+func escape(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7F || r == utf8.RuneError }) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r < 0x20 || r == 0x7F || (r == utf8.RuneError && n <= 1) {
+			fmt.Fprintf(&b, "\\%03d", s[i])
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }

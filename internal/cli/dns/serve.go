@@ -27,6 +27,9 @@ type serveFlags struct {
 	admin     string
 	data      string
 	tokenFile string
+	adminCert string
+	adminKey  string
+	insecure  bool
 }
 
 func newServeCommand(streams clio.Streams) *cobra.Command {
@@ -51,7 +54,10 @@ func newServeCommand(streams clio.Streams) *cobra.Command {
 	fl.StringVar(&f.listen, "listen", defaultListen, "UDP and TCP address for DNS")
 	fl.StringVar(&f.admin, "admin", defaultAdmin, "address of the admin HTTP API")
 	fl.StringVar(&f.data, "data", "", "directory holding the records (created if missing)")
-	fl.StringVar(&f.tokenFile, "token-file", os.Getenv(envTokenFile), "admin API token; generated there if missing (env "+envTokenFile+")")
+	fl.StringVar(&f.tokenFile, "token-file", os.Getenv(envTokenFile), "admin API token; generated there if missing (env "+envTokenFile+"); one line of at least 16 bytes, readable by its owner only")
+	fl.StringVar(&f.adminCert, "admin-cert", "", "TLS certificate (PEM) of the admin API; with --admin-key it is served over HTTPS")
+	fl.StringVar(&f.adminKey, "admin-key", "", "TLS key (PEM) of --admin-cert")
+	fl.BoolVar(&f.insecure, "insecure-admin", false, "allow the admin API on a non-loopback address without TLS (the token crosses the network in clear text)")
 	return cmd
 }
 
@@ -84,7 +90,8 @@ func runServe(cmd *cobra.Command, streams clio.Streams, f serveFlags) error {
 // config turns the flags into a server configuration, loading zone files.
 func (f serveFlags) config() (server.Config, error) {
 	var errs []error
-	cfg := server.Config{DNSAddr: f.listen, AdminAddr: f.admin, DataDir: f.data}
+	cfg := server.Config{DNSAddr: f.listen, AdminAddr: f.admin, DataDir: f.data,
+		AdminCertFile: f.adminCert, AdminKeyFile: f.adminKey, InsecureAdmin: f.insecure}
 	ns, err := parseNS(f.ns)
 	if err == nil {
 		cfg.Zones, err = server.GeneratedZones(f.zones, ns)
@@ -116,7 +123,37 @@ func (f serveFlags) config() (server.Config, error) {
 	if f.admin != "" && f.tokenFile == "" {
 		errs = append(errs, errors.New("--token-file: must be set when --admin is"))
 	}
+	errs = append(errs, twice(cfg.Zones), adminFlags(f))
 	return cfg, errors.Join(errs...)
+}
+
+// twice refuses a zone given twice (--zone, or a zone file's origin): the
+// second would be a second truth for the same names.
+func twice(zones []server.Zone) error {
+	var errs []error
+	seen := map[string]bool{}
+	for _, z := range zones {
+		if seen[z.Origin] {
+			errs = append(errs, fmt.Errorf("--zone/--zone-file: %s is given twice", z.Origin))
+		}
+		seen[z.Origin] = true
+	}
+	return errors.Join(errs...)
+}
+
+// adminFlags refuses an admin API whose token would cross the network in
+// clear text, as the server would, but as bad input (exit 2) naming flags.
+func adminFlags(f serveFlags) error {
+	switch {
+	case f.admin == "":
+		return nil
+	case (f.adminCert == "") != (f.adminKey == ""):
+		return errors.New("--admin-cert and --admin-key: give both or neither")
+	case f.adminCert == "" && !f.insecure && !server.IsLoopback(f.admin):
+		return fmt.Errorf("--admin %s: not a loopback address, so the admin token would cross the network in clear text; "+
+			"give --admin-cert and --admin-key (HTTPS), or --insecure-admin if that is really meant", f.admin)
+	}
+	return nil
 }
 
 // parseNS reads "NAME[=IP]" values; one name may be given several times to
@@ -148,7 +185,7 @@ func loadOrCreateToken(streams clio.Streams, path string) (string, error) {
 	}
 	tok, err := ferrydns.ReadToken(path)
 	if err == nil {
-		return tok, nil
+		return tok, clio.Usage(checkTokenFile(path, tok))
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return "", clio.Usage(fmt.Errorf("--token-file: %w", err))
@@ -164,4 +201,21 @@ func loadOrCreateToken(streams clio.Streams, path string) (string, error) {
 	}
 	fmt.Fprintf(streams.ErrOut, "generated a new admin token in %s (mode 0600)\n", path)
 	return tok, nil
+}
+
+// checkTokenFile refuses the token of a server that anyone but its owner
+// can read, or that is too short to be a secret.
+func checkTokenFile(path, tok string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("--token-file: %w", err)
+	}
+	var errs []error
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		errs = append(errs, fmt.Errorf("--token-file: %s is readable or writable by group or others (mode %04o); chmod 600 it", path, perm))
+	}
+	if len(tok) < server.MinTokenLength {
+		errs = append(errs, fmt.Errorf("--token-file: %s holds %d bytes, shorter than the %d an admin token needs", path, len(tok), server.MinTokenLength))
+	}
+	return errors.Join(errs...)
 }

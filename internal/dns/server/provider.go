@@ -83,6 +83,12 @@ func admitChange(st store.State, k store.Key, next *dns.RecordSet, cond dns.Cond
 	if rs, ok := st.Records[k]; ok {
 		cur = &rs // Admit copies what it keeps
 	}
+	if cur != nil && next != nil && next.Equal(*cur) {
+		// Whatever the condition: writing what is there would bump the
+		// serial and grow the log for nothing (and make every resolver
+		// that watches the serial refetch).
+		return errUnchanged
+	}
 	ok, err := cond.Admit(k.Name, k.Type, cur, next)
 	switch {
 	case err != nil:

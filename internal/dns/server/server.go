@@ -2,10 +2,12 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,12 +27,24 @@ type Config struct {
 	DNSAddr string
 	// AdminAddr is where the admin HTTP API listens; empty means none.
 	AdminAddr string
-	// Token is the bearer token the admin API requires. It must not be
-	// empty when AdminAddr is set.
+	// Token is the bearer token the admin API requires. It must be at
+	// least MinTokenLength bytes when AdminAddr is set.
 	Token string
+	// AdminCertFile and AdminKeyFile, when set, serve the admin API over
+	// TLS with this certificate (PEM) and key.
+	AdminCertFile, AdminKeyFile string
+	// InsecureAdmin allows the admin API on a non-loopback address without
+	// TLS. Without it (or TLS), such an address is refused.
+	InsecureAdmin bool
 	// TCPIdleTimeout closes a TCP connection that sends nothing for this
 	// long; 0 means 10 seconds.
 	TCPIdleTimeout time.Duration
+	// MaxTCPConns bounds open TCP connections; when they are all open, a
+	// new one closes the connection idle the longest. 0 means 512.
+	MaxTCPConns int
+	// MaxTCPConnsPerClient bounds the TCP connections of one client
+	// address; more are closed as they come. 0 means 16.
+	MaxTCPConnsPerClient int
 	// CompactEvery is how many changes the write-ahead log holds before a
 	// snapshot; 0 means store.DefaultCompactEvery.
 	CompactEvery int
@@ -42,6 +56,7 @@ type Config struct {
 // it with New; it is safe for concurrent use.
 type Server struct {
 	cfg     Config
+	tls     *tls.Config // of the admin API; nil: plain HTTP
 	log     *slog.Logger
 	store   *store.Store
 	metrics *metrics
@@ -53,7 +68,8 @@ type Server struct {
 	tcp    net.Listener
 	admin  net.Listener
 	closed bool
-	conns  map[net.Conn]struct{} // open TCP connections
+	conns  map[*tcpConn]struct{} // open TCP connections
+	perIP  map[netip.Addr]int    // open TCP connections per client
 	stop   chan struct{}         // closed by Close
 	wg     sync.WaitGroup
 }
@@ -66,6 +82,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	tlsConfig, err := cfg.adminTLS()
+	if err != nil {
+		return nil, err
+	}
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.Default()
@@ -74,7 +94,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening store: %w", err)
 	}
-	s := &Server{cfg: cfg, log: logger, store: st, metrics: newMetrics(), stop: make(chan struct{}), conns: map[net.Conn]struct{}{}}
+	s := &Server{cfg: cfg, tls: tlsConfig, log: logger, store: st, metrics: newMetrics(), stop: make(chan struct{}), conns: map[*tcpConn]struct{}{}, perIP: map[netip.Addr]int{}}
 	if cut, kept := st.CutOnOpen(); cut > 0 {
 		s.log.Warn("cut a torn end off the write-ahead log (a change being written when the process died, never acknowledged)",
 			"bytes", cut, "dir", cfg.DataDir, "copy_of_the_log", kept)
@@ -106,6 +126,7 @@ func (c *Config) validate() error {
 	if c.AdminAddr != "" && c.Token == "" {
 		errs = append(errs, errors.New("token: the admin API needs a token"))
 	}
+	errs = append(errs, c.checkAdmin())
 	return errors.Join(errs...)
 }
 
