@@ -110,3 +110,33 @@ func TestListAndGetEscapeControlCharacters(t *testing.T) {
 		}
 	}
 }
+
+// TestServeRefusesADamagedSnapshot: a snapshot changed on disk (here into
+// valid JSON with another address) fails its checksum, and serve exits 1
+// naming it instead of serving the changed data.
+func TestServeRefusesADamagedSnapshot(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	st, err := store.Open(data, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := dns.RecordSet{Name: "api.example.test.", Type: "A", TTL: 30, Sets: []dns.WeightedSet{{ID: "a", Weight: 1, Values: []string{"192.0.2.1"}}}}
+	if _, err := st.Apply(t.Context(), nil, store.Op{Put: &rs}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil { // writes the snapshot
+		t.Fatal(err)
+	}
+	snap := filepath.Join(data, "snapshot.json")
+	b, err := os.ReadFile(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(snap, []byte(strings.Replace(string(b), "192.0.2.1", "192.0.2.6", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, errOut := serveUntilReady(t, "--zone", "example.test", "--listen", "127.0.0.1:0", "--admin", "", "--data", data)
+	if code != 1 || !strings.Contains(errOut, snap) || !strings.Contains(errOut, "checksum") {
+		t.Errorf("exit %d, want 1 naming %s and its checksum:\n%s", code, snap, errOut)
+	}
+}

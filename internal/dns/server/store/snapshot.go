@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,6 +20,15 @@ type snapshot struct {
 	Records []dns.RecordSet `json:"records"`
 }
 
+// snapshotFileV2 is the snapshot file: the state and the CRC-32C of its
+// JSON, exactly as written, so a bit flipped on disk is found at start.
+// (A snapshot written before the checksum has the state's fields at the
+// top level and no "state"; it is read as it is.)
+type snapshotFileV2 struct {
+	State    json.RawMessage `json:"state"`
+	Checksum *uint32         `json:"crc32c"`
+}
+
 func readSnapshot(path string) (snapshot, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -27,11 +37,24 @@ func readSnapshot(path string) (snapshot, error) {
 	if err != nil {
 		return snapshot{}, fmt.Errorf("reading snapshot: %w", err)
 	}
+	// A snapshot is only ever renamed into place complete, so a bad one
+	// is real corruption, not a crash: refuse rather than lose records.
+	var f snapshotFileV2
+	if err := json.Unmarshal(b, &f); err != nil {
+		return snapshot{}, fmt.Errorf("%w: decoding snapshot %s: %w", ErrCorrupt, path, err)
+	}
+	state := b
+	if f.State != nil || f.Checksum != nil {
+		if f.Checksum == nil || f.State == nil || checksum(f.State) != *f.Checksum {
+			return snapshot{}, fmt.Errorf("%w: snapshot %s: its checksum does not match its content; keep a copy, and restore it from a backup", ErrCorrupt, path)
+		}
+		state = f.State
+	}
 	var s snapshot
-	if err := json.Unmarshal(b, &s); err != nil {
-		// A snapshot is only ever renamed into place complete, so a bad one
-		// is real corruption, not a crash: refuse rather than lose records.
-		return snapshot{}, fmt.Errorf("decoding snapshot %s: %w", path, err)
+	dec := json.NewDecoder(bytes.NewReader(state))
+	dec.DisallowUnknownFields() // a damaged "state" key must not read as an empty old snapshot
+	if err := dec.Decode(&s); err != nil {
+		return snapshot{}, fmt.Errorf("%w: decoding snapshot %s: %w", ErrCorrupt, path, err)
 	}
 	return s, nil
 }
@@ -43,7 +66,12 @@ func writeSnapshot(path string, st State) error {
 		s.Seeded = append(s.Seeded, z)
 	}
 	slices.Sort(s.Seeded)
-	b, err := json.Marshal(s)
+	state, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("encoding snapshot: %w", err)
+	}
+	sum := checksum(state)
+	b, err := json.Marshal(snapshotFileV2{State: state, Checksum: &sum})
 	if err != nil {
 		return fmt.Errorf("encoding snapshot: %w", err)
 	}

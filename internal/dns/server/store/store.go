@@ -148,12 +148,9 @@ func load(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := 0
-	for _, c := range lc.changes {
-		if c.Rev > st.Rev { // older ones are already in the snapshot
-			st = st.apply(c)
-			n++
-		}
+	st, n, err := replay(st, lc.changes, filepath.Join(dir, logFile))
+	if err != nil {
+		return nil, err
 	}
 	s := &Store{dir: dir, compactEvery: opts.CompactEvery, logger: opts.Logger, state: st, logSize: n}
 	if s.compactEvery <= 0 {
@@ -174,6 +171,27 @@ func load(dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// replay applies the log's changes that the snapshot does not hold yet,
+// and returns the state and how many it applied. Revisions must follow
+// one another: a gap means acknowledged changes are missing (a log from
+// another data directory, or records removed by hand), so replay refuses
+// to start from a state that silently lacks them, naming the gap.
+func replay(st State, changes []Change, path string) (State, int, error) {
+	n := 0
+	for _, c := range changes {
+		if c.Rev <= st.Rev {
+			continue // already in the snapshot
+		}
+		if c.Rev != st.Rev+1 {
+			return State{}, 0, fmt.Errorf("%w: %s: revision %d follows revision %d: changes %d to %d are missing",
+				ErrCorrupt, path, c.Rev, st.Rev, st.Rev+1, c.Rev-1)
+		}
+		st = st.apply(c)
+		n++
+	}
+	return st, n, nil
 }
 
 // keepCorruptLog copies the log durably to wal.log.corrupt-<rev> (with a
