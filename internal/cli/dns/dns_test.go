@@ -199,13 +199,8 @@ func TestServeGeneratesTokenAndStops(t *testing.T) {
 	tokenFile := filepath.Join(dir, "secrets", "token")
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	var errOut syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		code, _ := runWith(ctx, &errOut, "serve", "--zone", "example.test", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
-			"--data", filepath.Join(dir, "data"), "--token-file", tokenFile)
-		done <- code
-	}()
+	errOut, done := startServe(ctx, "--zone", "example.test", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+		"--data", filepath.Join(dir, "data"), "--token-file", tokenFile)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && !strings.Contains(errOut.String(), "serving DNS"); {
 		time.Sleep(10 * time.Millisecond)
 	}

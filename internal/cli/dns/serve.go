@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,6 +31,8 @@ type serveFlags struct {
 	adminCert string
 	adminKey  string
 	insecure  bool
+	replicate string
+	replCA    string
 }
 
 func newServeCommand(streams clio.Streams) *cobra.Command {
@@ -57,6 +60,8 @@ func newServeCommand(streams clio.Streams) *cobra.Command {
 	fl.StringVar(&f.tokenFile, "token-file", os.Getenv(envTokenFile), "admin API token; generated there if missing (env "+envTokenFile+"); one line of at least 16 bytes, readable by its owner only")
 	fl.StringVar(&f.adminCert, "admin-cert", "", "TLS certificate (PEM) of the admin API; with --admin-key it is served over HTTPS")
 	fl.StringVar(&f.adminKey, "admin-key", "", "TLS key (PEM) of --admin-cert")
+	fl.StringVar(&f.replicate, "replicate-from", "", "run as a secondary of the primary whose admin API is at this URL (same zones, same --token-file); changes go to the primary")
+	fl.StringVar(&f.replCA, "replicate-ca", "", "PEM CA certificate of an https --replicate-from primary (default: the system's roots)")
 	fl.BoolVar(&f.insecure, "insecure-admin", false, "allow the admin API on a non-loopback address without TLS (the token crosses the network in clear text)")
 	return cmd
 }
@@ -65,6 +70,9 @@ func runServe(cmd *cobra.Command, streams clio.Streams, f serveFlags) error {
 	cfg, err := f.config()
 	if err != nil {
 		return clio.Usage(err)
+	}
+	if _, err := os.Stat(f.tokenFile); f.replicate != "" && errors.Is(err, fs.ErrNotExist) {
+		return clio.Usage(fmt.Errorf("--token-file: %s does not exist; a secondary needs the primary's token", f.tokenFile))
 	}
 	token, err := loadOrCreateToken(streams, f.tokenFile)
 	if err != nil {
@@ -81,7 +89,7 @@ func runServe(cmd *cobra.Command, streams clio.Streams, f serveFlags) error {
 		return clio.Failed(errors.Join(err, srv.Close()))
 	}
 	cfg.Logger.Info("serving DNS", "zones", strings.Join(srv.Zones(), ","), "udp+tcp", srv.DNSAddr(),
-		"admin", srv.AdminURL(), "data", cfg.DataDir, "revision", srv.Revision())
+		"admin", srv.AdminURL(), "data", cfg.DataDir, "revision", srv.Revision(), "replicate_from", cfg.ReplicateFrom)
 	<-ctx.Done()
 	cfg.Logger.Info("stopping")
 	return clio.Failed(srv.Close())
@@ -91,7 +99,8 @@ func runServe(cmd *cobra.Command, streams clio.Streams, f serveFlags) error {
 func (f serveFlags) config() (server.Config, error) {
 	var errs []error
 	cfg := server.Config{DNSAddr: f.listen, AdminAddr: f.admin, DataDir: f.data,
-		AdminCertFile: f.adminCert, AdminKeyFile: f.adminKey, InsecureAdmin: f.insecure}
+		AdminCertFile: f.adminCert, AdminKeyFile: f.adminKey, InsecureAdmin: f.insecure,
+		ReplicateFrom: f.replicate, ReplicateCAFile: f.replCA}
 	ns, err := parseNS(f.ns)
 	if err == nil {
 		cfg.Zones, err = server.GeneratedZones(f.zones, ns)
@@ -123,7 +132,7 @@ func (f serveFlags) config() (server.Config, error) {
 	if f.admin != "" && f.tokenFile == "" {
 		errs = append(errs, errors.New("--token-file: must be set when --admin is"))
 	}
-	errs = append(errs, twice(cfg.Zones), adminFlags(f))
+	errs = append(errs, twice(cfg.Zones), adminFlags(f), replicationFlags(f))
 	return cfg, errors.Join(errs...)
 }
 
@@ -139,6 +148,25 @@ func twice(zones []server.Zone) error {
 		seen[z.Origin] = true
 	}
 	return errors.Join(errs...)
+}
+
+// replicationFlags checks --replicate-from: an http(s) URL, and a token
+// to show the primary.
+func replicationFlags(f serveFlags) error {
+	if f.replicate == "" {
+		if f.replCA != "" {
+			return errors.New("--replicate-ca: only means something with --replicate-from")
+		}
+		return nil
+	}
+	u, err := url.Parse(f.replicate)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--replicate-from %q: want the primary's admin API URL, http(s)://HOST:PORT", f.replicate)
+	}
+	if f.tokenFile == "" {
+		return errors.New("--token-file: must be set with --replicate-from (the primary's token)")
+	}
+	return nil
 }
 
 // adminFlags refuses an admin API whose token would cross the network in

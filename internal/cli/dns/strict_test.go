@@ -4,15 +4,30 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	mdns "github.com/miekg/dns"
 
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/server"
 	"ferry.dev/ferry/internal/dns/server/servertest"
 	"ferry.dev/ferry/internal/dns/server/store"
 )
+
+// startServe runs "ferry dns serve args..." in the background until ctx
+// ends; done receives its exit status.
+func startServe(ctx context.Context, args ...string) (errOut *syncBuffer, done <-chan int) {
+	errOut = &syncBuffer{}
+	ch := make(chan int, 1)
+	go func() {
+		code, _ := runWith(ctx, errOut, append([]string{"serve"}, args...)...)
+		ch <- code
+	}()
+	return errOut, ch
+}
 
 // serveUntilReady runs "ferry dns serve args..." until it says it serves
 // (then stops it) or exits on its own, and returns its exit status and
@@ -21,12 +36,7 @@ func serveUntilReady(t *testing.T, args ...string) (int, string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	var errOut syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		code, _ := runWith(ctx, &errOut, append([]string{"serve"}, args...)...)
-		done <- code
-	}()
+	errOut, done := startServe(ctx, args...)
 	for {
 		select {
 		case code := <-done:
@@ -139,4 +149,54 @@ func TestServeRefusesADamagedSnapshot(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, snap) || !strings.Contains(errOut, "checksum") {
 		t.Errorf("exit %d, want 1 naming %s and its checksum:\n%s", code, snap, errOut)
 	}
+}
+
+// TestServeASecondary: the two-server set-up of docs/dns.md — a primary
+// and "ferry dns serve --replicate-from" — answers a record set on the
+// primary from the secondary, and refuses a change sent to it.
+func TestServeASecondary(t *testing.T) {
+	primary := servertest.Start(t, "example.test")
+	tokenFile := servertest.TokenFile(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	errOut, done := startServe(ctx, "--zone", "example.test", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+		"--data", filepath.Join(t.TempDir(), "data"), "--token-file", tokenFile, "--replicate-from", primary.AdminURL())
+	addrRE := regexp.MustCompile(`udp\+tcp=(\S+) admin=(\S+)`)
+	var m []string
+	for m == nil {
+		select {
+		case code := <-done:
+			t.Fatalf("the secondary exited %d:\n%s", code, errOut.String())
+		case <-time.After(10 * time.Millisecond):
+			m = addrRE.FindStringSubmatch(errOut.String())
+		}
+	}
+	code, _, errOut2 := run(t.Context(), "set", "api.example.test", "A", "legacy=10:192.0.2.1", "cluster=90:192.0.2.2",
+		"--server", primary.AdminURL(), "--token-file", tokenFile)
+	if code != 0 {
+		t.Fatalf("set on the primary: exit %d: %s", code, errOut2)
+	}
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		r, err := mdns.Exchange(question("api.example.test.", mdns.TypeA), m[1])
+		if err == nil && len(r.Answer) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the secondary never answered api.example.test A: %v %v", r, err)
+		}
+	}
+	code, _, errOut2 = run(t.Context(), "set", "api.example.test", "A", "legacy=100:192.0.2.1", "--server", m[2], "--token-file", tokenFile)
+	if code != 1 || !strings.Contains(errOut2, "send changes there") {
+		t.Errorf("set on the secondary: exit %d, want 1 naming the primary:\n%s", code, errOut2)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("secondary exit %d:\n%s", code, errOut.String())
+	}
+}
+
+func question(name string, qtype uint16) *mdns.Msg {
+	m := new(mdns.Msg)
+	m.SetQuestion(name, qtype)
+	return m
 }

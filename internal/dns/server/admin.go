@@ -40,9 +40,11 @@ func (s *Server) AdminHandler() http.Handler {
 	mux.HandleFunc("GET /v1/records/{name}/{type}", s.handleGet)
 	mux.HandleFunc("PUT /v1/records/{name}/{type}", s.handlePut)
 	mux.HandleFunc("DELETE /v1/records/{name}/{type}", s.handleDelete)
+	mux.HandleFunc("GET /v1/replication", s.handleReplication)
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 		_ = s.metrics.write(w)
+		_ = s.writeReplication(w)
 	})
 	return requireToken(s.cfg.Token, mux)
 }
@@ -179,6 +181,8 @@ func statusOf(err error) int {
 	switch {
 	case errors.Is(err, errBodyTooLarge):
 		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, ErrReadOnly):
+		return http.StatusForbidden
 	case errors.Is(err, dns.ErrInvalid):
 		return http.StatusBadRequest
 	case errors.Is(err, dns.ErrNotFound):

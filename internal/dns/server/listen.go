@@ -39,6 +39,11 @@ func (s *Server) Start(ctx context.Context) error {
 		s.goServe(func() { s.serveUDP(udp) })
 	}
 	s.goServe(func() { s.serveTCP(tcp) })
+	if s.primary != nil {
+		fctx, cancel := context.WithCancel(ctx)
+		s.goServe(func() { <-s.done(ctx); cancel() })
+		s.goServe(func() { s.follow(fctx, s.primary) })
+	}
 	if admin != nil {
 		hs := &http.Server{Handler: s.AdminHandler(), ReadHeaderTimeout: 10 * time.Second,
 			ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: time.Minute}

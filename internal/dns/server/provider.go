@@ -41,7 +41,7 @@ func keyOf(name, rrtype string) store.Key {
 // (dns.Provider). It returns once the change is on disk and visible to the
 // next query.
 func (s *Server) Replace(ctx context.Context, rs dns.RecordSet, cond dns.Condition) error {
-	if err := cond.Validate(); err != nil {
+	if err := errors.Join(s.readOnly(), cond.Validate()); err != nil {
 		return err
 	}
 	if err := checkNames(rs); err != nil {
@@ -64,7 +64,7 @@ func (s *Server) Replace(ctx context.Context, rs dns.RecordSet, cond dns.Conditi
 // Delete removes the record set for name and type if cond holds
 // (dns.Provider).
 func (s *Server) Delete(ctx context.Context, name, rrtype string, cond dns.Condition) error {
-	if err := cond.Validate(); err != nil {
+	if err := errors.Join(s.readOnly(), cond.Validate()); err != nil {
 		return err
 	}
 	k := keyOf(name, rrtype)

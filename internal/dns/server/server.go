@@ -33,6 +33,16 @@ type Config struct {
 	// AdminCertFile and AdminKeyFile, when set, serve the admin API over
 	// TLS with this certificate (PEM) and key.
 	AdminCertFile, AdminKeyFile string
+	// ReplicateFrom, when set, makes this server a secondary of the
+	// primary whose admin API is at this URL: it follows the primary's
+	// changes (authenticating with Token), serves them, refuses changes
+	// of its own (ErrReadOnly) and imports no zone file. Give it the same
+	// zones as the primary, so its answers (SOA serials included) are the
+	// same.
+	ReplicateFrom string
+	// ReplicateCAFile is a PEM file of the CA that signed an https
+	// primary's certificate; empty: the system's roots.
+	ReplicateCAFile string
 	// InsecureAdmin allows the admin API on a non-loopback address without
 	// TLS. Without it (or TLS), such an address is refused.
 	InsecureAdmin bool
@@ -61,6 +71,8 @@ type Server struct {
 	store   *store.Store
 	metrics *metrics
 	view    atomic.Pointer[view]
+	replica replicaStatus
+	primary *follower  // a secondary's link to its primary; nil on a primary
 	writeMu sync.Mutex // orders store changes with the views built from them
 
 	mu     sync.Mutex // guards the fields below
@@ -99,7 +111,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.log.Warn("cut a torn end off the write-ahead log (a change being written when the process died, never acknowledged)",
 			"bytes", cut, "dir", cfg.DataDir, "copy_of_the_log", kept)
 	}
-	if err := s.seed(ctx); err != nil {
+	if cfg.ReplicateFrom != "" {
+		if s.primary, err = newFollower(cfg); err != nil {
+			return nil, errors.Join(err, st.Close())
+		}
+	} else if err := s.seed(ctx); err != nil { // a secondary gets its records from the primary
 		return nil, errors.Join(err, st.Close())
 	}
 	if err := s.publish(st.State()); err != nil {
