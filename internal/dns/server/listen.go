@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -154,38 +153,4 @@ func (s *Server) Close() error {
 	s.closeListeners()
 	s.wg.Wait()
 	return s.store.Close()
-}
-
-func (s *Server) serveUDP(conn net.PacketConn) {
-	m := s.metrics.shard()
-	in := make([]byte, 65535)
-	out := make([]byte, 0, 65535)
-	uc, fast := conn.(*net.UDPConn)
-	for {
-		if fast {
-			n, addr, err := uc.ReadFromUDPAddrPort(in)
-			if err != nil {
-				if errors.Is(err, net.ErrClosed) {
-					return
-				}
-				continue
-			}
-			if resp := s.view.Load().respond(out, in[:n], false, m); resp != nil {
-				out = resp
-				_, _ = uc.WriteToUDPAddrPort(resp, addr)
-			}
-			continue
-		}
-		n, addr, err := conn.ReadFrom(in)
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			continue
-		}
-		if resp := s.view.Load().respond(out, in[:n], false, m); resp != nil {
-			out = resp
-			_, _ = conn.WriteTo(resp, addr)
-		}
-	}
 }
