@@ -333,14 +333,10 @@ func TestServeWithNameServers(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	var errOut syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		code, _ := runWith(ctx, &errOut, "serve", "--zone", "example.test", "--zone", "other.test",
-			"--ns", "ns1.example.test=127.0.0.53", "--ns", "ns1.example.test=2001:db8::53", "--ns", "ns2.example.net",
-			"--listen", "127.0.0.1:0", "--admin", "", "--data", filepath.Join(dir, "data"))
-		done <- code
-	}()
+	errOut, done := startServe(ctx, "--zone", "example.test", "--zone", "other.test", "--zone", "third.test",
+		"--ns", "ns1.example.test=127.0.0.53", "--ns", "ns1.example.test=2001:db8::53", "--ns", "ns2.example.net",
+		"--ns", "third.test:ns.third.test=192.0.2.99",
+		"--listen", "127.0.0.1:0", "--admin", "", "--data", filepath.Join(dir, "data"))
 	addrRE := regexp.MustCompile(`udp\+tcp=(127\.0\.0\.1:\d+)`)
 	var addr string
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && addr == ""; time.Sleep(10 * time.Millisecond) {
@@ -351,14 +347,18 @@ func TestServeWithNameServers(t *testing.T) {
 	if addr == "" {
 		t.Fatalf("serve did not start:\n%s", errOut.String())
 	}
+	glue := []string{"ns1.example.test.\t3600\tIN\tA\t127.0.0.53", "ns1.example.test.\t3600\tIN\tAAAA\t2001:db8::53"}
 	cases := []struct {
 		qname string
 		qtype uint16
 		want  []string
+		extra []string // glue, before the OPT record
 	}{
-		{qname: "example.test.", qtype: mdns.TypeNS, want: []string{"example.test.\t3600\tIN\tNS\tns1.example.test.", "example.test.\t3600\tIN\tNS\tns2.example.net."}},
-		{qname: "other.test.", qtype: mdns.TypeNS, want: []string{"other.test.\t3600\tIN\tNS\tns1.example.test.", "other.test.\t3600\tIN\tNS\tns2.example.net."}},
-		{qname: "other.test.", qtype: mdns.TypeSOA, want: []string{"other.test.\t3600\tIN\tSOA\tns1.example.test. hostmaster.other.test. 3 3600 600 604800 60"}}, // serial 1 + two seedings
+		{qname: "example.test.", qtype: mdns.TypeNS, want: []string{"example.test.\t3600\tIN\tNS\tns1.example.test.", "example.test.\t3600\tIN\tNS\tns2.example.net."}, extra: glue},
+		{qname: "other.test.", qtype: mdns.TypeNS, want: []string{"other.test.\t3600\tIN\tNS\tns1.example.test.", "other.test.\t3600\tIN\tNS\tns2.example.net."}, extra: glue},
+		{qname: "third.test.", qtype: mdns.TypeNS, want: []string{"third.test.\t3600\tIN\tNS\tns.third.test."},
+			extra: []string{"ns.third.test.\t3600\tIN\tA\t192.0.2.99"}},
+		{qname: "other.test.", qtype: mdns.TypeSOA, want: []string{"other.test.\t3600\tIN\tSOA\tns1.example.test. hostmaster.other.test. 4 3600 600 604800 60"}}, // serial 1 + three seedings
 		{qname: "ns1.example.test.", qtype: mdns.TypeA, want: []string{"ns1.example.test.\t3600\tIN\tA\t127.0.0.53"}},
 		{qname: "ns1.example.test.", qtype: mdns.TypeAAAA, want: []string{"ns1.example.test.\t3600\tIN\tAAAA\t2001:db8::53"}},
 	}
@@ -369,12 +369,18 @@ func TestServeWithNameServers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got []string
+		var got, extra []string
 		for _, rr := range r.Answer {
 			got = append(got, rr.String())
 		}
+		for _, rr := range r.Extra {
+			extra = append(extra, rr.String())
+		}
 		if diff := cmp.Diff(tc.want, got); diff != "" || !r.Authoritative {
 			t.Errorf("%s %s: AA=%v (-want +got):\n%s", tc.qname, mdns.TypeToString[tc.qtype], r.Authoritative, diff)
+		}
+		if diff := cmp.Diff(tc.extra, extra); diff != "" {
+			t.Errorf("%s %s: additional section (-want +got):\n%s", tc.qname, mdns.TypeToString[tc.qtype], diff)
 		}
 	}
 	cancel()
@@ -392,6 +398,7 @@ func TestServeRejectsBadNameServers(t *testing.T) {
 		{name: "address for a name outside the zones", args: []string{"--zone", "example.test", "--ns", "ns1.example.net=192.0.2.1"}, msg: "--ns: ns1.example.net.: an address is given"},
 		{name: "not an address", args: []string{"--zone", "example.test", "--ns", "ns1.example.test=192.0.2"}, msg: `--ns: "ns1.example.test=192.0.2"`},
 		{name: "not a name", args: []string{"--zone", "example.test", "--ns", "a..b"}, msg: `--ns: "a..b" is not a domain name`},
+		{name: "a zone that is not served", args: []string{"--zone", "example.test", "--ns", "nope.test:ns1.example.test"}, msg: "the zone nope.test is not one of"},
 		{name: "no --zone", args: []string{"--zone-file", "/nonexistent.zone", "--ns", "ns1.example.test"}, msg: "--ns: sets the name servers of --zone zones"},
 	}
 	for _, tc := range cases {

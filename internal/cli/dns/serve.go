@@ -54,7 +54,7 @@ func newServeCommand(streams clio.Streams) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringArrayVar(&f.zones, "zone", nil, "a zone to serve with a generated SOA and NS (repeatable)")
-	fl.StringArrayVar(&f.ns, "ns", nil, "an NS record of every --zone zone, as NAME or NAME=IP; an IP is served as the name's A/AAAA record (repeatable; the first is the SOA's MNAME; default ns1.ZONE)")
+	fl.StringArrayVar(&f.ns, "ns", nil, "an NS record of every --zone zone, as NAME or NAME=IP, or of one zone, as ZONE:NAME[=IP]; an IP is served as the name's A/AAAA record and as glue in NS answers (repeatable; the first is the SOA's MNAME; default ns1.ZONE)")
 	fl.StringArrayVar(&f.zoneFiles, "zone-file", nil, "an RFC 1035 zone file, optionally as ORIGIN=FILE (repeatable)")
 	fl.StringVar(&f.listen, "listen", defaultListen, "UDP and TCP address for DNS")
 	fl.StringVar(&f.admin, "admin", defaultAdmin, "address of the admin HTTP API")
@@ -218,6 +218,9 @@ func parseNS(values []string) ([]server.NameServer, error) {
 	for _, v := range values {
 		name, ip, hasIP := strings.Cut(v, "=")
 		ns := server.NameServer{Name: name}
+		if zone, n, ok := strings.Cut(name, ":"); ok {
+			ns.Zone, ns.Name = zone, n
+		}
 		if hasIP {
 			a, err := netip.ParseAddr(ip)
 			if err != nil {

@@ -56,6 +56,7 @@ type builder struct {
 	rcode    int
 	aa       bool
 	an, ns   uint16
+	ar       uint16   // glue; the OPT record is counted in finish
 	answered [8]*wset // counted once the response is known to fit
 	nAnswer  int
 }
@@ -128,7 +129,13 @@ func (v *view) answerNode(dst []byte, n *node, ownerOff, nameLen int, b *builder
 		return append(dst, n.zone.hinfo...)
 	}
 	if rs := n.find(b.qtype); rs != nil {
-		return b.appendSet(dst, rs.pick(), ownerOff)
+		dst = b.appendSet(dst, rs.pick(), ownerOff)
+		if b.qtype == mdns.TypeNS && n.zone.glueCount > 0 && nameLen == len(n.zone.apexWire) {
+			// The addresses of the zone's own name servers (RFC 9471).
+			b.ar += n.zone.glueCount
+			dst = append(dst, n.zone.glue...)
+		}
+		return dst
 	}
 	return b.negative(dst, n.zone, ownerOff+nameLen-len(n.zone.apexWire))
 }
@@ -176,7 +183,7 @@ func (b *builder) finish(dst []byte, req *request, limit int) []byte {
 	}
 	if len(dst)+optLen > limit {
 		dst = dst[:req.qend]
-		b.an, b.ns = 0, 0
+		b.an, b.ns, b.ar = 0, 0, 0
 		flags |= flagTC
 	} else {
 		for _, s := range b.answered[:b.nAnswer] {
@@ -187,9 +194,9 @@ func (b *builder) finish(dst []byte, req *request, limit int) []byte {
 	binary.BigEndian.PutUint16(dst[4:], 1)
 	binary.BigEndian.PutUint16(dst[6:], b.an)
 	binary.BigEndian.PutUint16(dst[8:], b.ns)
-	binary.BigEndian.PutUint16(dst[10:], 0)
+	binary.BigEndian.PutUint16(dst[10:], b.ar)
 	if req.edns {
-		binary.BigEndian.PutUint16(dst[10:], 1)
+		binary.BigEndian.PutUint16(dst[10:], b.ar+1)
 		var do byte
 		if req.ednsDO {
 			do = 0x80

@@ -23,10 +23,13 @@ type view struct {
 }
 
 type zoneView struct {
-	origin   string
-	apexWire string
-	negSOA   []byte // the SOA for the authority section, owner-less, TTL = min(TTL, minimum)
-	hinfo    []byte // the RFC 8482 answer to ANY, owner-less
+	origin    string
+	apexWire  string
+	negSOA    []byte // the SOA for the authority section, owner-less, TTL = min(TTL, minimum)
+	hinfo     []byte // the RFC 8482 answer to ANY, owner-less
+	glue      []byte // A/AAAA of the zone's name servers inside ferry's zones, owners uncompressed
+	glueCount uint16
+	ns        []string // the NS targets, canonical
 }
 
 type node struct {
@@ -113,7 +116,37 @@ func buildView(zones []Zone, st store.State, counter counterFunc) (*view, error)
 			return nil, fmt.Errorf("compiling %s %s: %w", rs.Name, rs.Type, err)
 		}
 	}
+	for _, zv := range v.zones {
+		if err := v.addGlue(zv); err != nil {
+			return nil, err
+		}
+	}
 	return v, nil
+}
+
+// addGlue packs the addresses of zv's name servers that ferry serves (one
+// set, not weighted: a name server's address is not a traffic split),
+// with their owner names, for the additional section of NS answers.
+func (v *view) addGlue(zv *zoneView) error {
+	for _, target := range zv.ns {
+		w, err := wireName(target)
+		if err != nil {
+			return err
+		}
+		n := v.names[w]
+		if n == nil || v.zoneOfWire(w) == nil {
+			continue
+		}
+		for _, t := range []uint16{mdns.TypeA, mdns.TypeAAAA} {
+			if rs := n.find(t); rs != nil && len(rs.sets) == 1 {
+				for _, rec := range rs.sets[0].records {
+					zv.glue = append(append(zv.glue, w...), rec...)
+					zv.glueCount++
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func (v *view) addZone(z Zone, rev uint64, counter counterFunc) error {
@@ -137,6 +170,7 @@ func (v *view) addZone(z Zone, rev uint64, counter counterFunc) error {
 	static := []mdns.RR{&soa}
 	for _, ns := range z.NS {
 		static = append(static, ns)
+		zv.ns = append(zv.ns, ns.Ns)
 	}
 	static = append(static, z.Static...)
 	return v.addStatic(zv, static, counter)
