@@ -152,5 +152,6 @@ func (s *Server) closeListeners() {
 func (s *Server) Close() error {
 	s.closeListeners()
 	s.wg.Wait()
+	<-s.committerDone // no change is being written
 	return s.store.Close()
 }

@@ -99,38 +99,6 @@ func admitChange(st store.State, k store.Key, next *dns.RecordSet, cond dns.Cond
 	return nil
 }
 
-// apply makes op durable and publishes the view with it. check sees the
-// state under the write lock and may refuse the change (errUnchanged: it
-// is already made). The view is compiled before anything is written, so a
-// change that cannot be served is refused rather than stored.
-func (s *Server) apply(ctx context.Context, check func(store.State) error, op store.Op) error {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	var next *view
-	compile := func(st store.State) error {
-		if check != nil {
-			if err := check(st); err != nil {
-				return err
-			}
-		}
-		v, err := buildView(s.cfg.Zones, st.Next(op), s.metrics.counter)
-		if err != nil {
-			return fmt.Errorf("%w: %w", dns.ErrInvalid, err)
-		}
-		next = v
-		return nil
-	}
-	if _, err := s.store.Apply(ctx, compile, op); err != nil {
-		if errors.Is(err, errUnchanged) {
-			return nil
-		}
-		return err
-	}
-	s.view.Store(next)
-	s.metrics.retain(next)
-	return nil
-}
-
 // Canonical returns rs with its name, type and CNAME targets in canonical
 // form (dns.ParseName), its addresses in their shortest form and each value
 // once (RFC 2181 section 5: a record set holds each record once; the first

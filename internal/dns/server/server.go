@@ -74,6 +74,10 @@ type Server struct {
 	replica replicaStatus
 	primary *follower  // a secondary's link to its primary; nil on a primary
 	writeMu sync.Mutex // orders store changes with the views built from them
+	// commits carries changes to the committer (commit.go), which closes
+	// committerDone when it stops.
+	commits       chan *pending
+	committerDone chan struct{}
 
 	mu     sync.Mutex // guards the fields below
 	udp    net.PacketConn
@@ -106,7 +110,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening store: %w", err)
 	}
-	s := &Server{cfg: cfg, tls: tlsConfig, log: logger, store: st, metrics: newMetrics(), stop: make(chan struct{}), conns: map[*tcpConn]struct{}{}, perIP: map[netip.Addr]int{}}
+	s := &Server{cfg: cfg, tls: tlsConfig, log: logger, commits: make(chan *pending, maxGroup), committerDone: make(chan struct{}), store: st, metrics: newMetrics(), stop: make(chan struct{}), conns: map[*tcpConn]struct{}{}, perIP: map[netip.Addr]int{}}
 	if cut, kept := st.CutOnOpen(); cut > 0 {
 		s.log.Warn("cut a torn end off the write-ahead log (a change being written when the process died, never acknowledged)",
 			"bytes", cut, "dir", cfg.DataDir, "copy_of_the_log", kept)
@@ -121,6 +125,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err := s.publish(st.State()); err != nil {
 		return nil, errors.Join(err, st.Close())
 	}
+	go s.committer()
 	return s, nil
 }
 
