@@ -10,7 +10,10 @@ import (
 
 	mdns "github.com/miekg/dns"
 
+	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/server"
+	"ferry.dev/ferry/internal/dns/server/servertest"
+	"ferry.dev/ferry/internal/dns/server/store"
 )
 
 // put sends a record set as JSON through the real admin API.
@@ -81,5 +84,40 @@ func TestNamesAreWireForms(t *testing.T) {
 	r = query(t, "udp", addr, "xn--bcher-kva.example.test.", mdns.TypeA, false)
 	if len(r.Answer) != 1 {
 		t.Errorf("xn--bcher-kva A: %d answers, want 1", len(r.Answer))
+	}
+}
+
+// TestOldAliasSpellingsAnswerTheSame: a store written before names were
+// canonical may hold one name under two spellings; which of them answers
+// must not depend on map order, so every start answers the same.
+func TestOldAliasSpellingsAnswerTheSame(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range []string{`esc\065.example.test.`, "esca.example.test.", `ESC\097.example.test.`} {
+		rs := dns.RecordSet{Name: name, Type: "A", TTL: 30, Sets: []dns.WeightedSet{{ID: "a", Weight: 1, Values: []string{fmt.Sprintf("192.0.2.%d", i+1)}}}}
+		if _, err := st.Apply(t.Context(), nil, store.Op{Put: &rs}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for range 8 {
+		srv := servertest.Run(t, server.Config{Zones: []server.Zone{server.DefaultZone("example.test")}, DataDir: dir})
+		r := query(t, "udp", srv.DNSAddr(), "esca.example.test.", mdns.TypeA, false)
+		if len(r.Answer) != 1 {
+			t.Fatalf("esca A: %v", r.Answer)
+		}
+		seen[r.Answer[0].(*mdns.A).A.String()] = true
+		if err := srv.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(seen) != 1 {
+		t.Errorf("restarts answered %v: the map's order decides", seen)
 	}
 }
