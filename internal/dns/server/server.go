@@ -27,8 +27,8 @@ type Config struct {
 	DNSAddr string
 	// AdminAddr is where the admin HTTP API listens; empty means none.
 	AdminAddr string
-	// Token is the bearer token the admin API requires. It must be at
-	// least MinTokenLength bytes when AdminAddr is set.
+	// Token is the bearer token the admin API requires when AdminAddr is
+	// set (ferry dns serve wants at least MinTokenLength bytes).
 	Token string
 	// AdminCertFile and AdminKeyFile, when set, serve the admin API over
 	// TLS with this certificate (PEM) and key.

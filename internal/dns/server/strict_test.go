@@ -135,10 +135,6 @@ func TestAdminOffLoopbackNeedsTLS(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "not a loopback address") {
 		t.Errorf("admin on 0.0.0.0 without TLS: %v, want refused", err)
 	}
-	_, err = server.New(t.Context(), server.Config{Zones: zones, DataDir: t.TempDir(), AdminAddr: "127.0.0.1:0", Token: "short"})
-	if err == nil || !strings.Contains(err.Error(), "shorter than the 16") {
-		t.Errorf("a 5-byte token: %v, want refused", err)
-	}
 	servertest.Run(t, server.Config{Zones: zones, AdminAddr: "0.0.0.0:0", Token: servertest.Token, InsecureAdmin: true})
 	certFile, keyFile, pool := selfSigned(t)
 	srv := servertest.Run(t, server.Config{Zones: zones, AdminAddr: "127.0.0.1:0", Token: servertest.Token,
