@@ -12,8 +12,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 	mdns "github.com/miekg/dns"
 
+	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/server"
 	"ferry.dev/ferry/internal/dns/server/servertest"
+	"ferry.dev/ferry/internal/dns/server/store"
 )
 
 // startZone serves one zone file body (after a standard head) for
@@ -159,5 +161,27 @@ func TestAnyGetsAMinimalAnswer(t *testing.T) {
 		if len(a.Answer) != 1 || !strings.Contains(a.Answer[0], "rfc8482") {
 			t.Errorf("%s ANY: %v, want one HINFO RFC8482", prog, a.Answer)
 		}
+	}
+}
+
+// TestTXTStoredBeforeParsingStillServes: a value stored before TXT values
+// were parsed, which does not parse now (an unclosed quote, a lone
+// trailing backslash), is served as it was, and the server starts.
+func TestTXTStoredBeforeParsingStillServes(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := dns.RecordSet{Name: "old.example.test.", Type: "TXT", TTL: 30, Sets: []dns.WeightedSet{{ID: "a", Weight: 1, Values: []string{`"unclosed`, `trailing\`}}}}
+	if _, err := st.Apply(t.Context(), nil, store.Op{Put: &old}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	srv := servertest.Run(t, server.Config{Zones: []server.Zone{server.DefaultZone("example.test")}, DataDir: dir})
+	if r := query(t, "tcp", srv.DNSAddr(), "old.example.test.", mdns.TypeTXT, false); len(r.Answer) != 2 {
+		t.Errorf("old TXT values: %v, want both served", r.Answer)
 	}
 }

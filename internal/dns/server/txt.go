@@ -7,6 +7,30 @@ import (
 	"strings"
 )
 
+// txtStrings is val's strings as miekg/dns packs them (escaped). Every
+// value written since TXT values were parsed parses (the admin API and zone
+// files refuse one that does not); one stored before that and not
+// parsing (a lone trailing backslash, an unclosed quote) is served as it
+// was then, cut every 255 characters, rather than stop the server.
+func txtStrings(val string) []string {
+	strs, err := parseTXT(val)
+	if err != nil {
+		var old []string
+		for len(val) > maxTXTString {
+			cut := maxTXTString
+			for cut > 1 && val[cut-1] == '\\' {
+				cut--
+			}
+			old, val = append(old, val[:cut]), val[cut:]
+		}
+		return append(old, val)
+	}
+	for i, s := range strs {
+		strs[i] = escapeTXT(s)
+	}
+	return strs
+}
+
 // maxTXTString is the most one character-string of a TXT record holds.
 const maxTXTString = 255
 

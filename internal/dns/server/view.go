@@ -310,14 +310,7 @@ func toRR(rs dns.RecordSet, val string) (mdns.RR, error) {
 	case dns.TypeCNAME:
 		return &mdns.CNAME{Hdr: h, Target: mdns.Fqdn(val)}, nil
 	case dns.TypeTXT:
-		strs, err := parseTXT(val)
-		if err != nil {
-			return nil, err
-		}
-		for i, s := range strs {
-			strs[i] = escapeTXT(s) // miekg/dns packs escaped text
-		}
-		return &mdns.TXT{Hdr: h, Txt: strs}, nil
+		return &mdns.TXT{Hdr: h, Txt: txtStrings(val)}, nil
 	}
 	return nil, fmt.Errorf("type %q is not supported", rs.Type)
 }
