@@ -398,6 +398,7 @@ func TestServeRejectsBadNameServers(t *testing.T) {
 		{name: "address for a name outside the zones", args: []string{"--zone", "example.test", "--ns", "ns1.example.net=192.0.2.1"}, msg: "--ns: ns1.example.net.: an address is given"},
 		{name: "not an address", args: []string{"--zone", "example.test", "--ns", "ns1.example.test=192.0.2"}, msg: `--ns: "ns1.example.test=192.0.2"`},
 		{name: "not a name", args: []string{"--zone", "example.test", "--ns", "a..b"}, msg: `--ns: "a..b" is not a domain name`},
+		{name: "a zone-scoped address", args: []string{"--zone", "example.test", "--ns", "ns1.example.test=fe80::1%eth0"}, msg: "no %zone"},
 		{name: "a zone that is not served", args: []string{"--zone", "example.test", "--ns", "nope.test:ns1.example.test"}, msg: "the zone nope.test is not one of"},
 		{name: "no --zone", args: []string{"--zone-file", "/nonexistent.zone", "--ns", "ns1.example.test"}, msg: "--ns: sets the name servers of --zone zones"},
 	}

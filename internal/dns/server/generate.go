@@ -132,8 +132,8 @@ func nameServers(ns []NameServer) ([]string, map[string][]netip.Addr, error) {
 			names = append(names, n)
 		}
 		for _, a := range s.Addrs {
-			if !a.IsValid() || a.Is4In6() {
-				errs = append(errs, fmt.Errorf("%s: %q is not an IPv4 or IPv6 address", n, a))
+			if !a.IsValid() || a.Is4In6() || a.Zone() != "" {
+				errs = append(errs, fmt.Errorf("%s: %q is not an IPv4 or IPv6 address a record can hold (no %%zone)", n, a))
 				continue
 			}
 			if !slices.Contains(glue[n], a) {
