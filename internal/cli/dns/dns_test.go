@@ -16,9 +16,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	mdns "github.com/miekg/dns"
-	"github.com/spf13/cobra"
 
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/clitest"
 	clidns "ferry.dev/ferry/internal/cli/dns"
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/server"
@@ -52,19 +52,14 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// runWith runs "ferry dns args..." as the ferry binary would
+// (clitest.Command: clio.Execute's exit statuses and error printing),
+// under ctx, writing stderr to errOut.
 func runWith(ctx context.Context, errOut io.Writer, args ...string) (int, string) {
 	var out bytes.Buffer
-	root := &cobra.Command{Use: "ferry", SilenceErrors: true, SilenceUsage: true}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return clio.Usage(err) })
-	root.AddCommand(clidns.NewCommand(clio.Streams{In: strings.NewReader(""), Out: &out, ErrOut: errOut}))
-	root.SetArgs(append([]string{"dns"}, args...))
-	root.SetOut(&out)
-	root.SetErr(errOut)
-	err := root.ExecuteContext(ctx)
-	if err != nil {
-		_, _ = io.WriteString(errOut, "error: "+err.Error()+"\n")
-	}
-	return clio.Code(err), out.String()
+	streams := clio.Streams{In: strings.NewReader(""), Out: &out, ErrOut: errOut}
+	code := clitest.Command(clidns.NewCommand)(ctx, streams, append([]string{"ferry"}, args...))
+	return code, out.String()
 }
 
 func startServer(t *testing.T) (url, tokenFile string, srv *server.Server) {
