@@ -16,6 +16,7 @@ import (
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/adminclient"
 	"ferry.dev/ferry/internal/dns/server"
+	"ferry.dev/ferry/internal/dns/server/servertest"
 )
 
 // helperEnv makes the test binary run a server instead of the tests.
@@ -125,11 +126,8 @@ func burstAndKill(t *testing.T, dir string, acked []int) []int {
 
 func checkAfterRestart(t *testing.T, dir string, acked, tried []int) {
 	t.Helper()
-	srv, err := server.New(t.Context(), server.Config{Zones: []server.Zone{server.DefaultZone("example.test")}, DataDir: filepath.Join(dir, "data")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := servertest.Run(t, server.Config{Zones: []server.Zone{server.DefaultZone("example.test")}, DataDir: filepath.Join(dir, "data")})
+	defer srv.Close() // before the next round's helper opens the directory
 	for w := range acked {
 		name := fmt.Sprintf("w%d.example.test.", w)
 		rs, err := srv.Get(t.Context(), name, "A")

@@ -272,16 +272,7 @@ func TestZoneTransfersAndOPTQuestionsAreRefused(t *testing.T) {
 }
 
 func TestCloseEndsIdleTCPConnections(t *testing.T) {
-	zone := server.DefaultZone("example.test")
-	srv, err := server.New(t.Context(), server.Config{
-		Zones: []server.Zone{zone}, DataDir: t.TempDir(), DNSAddr: "127.0.0.1:0", TCPIdleTimeout: time.Hour,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	srv := servertest.Run(t, server.Config{Zones: []server.Zone{server.DefaultZone("example.test")}, TCPIdleTimeout: time.Hour})
 	conn, err := mdns.Dial("tcp", srv.DNSAddr())
 	if err != nil {
 		t.Fatal(err)
