@@ -1,7 +1,6 @@
 package dns
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -9,16 +8,15 @@ import (
 	"text/tabwriter"
 	"unicode/utf8"
 
+	"ferry.dev/ferry/internal/cli/clio"
 	ferrydns "ferry.dev/ferry/internal/dns"
 )
 
 // printRecordSets writes one line per record set, its sets in the syntax
 // "ferry dns set" takes, or the admin API's JSON.
-func printRecordSets(w io.Writer, all []ferrydns.RecordSet, output string) error {
-	if output == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(all)
+func printRecordSets(w io.Writer, all []ferrydns.RecordSet, output clio.Format) error {
+	if output == clio.JSON {
+		return clio.WriteJSON(w, all)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tTYPE\tTTL\tSETS")
@@ -41,11 +39,9 @@ type shownRecordSet struct {
 
 // printRecordSet writes rs as a table, or as the admin API's JSON with its
 // revision.
-func printRecordSet(w io.Writer, rs ferrydns.RecordSet, output string) error {
-	if output == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(shownRecordSet{RecordSet: rs, Revision: rs.Digest()})
+func printRecordSet(w io.Writer, rs ferrydns.RecordSet, output clio.Format) error {
+	if output == clio.JSON {
+		return clio.WriteJSON(w, shownRecordSet{RecordSet: rs, Revision: rs.Digest()})
 	}
 	total := 0
 	for _, s := range rs.Sets {
