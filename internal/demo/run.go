@@ -29,15 +29,13 @@ func (d *run) run(ctx context.Context, dir string) (*Summary, error) {
 	if ex.Start, err = ex.Check(ctx, cfg); err != nil {
 		return nil, err
 	}
+	if err := d.scraped(ctx); err != nil {
+		return nil, err
+	}
 	d.stats.enter("before", migrate.Weights{Legacy: 100}, time.Now())
 	clients, stopClients := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	d.startClients(clients, &wg)
-	if err := d.scraped(ctx); err != nil {
-		stopClients()
-		wg.Wait()
-		return nil, err
-	}
 	stopTicker := d.tickProgress(ctx)
 	final, err := ex.Run(ctx, migrate.NewState(cfg))
 	switch {
