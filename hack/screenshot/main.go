@@ -1,0 +1,92 @@
+// Command screenshot produces docs/img/dashboard.png: it runs `ferry demo
+// --web`, opens the dashboard in Debian's chromium (the browser the tests
+// use) and saves the page once the shift has reached the given cluster
+// weight. Run it through `make screenshot`.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"ferry.dev/ferry/internal/dashboard/browser"
+)
+
+func main() {
+	ferry := flag.String("ferry", "bin/ferry", "the ferry binary")
+	out := flag.String("out", "docs/img/dashboard.png", "where to write the PNG")
+	at := flag.Int("at", 50, "take it once the cluster's weight in DNS is this percent")
+	flag.Parse()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := run(ctx, *ferry, *out, *at); err != nil {
+		fmt.Fprintln(os.Stderr, "screenshot:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, ferry, out string, at int) error {
+	demo := exec.CommandContext(ctx, ferry, "demo", "--web", "--web-addr", "127.0.0.1:0", "--hold", "8s")
+	demo.Cancel = func() error { return demo.Process.Signal(syscall.SIGINT) }
+	stderr, err := demo.StderrPipe()
+	if err != nil {
+		return err
+	}
+	if err := demo.Start(); err != nil {
+		return err
+	}
+	defer func() { _ = demo.Process.Signal(syscall.SIGINT); _ = demo.Wait() }()
+	url, err := dashboardURL(stderr)
+	if err != nil {
+		return err
+	}
+	profile, err := os.MkdirTemp("", "ferry-screenshot-")
+	if err != nil {
+		return err
+	}
+	defer func() { _ = os.RemoveAll(profile) }()
+	bctx, stop, err := browser.Start(ctx, profile, 1280, 900)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	tab, closeTab := chromedp.NewContext(bctx)
+	defer closeTab()
+	err = chromedp.Do(tab,
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-testid="weights"][aria-label*="cluster %d%%"]`, at))),
+		chromedp.Sleep(4*time.Second), // the observed split catches up with the weight
+	)
+	if err != nil {
+		return fmt.Errorf("driving the browser: %w", err)
+	}
+	png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
+	if err != nil {
+		return fmt.Errorf("driving the browser: %w", err)
+	}
+	return os.WriteFile(out, png, 0o644)
+}
+
+// dashboardURL reads the demo's stderr up to the line naming the
+// dashboard, then drains the rest in the background.
+func dashboardURL(r io.Reader) (string, error) {
+	sc := bufio.NewScanner(r)
+	const prefix = "ferry demo: the dashboard is at "
+	for sc.Scan() {
+		if url, ok := strings.CutPrefix(sc.Text(), prefix); ok {
+			go func() { _, _ = io.Copy(io.Discard, r) }()
+			return url, nil
+		}
+	}
+	return "", errors.New("ferry demo --web never printed the dashboard's address")
+}
