@@ -26,16 +26,17 @@ func main() {
 	ferry := flag.String("ferry", "bin/ferry", "the ferry binary")
 	out := flag.String("out", "docs/img/dashboard.png", "where to write the PNG")
 	at := flag.Int("at", 50, "take it once the cluster's weight in DNS is this percent")
+	width := flag.Int("width", 1280, "the browser window's width in pixels (a phone is about 400)")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if err := run(ctx, *ferry, *out, *at); err != nil {
+	if err := run(ctx, *ferry, *out, *at, *width); err != nil {
 		fmt.Fprintln(os.Stderr, "screenshot:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, ferry, out string, at int) error {
+func run(ctx context.Context, ferry, out string, at, width int) error {
 	demo := exec.CommandContext(ctx, ferry, "demo", "--web", "--web-addr", "127.0.0.1:0", "--hold", "8s")
 	demo.Cancel = func() error { return demo.Process.Signal(syscall.SIGINT) }
 	stderr, err := demo.StderrPipe()
@@ -55,7 +56,7 @@ func run(ctx context.Context, ferry, out string, at int) error {
 		return err
 	}
 	defer func() { _ = os.RemoveAll(profile) }()
-	bctx, stop, err := browser.Start(ctx, profile, 1280, 900)
+	bctx, stop, err := browser.Start(ctx, profile, width, 900)
 	if err != nil {
 		return err
 	}

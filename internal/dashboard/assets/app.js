@@ -62,7 +62,7 @@
     const b = el('div', { class: 'bar', role: 'img', 'data-testid': testid, 'aria-label': w == null ? `${label}: unknown` : `${label}: legacy ${pct(w.legacy)}, cluster ${pct(w.cluster)}` }, parts);
     // Widths are set through the CSSOM: the page's policy allows no inline style attributes.
     if (w != null) [...b.children].forEach((s) => { s.style.flex = `0 0 ${s.className === 'legacy' ? w.legacy : w.cluster}%`; });
-    return [el('span', {}, label), b];
+    return [el('span', {}, label, w == null ? null : el('span', { class: 'figure' }, ` ${Math.round(w.legacy)}/${Math.round(w.cluster)}`)), b];
   }
 
   function observed(key) {
@@ -170,8 +170,15 @@
       el('thead', {}, el('tr', {}, ['time', 'kind', 'stage', 'l/c', 'what and why'].map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, rows)));
   }
 
+  // hold says how long the current step has held, against its hold.
+  function hold(m) {
+    if (!['preview', 'shift'].includes(m.stage) || m.paused || !page.snap) return '';
+    const held = Math.max(0, (Date.parse(page.snap.at) - Date.parse(m.since)) / 1000);
+    return ` · held ${held.toFixed(0)}s of ${(m.holdMs / 1000).toFixed(0)}s`;
+  }
+
   function card(m) {
-    const step = m.stage === 'shift' && m.step > 0 ? ` · step ${m.step}/${m.steps.length}` : '';
+    const step = (m.stage === 'shift' && m.step > 0 ? ` · step ${m.step}/${m.steps.length}` : '') + hold(m);
     return el('article', { class: 'migration', 'data-key': m.key, 'aria-labelledby': `h-${m.key}` },
       el('h2', { id: `h-${m.key}` }, `${m.service} · ${m.domain}`, badge(m)),
       el('p', { class: 'meta' }, `legacy ${m.legacy} → cluster ${m.cluster}${step} · ${m.promotion} promotion · parity ${m.parity} · `,

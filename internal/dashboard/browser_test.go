@@ -1,0 +1,199 @@
+package dashboard_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	mdns "github.com/miekg/dns"
+
+	"ferry.dev/ferry/internal/dashboard"
+	"ferry.dev/ferry/internal/dashboard/browser"
+	"ferry.dev/ferry/internal/demo"
+	"ferry.dev/ferry/internal/migrate"
+)
+
+// chromium is the package's one browser, started by TestMain.
+var chromium context.Context
+
+// TestMain starts one headless chromium for every browser test of the
+// package. A machine without it fails the tests (hack/deps/browser.sh
+// installs it): they are never skipped.
+func TestMain(m *testing.M) {
+	profile, err := os.MkdirTemp("", "ferry-dashboard-browser-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	ctx, stop, err := browser.Start(context.Background(), profile, 1280, 1000)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	chromium = ctx
+	code := m.Run()
+	stop()
+	_ = os.RemoveAll(profile)
+	os.Exit(code)
+}
+
+// page is one browser tab on the dashboard that saves a screenshot at
+// every checkpoint; their paths are printed when the test fails.
+type page struct {
+	t     *testing.T
+	tab   context.Context
+	dir   string
+	shots []string
+}
+
+func openPage(t *testing.T, url string) *page {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "ferry-dashboard-shots-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The bound only keeps a broken page from hanging the suite.
+	ctx, cancel := context.WithTimeout(chromium, 90*time.Second)
+	tab, closeTab := chromedp.NewContext(ctx)
+	p := &page{t: t, tab: tab, dir: dir}
+	t.Cleanup(func() {
+		closeTab()
+		cancel()
+		if t.Failed() {
+			t.Logf("screenshots: %s", strings.Join(p.shots, " "))
+			return
+		}
+		_ = os.RemoveAll(dir)
+	})
+	p.do("load", chromedp.Navigate(url))
+	return p
+}
+
+// do runs actions, then saves a screenshot named after the checkpoint.
+func (p *page) do(checkpoint string, actions ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	err := chromedp.Do(p.tab, actions...)
+	if png, serr := chromedp.Run(p.tab, chromedp.FullScreenshot(90)); serr == nil {
+		path := filepath.Join(p.dir, fmt.Sprintf("%02d-%s.jpg", len(p.shots), checkpoint))
+		if os.WriteFile(path, png, 0o644) == nil {
+			p.shots = append(p.shots, path)
+		}
+	}
+	if err != nil {
+		p.t.Fatalf("%s: %v", checkpoint, err)
+	}
+}
+
+func (p *page) text(sel string) string {
+	p.t.Helper()
+	s, err := chromedp.Run(p.tab, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		p.t.Fatalf("reading %s: %v", sel, err)
+	}
+	return s
+}
+
+// TestBrowserWatchAndRollBack runs a real migration on loopback (the
+// demo: ferry's DNS server, two backends, clients), opens the dashboard
+// in chromium and checks what a person would: the weights move, the gates
+// show figures, an action the stage does not allow is disabled with its
+// reason, and rollback, once confirmed, puts legacy back to 100% in DNS.
+func TestBrowserWatchAndRollBack(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	stateDir := t.TempDir()
+	feed := &dashboard.Feed{}
+	ready := make(chan demo.Ready, 1)
+	result := make(chan *demo.Summary, 1)
+	go func() {
+		sum, err := demo.Run(ctx, demo.Options{
+			Hold: 3 * time.Second, TTL: time.Second, Rate: 150, Workers: 6, Interval: 500 * time.Millisecond,
+			StateDir: stateDir, Ready: func(r demo.Ready) { ready <- r },
+			Progress: func(p demo.Progress) { feed.Set(demo.Domain, traffic(p)) },
+		})
+		if err != nil {
+			t.Errorf("demo: %v", err)
+		}
+		result <- sum
+	}()
+	url := serve(ctx, t, stateDir, feed)
+	r := <-ready
+	p := openPage(t, url)
+
+	weights := func(c int) string { return fmt.Sprintf(`[data-testid="weights"][aria-label$="cluster %d%%"]`, c) }
+	p.do("weights at 1%", chromedp.WaitVisible(chromedp.CSS(weights(1))))
+	p.do("weights at 10%", chromedp.WaitVisible(chromedp.CSS(weights(10))))
+	if got := p.text(`[data-testid="gate-cluster"]`); got != "✓ pass" {
+		t.Errorf("cluster gate shows %q, want ✓ pass", got)
+	}
+	if got := p.text(`[data-testid="n-cluster"]`); strings.HasPrefix(got, "0 ") || !strings.Contains(got, "(≥ 3)") {
+		t.Errorf("cluster probes show %q, want a count of probes against the minimum 3", got)
+	}
+	p.do("resume disabled", chromedp.WaitVisible(chromedp.CSS(`button[data-command="resume"][disabled][aria-describedby]`)))
+	if got := p.text(`button[data-command="resume"] + small`); got != "the migration is not paused and waits for nobody" {
+		t.Errorf("resume's reason reads %q", got)
+	}
+	p.do("confirm rollback",
+		chromedp.Click(chromedp.CSS(`button[data-command="rollback"]:not([disabled])`)),
+		chromedp.WaitVisible(chromedp.CSS(`#confirm[open] #confirm-ok`)))
+	p.do("rolled back",
+		chromedp.Click(chromedp.CSS(`#confirm-ok`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="stage"]`)),
+		chromedp.Poll[chromedp.Void](`document.querySelector('[data-testid="stage"]').textContent.includes('rolled-back')`))
+	if got := p.text(`[data-testid="weights"]`); !strings.Contains(got, "legacy 100%") {
+		t.Errorf("after the rollback the weights read %q, want legacy 100%%", got)
+	}
+	assertLegacyOnly(t, r.DNSAddr)
+	if sum := <-result; sum != nil && (sum.Result != string(migrate.StageRolledBack) || sum.Reason != migrate.ReasonOperatorRollback) {
+		t.Errorf("demo ended %s (%s), want rolled back by the operator", sum.Result, sum.Reason)
+	}
+}
+
+// serve runs the dashboard on loopback for the test and returns its URL.
+func serve(ctx context.Context, t *testing.T, stateDir string, feed *dashboard.Feed) string {
+	t.Helper()
+	local, err := dashboard.NewLocal(stateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := dashboard.New(dashboard.Options{Sources: []dashboard.Source{local}, Traffic: feed, Every: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := dashboard.Listen("127.0.0.1:0", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(ctx, ln) }()
+	return ln.URL
+}
+
+// assertLegacyOnly asks the demo's DNS server, over UDP, for the domain
+// again and again: weighted answers are drawn per query, so twenty
+// answers of legacy alone mean its weight is 100%.
+func assertLegacyOnly(t *testing.T, addr string) {
+	t.Helper()
+	c := &mdns.Client{Net: "udp"}
+	for range 20 {
+		q := new(mdns.Msg)
+		q.SetQuestion(demo.Domain+".", mdns.TypeA)
+		in, _, err := c.ExchangeContext(t.Context(), q, addr)
+		if err != nil {
+			t.Fatalf("querying %s: %v", addr, err)
+		}
+		if len(in.Answer) != 1 || !strings.Contains(in.Answer[0].String(), "127.0.0.2") {
+			t.Fatalf("DNS answers %v, want legacy 127.0.0.2 alone", in.Answer)
+		}
+	}
+}
+
+func traffic(p demo.Progress) dashboard.Traffic {
+	return dashboard.Traffic{Failed: p.Failed, Requests: map[migrate.Side]int{
+		migrate.Legacy: p.PerSide["legacy"], migrate.Cluster: p.PerSide["cluster"],
+	}}
+}
