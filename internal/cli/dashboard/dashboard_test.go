@@ -12,17 +12,18 @@ import (
 	"time"
 
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/clitest"
 	"ferry.dev/ferry/internal/cli/dashboard"
 	"ferry.dev/ferry/internal/migrate"
 	"ferry.dev/ferry/internal/migrate/migratetest"
 	"ferry.dev/ferry/internal/migrate/store"
 )
 
+// execute runs "ferry dashboard ARGS" in process, as the binary would,
+// with its stderr going to errOut as it is written.
 func execute(ctx context.Context, errOut io.Writer, args ...string) int {
-	cmd := dashboard.NewCommand(clio.Streams{In: strings.NewReader(""), Out: io.Discard, ErrOut: errOut})
-	cmd.SetArgs(args)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	return clio.Code(cmd.ExecuteContext(ctx))
+	streams := clio.Streams{In: strings.NewReader(""), Out: io.Discard, ErrOut: errOut}
+	return clitest.Command(dashboard.NewCommand)(ctx, streams, append([]string{"ferry"}, args...))
 }
 
 func TestBadFlagsAreUsageErrors(t *testing.T) {
@@ -34,6 +35,7 @@ func TestBadFlagsAreUsageErrors(t *testing.T) {
 		{"--token-file", empty},
 		{"--token-file", filepath.Join(t.TempDir(), "missing")},
 		{"--state-dir", ""},
+		{"extra-argument"},
 	} {
 		if code := execute(t.Context(), io.Discard, args...); code != clio.ExitUsage {
 			t.Errorf("ferry dashboard %q: exit %d, want %d", args, code, clio.ExitUsage)

@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,7 +16,7 @@ import (
 )
 
 type flags struct {
-	output  string
+	output  clio.Format
 	verbose bool
 	web     bool
 	webAddr string
@@ -54,7 +53,7 @@ stage. Nothing but the binary is needed: no file, no cluster, no root.`,
 	fl.DurationVar(&f.opt.Interval, "interval", time.Second, "gate probe interval")
 	fl.IntVar(&f.opt.Rate, "rate", 800, "client requests per second, all clients together")
 	fl.IntVar(&f.opt.Workers, "workers", 32, "clients, each with its own DNS cache")
-	fl.StringVarP(&f.output, "output", "o", "", "output format: json")
+	clio.AddOutputFlag(fl, &f.output, clio.Table, clio.JSON)
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log every decision of the migration to stderr")
 	fl.BoolVar(&f.web, "web", false, "serve the dashboard on the demo (watch it, roll it back) and keep it up after the end until Ctrl-C")
 	fl.StringVar(&f.webAddr, "web-addr", "127.0.0.1:7070", "address of the dashboard with --web")
@@ -62,9 +61,6 @@ stage. Nothing but the binary is needed: no file, no cluster, no root.`,
 }
 
 func (f *flags) run(cmd *cobra.Command, streams clio.Streams) error {
-	if f.output != "" && f.output != "json" {
-		return clio.Usage(fmt.Errorf("--output %q: want json or nothing", f.output))
-	}
 	if f.opt.Rate < 1 || f.opt.Workers < 1 || f.opt.Hold <= 0 || f.opt.Interval <= 0 || f.opt.TTL < time.Second {
 		return clio.Usage(errors.New("--rate and --workers must be at least 1, --hold and --interval positive, --ttl at least 1s"))
 	}
@@ -104,10 +100,8 @@ func (f *flags) run(cmd *cobra.Command, streams clio.Streams) error {
 }
 
 func (f *flags) print(out io.Writer, sum *demo.Summary) error {
-	if f.output == "json" {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(sum)
+	if f.output == clio.JSON {
+		return clio.WriteJSON(out, sum)
 	}
 	return printSummary(out, sum)
 }

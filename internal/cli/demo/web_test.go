@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"ferry.dev/ferry/internal/cli/clio"
-	"ferry.dev/ferry/internal/cli/demo"
 )
 
 // TestDemoWebRollBack runs `ferry demo --web`, rolls the migration back
@@ -22,10 +21,8 @@ func TestDemoWebRollBack(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		cmd := demo.NewCommand(clio.Streams{In: strings.NewReader(""), Out: io.Discard, ErrOut: pw})
-		cmd.SetArgs([]string{"--web", "--web-addr", "127.0.0.1:0", "--hold", "1s", "--ttl", "1s", "--rate", "100", "--workers", "4"})
-		cmd.SilenceUsage, cmd.SilenceErrors = true, true
-		done <- clio.Code(cmd.ExecuteContext(ctx))
+		streams := clio.Streams{In: strings.NewReader(""), Out: io.Discard, ErrOut: pw}
+		done <- ferryDemo(ctx, streams, []string{"ferry", "--web", "--web-addr", "127.0.0.1:0", "--hold", "1s", "--ttl", "1s", "--rate", "100", "--workers", "4"})
 		_ = pw.Close()
 	}()
 	// Read stderr all the time: the demo's progress blocks on the pipe.

@@ -40,8 +40,8 @@ written on, and when.`,
 			if err != nil {
 				return clio.Failed(err)
 			}
-			if o.output == "json" {
-				return writeJSON(o.streams.Out, map[string]any{"config": su.cfg, "current": today.desc,
+			if o.output == clio.JSON {
+				return clio.WriteJSON(o.streams.Out, map[string]any{"config": su.cfg, "current": today.desc,
 					"owner": today.owner, "warnings": warnings(su.cfg), "changes": changes})
 			}
 			return printPlan(o.streams.Out, su.cfg, today, changes)
