@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -39,19 +40,29 @@ type Migration struct {
 // Local is a Source over one state directory, as `ferry migrate` keeps it:
 // every <domain>.json there is a migration.
 type Local struct {
-	Dir   string
-	store *store.File
+	Dir string
+	// Connect builds a migration's DNS provider when a rollback or an abort
+	// must be carried out here because no process runs the migration; nil
+	// leaves such commands queued, and the answer names the `ferry migrate`
+	// command that carries them out.
+	Connect Connector
+	// Logger receives the decisions of migrations carried out here.
+	Logger *slog.Logger
+	store  *store.File
 }
 
 var _ Source = (*Local)(nil)
 
-// NewLocal is the Source of the state directory dir.
+// NewLocal is the Source of the state directory dir. It carries out
+// rollbacks and aborts itself when nothing runs their migration,
+// connecting through the registry of providers with relative token files
+// read from dir's parent (the service file's directory, for .ferry).
 func NewLocal(dir string) (*Local, error) {
 	st, err := store.NewFile(dir)
 	if err != nil {
 		return nil, err
 	}
-	return &Local{Dir: dir, store: st}, nil
+	return &Local{Dir: dir, store: st, Connect: RegistryConnector(baseDir(dir)), Logger: slog.New(slog.DiscardHandler)}, nil
 }
 
 // Name is "state directory DIR".
@@ -105,6 +116,11 @@ func (l *Local) Control(ctx context.Context, domain string, kind migrate.Command
 	case migrate.Applied:
 		return fmt.Sprintf("%s applied by the process running the migration of %s", kind, domain), nil
 	case migrate.RunHere:
+		if kind != migrate.Resume && l.Connect != nil {
+			// Rollback and abort end the migration at once; a resume
+			// would run it to its end inside this request.
+			return l.carryOut(ctx, s, kind)
+		}
 		return fmt.Sprintf("%s queued: nothing runs the migration of %s; `ferry migrate %s %s` in the service's directory carries it out now",
 			kind, domain, kind, s.Config.Service), nil
 	}
