@@ -16,6 +16,7 @@ import (
 	"ferry.dev/ferry/internal/dashboard/browser"
 	"ferry.dev/ferry/internal/demo"
 	"ferry.dev/ferry/internal/migrate"
+	"ferry.dev/ferry/internal/testcluster"
 )
 
 // chromium is the package's one browser, started by TestMain.
@@ -23,7 +24,8 @@ var chromium context.Context
 
 // TestMain starts one headless chromium for every browser test of the
 // package. A machine without it fails the tests (hack/deps/browser.sh
-// installs it): they are never skipped.
+// installs it): they are never skipped. The deploy test's control plane
+// starts on first use and stops after the tests (testcluster.Main).
 func TestMain(m *testing.M) {
 	profile, err := os.MkdirTemp("", "ferry-dashboard-browser-")
 	if err != nil {
@@ -36,7 +38,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	chromium = ctx
-	code := m.Run()
+	code := testcluster.Main(m)
 	stop()
 	_ = os.RemoveAll(profile)
 	os.Exit(code)

@@ -37,7 +37,7 @@ func (h *hub) update(snap Snapshot) error {
 	if err != nil {
 		return err
 	}
-	same, err := json.Marshal([]any{snap.Sources, snap.Migrations, snap.Absent})
+	same, err := json.Marshal([]any{snap.Sources, snap.Migrations, snap.Absent, snap.DeploySources, snap.Releases})
 	if err != nil {
 		return err
 	}
@@ -125,5 +125,6 @@ func (s *Server) poll(ctx context.Context) Snapshot {
 		}
 		snap.Sources = append(snap.Sources, sv)
 	}
+	snap.DeploySources, snap.Releases = s.readDeploys(ctx, snap.At)
 	return snap
 }

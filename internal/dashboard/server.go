@@ -20,8 +20,13 @@ type Options struct {
 	Sources []Source
 	// Traffic adds the requests each side served (optional).
 	Traffic TrafficSource
+	// Deploys are where releases are read (optional), every DeployEvery
+	// (default 10s).
+	Deploys     []DeploySource
+	DeployEvery time.Duration
 	// Absent names sources the dashboard cannot show yet and why; the
 	// page lists them so nobody mistakes an absent source for an empty one.
+	// Default: DefaultAbsent.
 	Absent []string
 	// Token, when set, is required of every request (a bearer token, the
 	// ferry_token cookie, or ?token= once, which sets the cookie). Without
@@ -35,11 +40,15 @@ type Options struct {
 
 // DefaultAbsent is what no source shows yet, listed on the page so that
 // nobody mistakes a missing source for an empty one.
-func DefaultAbsent() []string {
-	return []string{
+func DefaultAbsent(deploys bool) []string {
+	out := []string{
 		"Migration objects in a cluster: ferry's controller does not exist yet; only local state directories are read.",
-		"Deploys (releases, revisions, rollout state, history): not shown here yet; `ferry deploy`, `ferry status` and `ferry history` show them.",
+		"Metric gates' values: not recorded in the migration state yet; the gates shown are the probes'.",
 	}
+	if !deploys {
+		out = append(out, "Deploys (releases, revisions, rollout state, history): no cluster given; `ferry dashboard --deploys` reads them from the kubeconfig's namespace.")
+	}
+	return out
 }
 
 // Server is the dashboard: Handler serves the page and its API, Run keeps
@@ -48,6 +57,8 @@ type Server struct {
 	o    Options
 	csrf string
 	hub  *hub
+	// deploys is the last read of Deploys; guarded by polling.
+	deploys deployCache
 	// polling serialises reads of the sources, so a command's refresh
 	// and the ticker's never publish out of order.
 	polling sync.Mutex
@@ -68,7 +79,10 @@ func New(o Options) (*Server, error) {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.Absent == nil {
-		o.Absent = DefaultAbsent()
+		o.Absent = DefaultAbsent(len(o.Deploys) > 0)
+	}
+	if o.DeployEvery == 0 {
+		o.DeployEvery = 10 * time.Second
 	}
 	if o.Now == nil {
 		o.Now = time.Now

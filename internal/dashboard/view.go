@@ -12,6 +12,10 @@ type Snapshot struct {
 	At         time.Time       `json:"at"`
 	Sources    []SourceView    `json:"sources"`
 	Migrations []MigrationView `json:"migrations"`
+	// DeploySources and Releases are absent when no deploy source is
+	// configured.
+	DeploySources []SourceView `json:"deploySources,omitempty"`
+	Releases      []Release    `json:"releases,omitempty"`
 	// Absent names what the dashboard cannot show yet, and why.
 	Absent []string `json:"absent"`
 }

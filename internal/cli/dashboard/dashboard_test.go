@@ -35,6 +35,7 @@ func TestBadFlagsAreUsageErrors(t *testing.T) {
 		{"--token-file", empty},
 		{"--token-file", filepath.Join(t.TempDir(), "missing")},
 		{"--state-dir", ""},
+		{"--deploys", "--kubeconfig", filepath.Join(t.TempDir(), "no-kubeconfig")},
 		{"extra-argument"},
 	} {
 		if code := execute(t.Context(), io.Discard, args...); code != clio.ExitUsage {

@@ -192,6 +192,35 @@
       el('h3', {}, 'Timeline'), timeline(m));
   }
 
+  // rollout says, in words, where a release's services are.
+  function rollout(services) {
+    if (!services || !services.length) return ['? no services', 'warn'];
+    if (services.some((x) => x.missing)) return ['✕ a Deployment is missing', 'bad'];
+    if (services.every((x) => x.ready === x.desired && x.updated === x.desired)) return ['✓ rolled out', 'good'];
+    return ['▶ rolling out', 'live'];
+  }
+
+  function release(r) {
+    const [state, cls] = rollout(r.services);
+    const revs = r.revisions || [];
+    const last = revs[revs.length - 1];
+    const svc = (r.services || []).map((x) => el('tr', {},
+      el('td', {}, x.service), el('td', {}, x.namespace),
+      el('td', { class: x.missing || x.ready < x.desired ? 'num over' : 'num' }, x.missing ? 'missing' : `${x.ready}/${x.desired}`),
+      el('td', { class: 'num' }, x.updated), el('td', { class: 'num' }, x.revision), el('td', {}, x.image), el('td', {}, (x.domains || []).join(', ') || '–')));
+    const hist = [...revs].reverse().map((v) => el('tr', {},
+      el('td', { class: 'num' }, v.revision), el('td', {}, new Date(v.time).toLocaleString([], { hour12: false })), el('td', {}, v.user), el('td', {}, v.path),
+      el('td', {}, [v.service ? `only ${v.service}` : null, v.rollbackOf ? `rollback to ${v.rollbackOf}` : null, `${v.objectCount} objects`].filter(Boolean).join(' · '))));
+    const table = (label, heads, rows) => el('div', { class: 'scroll' }, el('table', { 'aria-label': label },
+      el('thead', {}, el('tr', {}, heads.map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, rows)));
+    return el('article', { class: 'migration', 'data-release': r.name },
+      el('h2', {}, `${r.name} · namespace ${r.namespace}`, el('span', { class: `badge ${cls}`, 'data-testid': 'rollout' }, state)),
+      el('p', { class: 'meta' }, last ? `revision ${last.revision}, deployed ${new Date(last.time).toLocaleString([], { hour12: false })} by ${last.user} from ${last.path}` : 'no revision'),
+      r.error ? el('p', { class: 'notice alert', role: 'alert' }, el('strong', {}, 'Cannot read:'), r.error) : null,
+      el('h3', {}, 'Services'), table('Services', ['service', 'namespace', 'ready', 'up-to-date', 'revision', 'image', 'domains'], svc),
+      el('h3', {}, 'History'), table('History, newest first', ['revision', 'time', 'by', 'file', 'what'], hist));
+  }
+
   function render() {
     const s = page.snap;
     if (!s) return;
@@ -199,7 +228,11 @@
     const box = document.getElementById('migrations');
     box.replaceChildren(...(s.migrations && s.migrations.length ? s.migrations.map(card)
       : [el('p', { class: 'empty' }, 'No migrations in the sources below yet: `ferry migrate start SERVICE` (or `ferry demo --web`) makes one.')]));
-    document.getElementById('sources').replaceChildren(...(s.sources || []).map((x) => el('li', {}, x.name, x.error ? el('span', { class: 'fail' }, ` — cannot be read: ${x.error}`) : null)));
+    const dep = document.getElementById('deploys');
+    dep.hidden = !s.deploySources;
+    document.getElementById('releases').replaceChildren(...(s.releases && s.releases.length ? s.releases.map(release)
+      : [el('p', { class: 'empty' }, 'No release recorded by `ferry deploy` in the deploy sources below.')]));
+    document.getElementById('sources').replaceChildren(...[...(s.sources || []), ...(s.deploySources || [])].map((x) => el('li', {}, x.name, x.error ? el('span', { class: 'fail' }, ` — cannot be read: ${x.error}`) : null)));
     document.getElementById('absent').replaceChildren(...(s.absent || []).map((x) => el('li', {}, x)));
     if (focus) { const f = box.querySelector(`[data-focus="${CSS.escape(focus)}"]`); if (f && !f.disabled) f.focus(); }
   }
