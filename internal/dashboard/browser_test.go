@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	mdns "github.com/miekg/dns"
 
 	"ferry.dev/ferry/internal/dashboard"
@@ -139,6 +140,21 @@ func TestBrowserWatchAndRollBack(t *testing.T) {
 	p.do("resume disabled", chromedp.WaitVisible(chromedp.CSS(`button[data-command="resume"][disabled][aria-describedby]`)))
 	if got := p.text(`button[data-command="resume"] + small`); got != "the migration is not paused and waits for nobody" {
 		t.Errorf("resume's reason reads %q", got)
+	}
+	// By keyboard alone: Enter on abort opens the confirmation with
+	// Cancel focused, and Enter again closes it with nothing sent.
+	p.do("abort asks first",
+		chromedp.Focus(chromedp.CSS(`button[data-command="abort"]`)),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(`#confirm[open]`)))
+	if focused, err := chromedp.Run(p.tab, chromedp.Evaluate[string](`document.activeElement.id`)); err != nil || focused != "confirm-cancel" {
+		t.Errorf("the dialog opened with %q focused (%v), want confirm-cancel", focused, err)
+	}
+	p.do("abort cancelled",
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitNotVisible(chromedp.CSS(`#confirm`)))
+	if got := p.text(`[data-testid="stage"]`); strings.Contains(got, "aborted") {
+		t.Fatalf("stage %q after cancelling the abort", got)
 	}
 	p.do("confirm rollback",
 		chromedp.Click(chromedp.CSS(`button[data-command="rollback"]:not([disabled])`)),

@@ -188,6 +188,20 @@ func TestStreamFraming(t *testing.T) {
 	if e := readEvent(t, r); e.name != "samples" || json.Unmarshal([]byte(e.data), &samples) != nil || samples["0/"+domain].Weights.Cluster != 25 {
 		t.Errorf("then event %q %s, want samples at cluster 25", e.name, e.data)
 	}
+	// A page that reconnects catches up: the chart's whole history first.
+	again, err := http.DefaultClient.Do(req.Clone(ctx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = again.Body.Close() }()
+	var hist map[string][]dashboard.Sample
+	e := readEvent(t, bufio.NewReader(again.Body))
+	if err := json.Unmarshal([]byte(e.data), &hist); e.name != "history" || err != nil {
+		t.Fatalf("reconnected: first event %q (%v), want history", e.name, err)
+	}
+	if h := hist["0/"+domain]; len(h) != 2 || h[0].Weights.Cluster != 10 || h[1].Weights.Cluster != 25 {
+		t.Errorf("reconnected: history %+v, want the samples at 10%% and 25%%", h)
+	}
 }
 
 type sse struct{ id, name, data string }
