@@ -58,6 +58,12 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			http.Error(w, why, status)
 			return
 		}
+		if r.URL.Query().Has("token") && r.Method == http.MethodGet {
+			// The cookie is set; drop the token from the address bar
+			// and the browser's history.
+			http.Redirect(w, r, r.URL.Path, http.StatusSeeOther)
+			return
+		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if why := s.refuseCSRF(r); why != "" {
 				http.Error(w, why, http.StatusForbidden)

@@ -27,7 +27,7 @@ func TestAccess(t *testing.T) {
 		{name: "wrong token", f: guarded, header: map[string]string{"Authorization": "Bearer nope"}, path: "/api/snapshot", want: http.StatusUnauthorized},
 		{name: "bearer token", f: guarded, header: map[string]string{"Authorization": "Bearer " + token}, path: "/api/snapshot", want: http.StatusOK},
 		{name: "cookie", f: guarded, header: map[string]string{"Cookie": "ferry_token=" + token}, path: "/api/snapshot", want: http.StatusOK},
-		{name: "token in the URL", f: guarded, path: "/?token=" + token, want: http.StatusOK},
+		{name: "token in the URL: cookie set, token dropped from the address", f: guarded, path: "/?token=" + token, want: http.StatusSeeOther},
 		{name: "foreign Host with a token is fine", f: guarded, header: map[string]string{"Host": "dash.example:7070", "Authorization": "Bearer " + token}, path: "/api/snapshot", want: http.StatusOK},
 	}
 	for _, tt := range tests {
@@ -44,6 +44,9 @@ func TestAccess(t *testing.T) {
 	_, _, h := guarded.do(t, http.MethodGet, "/?token="+token, nil)
 	if c := h.Get("Set-Cookie"); !strings.Contains(c, "HttpOnly") || !strings.Contains(c, "SameSite=Strict") {
 		t.Errorf("token in the URL sets cookie %q, want an HttpOnly SameSite=Strict one", c)
+	}
+	if loc := h.Get("Location"); loc != "/" {
+		t.Errorf("token in the URL redirects to %q, want / (the token out of the address bar)", loc)
 	}
 }
 

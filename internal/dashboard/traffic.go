@@ -29,8 +29,10 @@ type TrafficStage struct {
 	Seconds      float64              `json:"seconds"`
 	Requests     map[migrate.Side]int `json:"requests"`
 	Failed       int                  `json:"failed"`
-	P50Ms        float64              `json:"p50Ms"`
-	P99Ms        float64              `json:"p99Ms"`
+	// FailedPerSide are the failures by the side that answered them.
+	FailedPerSide map[migrate.Side]int `json:"failedPerSide"`
+	P50Ms         float64              `json:"p50Ms"`
+	P99Ms         float64              `json:"p99Ms"`
 }
 
 // Feed is a TrafficSource its owner keeps up to date with Set (the demo

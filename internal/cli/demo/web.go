@@ -60,14 +60,15 @@ func (w *web) close() error {
 
 // progress feeds the dashboard the clients' counts.
 func (w *web) progress(p demo.Progress) {
-	t := dashboard.Traffic{Failed: p.Failed, Requests: map[migrate.Side]int{
-		migrate.Legacy: p.PerSide["legacy"], migrate.Cluster: p.PerSide["cluster"],
-	}}
+	sides := func(m map[string]int) map[migrate.Side]int {
+		return map[migrate.Side]int{migrate.Legacy: m["legacy"], migrate.Cluster: m["cluster"]}
+	}
+	t := dashboard.Traffic{Failed: p.Failed, Requests: sides(p.PerSide)}
 	for _, s := range p.Stages {
 		t.Stages = append(t.Stages, dashboard.TrafficStage{
-			Stage: s.Stage, Weights: s.Weights, StartSeconds: s.StartSeconds, Seconds: s.Seconds, Failed: s.Failed,
-			Requests: map[migrate.Side]int{migrate.Legacy: s.PerSide["legacy"], migrate.Cluster: s.PerSide["cluster"]},
-			P50Ms:    s.P50Ms, P99Ms: s.P99Ms,
+			Stage: s.Stage, Weights: s.Weights, StartSeconds: s.StartSeconds, Seconds: s.Seconds,
+			Requests: sides(s.PerSide), Failed: s.Failed, FailedPerSide: sides(s.FailedPerSide),
+			P50Ms: s.P50Ms, P99Ms: s.P99Ms,
 		})
 	}
 	w.feed.Set(demo.Domain, t)

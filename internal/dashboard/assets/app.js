@@ -156,11 +156,12 @@
     const t = m.traffic;
     if (!t) return el('p', { class: 'empty' }, 'No traffic source for this migration: requests per side appear here when one is connected (the demo\'s clients today; metric gates later).');
     return el('div', { class: 'scroll' }, el('table', { 'aria-label': 'Requests per stage' },
-      el('thead', {}, el('tr', {}, ['stage', 'DNS l/c', 'requests', 'legacy', 'cluster', 'failed', 'p99 ms'].map((h, i) => el('th', { scope: 'col', class: i > 1 ? 'num' : null }, h)))),
+      el('thead', {}, el('tr', {}, ['stage', 'DNS l/c', 'requests', 'legacy', 'cluster', 'failed', 'failed l/c', 'p99 ms'].map((h, i) => el('th', { scope: 'col', class: i > 1 ? 'num' : null }, h)))),
       el('tbody', {}, (t.stages || []).map((s) => el('tr', {},
         el('td', {}, s.stage), el('td', {}, `${s.weights.legacy}/${s.weights.cluster}`),
         ...[s.requests.legacy + s.requests.cluster, s.requests.legacy, s.requests.cluster].map((v) => el('td', { class: 'num' }, v)),
-        el('td', { class: s.failed ? 'num over' : 'num' }, s.failed), el('td', { class: 'num' }, num(s.p99Ms, 2)))))));
+        el('td', { class: s.failed ? 'num over' : 'num' }, s.failed),
+        el('td', { class: 'num' }, s.failedPerSide ? `${s.failedPerSide.legacy}/${s.failedPerSide.cluster}` : '–'), el('td', { class: 'num' }, num(s.p99Ms, 2)))))));
   }
 
   function timeline(m) {
