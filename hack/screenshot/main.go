@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -27,17 +28,34 @@ func main() {
 	out := flag.String("out", "docs/img/dashboard.png", "where to write the PNG")
 	at := flag.Int("at", 50, "take it once the cluster's weight in DNS is this percent")
 	width := flag.Int("width", 1280, "the browser window's width in pixels (a phone is about 400)")
+	failAt := flag.Int("fail-at", 0, "make the demo's cluster fail at this weight and take it once rolled back")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if err := run(ctx, *ferry, *out, *at, *width); err != nil {
+	if err := run(ctx, *ferry, *out, shot{at: *at, width: *width, failAt: *failAt}); err != nil {
 		fmt.Fprintln(os.Stderr, "screenshot:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, ferry, out string, at, width int) error {
-	demo := exec.CommandContext(ctx, ferry, "demo", "--web", "--web-addr", "127.0.0.1:0", "--hold", "8s")
+// shot says when to take the picture, and of what.
+type shot struct{ at, width, failAt int }
+
+// ready waits for the moment of the picture: the weight reached, or the
+// rollback done.
+func (s shot) ready() chromedp.Action[chromedp.Void] {
+	if s.failAt > 0 {
+		return chromedp.Poll[chromedp.Void](`(document.querySelector('[data-testid="stage"]') || {}).textContent?.includes('rolled-back')`)
+	}
+	return chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-testid="weights"][aria-label*="cluster %d%%"]`, s.at)))
+}
+
+func run(ctx context.Context, ferry, out string, s shot) error {
+	args := []string{"demo", "--web", "--web-addr", "127.0.0.1:0", "--hold", "8s"}
+	if s.failAt > 0 {
+		args = append(args, "--fail-at", strconv.Itoa(s.failAt))
+	}
+	demo := exec.CommandContext(ctx, ferry, args...)
 	demo.Cancel = func() error { return demo.Process.Signal(syscall.SIGINT) }
 	stderr, err := demo.StderrPipe()
 	if err != nil {
@@ -56,7 +74,7 @@ func run(ctx context.Context, ferry, out string, at, width int) error {
 		return err
 	}
 	defer func() { _ = os.RemoveAll(profile) }()
-	bctx, stop, err := browser.Start(ctx, profile, width, 900)
+	bctx, stop, err := browser.Start(ctx, profile, s.width, 900)
 	if err != nil {
 		return err
 	}
@@ -65,7 +83,7 @@ func run(ctx context.Context, ferry, out string, at, width int) error {
 	defer closeTab()
 	err = chromedp.Do(tab,
 		chromedp.Navigate(url),
-		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-testid="weights"][aria-label*="cluster %d%%"]`, at))),
+		s.ready(),
 		chromedp.Sleep(4*time.Second), // the observed split catches up with the weight
 	)
 	if err != nil {

@@ -143,13 +143,18 @@
   }
 
   function actions(m) {
-    return el('div', { class: 'actions', role: 'group', 'aria-label': 'Commands' }, m.commands.map((k) => {
+    const reasons = m.commands.map((k) => m.allowed[k]);
+    // One reason for every command (an ended migration) is said once.
+    const shared = reasons.every((r) => r && r === reasons[0]) ? reasons[0] : null;
+    const sharedId = `why-${m.key}`.replace(/[^a-zA-Z0-9-]/g, '-');
+    const group = el('div', { class: 'actions', role: 'group', 'aria-label': 'Commands' }, m.commands.map((k) => {
       const why = m.allowed[k];
-      const id = `why-${m.key}-${k}`.replace(/[^a-zA-Z0-9-]/g, '-');
+      const id = shared ? sharedId : `why-${m.key}-${k}`.replace(/[^a-zA-Z0-9-]/g, '-');
       const b = el('button', { type: 'button', class: dangerous[k] ? 'danger' : null, disabled: !!why || page.busy, 'data-command': k, 'data-focus': `${m.key}:${k}`, 'aria-describedby': why ? id : null, title: why || null }, k);
       b.addEventListener('click', () => command(m, k));
-      return el('div', { class: 'action' }, b, why ? el('small', { id }, why) : null);
+      return el('div', { class: 'action' }, b, why && !shared ? el('small', { id }, why) : null);
     }));
+    return shared ? [group, el('p', { class: 'meta', id: sharedId }, `No command: ${shared}.`)] : group;
   }
 
   function traffic(m) {
