@@ -2,6 +2,7 @@ package dashboard_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -92,9 +93,13 @@ func (p *page) do(checkpoint string, actions ...chromedp.Action[chromedp.Void]) 
 	}
 }
 
+// text is the text of the element sel selects, read in one step in the
+// page: the page redraws on every update, so a node found in one call may
+// be gone by the next.
 func (p *page) text(sel string) string {
 	p.t.Helper()
-	s, err := chromedp.Run(p.tab, chromedp.Text(chromedp.CSS(sel)))
+	q, _ := json.Marshal(sel) // a string always encodes
+	s, err := chromedp.Run(p.tab, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%s)?.textContent ?? null`, q)))
 	if err != nil {
 		p.t.Fatalf("reading %s: %v", sel, err)
 	}
@@ -113,11 +118,21 @@ func TestBrowserWatchAndRollBack(t *testing.T) {
 	feed := &dashboard.Feed{}
 	ready := make(chan demo.Ready, 1)
 	result := make(chan *demo.Summary, 1)
+	// DNS is asked while the demo still runs its server: when the
+	// rolled-back state is saved (the demo stops soon after).
+	var dnsAddr string
+	inDNS := make(chan error, 1)
+	progress := func(p demo.Progress) {
+		feed.Set(demo.Domain, traffic(p))
+		if p.Event != nil && p.State.Stage == migrate.StageRolledBack {
+			inDNS <- legacyOnly(ctx, dnsAddr)
+		}
+	}
 	go func() {
 		sum, err := demo.Run(ctx, demo.Options{
 			Hold: 3 * time.Second, TTL: time.Second, Rate: 150, Workers: 6, Interval: 500 * time.Millisecond,
-			StateDir: stateDir, Ready: func(r demo.Ready) { ready <- r },
-			Progress: func(p demo.Progress) { feed.Set(demo.Domain, traffic(p)) },
+			StateDir: stateDir, Ready: func(r demo.Ready) { dnsAddr = r.DNSAddr; ready <- r },
+			Progress: progress,
 		})
 		if err != nil {
 			t.Errorf("demo: %v", err)
@@ -125,7 +140,7 @@ func TestBrowserWatchAndRollBack(t *testing.T) {
 		result <- sum
 	}()
 	url := serve(ctx, t, stateDir, feed)
-	r := <-ready
+	<-ready
 	p := openPage(t, url)
 
 	weights := func(c int) string { return fmt.Sprintf(`[data-testid="weights"][aria-label$="cluster %d%%"]`, c) }
@@ -166,7 +181,9 @@ func TestBrowserWatchAndRollBack(t *testing.T) {
 	if got := p.text(`[data-testid="weights"]`); !strings.Contains(got, "legacy 100%") {
 		t.Errorf("after the rollback the weights read %q, want legacy 100%%", got)
 	}
-	assertLegacyOnly(t, r.DNSAddr)
+	if err := <-inDNS; err != nil {
+		t.Errorf("after the rollback: %v", err)
+	}
 	if sum := <-result; sum != nil && (sum.Result != string(migrate.StageRolledBack) || sum.Reason != migrate.ReasonOperatorRollback) {
 		t.Errorf("demo ended %s (%s), want rolled back by the operator", sum.Result, sum.Reason)
 	}
@@ -191,23 +208,23 @@ func serve(ctx context.Context, t *testing.T, stateDir string, feed *dashboard.F
 	return ln.URL
 }
 
-// assertLegacyOnly asks the demo's DNS server, over UDP, for the domain
-// again and again: weighted answers are drawn per query, so twenty
-// answers of legacy alone mean its weight is 100%.
-func assertLegacyOnly(t *testing.T, addr string) {
-	t.Helper()
+// legacyOnly asks the demo's DNS server, over UDP, for the domain again
+// and again: weighted answers are drawn per query, so twenty answers of
+// legacy alone mean its weight is 100%.
+func legacyOnly(ctx context.Context, addr string) error {
 	c := &mdns.Client{Net: "udp"}
 	for range 20 {
 		q := new(mdns.Msg)
 		q.SetQuestion(demo.Domain+".", mdns.TypeA)
-		in, _, err := c.ExchangeContext(t.Context(), q, addr)
+		in, _, err := c.ExchangeContext(ctx, q, addr)
 		if err != nil {
-			t.Fatalf("querying %s: %v", addr, err)
+			return fmt.Errorf("querying %s: %w", addr, err)
 		}
 		if len(in.Answer) != 1 || !strings.Contains(in.Answer[0].String(), "127.0.0.2") {
-			t.Fatalf("DNS answers %v, want legacy 127.0.0.2 alone", in.Answer)
+			return fmt.Errorf("DNS answers %v, want legacy 127.0.0.2 alone", in.Answer)
 		}
 	}
+	return nil
 }
 
 func traffic(p demo.Progress) dashboard.Traffic {

@@ -191,7 +191,7 @@
         m.runningBy ? `run by ${m.runningBy}` : (m.terminal ? 'ended' : 'nothing runs it: `ferry migrate start` resumes it')),
       notices(m), actions(m),
       el('div', { class: 'grid' },
-        el('section', {}, el('h3', {}, 'Traffic split'), split(m), chart(m),
+        el('section', {}, el('h3', {}, 'Traffic split'), el('div', { 'data-part': 'split' }, split(m), chart(m)),
           el('ul', { class: 'legend' }, el('li', { class: 'set' }, 'cluster weight set in DNS'), el('li', { class: 'observed' }, 'cluster share observed'))),
         el('section', {}, el('h3', {}, 'Steps'), steps(m), el('h3', {}, 'Gates'), gates(m))),
       el('h3', {}, 'Requests per stage'), traffic(m),
@@ -285,9 +285,14 @@
     es.onerror = () => { conn.textContent = 'connection lost; reconnecting…'; conn.dataset.state = 'lost'; };
     es.addEventListener('history', (e) => { page.series = JSON.parse(e.data); });
     es.addEventListener('snapshot', (e) => { page.snap = JSON.parse(e.data); render(); });
+    // New chart points redraw only the split and the chart: the rest of
+    // the page (buttons, focus, a selection) stays as it is.
     es.addEventListener('samples', (e) => {
       for (const [k, smp] of Object.entries(JSON.parse(e.data))) (page.series[k] = page.series[k] || []).push(smp);
-      render();
+      for (const m of (page.snap && page.snap.migrations) || []) {
+        const part = document.querySelector(`article[data-key="${CSS.escape(m.key)}"] [data-part="split"]`);
+        if (part) part.replaceChildren(split(m), chart(m));
+      }
     });
   }
   connect();
