@@ -46,7 +46,7 @@ token (from --token-file, or a new one printed in the URL).`,
 	fl.StringVar(&f.addr, "addr", "127.0.0.1:7070", "address to listen on")
 	fl.StringVar(&f.tokenFile, "token-file", "", "file holding the token every request must carry (required off loopback; default: a new one)")
 	fl.StringArrayVar(&f.stateDirs, "state-dir", []string{".ferry"}, "a state directory to show (repeatable)")
-	fl.BoolVar(&f.deploys, "deploys", false, "also show the releases `ferry deploy` recorded in the kubeconfig's namespace")
+	fl.BoolVar(&f.deploys, "deploys", false, "also show the releases that ferry deploy recorded in the kubeconfig's namespace")
 	f.kube.Add(fl)
 	return cmd
 }
