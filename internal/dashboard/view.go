@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"ferry.dev/ferry/internal/gate"
 	"ferry.dev/ferry/internal/migrate"
 )
 
@@ -62,6 +63,7 @@ type MigrationView struct {
 
 	Gates    GatesView                      `json:"gates"`
 	Health   map[migrate.Side]SideView      `json:"health"`
+	Metrics  []MetricView                   `json:"metrics"`
 	Allowed  map[migrate.CommandKind]string `json:"allowed"`
 	Commands []migrate.CommandKind          `json:"commands"`
 	Timeline []migrate.Event                `json:"timeline"`
@@ -77,6 +79,15 @@ type GatesView struct {
 	IntervalMs   float64  `json:"intervalMs"`
 	WindowMs     float64  `json:"windowMs"`
 	Paths        []string `json:"paths"`
+}
+
+// MetricView is one metric check's latest evaluation on one side: the
+// query, the value against its threshold, the verdict, where it came from,
+// and how many evaluations of this check in a row have failed.
+type MetricView struct {
+	gate.Evidence
+	Failing int  `json:"failing"`
+	Idle    bool `json:"idle,omitempty"` // the side carried no traffic: not judged
 }
 
 // SideView is one side's latest gate figures and verdict.
@@ -125,10 +136,26 @@ func view(source int, m Migration, traffic TrafficSource) MigrationView {
 	for side, h := range s.Health {
 		v.Health[side] = SideView{Status: h.Status, N: h.N, SuccessRatio: h.SuccessRatio, P50Ms: ms(h.P50), P99Ms: ms(h.P99), Failing: h.Failing}
 	}
+	v.Metrics = metricViews(s)
 	if traffic != nil {
 		if t, ok := traffic.Traffic(c.Domain); ok {
 			v.Traffic = &t
 		}
 	}
 	return v
+}
+
+// metricViews are both sides' latest metric evaluations, cluster first.
+func metricViews(s migrate.State) []MetricView {
+	out := []MetricView{}
+	for _, side := range []migrate.Side{migrate.Cluster, migrate.Legacy} {
+		h, ok := s.Metrics[side]
+		if !ok {
+			continue
+		}
+		for _, e := range h.Evidence {
+			out = append(out, MetricView{Evidence: e, Failing: h.CheckFailing[e.Check], Idle: h.Idle})
+		}
+	}
+	return out
 }

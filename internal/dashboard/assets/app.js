@@ -137,9 +137,29 @@
     };
     return el('div', { class: 'scroll' },
       el('table', { 'aria-label': 'Gates' },
-        el('caption', { class: 'meta' }, `each side probed every ${g.intervalMs / 1000}s on ${g.paths.join(', ')}, judged over ${g.windowMs / 1000}s; metric gates: none configured`),
+        el('caption', { class: 'meta' }, `each side probed every ${g.intervalMs / 1000}s on ${g.paths.join(', ')}, judged over ${g.windowMs / 1000}s`),
         el('thead', {}, el('tr', {}, ['side', 'verdict', 'success', 'p99', 'probes', 'failing'].map((h) => el('th', { scope: 'col' }, h)))),
-        el('tbody', {}, row('cluster'), row('legacy'))));
+        el('tbody', {}, row('cluster'), row('legacy'))),
+      metricGates(m));
+  }
+
+  // metricGates shows each metric check's latest evaluation: the query,
+  // the value against its threshold, the verdict and where it came from.
+  function metricGates(m) {
+    if (!m.metrics || m.metrics.length === 0) return el('p', { class: 'meta' }, 'metric gates: none configured, or no evaluation yet');
+    const sym = { pass: '✓ pass', fail: '✕ fail', inconclusive: '? inconclusive' };
+    const row = (e) => el('tr', { 'data-side': e.side, 'data-check': e.check },
+      el('th', { scope: 'row' }, e.side),
+      el('td', {}, e.check),
+      el('td', { class: e.verdict === 'fail' ? 'fail' : e.verdict }, (sym[e.verdict] || e.verdict) + (e.idle ? ' (no traffic: not judged)' : '')),
+      el('td', { class: e.verdict === 'fail' ? 'num over' : 'num', 'data-testid': `metric-${e.side}-${e.check}` },
+        `${num(e.value, 4)} (${e.op === 'min' ? '≥' : '≤'} ${num(e.threshold, 4)})`),
+      el('td', { class: 'num' }, `${e.failing}`),
+      el('td', {}, el('code', {}, e.query), e.error ? el('small', {}, ` — ${e.error}`) : null, el('small', {}, ` — ${e.source}`)));
+    return el('table', { 'aria-label': 'Metric gates' },
+      el('caption', { class: 'meta' }, 'metric gates (Prometheus), latest evaluation of each check'),
+      el('thead', {}, el('tr', {}, ['side', 'check', 'verdict', 'value', 'failing', 'query and source'].map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, m.metrics.map(row)));
   }
 
   function actions(m) {
