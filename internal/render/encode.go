@@ -77,9 +77,11 @@ func inChunks(n, parts int, f func(c, lo, hi int)) {
 	wg.Wait()
 }
 
-// bytesPerObject is about what one rendered object takes as YAML; growing
-// the buffer once up front saves copying it as it doubles.
-const bytesPerObject = 2048
+// bytesPerObject is a little more than what one rendered object takes as
+// YAML (860 bytes on average for the benchmark's services); growing the
+// buffer once up front saves copying it as it doubles. Twice as much
+// (2048) made zeroing the buffers a visible part of the profile.
+const bytesPerObject = 1024
 
 // writeObjects writes objs as YAML documents; first says whether the first
 // one opens the stream (no "---" before it).
