@@ -1,9 +1,11 @@
 package deploy
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -69,10 +71,9 @@ func (a *appliedGenerations) get(ref Ref) int64 {
 }
 
 // applyAll server-side applies objs: Namespaces first, then the rest
-// concurrently. Objects already in place (see InPlace) are not sent; it
-// returns how many were.
-func (d *Deployer) applyAll(ctx context.Context, objs []object, opts applyOptions) (int, error) {
-	live := d.liveObjects(ctx, objs)
+// concurrently. Objects already in place (see InPlace) in live, as
+// liveObjects lists them, are not sent; it returns how many were.
+func (d *Deployer) applyAll(ctx context.Context, objs []object, live map[string]*unstructured.Unstructured, opts applyOptions) (int, error) {
 	var first, rest []object
 	for _, o := range objs {
 		switch {
@@ -85,12 +86,27 @@ func (d *Deployer) applyAll(ctx context.Context, objs []object, opts applyOption
 			rest = append(rest, o)
 		}
 	}
+	// What pods need (service accounts, secrets, config) goes first, then
+	// the workloads, then the rest: the controllers start on the pods while
+	// the Services, budgets and Ingresses are still being sent.
+	slices.SortStableFunc(rest, func(a, b object) int { return cmp.Compare(applyRank(a.ref), applyRank(b.ref)) })
 	for _, batch := range [][]object{first, rest} {
 		if err := d.applyBatch(ctx, batch, opts); err != nil {
 			return 0, err
 		}
 	}
 	return len(first) + len(rest), nil
+}
+
+// applyRank orders objects within a batch: what pods use, workloads, the rest.
+func applyRank(r Ref) int {
+	switch r.GVK().GroupKind().String() {
+	case "ServiceAccount", "Secret", "ConfigMap":
+		return 0
+	case "Deployment.apps":
+		return 1
+	}
+	return 2
 }
 
 // applyBatch applies objs concurrently. The first failure stops the

@@ -8,7 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"ferry.dev/ferry/internal/render"
 	"ferry.dev/ferry/internal/spec"
@@ -61,10 +64,11 @@ func (d *Deployer) Run(ctx context.Context, req Request) (Result, error) {
 	if req.DryRun {
 		return d.dryRun(ctx, req, objs)
 	}
-	revs, err := d.History(ctx)
+	st, err := d.readState(ctx, objs)
 	if err != nil {
 		return Result{}, err
 	}
+	revs := st.revs
 	opts := applyOptions{force: req.ForceConflicts, applied: &appliedGenerations{}}
 	var watch *pendingWatch
 	if req.Wait {
@@ -73,7 +77,7 @@ func (d *Deployer) Run(ctx context.Context, req Request) (Result, error) {
 		watch = d.watchRollouts(ctx, deployments(objs))
 		defer watch.stop()
 	}
-	res, err := d.applyAndPrune(ctx, req, objs, opts)
+	res, err := d.applyAndPrune(ctx, req, objs, st, opts)
 	if err != nil {
 		return res, err
 	}
@@ -94,16 +98,37 @@ func (d *Deployer) plan(req Request) ([]object, error) {
 	return prepare(d.client.Mapper, rendered)
 }
 
-func (d *Deployer) applyAndPrune(ctx context.Context, req Request, objs []object, opts applyOptions) (Result, error) {
-	desired := refsOf(objs)
-	inventory, rv, err := d.readInventory(ctx)
-	if err != nil {
-		return Result{}, err
+// state is what a deploy reads before it changes anything.
+type state struct {
+	revs      []Revision
+	inventory []Ref
+	rv        string // the inventory's resourceVersion
+	live      map[string]*unstructured.Unstructured
+}
+
+// readState reads the history, the inventory and the live objects all at
+// once: none depends on another, and each is a round trip.
+func (d *Deployer) readState(ctx context.Context, objs []object) (state, error) {
+	var st state
+	var histErr, invErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { st.revs, histErr = d.History(ctx) })
+	wg.Go(func() { st.inventory, st.rv, invErr = d.readInventory(ctx) })
+	wg.Go(func() { st.live = d.liveObjects(ctx, objs) })
+	wg.Wait()
+	if histErr != nil {
+		return state{}, histErr
 	}
+	return st, invErr
+}
+
+func (d *Deployer) applyAndPrune(ctx context.Context, req Request, objs []object, st state, opts applyOptions) (Result, error) {
+	desired := refsOf(objs)
+	inventory, rv := st.inventory, st.rv
 	// Namespaces first: the records namespace may be one of them. They
 	// are never pruned, so the inventory need not know them yet.
 	namespaces, rest := splitNamespaces(objs)
-	sentNS, err := d.applyAll(ctx, namespaces, opts)
+	sentNS, err := d.applyAll(ctx, namespaces, st.live, opts)
 	if err != nil {
 		return Result{}, err
 	}
@@ -114,7 +139,7 @@ func (d *Deployer) applyAndPrune(ctx context.Context, req Request, objs []object
 			return Result{}, err
 		}
 	}
-	sent, err := d.applyAll(ctx, rest, opts)
+	sent, err := d.applyAll(ctx, rest, st.live, opts)
 	if err != nil {
 		return Result{}, err
 	}
