@@ -1,0 +1,206 @@
+package route53
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/route53/types"
+
+	"ferry.dev/ferry/internal/dns"
+)
+
+// PlainWeight is the weight a plain (simple routing) record reads with: it
+// answers every query, as a lone weighted set does.
+const PlainWeight = 100
+
+// PlainSetID is the id of the one set a plain record reads as: Route 53
+// gives a plain record no SetIdentifier.
+const PlainSetID = ""
+
+// ErrUnsupported wraps the errors of reading a record set ferry cannot
+// represent (an alias, latency or failover record, mixed TTLs). Retrying
+// cannot help, so it wraps dns.ErrTerminal; the operator fixes the record.
+var ErrUnsupported = fmt.Errorf("%w: record set ferry does not manage", dns.ErrTerminal)
+
+// fromRoute53 maps the resource record sets of one name and type, as
+// ListResourceRecordSets returned them, to a dns.RecordSet. It is pure.
+func fromRoute53(name, rrtype string, raw []types.ResourceRecordSet) (dns.RecordSet, error) {
+	rs := dns.RecordSet{Name: dns.CanonicalName(name), Type: rrtype}
+	for i, r := range raw {
+		set, ttl, err := setFrom(r)
+		if err != nil {
+			return dns.RecordSet{}, fmt.Errorf("reading %s %s: %w", rs.Name, rrtype, err)
+		}
+		if i > 0 && ttl != rs.TTL {
+			return dns.RecordSet{}, fmt.Errorf("reading %s %s: %w: set %q has TTL %d but set %q has %d (Route 53 refuses this for weighted sets; make them equal)",
+				rs.Name, rrtype, ErrUnsupported, set.ID, ttl, rs.Sets[0].ID, rs.TTL)
+		}
+		rs.TTL = ttl
+		rs.Sets = append(rs.Sets, set)
+	}
+	return rs, nil
+}
+
+func setFrom(r types.ResourceRecordSet) (dns.WeightedSet, uint32, error) {
+	id := aws.ToString(r.SetIdentifier)
+	switch {
+	case r.AliasTarget != nil:
+		return dns.WeightedSet{}, 0, fmt.Errorf("%w: set %q is an alias to %s", ErrUnsupported, id, aws.ToString(r.AliasTarget.DNSName))
+	case policyOf(r) != "":
+		return dns.WeightedSet{}, 0, fmt.Errorf("%w: set %q uses %s routing (ferry drives weighted and simple records)", ErrUnsupported, id, policyOf(r))
+	case r.TTL == nil || *r.TTL < 0 || *r.TTL > dns.MaxTTL:
+		return dns.WeightedSet{}, 0, fmt.Errorf("%w: set %q has no valid TTL", ErrUnsupported, id)
+	}
+	set := dns.WeightedSet{ID: id, Weight: PlainWeight}
+	if r.SetIdentifier != nil {
+		if r.Weight == nil {
+			return dns.WeightedSet{}, 0, fmt.Errorf("%w: set %q has a SetIdentifier but no weight", ErrUnsupported, id)
+		}
+		set.Weight = int(*r.Weight)
+	}
+	for _, v := range r.ResourceRecords {
+		val := aws.ToString(v.Value)
+		if string(r.Type) == dns.TypeTXT {
+			var err error
+			if val, err = unquoteTXT(val); err != nil {
+				return dns.WeightedSet{}, 0, fmt.Errorf("%w: set %q: %w", ErrUnsupported, id, err)
+			}
+		}
+		set.Values = append(set.Values, val)
+	}
+	return set, uint32(*r.TTL), nil
+}
+
+// policyOf names the routing policy of r when it is neither simple nor
+// weighted.
+func policyOf(r types.ResourceRecordSet) string {
+	switch {
+	case r.Region != "":
+		return "latency"
+	case r.Failover != "":
+		return "failover"
+	case r.GeoLocation != nil:
+		return "geolocation"
+	case r.GeoProximityLocation != nil:
+		return "geoproximity"
+	case r.CidrRoutingConfig != nil:
+		return "IP-based"
+	case r.MultiValueAnswer != nil:
+		return "multivalue answer"
+	case r.TrafficPolicyInstanceId != nil:
+		return "traffic policy"
+	}
+	return ""
+}
+
+// toRoute53 maps rs to the resource record sets a batch CREATEs: one per
+// set, weighted with the set's id, or one plain record when rs is the
+// single set PlainSetID. Names are sent without the final dot, which
+// Route 53 treats as the same name. It is pure.
+func toRoute53(rs dns.RecordSet) []types.ResourceRecordSet {
+	out := make([]types.ResourceRecordSet, 0, len(rs.Sets))
+	for _, s := range rs.Sets {
+		r := types.ResourceRecordSet{
+			Name: aws.String(wireName(rs.Name)),
+			Type: types.RRType(rs.Type),
+			TTL:  aws.Int64(int64(rs.TTL)),
+		}
+		if s.ID != PlainSetID {
+			r.SetIdentifier = aws.String(s.ID)
+			r.Weight = aws.Int64(int64(s.Weight))
+		}
+		for _, v := range s.Values {
+			if rs.Type == dns.TypeTXT {
+				v = quoteTXT(v)
+			}
+			r.ResourceRecords = append(r.ResourceRecords, types.ResourceRecord{Value: aws.String(v)})
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// wireName is a canonical name as it is sent: without the final dot.
+func wireName(name string) string {
+	return strings.TrimSuffix(dns.CanonicalName(name), ".")
+}
+
+// readName turns a name as Route 53 lists it into canonical form: Route 53
+// escapes characters outside letters, digits, '-' and '_' as \DDD (octal),
+// the wildcard '*' as \052 among them.
+func readName(name string) string {
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		if name[i] == '\\' && i+4 <= len(name) {
+			if n, err := strconv.ParseUint(name[i+1:i+4], 8, 8); err == nil {
+				b.WriteByte(byte(n))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(name[i])
+	}
+	return dns.CanonicalName(b.String())
+}
+
+// maxTXTString is the longest character-string one TXT string may hold.
+const maxTXTString = 255
+
+// quoteTXT writes a TXT value as Route 53 wants it: one or more quoted
+// character-strings of at most 255 bytes, '"' and '\' escaped.
+func quoteTXT(v string) string {
+	var parts []string
+	for len(v) > maxTXTString {
+		parts = append(parts, v[:maxTXTString])
+		v = v[maxTXTString:]
+	}
+	parts = append(parts, v)
+	for i, p := range parts {
+		p = strings.ReplaceAll(p, `\`, `\\`)
+		parts[i] = `"` + strings.ReplaceAll(p, `"`, `\"`) + `"`
+	}
+	return strings.Join(parts, " ")
+}
+
+// unquoteTXT reads a TXT value Route 53 lists: quoted character-strings,
+// joined without separator, as RFC 7208 does for long values.
+func unquoteTXT(v string) (string, error) {
+	var b strings.Builder
+	for i := 0; i < len(v); {
+		switch {
+		case v[i] == ' ':
+			i++
+		case v[i] != '"':
+			return "", fmt.Errorf("TXT value %q is not quoted", v)
+		default:
+			n, err := readQuoted(&b, v[i+1:])
+			if err != nil {
+				return "", fmt.Errorf("TXT value %q: %w", v, err)
+			}
+			i += n + 2
+		}
+	}
+	return b.String(), nil
+}
+
+// readQuoted copies one character-string's content from s (after its
+// opening quote) into b and returns how many bytes it read before the
+// closing quote.
+func readQuoted(b *strings.Builder, s string) (int, error) {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			return i, nil
+		case '\\':
+			if i+1 >= len(s) {
+				return 0, errors.New("ends in an escape")
+			}
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return 0, errors.New("has no closing quote")
+}
