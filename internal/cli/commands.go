@@ -8,6 +8,7 @@ import (
 	"ferry.dev/ferry/internal/cli/demo"
 	clideploy "ferry.dev/ferry/internal/cli/deploy"
 	"ferry.dev/ferry/internal/cli/dns"
+	"ferry.dev/ferry/internal/cli/importcmd"
 	"ferry.dev/ferry/internal/cli/initcmd"
 	"ferry.dev/ferry/internal/cli/migrate"
 	"ferry.dev/ferry/internal/cli/render"
@@ -30,5 +31,6 @@ func subcommands(streams clio.Streams) []*cobra.Command {
 		dns.NewCommand(streams),
 		demo.NewCommand(streams),
 		migrate.NewCommand(streams),
+		importcmd.NewCommand(streams),
 	}
 }

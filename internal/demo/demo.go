@@ -140,7 +140,7 @@ func startDNS(ctx context.Context, dir string, opt Options) (*server.Server, err
 	}
 	// Today's state: the domain answers with legacy alone.
 	err = srv.Replace(ctx, dns.RecordSet{Name: Domain + ".", Type: dns.TypeA, TTL: uint32(opt.TTL / time.Second),
-		Sets: []dns.WeightedSet{{ID: "default", Weight: 1, Values: []string{"127.0.0.2"}}}})
+		Sets: []dns.WeightedSet{{ID: "default", Weight: 1, Values: []string{"127.0.0.2"}}}}, dns.Always())
 	if err != nil {
 		_ = srv.Close()
 		return nil, fmt.Errorf("seeding %s: %w", Domain, err)

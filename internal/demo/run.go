@@ -25,7 +25,7 @@ func (d *run) run(ctx context.Context, dir string) (*Summary, error) {
 		return nil, err
 	}
 	ex := &migrate.Executor{Provider: d.srv, Store: st, Logger: d.opt.Logger, Observe: d.observe}
-	if err := ex.Check(ctx, cfg); err != nil {
+	if ex.Start, err = ex.Check(ctx, cfg); err != nil {
 		return nil, err
 	}
 	d.stats.enter("before", migrate.Weights{Legacy: 100}, time.Now())
@@ -141,6 +141,7 @@ func (d *run) summary(final migrate.State) *Summary {
 	sum := &Summary{
 		Result: string(final.Stage), Reason: final.Reason, FailAt: d.opt.FailAt, Timeline: final.Timeline,
 		ProbeInterval: d.opt.Interval.Seconds(), TTLSeconds: d.opt.TTL.Seconds(),
+		ProbesPerInterval: migrate.BatchSize(final.Config.Gates), GateFailures: final.Config.Gates.Failures,
 		DurationSeconds: secs(end.Sub(d.start)),
 	}
 	d.stats.summarise(sum, end)

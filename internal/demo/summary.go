@@ -25,11 +25,15 @@ type Summary struct {
 	DecisionSeconds float64   `json:"decisionSeconds,omitempty"`
 	// FailingProbes is how many gate probes the failing cluster answered
 	// before the engine decided to roll back (DecidedAt).
-	FailingProbes   int             `json:"failingProbes,omitempty"`
-	ProbeInterval   float64         `json:"probeIntervalSeconds"`
-	TTLSeconds      float64         `json:"ttlSeconds"`
-	DurationSeconds float64         `json:"durationSeconds"`
-	Timeline        []migrate.Event `json:"timeline"`
+	FailingProbes int `json:"failingProbes,omitempty"`
+	// ProbesPerInterval is the batch each side gets per gate interval;
+	// GateFailures the failing evaluations in a row that trigger a rollback.
+	ProbesPerInterval int             `json:"probesPerInterval"`
+	GateFailures      int             `json:"gateFailures"`
+	ProbeInterval     float64         `json:"probeIntervalSeconds"`
+	TTLSeconds        float64         `json:"ttlSeconds"`
+	DurationSeconds   float64         `json:"durationSeconds"`
+	Timeline          []migrate.Event `json:"timeline"`
 	// LateFailures counts failed requests that used a DNS answer fetched
 	// after the rollback, or kept an answer past its TTL: both should be 0.
 	LateFailures int `json:"lateFailures"`

@@ -18,9 +18,10 @@ var ErrNotFound = errors.New("record set not found")
 var ErrTerminal = errors.New("retrying cannot help")
 
 // ErrInvalid wraps every error caused by the caller's input (a bad weight, a
-// name outside the provider's zones, a CNAME beside other records). It
-// wraps ErrTerminal: retrying the same call cannot succeed.
-var ErrInvalid error = &terminalError{msg: "invalid record set"}
+// name outside the provider's zones, a CNAME beside other records, a
+// missing Condition, a provider's settings). It wraps ErrTerminal: retrying
+// the same call cannot succeed.
+var ErrInvalid error = &terminalError{msg: "invalid input"}
 
 // ErrUnauthorized means the provider refused the caller's credentials
 // (a missing or wrong token, or not allowed to change the record). It wraps
@@ -35,28 +36,40 @@ func (e *terminalError) Error() string { return e.msg }
 // Is makes every terminalError count as ErrTerminal.
 func (e *terminalError) Is(target error) bool { return target == ErrTerminal }
 
-// Provider reads and replaces weighted record sets at one DNS provider.
+// Provider reads and changes weighted record sets at one DNS provider.
 //
 // Contract:
 //   - Get returns the whole RecordSet for name and type, or an error wrapping
 //     ErrNotFound when there is none. ErrNotFound means the provider answered
 //     that the record set does not exist, never that the provider could not
 //     be reached or the address is wrong.
-//   - Replace makes rs the complete answer for rs.Name and rs.Type in one
-//     atomic step: a resolver sees either the old sets or the new ones, never
-//     a mixture. It returns only after the provider has accepted the change
-//     durably. rs must pass Validate (a TTL of at least 1 included).
-//   - Delete removes every set for name and type; deleting what is not there
-//     is not an error.
+//   - Replace makes rs the complete answer for rs.Name and rs.Type, and
+//     Delete removes every set for name and type, each only if cond holds
+//     for the record set there right before (Condition.Holds). Checking cond
+//     and making the change are one atomic step: no other change can come
+//     between them, and a resolver sees either the old sets or the new
+//     ones, never a mixture. A change returns only after the provider has
+//     accepted it durably. rs must pass Validate (a TTL of at least 1
+//     included).
+//   - When cond does not hold, nothing changes and the error is a
+//     *ConflictError (errors.Is ErrConflict) carrying the record set there
+//     now (nil: none). It is neither transient nor terminal: retrying the
+//     same call gets the same answer; re-read and decide. Always() never
+//     conflicts; the zero Condition is refused with ErrInvalid.
+//   - A change that is already made succeeds without changing anything,
+//     whatever cond says: a Replace whose rs Equals what is there, a Delete
+//     of what is not there. So a call whose answer was lost may be retried,
+//     and a retry of a conditional change that did succeed is not a conflict.
+//     (Providers implement all of this with Condition.Admit.)
 //
 // Errors of every method: those caused by the arguments wrap ErrInvalid;
 // refused credentials wrap ErrUnauthorized; both, and anything else retrying
-// cannot fix, wrap ErrTerminal. Any other error may be transient and the
-// call may be retried: all three methods are idempotent.
+// cannot fix, wrap ErrTerminal. Apart from ErrConflict, any other error may
+// be transient and the call may be retried: all three methods are idempotent.
 //
 // Names are fully qualified; implementations compare them case-insensitively.
 type Provider interface {
 	Get(ctx context.Context, name, rrtype string) (RecordSet, error)
-	Replace(ctx context.Context, rs RecordSet) error
-	Delete(ctx context.Context, name, rrtype string) error
+	Replace(ctx context.Context, rs RecordSet, cond Condition) error
+	Delete(ctx context.Context, name, rrtype string, cond Condition) error
 }

@@ -142,10 +142,7 @@ func auditEtcd(c Cluster, e EtcdCluster) []Finding {
 				"run 3 control-plane nodes, one per zone, each with an etcd member")})
 	}
 	if z := memberZones(c, e); n >= 3 && len(z) < 3 {
-		out = append(out, Finding{SeverityWarning, "etcd-zone-spread",
-			fmt.Sprintf("etcd %s has %d members in %d zone%s (%s)%s", e.Name, n, len(z), plural(len(z)), zoneCounts(z), quorumZones(c, e)),
-			fix(c, "put each etcd member's control-plane instance group in its own zone, three zones in all",
-				"spread the control-plane nodes over three zones")})
+		out = append(out, zoneSpread(c, e, z))
 	}
 	for _, m := range e.Members {
 		if len(m.Zones) > 1 {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"ferry.dev/ferry/internal/dns"
@@ -49,7 +50,13 @@ type Executor struct {
 	// file) before a change the provider refused is tried again, so a
 	// corrected token or server takes effect on resume without a restart.
 	Connect func() (dns.Provider, error)
+	// ObserveEvery is how often the records the migration owns are read
+	// back to find hand edits between its own changes; default 2s.
+	ObserveEvery time.Duration
+	// Start is the domain's records as read by Check, for a new migration.
+	Start Start
 
+	mu      sync.Mutex // guards Provider, which Connect replaces
 	saved   []byte
 	savedAt time.Time
 	refused bool // the provider refused a change; Connect before the next
@@ -69,23 +76,41 @@ type Sensors interface {
 	Parity(ctx context.Context) (mismatches int, detail string)
 }
 
-// Check reports whether the domain's current record may be adopted.
-func (e *Executor) Check(ctx context.Context, cfg Config) error {
+// Check reads the domain's and the preview domain's records and reports
+// whether the domain's may be adopted. The Start it returns carries both
+// as read, so the first change to each is conditional on them: a hand edit
+// made after this check is found, never overwritten.
+func (e *Executor) Check(ctx context.Context, cfg Config) (Start, error) {
+	var st Start
 	rrtype, err := RecordType(cfg.Legacy, cfg.Cluster)
 	if err != nil {
-		return err
+		return st, err
 	}
-	rs, err := e.Provider.Get(ctx, dns.CanonicalName(cfg.Domain), rrtype)
-	if errors.Is(err, dns.ErrNotFound) {
-		return nil
+	if st.Record, err = Read(ctx, e.Provider, cfg.Domain, rrtype); err != nil {
+		return st, err
 	}
-	if cause, fix, ok := Refusal(err); ok {
-		return fmt.Errorf("reading the record of %s: %s: %w — %s", cfg.Domain, cause, err, fix)
+	if cfg.PreviewDomain != "" {
+		if st.PreviewRecord, err = Read(ctx, e.Provider, cfg.PreviewDomain, rrtype); err != nil {
+			return st, err
+		}
 	}
-	if err != nil {
-		return fmt.Errorf("reading the record of %s: %w", cfg.Domain, err)
+	return st, CheckCurrent(cfg, st.Record.Set)
+}
+
+// Read returns the record set of name and type as Seen: absent when the
+// provider says there is none.
+func Read(ctx context.Context, p dns.Provider, name, rrtype string) (Seen, error) {
+	rs, err := p.Get(ctx, dns.CanonicalName(name), rrtype)
+	switch {
+	case errors.Is(err, dns.ErrNotFound):
+		return Seen{}, nil
+	case err != nil:
+		if cause, fix, ok := Refusal(err); ok {
+			return Seen{}, fmt.Errorf("reading the record of %s: %s: %w — %s", name, cause, err, fix)
+		}
+		return Seen{}, fmt.Errorf("reading the record of %s: %w", name, err)
 	}
-	return CheckCurrent(cfg, &rs)
+	return SeenSet(rs), nil
 }
 
 // Run drives s until it reaches a terminal stage or ctx ends, or until the
@@ -110,9 +135,14 @@ func (e *Executor) Run(ctx context.Context, s State) (State, error) {
 		}
 	}
 	go sensors.Run(ctx, inputs)
+	go e.observeLoop(ctx, s.Config, inputs)
 	first := Input(Restarted{Now: e.Now()})
 	if s.Stage == StagePending {
-		first = Start{Now: e.Now()}
+		st := e.Start
+		if st.Now.IsZero() {
+			st.Now = e.Now()
+		}
+		first = st
 	}
 	var err error
 	if s.Stage != StagePending {
@@ -155,6 +185,9 @@ func (e *Executor) defaults() {
 	}
 	if e.TickEvery == 0 {
 		e.TickEvery = 100 * time.Millisecond
+	}
+	if e.ObserveEvery == 0 {
+		e.ObserveEvery = 2 * time.Second
 	}
 	if e.Now == nil {
 		e.Now = time.Now
@@ -295,24 +328,88 @@ func (e *Executor) perform(ctx context.Context, s State, a Action, sensors Senso
 		if err != nil {
 			e.Logger.Warn("connecting to the DNS provider again", "domain", s.Config.Domain, "error", err)
 			return ActionFailed{ID: a.ID, Err: "connecting to the DNS provider again: " + err.Error(), Terminal: true,
-				Fix: "check migration.dns.server and migration.dns.tokenFile"}
+				Fix: "check migration.dns", Now: e.Now()}
 		}
+		e.mu.Lock()
 		e.Provider, e.refused = p, false
+		e.mu.Unlock()
 	}
-	rs := RecordFor(s.Config, a.Kind, a.Weights)
 	start := e.Now()
-	if err := e.Provider.Replace(ctx, rs); err != nil {
+	err := e.provider().Replace(ctx, *a.Set, condition(a.Expect))
+	if err != nil {
+		return e.failure(s, a, err)
+	}
+	e.Logger.Info("DNS changed", "name", a.Set.Name, "type", a.Set.Type, "ttl", a.Set.TTL,
+		"sets", fmt.Sprint(a.Set.Weights()), "action", string(a.Kind), "took", e.Now().Sub(start).String())
+	return ActionDone{ID: a.ID, Now: e.Now()}
+}
+
+func (e *Executor) provider() dns.Provider {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.Provider
+}
+
+// condition is the precondition of a change expecting seen.
+func condition(seen *Seen) dns.Condition {
+	if seen == nil || !seen.Exists {
+		return dns.IfAbsent()
+	}
+	return dns.IfMatch(*seen.Set)
+}
+
+// failure turns a provider error into the engine's input.
+func (e *Executor) failure(s State, a Action, err error) Input {
+	f := ActionFailed{ID: a.ID, Err: err.Error(), Now: e.Now()}
+	var conflict *dns.ConflictError
+	switch {
+	case errors.As(err, &conflict):
+		found := Seen{}
+		if conflict.Current != nil {
+			found = SeenSet(*conflict.Current)
+		}
+		f.Conflict = &found
+		e.Logger.Warn("DNS change refused: the record is not what ferry last saw", "domain", s.Config.Domain,
+			"action", string(a.Kind), "found", found.String())
+	default:
 		e.Logger.Warn("DNS change failed", "domain", s.Config.Domain, "action", string(a.Kind), "error", err)
-		f := ActionFailed{ID: a.ID, Err: err.Error()}
 		if cause, fix, ok := Refusal(err); ok {
 			f.Err, f.Terminal, f.Fix = cause+": "+f.Err, true, fix
 			e.refused = true
 		}
-		return f
 	}
-	e.Logger.Info("DNS changed", "name", rs.Name, "type", rs.Type, "ttl", rs.TTL,
-		"sets", fmt.Sprint(rs.Weights()), "action", string(a.Kind), "took", e.Now().Sub(start).String())
-	return ActionDone{ID: a.ID, Now: e.Now()}
+	return f
+}
+
+// observeLoop reads the records the migration owns every ObserveEvery and
+// reports them; the engine ignores a read while a change is in flight.
+func (e *Executor) observeLoop(ctx context.Context, cfg Config, out chan<- Input) {
+	rrtype, _ := RecordType(cfg.Legacy, cfg.Cluster)
+	names := []string{cfg.Domain}
+	if cfg.PreviewDomain != "" {
+		names = append(names, cfg.PreviewDomain)
+	}
+	t := time.NewTicker(e.ObserveEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for _, name := range names {
+			at := e.Now()
+			seen, err := Read(ctx, e.provider(), name, rrtype)
+			if err != nil {
+				continue // an unreachable provider shows in the next change's outcome
+			}
+			select {
+			case out <- Observed{Name: name, Record: seen, At: at}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
 }
 
 // Refusal describes for an operator an error that wraps dns.ErrTerminal:

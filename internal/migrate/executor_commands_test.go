@@ -56,7 +56,7 @@ func killedAtStep1(t *testing.T, cfg migrate.Config) migrate.State {
 	t.Helper()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	s := migrate.NewState(cfg)
-	ok := migrate.GateResult{Side: migrate.Cluster, N: 10, SuccessRatio: 1, LastOK: true}
+	ok := migrate.GateResult{Side: migrate.Cluster, N: 10, SuccessRatio: 1}
 	s, _ = migrate.Step(s, migrate.Start{Now: now})
 	for _, in := range []migrate.Input{nil, nil, ok, migrate.Tick{Now: now.Add(time.Minute)}, nil, nil,
 		ok, migrate.Tick{Now: now.Add(2 * time.Minute)}} {
@@ -79,7 +79,7 @@ func TestExecutorRollbackQueuedWhileStoppedComesFirst(t *testing.T) {
 	p := &memDNS{sets: map[string]dns.RecordSet{}}
 	cfg := testConfig(backend(t, nil), backend(t, nil))
 	s := killedAtStep1(t, cfg)
-	_ = p.Replace(t.Context(), migrate.RecordFor(cfg, migrate.SetWeights, s.Weights))
+	_ = p.Replace(t.Context(), migrate.RecordFor(cfg, migrate.SetWeights, s.Weights), dns.Always())
 	p.changes = nil
 	e, st := newExecutor(t, p)
 	for _, k := range []migrate.CommandKind{migrate.Promote, migrate.Rollback} {

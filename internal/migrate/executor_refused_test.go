@@ -39,11 +39,22 @@ func realDNS(t *testing.T, legacy string) *server.Server {
 	t.Cleanup(func() { _ = srv.Close() })
 	host, _, _ := migrate.SplitEndpoint(legacy)
 	err = srv.Replace(t.Context(), dns.RecordSet{Name: "api.example.test.", Type: dns.TypeA, TTL: 1,
-		Sets: []dns.WeightedSet{{ID: "default", Weight: 1, Values: []string{host}}}})
+		Sets: []dns.WeightedSet{{ID: "default", Weight: 1, Values: []string{host}}}}, dns.Always())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return srv
+}
+
+// readStart is what start's adoption check reads, straight from srv (the
+// executor under test may hold a wrong token).
+func readStart(t *testing.T, srv *server.Server, cfg migrate.Config) migrate.Start {
+	t.Helper()
+	st, err := (&migrate.Executor{Provider: srv}).Check(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 // tokenFile writes token to a file and returns a connect function that
@@ -74,9 +85,9 @@ type countingProvider struct {
 	replaces atomic.Int32
 }
 
-func (c *countingProvider) Replace(ctx context.Context, rs dns.RecordSet) error {
+func (c *countingProvider) Replace(ctx context.Context, rs dns.RecordSet, cond dns.Condition) error {
 	c.replaces.Add(1)
-	return c.Provider.Replace(ctx, rs)
+	return c.Provider.Replace(ctx, rs, cond)
 }
 
 // TestExecutorStopsOnWrongTokenAndResumes runs a migration against ferry's
@@ -94,6 +105,7 @@ func TestExecutorStopsOnWrongTokenAndResumes(t *testing.T) {
 	counted := &countingProvider{Provider: first}
 	e, st := newExecutor(t, counted)
 	e.Connect = connect
+	e.Start = readStart(t, srv, cfg)
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 
@@ -102,7 +114,7 @@ func TestExecutorStopsOnWrongTokenAndResumes(t *testing.T) {
 		t.Fatalf("Run with a wrong token = %v, want ErrNeedsOperator", err)
 	}
 	for _, want := range []string{"the DNS provider refused the change", "unauthorized", "401",
-		"check migration.dns.tokenFile, then run `ferry migrate resume api`"} {
+		"check migration.dns.tokenFile, then resume"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
@@ -150,6 +162,7 @@ func TestExecutorRollbackRefusedThenResumed(t *testing.T) {
 	p := &fileTokenProvider{connect: connect}
 	e, st := newExecutor(t, p)
 	e.Connect = connect
+	e.Start = readStart(t, srv, cfg)
 	e.Observe = func(s migrate.State) {
 		if s.Weights.Cluster >= 50 && !failing.Load() {
 			writeToken(t, path, "wrong")
@@ -200,18 +213,18 @@ func (f *fileTokenProvider) Get(ctx context.Context, name, rrtype string) (dns.R
 	return p.Get(ctx, name, rrtype)
 }
 
-func (f *fileTokenProvider) Replace(ctx context.Context, rs dns.RecordSet) error {
+func (f *fileTokenProvider) Replace(ctx context.Context, rs dns.RecordSet, cond dns.Condition) error {
 	p, err := f.connect()
 	if err != nil {
 		return err
 	}
-	return p.Replace(ctx, rs)
+	return p.Replace(ctx, rs, cond)
 }
 
-func (f *fileTokenProvider) Delete(ctx context.Context, name, rrtype string) error {
+func (f *fileTokenProvider) Delete(ctx context.Context, name, rrtype string, cond dns.Condition) error {
 	p, err := f.connect()
 	if err != nil {
 		return err
 	}
-	return p.Delete(ctx, name, rrtype)
+	return p.Delete(ctx, name, rrtype, cond)
 }

@@ -38,7 +38,7 @@ func (m *memDNS) Get(_ context.Context, name, rrtype string) (dns.RecordSet, err
 	return rs, nil
 }
 
-func (m *memDNS) Replace(_ context.Context, rs dns.RecordSet) error {
+func (m *memDNS) Replace(_ context.Context, rs dns.RecordSet, _ dns.Condition) error {
 	if err := rs.Validate(); err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func (m *memDNS) Replace(_ context.Context, rs dns.RecordSet) error {
 	return nil
 }
 
-func (m *memDNS) Delete(_ context.Context, name, rrtype string) error {
+func (m *memDNS) Delete(_ context.Context, name, rrtype string, _ dns.Condition) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.sets, name+"/"+rrtype)
@@ -92,12 +92,14 @@ func TestExecutorMigratesAndSavesEveryStep(t *testing.T) {
 	p := &memDNS{sets: map[string]dns.RecordSet{}}
 	cfg := testConfig(backend(t, nil), backend(t, nil))
 	_ = p.Replace(t.Context(), dns.RecordSet{Name: "api.example.test.", Type: "A", TTL: 60,
-		Sets: []dns.WeightedSet{{ID: "default", Weight: 1, Values: []string{"127.0.0.1"}}}})
+		Sets: []dns.WeightedSet{{ID: "default", Weight: 1, Values: []string{"127.0.0.1"}}}}, dns.Always())
 	p.changes = nil
 	e, st := newExecutor(t, p)
-	if err := e.Check(t.Context(), cfg); err != nil {
+	start, err := e.Check(t.Context(), cfg)
+	if err != nil {
 		t.Fatalf("Check = %v", err)
 	}
+	e.Start = start
 	final, err := e.Run(t.Context(), migrate.NewState(cfg))
 	if err != nil {
 		t.Fatal(err)

@@ -17,43 +17,15 @@ const (
 )
 
 // Change is one DNS change a migration makes, as a value to show before
-// anything is applied.
+// anything is applied. At is when it happens, counted from the start of a
+// healthy run; Condition is what the record must still be for it to apply.
 type Change struct {
-	Stage  Stage         `json:"stage"`
-	Action ActionKind    `json:"action"`
-	Record dns.RecordSet `json:"record"`
-	When   string        `json:"when"`
-}
-
-// Plan lists every DNS change a healthy migration of cfg makes, in order,
-// followed by what a rollback would write. It is pure.
-func Plan(cfg Config) []Change {
-	var out []Change
-	add := func(st Stage, a ActionKind, w Weights, when string) {
-		out = append(out, Change{Stage: st, Action: a, Record: RecordFor(cfg, a, w), When: when})
-	}
-	if cfg.PreviewDomain != "" {
-		add(StagePreview, PointPreview, Weights{}, "at start")
-	}
-	hold := func(what string) string {
-		if cfg.Promotion == PromotionManual {
-			return fmt.Sprintf("on `ferry migrate promote` (%s)", what)
-		}
-		return what
-	}
-	add(StageShift, AdoptRecord, Weights{Legacy: 100}, hold(fmt.Sprintf("after parity and a %v hold with the cluster gate passing", cfg.Hold)))
-	for i, c := range cfg.Steps {
-		when := "at once"
-		if i > 0 {
-			when = hold(fmt.Sprintf("after a %v hold", cfg.Hold))
-		}
-		add(StageShift, SetWeights, Weights{Legacy: 100 - c, Cluster: c}, when)
-	}
-	add(StageCutover, RemoveLegacy, Weights{Cluster: 100}, hold(fmt.Sprintf("after a %v hold", cfg.Hold)))
-	drain := time.Duration(cfg.Drain.TTLMultiple) * cfg.TTL
-	out = append(out, Change{Stage: StageDone, When: fmt.Sprintf("after %v of drain (%d×TTL)", drain, cfg.Drain.TTLMultiple)})
-	add(StageRollingBack, RestoreLegacy, Weights{Legacy: 100}, "on rollback from shift, cutover or drain")
-	return out
+	Stage     Stage          `json:"stage"`
+	Action    ActionKind     `json:"action,omitempty"`
+	Record    *dns.RecordSet `json:"record,omitempty"`
+	Condition string         `json:"condition,omitempty"`
+	At        time.Duration  `json:"at"`
+	When      string         `json:"when"`
 }
 
 // RecordFor is the record set action a writes for cfg at weights w.
@@ -83,6 +55,33 @@ func recordValue(endpoint, rrtype string) string {
 		return dns.CanonicalName(host)
 	}
 	return host
+}
+
+// Describe is a record set on one line, as plans, alerts and status show
+// it: "api.example.test. A ttl=60 legacy(w=90)=192.0.2.1 cluster(w=10)=…".
+func Describe(rs dns.RecordSet) string {
+	var sets []string
+	for _, s := range rs.Sets {
+		sets = append(sets, fmt.Sprintf("%s(w=%d)=%s", s.ID, s.Weight, strings.Join(s.Values, ",")))
+	}
+	return fmt.Sprintf("%s %s ttl=%d %s", rs.Name, rs.Type, rs.TTL, strings.Join(sets, " "))
+}
+
+// weightsOf reads the two sides' weights back from ferry's weighted set;
+// ok is false for any other record set.
+func weightsOf(rs dns.RecordSet) (Weights, bool) {
+	var w Weights
+	for _, s := range rs.Sets {
+		switch s.ID {
+		case LegacySetID:
+			w.Legacy = s.Weight
+		case ClusterSetID:
+			w.Cluster = s.Weight
+		default:
+			return Weights{}, false
+		}
+	}
+	return w, len(rs.Sets) > 0
 }
 
 // ErrForeignRecord means the domain's record points somewhere else than

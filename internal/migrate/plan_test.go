@@ -41,14 +41,18 @@ func TestCheckCurrent(t *testing.T) {
 }
 
 // TestPlanManualPromotionSaysSo: with promotion: manual every change after
-// the first step waits for `ferry migrate promote`, and the plan says so.
+// the first step waits for the operator's promote, and the plan says so.
 func TestPlanManualPromotionSaysSo(t *testing.T) {
 	cfg := migratetest.Config("api.example.test", "192.0.2.10", "198.51.100.20")
 	cfg.Steps, cfg.Promotion = []int{10, 100}, migrate.PromotionManual
-	for _, c := range migrate.Plan(cfg) {
+	changes, err := migrate.Plan(cfg, migrate.Start{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range changes {
 		if c.Action == migrate.AdoptRecord || c.Action == migrate.RemoveLegacy || c.Action == migrate.SetWeights && c.Record.Weights()["cluster"] == 100 {
-			if !strings.Contains(c.When, "ferry migrate promote") {
-				t.Errorf("%s at %v: when %q, want it to wait for `ferry migrate promote`", c.Action, c.Record.Weights(), c.When)
+			if !strings.Contains(c.When, "on promote") {
+				t.Errorf("%s at %v: when %q, want it to wait for promote", c.Action, c.Record.Weights(), c.When)
 			}
 		}
 	}

@@ -2,10 +2,10 @@ package migrate_test
 
 import (
 	"encoding/json"
-	"fmt"
+	"flag"
 	"os"
 	"path/filepath"
-	"strconv"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,30 +13,36 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"ferry.dev/ferry/internal/migrate"
-	"ferry.dev/ferry/internal/migrate/migratetest"
 )
 
-// TestScenarios replays every testdata/*.txt file against the pure engine.
+var rewrite = flag.Bool("rewrite", false, "rewrite the output sections of testdata/*.txt from the engine")
+
+// TestScenarios replays every testdata/*.txt file against the pure engine,
+// in the data-driven form of etcd-io/raft's tests: a block is one or more
+// input lines, a "----" line, and everything the engine did for them — the
+// actions it emitted, its log lines, the timeline events it added and the
+// state it ended in. A block that differs fails the test; -rewrite writes
+// the engine's output into the files instead (review the diff).
 //
-// Each line is an input or an expectation:
+// Inputs (every argument is checked: an unknown key or a number that does
+// not parse fails the test, never becomes 0):
 //
-//	config key=value...    start from NewState(Defaults(config)); keys: steps,
-//	                       hold, ttl, promotion, onFailure, failures,
-//	                       minRequests, preview, traffic, threshold
-//	start | tick DUR | gate SIDE n=N ok=R p99=DUR [last=ok|fail] | traffic RATE
-//	traffic error=TEXT     the traffic source could not be read
+//	config key=value...   a new migration; keys: steps hold ttl promotion
+//	                      onFailure onBothFailing failures minRequests
+//	                      preview traffic threshold retryFor
+//	start [record=R] [preview=R]   R: absent (default), plain, or SETS
+//	tick DUR
+//	gate SIDE n=N ok=RATIO p99=DUR [hard]
+//	traffic RATE | traffic error=TEXT
 //	cmd promote|pause|resume|rollback|abort
-//	done [mismatches=N] | fail [terminal] [error=TEXT]   answer the first
-//	                       pending action; terminal: retrying cannot help
-//	                       (Fix "check migration.dns.tokenFile")
-//	restart [DUR]          state round-trips through JSON, then Restarted,
-//	                       DUR (time spent stopped, no ticks) later
-//	expect k=v...          state fields: stage step weights paused awaiting
-//	                       pending parity gate.cluster alert reason~TEXT
-//	                       alert~TEXT trafficError~TEXT
-//	expect action KIND [WEIGHTS]   the next action emitted (logs skipped)
-//	expect no-action       no unexamined action is left
-//	expect log TEXT        a log line since the last input contains TEXT
+//	done [mismatches=N] [detail=TEXT]   answers the first pending action
+//	fail [terminal] [error=TEXT]        likewise; terminal: retrying cannot help
+//	conflict found=R                    likewise: the precondition failed
+//	observe domain|preview found=R      a fresh read while nothing is in flight
+//	restart [DUR]         the state round-trips through JSON, then Restarted
+//
+// SETS is "id=weight,…" over the scenario's endpoints (legacy 192.0.2.10,
+// cluster 198.51.100.20), e.g. legacy=90,cluster=10.
 func TestScenarios(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil || len(files) == 0 {
@@ -48,116 +54,71 @@ func TestScenarios(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := &replay{t: t, now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-			for i, line := range strings.Split(string(data), "\n") {
-				line = strings.TrimSpace(line)
-				if line == "" || strings.HasPrefix(line, "#") {
-					continue
-				}
-				r.where = fmt.Sprintf("%s:%d: %s", f, i+1, line)
-				r.line(strings.Fields(line))
+			blocks, err := parseBlocks(string(data))
+			if err != nil {
+				t.Fatalf("%s: %v", f, err)
 			}
-			if r.s.Config.Domain == "" {
-				t.Fatal("scenario has no config line")
+			r := &replay{t: t, now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+			for i := range blocks {
+				b := &blocks[i]
+				got := r.block(f, b)
+				if *rewrite {
+					b.output = got
+				} else if got != b.output {
+					t.Errorf("%s:%d: output differs (-want +got):\n%s", f, b.line, cmp.Diff(b.output, got))
+				}
+			}
+			if *rewrite {
+				if err := os.WriteFile(f, []byte(formatBlocks(blocks)), 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
 		})
 	}
 }
 
+// replay is one scenario being replayed.
 type replay struct {
 	t     *testing.T
 	where string
 	now   time.Time
 	s     migrate.State
-	queue []migrate.Action
-	logs  []string
+	out   []string
 }
 
 func (r *replay) fatalf(format string, args ...any) {
 	r.t.Helper()
-	r.t.Fatalf("%s\n\t%s", r.where, fmt.Sprintf(format, args...))
+	r.t.Fatalf("%s: "+format, append([]any{r.where}, args...)...)
+}
+
+func (r *replay) block(file string, b *block) string {
+	r.out = nil
+	events := len(r.s.Timeline)
+	for i, line := range b.inputs {
+		r.where = file + ":" + itoa(b.line+i) + ": " + line
+		r.input(strings.Fields(line))
+	}
+	for _, e := range r.s.Timeline[min(events, len(r.s.Timeline)):] {
+		// An event is logged too; the log line would only repeat it.
+		r.out = slices.DeleteFunc(r.out, func(l string) bool { return l == "log: "+e.Message })
+		r.out = append(r.out, "event "+string(e.Kind)+": "+e.Message)
+	}
+	r.out = append(r.out, summary(r.s)...)
+	return strings.Join(r.out, "\n")
 }
 
 func (r *replay) step(in migrate.Input) {
 	var acts []migrate.Action
 	r.s, acts = migrate.Step(r.s, in)
-	r.logs = nil
 	for _, a := range acts {
-		if a.Kind == migrate.Log {
-			r.logs = append(r.logs, a.Message+" "+fmt.Sprint(a.Fields))
-			continue
-		}
-		r.queue = append(r.queue, a)
+		r.out = append(r.out, describeAction(a))
 	}
 }
 
-func (r *replay) line(f []string) {
-	kv := pairs(f[1:])
-	switch f[0] {
-	case "config":
-		r.s = migrate.NewState(r.config(kv))
-	case "start":
-		r.step(migrate.Start{Now: r.now})
-	case "tick":
-		r.now = r.now.Add(r.dur(f[1]))
-		r.step(migrate.Tick{Now: r.now})
-	case "gate":
-		ratio, _ := strconv.ParseFloat(kv["ok"], 64)
-		n, _ := strconv.Atoi(kv["n"])
-		g := migrate.GateResult{Side: migrate.Side(f[1]), N: n, SuccessRatio: ratio, P99: r.dur(kv["p99"])}
-		// The latest probe is bad when the window is, unless last= says.
-		g.LastOK = ratio >= r.s.Config.Gates.SuccessRatio && g.P99 <= r.s.Config.Gates.P99Latency
-		g.LastLatency = g.P99
-		if last, ok := kv["last"]; ok {
-			g.LastOK, g.LastLatency = last == "ok", 0
-		}
-		r.step(g)
-	case "traffic":
-		if e, ok := kv["error"]; ok {
-			r.step(migrate.LegacyTraffic{Err: e})
-			break
-		}
-		rate, _ := strconv.ParseFloat(f[1], 64)
-		r.step(migrate.LegacyTraffic{Rate: rate})
-	case "cmd":
-		r.step(migrate.Command{Kind: migrate.CommandKind(f[1])})
-	case "done", "fail":
-		for _, w := range f[1:] {
-			if w == "terminal" {
-				kv["terminal"] = ""
-			}
-		}
-		r.answer(f[0], kv)
-	case "restart":
-		if len(f) > 1 {
-			r.now = r.now.Add(r.dur(f[1]))
-		}
-		r.restart()
-	case "expect":
-		r.expect(f[1:], kv)
-	default:
-		r.fatalf("unknown directive %q", f[0])
+func (r *replay) restart(args []string) {
+	if len(args) > 0 {
+		r.now = r.now.Add(r.dur(args[0]))
 	}
-}
-
-func (r *replay) answer(verb string, kv map[string]string) {
-	if len(r.s.Pending) == 0 {
-		r.fatalf("no pending action to answer")
-	}
-	id := r.s.Pending[0].ID
-	if verb == "fail" {
-		f := migrate.ActionFailed{ID: id, Err: kv["error"]}
-		if _, ok := kv["terminal"]; ok {
-			f.Terminal, f.Fix = true, "check migration.dns.tokenFile"
-		}
-		r.step(f)
-		return
-	}
-	n, _ := strconv.Atoi(kv["mismatches"])
-	r.step(migrate.ActionDone{ID: id, Mismatches: n, Detail: kv["detail"]})
-}
-
-func (r *replay) restart() {
 	data, err := json.Marshal(r.s)
 	if err != nil {
 		r.fatalf("marshal: %v", err)
@@ -169,69 +130,6 @@ func (r *replay) restart() {
 	if d := cmp.Diff(r.s, back); d != "" {
 		r.fatalf("state changed through JSON (-before +after):\n%s", d)
 	}
-	r.s, r.queue = back, nil
+	r.s = back
 	r.step(migrate.Restarted{Now: r.now})
-}
-
-func (r *replay) config(kv map[string]string) migrate.Config {
-	cfg := migratetest.Config("api.example.test", "192.0.2.10", "198.51.100.20")
-	cfg.TTL, cfg.Hold, cfg.Steps = 10*time.Second, 30*time.Second, []int{10, 50, 100}
-	cfg.Gates.MinRequests, cfg.Gates.Failures, cfg.Gates.Interval = 3, 2, time.Second
-	for k, v := range kv {
-		switch k {
-		case "steps":
-			cfg.Steps = nil
-			for _, s := range strings.Split(v, ",") {
-				n, _ := strconv.Atoi(s)
-				cfg.Steps = append(cfg.Steps, n)
-			}
-		case "hold":
-			cfg.Hold = r.dur(v)
-		case "ttl":
-			cfg.TTL = r.dur(v)
-		case "promotion":
-			cfg.Promotion = migrate.Promotion(v)
-		case "onFailure":
-			cfg.OnFailure = migrate.OnFailure(v)
-		case "failures":
-			cfg.Gates.Failures, _ = strconv.Atoi(v)
-		case "minRequests":
-			cfg.Gates.MinRequests, _ = strconv.Atoi(v)
-		case "preview":
-			cfg.PreviewDomain = v
-		case "traffic":
-			cfg.Drain.TrafficURL = v
-		case "threshold":
-			cfg.Drain.Threshold, _ = strconv.ParseFloat(v, 64)
-		default:
-			r.fatalf("unknown config key %q", k)
-		}
-	}
-	if err := cfg.Validate(); err != nil {
-		r.fatalf("invalid config: %v", err)
-	}
-	return cfg
-}
-
-func (r *replay) dur(s string) time.Duration {
-	if s == "" {
-		return 0
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		r.fatalf("bad duration %q: %v", s, err)
-	}
-	return d
-}
-
-func pairs(f []string) map[string]string {
-	m := map[string]string{}
-	for _, p := range f {
-		if k, v, ok := strings.Cut(p, "="); ok {
-			m[k] = v
-		} else if k, v, ok := strings.Cut(p, "~"); ok {
-			m[k+"~"] = v
-		}
-	}
-	return m
 }

@@ -3,6 +3,7 @@ package migrate
 import (
 	"context"
 	"log/slog"
+	"math"
 	"time"
 
 	"ferry.dev/ferry/internal/probe"
@@ -24,7 +25,7 @@ func NewSensors(cfg Config, log *slog.Logger) (*HTTPSensors, error) {
 	timeout := max(cfg.Gates.P99Latency*2, time.Second)
 	for side, addr := range map[Side]string{Legacy: cfg.Legacy, Cluster: cfg.Cluster} {
 		p, err := probe.New(probe.Target{
-			Address: addr, Domain: cfg.Domain, Scheme: cfg.Gates.Scheme, Path: cfg.Gates.Paths[0],
+			Address: addr, Domain: cfg.Domain, Scheme: cfg.Gates.Scheme,
 		}, timeout)
 		if err != nil {
 			return nil, err
@@ -34,8 +35,8 @@ func NewSensors(cfg Config, log *slog.Logger) (*HTTPSensors, error) {
 	return hs, nil
 }
 
-// Run probes each side every gate interval (a quarter interval after a
-// failure, to confirm it fast) and reports the window's numbers.
+// Run sends each side a batch of probes every gate interval and reports
+// the window's numbers after each batch.
 func (h *HTTPSensors) Run(ctx context.Context, out chan<- Input) {
 	for side, p := range h.probers {
 		go h.probeLoop(ctx, side, p, out)
@@ -49,28 +50,49 @@ func (h *HTTPSensors) Run(ctx context.Context, out chan<- Input) {
 	}
 }
 
+// BatchSize is how many probes each side gets per gate interval: enough
+// that a full window holds more than 1/(1-successRatio) measurements, so
+// one failed probe cannot fail a healthy side while a side failing one
+// request in five fails at its first evaluation; at least one per path and
+// MinRequests per window, at most maxBatch.
+func BatchSize(g Gates) int {
+	perWindow := max(int(g.Window/g.Interval), 1)
+	need := g.MinRequests
+	if g.SuccessRatio < 1 {
+		need = max(need, int(math.Ceil(1/(1-g.SuccessRatio)))+1)
+	}
+	n := (need + perWindow - 1) / perWindow
+	return min(max(n, len(g.Paths)), maxBatch)
+}
+
+// maxBatch bounds the probes per side per interval (25/s at the default
+// interval), a load no real service notices.
+const maxBatch = 25
+
 func (h *HTTPSensors) probeLoop(ctx context.Context, side Side, p *probe.Prober, out chan<- Input) {
 	g := h.cfg.Gates
 	w := &probe.Window{Span: g.Window}
-	var wait time.Duration
+	n := BatchSize(g)
+	t := time.NewTicker(g.Interval)
+	defer t.Stop()
 	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(wait):
+		batch := p.Batch(ctx, g.Paths, n)
+		hard := true
+		for _, smp := range batch {
+			w.Add(smp)
+			hard = hard && !smp.OK
 		}
-		smp := p.Sample(ctx)
-		w.Add(smp)
 		st := w.Stats()
 		select {
 		case out <- GateResult{Side: side, N: st.N, SuccessRatio: st.SuccessRatio, P50: st.P50, P99: st.P99,
-			LastOK: smp.OK, LastLatency: smp.Latency, At: time.Now()}:
+			Hard: hard, At: time.Now()}:
 		case <-ctx.Done():
 			return
 		}
-		wait = g.Interval
-		if !smp.OK || smp.Latency > g.P99Latency {
-			wait = g.Interval / 4
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }

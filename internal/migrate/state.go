@@ -3,6 +3,8 @@ package migrate
 import (
 	"fmt"
 	"time"
+
+	"ferry.dev/ferry/internal/dns"
 )
 
 // Stage is where a migration is.
@@ -61,14 +63,93 @@ type SideHealth struct {
 	P50          time.Duration `json:"p50"`
 	P99          time.Duration `json:"p99"`
 	Status       GateStatus    `json:"status"`
-	// Failing counts bad probes in a row while the window fails.
+	// Failing counts evaluations in a row whose window failed.
 	Failing int `json:"failing"`
+}
+
+// Seen is a record set as the migration last read or wrote it; Exists is
+// false when there was none. Every change is conditional on it.
+type Seen struct {
+	Exists bool           `json:"exists"`
+	Set    *dns.RecordSet `json:"set,omitempty"`
+}
+
+// SeenSet is Seen for a record set that exists.
+func SeenSet(rs dns.RecordSet) Seen { return Seen{Exists: true, Set: &rs} }
+
+// Equal reports whether s and o are the same record set (or both absent).
+func (s Seen) Equal(o Seen) bool {
+	if !s.Exists || !o.Exists {
+		return s.Exists == o.Exists
+	}
+	return s.Set.Equal(*o.Set)
+}
+
+// String describes the set for an operator.
+func (s Seen) String() string {
+	if !s.Exists {
+		return "no record"
+	}
+	return Describe(*s.Set)
+}
+
+// Drift is a record set found changed outside the migration.
+type Drift struct {
+	Name string `json:"name"`
+	// Want is what the migration last saw or wrote; Found is what is there.
+	Want  Seen       `json:"want"`
+	Found Seen       `json:"found"`
+	At    time.Time  `json:"at"`
+	While ActionKind `json:"while,omitempty"` // the change it stopped, if any
+}
+
+// Retrying is a DNS change that keeps failing transiently, for status.
+type Retrying struct {
+	Action    ActionKind `json:"action"`
+	Attempts  int        `json:"attempts"`
+	Since     time.Time  `json:"since"`
+	LastError string     `json:"lastError"`
+}
+
+// EventKind says what a timeline entry records.
+type EventKind string
+
+// Event kinds.
+const (
+	EventStage   EventKind = "stage"   // the migration entered a stage
+	EventStep    EventKind = "step"    // a DNS change or a parity check took effect
+	EventCommand EventKind = "command" // an operator's command was applied
+	EventResumed EventKind = "resumed" // an executor took the migration up again
+	EventFailure EventKind = "failure" // a gate or a DNS change failed; ferry acted
+	EventAlert   EventKind = "alert"   // legacy's gate failed, or passes again
+	EventDrift   EventKind = "drift"   // a record was changed outside the migration
+)
+
+// ParityResult is the outcome of the preview's comparison of both sides.
+type ParityResult struct {
+	Checked    bool   `json:"checked"`
+	Mismatches int    `json:"mismatches"`
+	Detail     string `json:"detail,omitempty"`
+}
+
+// OK reports a comparison that found both sides answering alike.
+func (p ParityResult) OK() bool { return p.Checked && p.Mismatches == 0 }
+
+// String is "ok", "not checked" or "N mismatch(es): detail".
+func (p ParityResult) String() string {
+	switch {
+	case !p.Checked:
+		return "not checked"
+	case p.Mismatches == 0:
+		return "ok"
+	}
+	return fmt.Sprintf("%d mismatch(es): %s", p.Mismatches, p.Detail)
 }
 
 // Event is one line of a migration's timeline.
 type Event struct {
 	At      time.Time `json:"at"`
-	Kind    string    `json:"kind"` // stage, step, command, resumed, failure
+	Kind    EventKind `json:"kind"`
 	Stage   Stage     `json:"stage"`
 	Step    int       `json:"step"`
 	Weights Weights   `json:"weights"`
@@ -96,8 +177,8 @@ type State struct {
 	LegacyRate float64   `json:"legacyRate"`
 	// TrafficError is why the drain's legacy traffic source could not be
 	// read last time; the drain does not end while it is set.
-	TrafficError string `json:"trafficError,omitempty"`
-	Parity       string `json:"parity,omitempty"`
+	TrafficError string       `json:"trafficError,omitempty"`
+	Parity       ParityResult `json:"parity"`
 	// AwaitingPromotion is set when a step's hold has passed and manual
 	// promotion waits for the operator.
 	AwaitingPromotion bool `json:"awaitingPromotion"`
@@ -105,17 +186,36 @@ type State struct {
 	// cluster gate verdict (after a restart, fresh probes come first).
 	PromotionRequested bool                `json:"promotionRequested,omitempty"`
 	Health             map[Side]SideHealth `json:"health"`
-	Pending            []Action            `json:"pending"`
-	NextID             int                 `json:"nextID"`
-	Attempts           int                 `json:"attempts"`
-	RetryAt            time.Time           `json:"retryAt,omitempty"`
-	// Alert is set while a pending DNS change waits for the operator: the
-	// provider refused it in a way retrying cannot fix. It says what is
-	// wrong and what to do. Nothing is retried on ticks; Resume or
-	// Restarted performs the change again and clears it.
-	Alert    string  `json:"alert,omitempty"`
-	Reason   string  `json:"reason,omitempty"`
-	Timeline []Event `json:"timeline"`
+	// Record and PreviewRecord are the domain's and the preview domain's
+	// record sets as the migration last read or wrote them.
+	Record        Seen `json:"record"`
+	PreviewRecord Seen `json:"previewRecord"`
+	// Adopted is set once the domain's record has been (or is being)
+	// replaced by the weighted set: a rollback then has a record to restore.
+	Adopted bool `json:"adopted,omitempty"`
+	// Changed is when the migration's last DNS change took effect.
+	Changed time.Time `json:"changed,omitempty"`
+	// Unconfirmed are changes abandoned in flight (a rollback overtook
+	// them): they may have landed, and finding one is not drift.
+	Unconfirmed []dns.RecordSet `json:"unconfirmed,omitempty"`
+	Pending     []Action        `json:"pending"`
+	NextID      int             `json:"nextID"`
+	// Retrying is set while a pending change fails transiently.
+	Retrying *Retrying `json:"retrying,omitempty"`
+	RetryAt  time.Time `json:"retryAt,omitempty"`
+	// Alert is set while the migration waits for the operator: the
+	// provider refused a change, kept failing past dns.retryFor, a record
+	// drifted, or both sides fail. It says what is wrong and what to do.
+	// Nothing is retried on ticks; Resume (or Rollback, or Abort) acts.
+	Alert string `json:"alert,omitempty"`
+	// Drift is the record change found outside the migration, until the
+	// operator resumes or rolls back.
+	Drift *Drift `json:"drift,omitempty"`
+	// LegacyAlert is set while legacy fails its gate: ferry does not roll
+	// back onto it on its own.
+	LegacyAlert string  `json:"legacyAlert,omitempty"`
+	Reason      string  `json:"reason,omitempty"`
+	Timeline    []Event `json:"timeline"`
 }
 
 // ID names this migration among all migrations of its domain: its start
@@ -164,10 +264,14 @@ const (
 
 // Action is one thing the engine asks the executor to do. Every kind but
 // Log and Finish is answered with ActionDone or ActionFailed carrying ID.
+// A DNS change carries the record set to write (Set) and the condition it
+// is written on (Expect): the executor performs it as given.
 type Action struct {
 	ID      int               `json:"id"`
 	Kind    ActionKind        `json:"kind"`
 	Weights Weights           `json:"weights"`
+	Set     *dns.RecordSet    `json:"set,omitempty"`
+	Expect  *Seen             `json:"expect,omitempty"`
 	Message string            `json:"message,omitempty"`
 	Fields  map[string]string `json:"fields,omitempty"`
 }

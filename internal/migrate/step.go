@@ -12,19 +12,21 @@ import (
 // clock, no randomness, and s is not modified.
 func Step(s State, in Input) (State, []Action) {
 	m := &machine{s: clone(s)}
-	if m.s.Stage.Terminal() {
+	if m.s.Stage.Terminal() && !rollbackAfterAbort(m.s, in) {
 		m.log("ignoring input: the migration has ended", "stage", string(m.s.Stage))
 		return m.s, m.acts
 	}
 	switch in := in.(type) {
 	case Start:
-		m.start(in.Now)
+		m.start(in)
 	case Restarted:
 		m.restarted(in.Now)
 	case Tick:
 		m.tick(in.Now)
 	case GateResult:
 		m.gate(in)
+	case Observed:
+		m.observed(in)
 	case LegacyTraffic:
 		m.traffic(in)
 	case Command:
@@ -38,6 +40,13 @@ func Step(s State, in Input) (State, []Action) {
 		m.failed(in)
 	}
 	return m.s, m.acts
+}
+
+// rollbackAfterAbort: an aborted migration left the split as it was, and
+// the operator may still put legacy back.
+func rollbackAfterAbort(s State, in Input) bool {
+	c, ok := in.(Command)
+	return ok && c.Kind == Rollback && s.Stage == StageAborted
 }
 
 // machine accumulates one Step's new state and actions.
@@ -66,35 +75,28 @@ func (m *machine) log(msg string, kv ...string) {
 }
 
 // event adds a timeline entry and logs it.
-func (m *machine) event(kind, msg string, kv ...string) {
+func (m *machine) event(kind EventKind, msg string, kv ...string) {
 	m.s.Timeline = append(m.s.Timeline, Event{
 		At: m.s.Now, Kind: kind, Stage: m.s.Stage, Step: m.s.Step, Weights: m.s.Weights, Message: msg,
 	})
 	m.log(msg, append([]string{"stage", string(m.s.Stage), "weights", m.s.Weights.String()}, kv...)...)
 }
 
-// issue records an action as pending and emits it.
-func (m *machine) issue(kind ActionKind, w Weights) {
-	m.s.NextID++
-	a := Action{ID: m.s.NextID, Kind: kind, Weights: w}
-	m.s.Pending = append(m.s.Pending, a)
-	m.acts = append(m.acts, a)
-}
-
-func (m *machine) start(now time.Time) {
+func (m *machine) start(in Start) {
 	if m.s.Stage != StagePending {
 		m.log("ignoring start: already started", "stage", string(m.s.Stage))
 		return
 	}
-	m.s.Now, m.s.Started, m.s.Since = now, now, now
+	m.s.Now, m.s.Started, m.s.Since = in.Now, in.Now, in.Now
+	m.s.Record, m.s.PreviewRecord = in.Record, in.PreviewRecord
 	m.s.Stage = StagePreview
 	cfg := m.s.Config
 	if cfg.PreviewDomain != "" {
-		m.event("stage", "preview: pointing "+cfg.PreviewDomain+" at the cluster", "cluster", cfg.Cluster)
+		m.event(EventStage, "preview: pointing "+cfg.PreviewDomain+" at the cluster", "cluster", cfg.Cluster)
 		m.issue(PointPreview, m.s.Weights)
 		return
 	}
-	m.event("stage", "preview: no preview domain; comparing both sides")
+	m.event(EventStage, "preview: no preview domain; comparing both sides")
 	m.issue(RunParity, m.s.Weights)
 }
 
@@ -110,28 +112,32 @@ func (m *machine) restarted(now time.Time) {
 		m.s.Since = now
 	}
 	if m.s.Alert != "" {
-		// A change the provider refused waits for the operator's Resume
-		// (or Rollback, or Abort), not merely for a restart.
-		m.event("resumed", fmt.Sprintf("resumed; %d refused action(s) wait for `ferry migrate resume %s`", len(m.s.Pending), m.s.Config.Service))
+		// A change that waits for the operator (refused, drifted, failing
+		// too long) waits for resume, rollback or abort, not a restart.
+		m.event(EventResumed, fmt.Sprintf("restarted; %d action(s) wait for the operator: %s", len(m.s.Pending), m.s.Alert))
 		return
 	}
-	m.event("resumed", fmt.Sprintf("resumed; performing %d pending action(s) again", len(m.s.Pending)))
-	m.acts = append(m.acts, m.s.Pending...)
+	m.event(EventResumed, fmt.Sprintf("resumed; performing %d pending action(s) again", len(m.s.Pending)))
+	m.performPending()
 }
 
 func (m *machine) tick(now time.Time) {
 	m.s.Now = now
 	if len(m.s.Pending) > 0 {
-		if !m.s.RetryAt.IsZero() && !now.Before(m.s.RetryAt) {
+		if m.s.Alert == "" && !m.s.RetryAt.IsZero() && !now.Before(m.s.RetryAt) {
 			m.s.RetryAt = time.Time{}
-			m.log("retrying", "attempt", fmt.Sprint(m.s.Attempts+1))
-			m.acts = append(m.acts, m.s.Pending...)
+			attempt := 1
+			if m.s.Retrying != nil {
+				attempt = m.s.Retrying.Attempts + 1
+			}
+			m.log("retrying", "attempt", fmt.Sprint(attempt))
+			m.performPending()
 		}
 		return
 	}
 	switch m.s.Stage {
 	case StagePreview:
-		if m.s.Parity == "ok" && m.ready() {
+		if m.s.Parity.OK() && m.ready() {
 			m.beginShift("hold passed and cluster gate passing")
 		}
 	case StageShift:
@@ -140,8 +146,8 @@ func (m *machine) tick(now time.Time) {
 		}
 	case StageDrain:
 		if m.drained() {
-			m.s.Stage = StageDone
-			m.event("stage", "done: legacy has drained", "legacyRate", fmt.Sprint(m.s.LegacyRate))
+			m.s.Stage, m.s.LegacyAlert = StageDone, ""
+			m.event(EventStage, "done: legacy has drained", "legacyRate", fmt.Sprint(m.s.LegacyRate))
 			m.acts = append(m.acts, Action{Kind: Finish})
 		}
 	}
@@ -166,7 +172,7 @@ func (m *machine) ready() bool {
 func (m *machine) beginShift(why string) {
 	m.s.Stage, m.s.Step, m.s.AwaitingPromotion = StageShift, -1, false
 	m.s.Target = Weights{Legacy: 100}
-	m.event("stage", "shift: adopting the domain's record into a weighted set at legacy 100%",
+	m.event(EventStage, "shift: adopting the domain's record into a weighted set at legacy 100%",
 		append([]string{"why", why}, healthFields(m.s.Health[Cluster])...)...)
 	m.issue(AdoptRecord, m.s.Target)
 }
@@ -179,7 +185,7 @@ func (m *machine) advance(why string) {
 	if m.s.Step >= len(steps)-1 {
 		m.s.Stage = StageCutover
 		m.s.Target = Weights{Cluster: 100}
-		m.event("stage", "cutover: removing the legacy record", kv...)
+		m.event(EventStage, "cutover: removing the legacy record", kv...)
 		m.issue(RemoveLegacy, m.s.Target)
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -116,10 +117,29 @@ func (p *Prober) Get(ctx context.Context, path string) Response {
 	return r
 }
 
-// Sample probes once and returns the outcome as a window sample.
-func (p *Prober) Sample(ctx context.Context) Sample {
-	r := p.Get(ctx, "")
+// Sample probes path once (the target's Path when empty) and returns the
+// outcome as a window sample.
+func (p *Prober) Sample(ctx context.Context, path string) Sample {
+	r := p.Get(ctx, path)
 	return Sample{At: time.Now(), OK: r.OK(), Latency: r.Latency}
+}
+
+// Batch sends n probes at once, spread round-robin over paths, and returns
+// their samples in path order. At most 8 are in flight together.
+func (p *Prober) Batch(ctx context.Context, paths []string, n int) []Sample {
+	out := make([]Sample, n)
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out[i] = p.Sample(ctx, paths[i%len(paths)])
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // Close releases idle connections.

@@ -30,8 +30,8 @@ func printSummary(w io.Writer, sum *demo.Summary) error {
 		return err
 	}
 	if sum.Result == "rolled-back" && !sum.FailStarted.IsZero() {
-		fmt.Fprintf(b, "\nthe cluster started failing at %d%%; DNS was back at legacy 100%% %.2fs later (%d failing probes, probe interval %.1fs)\n",
-			sum.FailAt, sum.DecisionSeconds, sum.FailingProbes, sum.ProbeInterval)
+		fmt.Fprintf(b, "\nthe cluster started failing at %d%%; DNS was back at legacy 100%% %.2fs later (%d failing probes; %d per %.1fs interval, %d failing evaluations in a row to act)\n",
+			sum.FailAt, sum.DecisionSeconds, sum.FailingProbes, sum.ProbesPerInterval, sum.ProbeInterval, sum.GateFailures)
 		fmt.Fprintf(b, "client failures: %d; %d of them on DNS answers fetched after the rollback or kept past their TTL (%.0fs)\n",
 			sum.Failed, sum.LateFailures, sum.TTLSeconds)
 	}

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"ferry.dev/ferry/internal/cli/clio"
+	ferrydns "ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/adminclient"
 )
 
@@ -55,11 +55,11 @@ func (f *clientFlags) client() (*adminclient.Client, error) {
 	if f.tokenFile == "" {
 		return nil, clio.Usage(errors.New("--token-file: must be set (or " + envTokenFile + ")"))
 	}
-	b, err := os.ReadFile(f.tokenFile)
+	token, err := ferrydns.ReadToken(f.tokenFile)
 	if err != nil {
 		return nil, clio.Usage(fmt.Errorf("--token-file: %w", err))
 	}
-	c, err := adminclient.New(f.server, strings.TrimSpace(string(b)), nil)
+	c, err := adminclient.New(f.server, token, nil)
 	if err != nil {
 		return nil, clio.Usage(fmt.Errorf("--server/--token-file: %w", err))
 	}

@@ -95,7 +95,11 @@ func TestSetGetDelete(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("set: exit %d: %s", code, errOut)
 	}
+	want := dns.RecordSet{Name: "api.example.test.", Type: "A", TTL: 30, Sets: []dns.WeightedSet{
+		{ID: "legacy", Weight: 90, Values: []string{"127.0.0.2"}}, {ID: "cluster", Weight: 10, Values: []string{"127.0.0.3", "127.0.0.4"}},
+	}}
 	wantTable := `api.example.test. A
+revision ` + want.Digest() + `
 ID       WEIGHT  SHARE  VALUES               TTL
 legacy   90      90.0%  127.0.0.2            30
 cluster  10      10.0%  127.0.0.3,127.0.0.4  30
@@ -103,16 +107,19 @@ cluster  10      10.0%  127.0.0.3,127.0.0.4  30
 	if diff := cmp.Diff(wantTable, out); diff != "" {
 		t.Errorf("set output (-want +got):\n%s", diff)
 	}
-	want := dns.RecordSet{Name: "api.example.test.", Type: "A", TTL: 30, Sets: []dns.WeightedSet{
-		{ID: "legacy", Weight: 90, Values: []string{"127.0.0.2"}}, {ID: "cluster", Weight: 10, Values: []string{"127.0.0.3", "127.0.0.4"}},
-	}}
 	code, out, _ = run(t.Context(), append([]string{"get", "api.example.test.", "A", "-o", "json"}, conn...)...)
-	var got dns.RecordSet
+	var got struct {
+		dns.RecordSet
+		Revision string `json:"revision"`
+	}
 	if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil {
 		t.Fatalf("get -o json: exit %d, %v: %s", code, err, out)
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got.RecordSet); diff != "" {
 		t.Errorf("get -o json (-want +got):\n%s", diff)
+	}
+	if got.Revision != want.Digest() {
+		t.Errorf("get -o json: revision %q, want %q", got.Revision, want.Digest())
 	}
 	if code, out, _ = run(t.Context(), append([]string{"delete", "api.example.test", "A"}, conn...)...); code != 0 || out != "deleted api.example.test. A\n" {
 		t.Errorf("delete: exit %d, %q", code, out)
@@ -131,7 +138,7 @@ func TestList(t *testing.T) {
 		{Name: "www.example.test.", Type: "CNAME", TTL: 300, Sets: []dns.WeightedSet{{ID: "lb", Weight: 1, Values: []string{"lb.elb.test."}}}},
 		{Name: "api.other.test.", Type: "TXT", TTL: 60, Sets: []dns.WeightedSet{{ID: "note", Weight: 0, Values: []string{"hello"}}}},
 	} {
-		if err := srv.Replace(t.Context(), rs); err != nil {
+		if err := srv.Replace(t.Context(), rs, dns.Always()); err != nil {
 			t.Fatal(err)
 		}
 	}

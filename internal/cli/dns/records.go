@@ -1,13 +1,10 @@
 package dns
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -45,16 +42,21 @@ func newGetCommand(streams clio.Streams) *cobra.Command {
 
 func newSetCommand(streams clio.Streams) *cobra.Command {
 	var cf clientFlags
-	var output string
+	var output, ifMatch string
 	var ttl uint32
 	cmd := &cobra.Command{
-		Use:   "set NAME TYPE ID=WEIGHT:VALUE[,VALUE...]...",
+		Use:   "set NAME TYPE ID=WEIGHT:VALUE[,VALUE...]... [--if-match REVISION]",
 		Short: "Replace every weighted set of one name and type at once",
 		Example: `  ferry dns set api.example.test A legacy=90:127.0.0.2 cluster=10:127.0.0.3
-  ferry dns set api.example.test CNAME --ttl 60 legacy=100:lb-123.elb.example.com cluster=0:ingress.example.test`,
+  ferry dns set api.example.test CNAME --ttl 60 legacy=100:lb-123.elb.example.com cluster=0:ingress.example.test
+  ferry dns set api.example.test A legacy=100:127.0.0.2 --if-match "$(ferry dns get api.example.test A -o json | jq -r .revision)"`,
 		Args: cobra.MinimumNArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkOutput(output); err != nil {
+				return err
+			}
+			cond, err := condition(ifMatch)
+			if err != nil {
 				return err
 			}
 			rs, err := parseRecordSet(args[0], args[1], ttl, args[2:])
@@ -65,7 +67,7 @@ func newSetCommand(streams clio.Streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := c.Replace(cmd.Context(), rs); err != nil {
+			if err := c.Replace(cmd.Context(), rs, cond); err != nil {
 				return classify(err)
 			}
 			now, err := c.Get(cmd.Context(), rs.Name, rs.Type)
@@ -76,6 +78,7 @@ func newSetCommand(streams clio.Streams) *cobra.Command {
 		},
 	}
 	cf.add(cmd.Flags())
+	addIfMatch(cmd, &ifMatch)
 	cmd.Flags().Uint32Var(&ttl, "ttl", 30, "TTL in seconds")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "output format: json")
 	return cmd
@@ -123,39 +126,24 @@ func inZone(all []ferrydns.RecordSet, zone string) []ferrydns.RecordSet {
 	return out
 }
 
-// printRecordSets writes one line per record set, its sets in the syntax
-// "ferry dns set" takes, or the admin API's JSON.
-func printRecordSets(w io.Writer, all []ferrydns.RecordSet, output string) error {
-	if output == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(all)
-	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tTYPE\tTTL\tSETS")
-	for _, rs := range all {
-		sets := make([]string, len(rs.Sets))
-		for i, s := range rs.Sets {
-			sets[i] = fmt.Sprintf("%s=%d:%s", s.ID, s.Weight, strings.Join(s.Values, ","))
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", rs.Name, rs.Type, rs.TTL, strings.Join(sets, " "))
-	}
-	return tw.Flush()
-}
-
 func newDeleteCommand(streams clio.Streams) *cobra.Command {
 	var cf clientFlags
+	var ifMatch string
 	cmd := &cobra.Command{
-		Use:     "delete NAME TYPE",
+		Use:     "delete NAME TYPE [--if-match REVISION]",
 		Short:   "Remove every weighted set of one name and type",
-		Example: "  ferry dns delete api.example.test A",
+		Example: "  ferry dns delete api.example.test A\n  ferry dns delete api.example.test A --if-match 3f2a…",
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			cond, err := condition(ifMatch)
+			if err != nil {
+				return err
+			}
 			c, err := cf.client()
 			if err != nil {
 				return err
 			}
-			if err := c.Delete(cmd.Context(), args[0], args[1]); err != nil {
+			if err := c.Delete(cmd.Context(), args[0], args[1], cond); err != nil {
 				return classify(err)
 			}
 			_, err = fmt.Fprintf(streams.Out, "deleted %s %s\n", ferrydns.CanonicalName(args[0]), strings.ToUpper(args[1]))
@@ -163,14 +151,19 @@ func newDeleteCommand(streams clio.Streams) *cobra.Command {
 		},
 	}
 	cf.add(cmd.Flags())
+	addIfMatch(cmd, &ifMatch)
 	return cmd
 }
 
 // classify gives the server's verdict its exit status: the caller's input
-// (2) or a failed operation (1).
+// (2) or a failed operation (1), a failed --if-match included.
 func classify(err error) error {
 	if errors.Is(err, ferrydns.ErrInvalid) {
 		return clio.Usage(err)
+	}
+	var conflict *ferrydns.ConflictError
+	if errors.As(err, &conflict) {
+		return clio.Failed(fmt.Errorf("%w\n%s", err, describeNow(conflict.Current)))
 	}
 	return clio.Failed(err)
 }
@@ -215,32 +208,4 @@ func parseSet(arg string) (ferrydns.WeightedSet, error) {
 		return ferrydns.WeightedSet{}, fmt.Errorf("weight %q is not a whole number", w)
 	}
 	return ferrydns.WeightedSet{ID: id, Weight: weight, Values: strings.Split(vals, ",")}, nil
-}
-
-// printRecordSet writes rs as a table, or as the admin API's JSON.
-func printRecordSet(w io.Writer, rs ferrydns.RecordSet, output string) error {
-	if output == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rs)
-	}
-	total := 0
-	for _, s := range rs.Sets {
-		total += s.Weight
-	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s %s\n", rs.Name, rs.Type)
-	fmt.Fprintln(tw, "ID\tWEIGHT\tSHARE\tVALUES\tTTL")
-	for _, s := range rs.Sets {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%d\n", s.ID, s.Weight, share(s.Weight, total, len(rs.Sets)), strings.Join(s.Values, ","), rs.TTL)
-	}
-	return tw.Flush()
-}
-
-// share is the part of the queries a set answers, as Route 53 computes it.
-func share(weight, total, sets int) string {
-	if total == 0 {
-		return strconv.FormatFloat(100/float64(sets), 'f', 1, 64) + "%"
-	}
-	return strconv.FormatFloat(100*float64(weight)/float64(total), 'f', 1, 64) + "%"
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ferry.dev/ferry/internal/cli/clio"
+	ferrydns "ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/server"
 )
 
@@ -145,19 +146,16 @@ func loadOrCreateToken(streams clio.Streams, path string) (string, error) {
 	if path == "" {
 		return "", nil
 	}
-	b, err := os.ReadFile(path)
+	tok, err := ferrydns.ReadToken(path)
 	if err == nil {
-		if tok := strings.TrimSpace(string(b)); tok != "" {
-			return tok, nil
-		}
-		return "", clio.Usage(fmt.Errorf("--token-file: %s is empty", path))
+		return tok, nil
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return "", clio.Usage(fmt.Errorf("--token-file: %w", err))
 	}
 	raw := make([]byte, 32)
 	_, _ = rand.Read(raw) // crypto/rand.Read never fails on supported platforms
-	tok := hex.EncodeToString(raw)
+	tok = hex.EncodeToString(raw)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return "", clio.Failed(fmt.Errorf("creating token file: %w", err))
 	}

@@ -160,7 +160,7 @@ func (e *crashEnv) run(t *testing.T, bin string, i int, kp killPoint) {
 	}
 	original := dns.RecordSet{Name: domain + ".", Type: dns.TypeA, TTL: 1,
 		Sets: []dns.WeightedSet{{ID: "default", Weight: 1, Values: []string{"127.0.0.2"}}}}
-	if err := e.dns.Replace(t.Context(), original); err != nil {
+	if err := e.dns.Replace(t.Context(), original, dns.Always()); err != nil {
 		t.Fatal(err)
 	}
 	st := &store.File{Dir: filepath.Join(dir, ".ferry")}
@@ -332,7 +332,7 @@ func (e *crashEnv) killWhileRollingBack(t *testing.T, bin string, i int, kp kill
 	}
 	original := dns.RecordSet{Name: domain + ".", Type: dns.TypeA, TTL: 1,
 		Sets: []dns.WeightedSet{{ID: "default", Weight: 1, Values: []string{"127.0.0.2"}}}}
-	if err := e.dns.Replace(t.Context(), original); err != nil {
+	if err := e.dns.Replace(t.Context(), original, dns.Always()); err != nil {
 		t.Fatal(err)
 	}
 	st := &store.File{Dir: filepath.Join(dir, ".ferry")}

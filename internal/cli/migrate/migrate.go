@@ -1,17 +1,16 @@
 package migrate
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"ferry.dev/ferry/internal/cli/clio"
 	"ferry.dev/ferry/internal/dns"
-	"ferry.dev/ferry/internal/dns/adminclient"
+	"ferry.dev/ferry/internal/dns/providers"
 	"ferry.dev/ferry/internal/migrate"
 	"ferry.dev/ferry/internal/migrate/store"
 	"ferry.dev/ferry/internal/spec"
@@ -86,26 +85,18 @@ func (o *options) setup(service string) (*setup, error) {
 	return &setup{file: f, cfg: cfg, store: st}, nil
 }
 
-// provider connects to the DNS provider the file names.
-func (o *options) provider(cfg migrate.Config) (dns.Provider, error) {
+// provider connects to the DNS provider the file names, through the one
+// registry of providers. Bad settings are bad input (exit 2).
+func (o *options) provider(ctx context.Context, cfg migrate.Config) (dns.Provider, error) {
 	d := cfg.DNS
-	if d.Server == "" {
-		return nil, clio.Usage(errors.New("migration.dns.server: the admin API of ferry's DNS server is required (like http://127.0.0.1:8053)"))
-	}
-	if d.TokenFile == "" {
-		return nil, clio.Usage(errors.New("migration.dns.tokenFile: the admin API token file is required"))
-	}
-	path := d.TokenFile
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(filepath.Dir(o.file), path)
-	}
-	token, err := os.ReadFile(path)
-	if err != nil {
-		return nil, clio.Usage(fmt.Errorf("migration.dns.tokenFile: %w", err))
-	}
-	c, err := adminclient.New(d.Server, strings.TrimSpace(string(token)), nil)
-	if err != nil {
+	p, err := providers.Registry().New(ctx, d.Provider, dns.Settings{
+		Server: d.Server, TokenFile: d.TokenFile, Settings: d.Settings, BaseDir: filepath.Dir(o.file),
+	})
+	if errors.Is(err, dns.ErrInvalid) {
 		return nil, clio.Usage(err)
 	}
-	return c, nil
+	if err != nil {
+		return nil, clio.Failed(err)
+	}
+	return p, nil
 }

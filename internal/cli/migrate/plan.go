@@ -1,23 +1,30 @@
 package migrate
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"ferry.dev/ferry/internal/cli/clio"
 	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/dns/lease"
 	"ferry.dev/ferry/internal/migrate"
 )
 
 func (o *options) planCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:     "plan SERVICE",
-		Short:   "Show every DNS change the migration would make, changing nothing",
+		Use:   "plan SERVICE",
+		Short: "Show every DNS change the migration would make, changing nothing",
+		Long: `plan reads the domain's records as they are today and steps the migration
+engine itself through a healthy run against an in-memory copy of them, so
+what it prints is what start does: every change, the condition it is
+written on, and when.`,
 		Example: "  ferry migrate plan api\n  ferry migrate plan api -o json",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -25,72 +32,105 @@ func (o *options) planCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			current, err := o.current(cmd, su.cfg)
+			today, err := o.today(cmd.Context(), su.cfg)
 			if err != nil {
 				return err
 			}
-			changes := migrate.Plan(su.cfg)
-			if o.output == "json" {
-				return writeJSON(o.streams.Out, map[string]any{"config": su.cfg, "current": current, "changes": changes})
+			changes, err := migrate.Plan(su.cfg, today.start)
+			if err != nil {
+				return clio.Failed(err)
 			}
-			return printPlan(o.streams.Out, su.cfg, current, changes)
+			if o.output == "json" {
+				return writeJSON(o.streams.Out, map[string]any{"config": su.cfg, "current": today.desc,
+					"owner": today.owner, "warnings": warnings(su.cfg), "changes": changes})
+			}
+			return printPlan(o.streams.Out, su.cfg, today, changes)
 		},
 	}
 }
 
-// current describes the domain's record today, or why it is unknown (the
-// provider is unreachable). An answer retrying cannot change (a wrong token,
-// a server URL that is not the admin API) is an error: start would refuse
-// the same way, so the plan cannot be followed.
-func (o *options) current(cmd *cobra.Command, cfg migrate.Config) (string, error) {
-	p, err := o.provider(cfg)
+// today is the domain as it is now, for a plan.
+type today struct {
+	start migrate.Start
+	desc  string // the record today, or why it is unknown
+	owner string // the ownership lease, if any
+}
+
+// today reads the domain's records (an unreachable provider leaves them
+// unknown). An answer retrying cannot change (a wrong token, a server URL
+// that is not the admin API) is an error: start would refuse the same way.
+func (o *options) today(ctx context.Context, cfg migrate.Config) (today, error) {
+	p, err := o.provider(ctx, cfg)
 	if err != nil {
-		return "unknown: " + err.Error(), nil
+		return today{}, err
 	}
-	rrtype, _ := migrate.RecordType(cfg.Legacy, cfg.Cluster)
-	rs, err := p.Get(cmd.Context(), dns.CanonicalName(cfg.Domain), rrtype)
-	if cause, fix, ok := migrate.Refusal(err); ok {
-		return "", clio.Failed(fmt.Errorf("reading the record of %s: %s: %w — %s", cfg.Domain, cause, err, fix))
-	}
+	st, err := (&migrate.Executor{Provider: p}).Check(ctx, cfg)
+	t := today{start: st, desc: st.Record.String(), owner: "free"}
 	switch {
-	case errors.Is(err, dns.ErrNotFound):
-		return "no " + rrtype + " record (it will be created)", nil
+	case errors.Is(err, dns.ErrTerminal):
+		return today{}, clio.Failed(err)
+	case errors.Is(err, migrate.ErrForeignRecord):
+		t.desc += " — REFUSED: " + err.Error()
 	case err != nil:
-		return "unknown: " + err.Error(), nil
+		t.desc = "unknown: " + err.Error()
 	}
-	desc := describe(rs)
-	if err := migrate.CheckCurrent(cfg, &rs); err != nil {
-		desc += " — REFUSED: " + err.Error()
+	if l, ok, err := lease.Read(ctx, p, cfg.Domain); err == nil && ok {
+		t.owner = "lease held by " + l.String()
 	}
-	return desc, nil
+	return t, nil
 }
 
-func describe(rs dns.RecordSet) string {
-	var sets []string
-	for _, s := range rs.Sets {
-		sets = append(sets, fmt.Sprintf("%s(w=%d)=%s", s.ID, s.Weight, strings.Join(s.Values, ",")))
+// warnings are what a plan should tell before anyone starts it.
+func warnings(cfg migrate.Config) []string {
+	var w []string
+	real := false
+	for _, p := range cfg.Gates.Paths {
+		real = real || !looksLikeHealthPath(p)
 	}
-	return fmt.Sprintf("%s %s ttl=%d %s", rs.Name, rs.Type, rs.TTL, strings.Join(sets, " "))
+	if !real {
+		w = append(w, fmt.Sprintf("the gates probe only %v: a cluster that answers its health check but fails every real request would pass; add a real path to migration.gates.paths", cfg.Gates.Paths))
+	}
+	return w
 }
 
-func printPlan(w io.Writer, cfg migrate.Config, current string, changes []migrate.Change) error {
+func looksLikeHealthPath(p string) bool {
+	p = strings.ToLower(p)
+	for _, h := range []string{"health", "ready", "live", "ping", "status"} {
+		if strings.Contains(p, h) {
+			return true
+		}
+	}
+	return false
+}
+
+func printPlan(w io.Writer, cfg migrate.Config, t today, changes []migrate.Change) error {
 	b := &strings.Builder{}
+	g := cfg.Gates
 	fmt.Fprintf(b, "migration of %s (service %s): legacy %s → cluster %s\n", cfg.Domain, cfg.Service, cfg.Legacy, cfg.Cluster)
-	fmt.Fprintf(b, "today: %s\n", current)
-	fmt.Fprintf(b, "gates: every %v per side over %v: success ≥ %.3f, p99 ≤ %v, at least %d requests; %d failing in a row → %s\n\n",
-		cfg.Gates.Interval, cfg.Gates.Window, cfg.Gates.SuccessRatio, cfg.Gates.P99Latency, cfg.Gates.MinRequests, cfg.Gates.Failures, cfg.OnFailure)
+	fmt.Fprintf(b, "today:  %s\nowner:  %s\n", t.desc, t.owner)
+	fmt.Fprintf(b, "gates:  each side every %v, %d probes over %v, judged over %v: success ≥ %.3f, p99 ≤ %v, at least %d measurements\n",
+		g.Interval, migrate.BatchSize(g), g.Paths, g.Window, g.SuccessRatio, g.P99Latency, g.MinRequests)
+	fmt.Fprintf(b, "        %d failing evaluations in a row → %s (both sides failing → %s; legacy alone failing → alert)\n",
+		g.Failures, cfg.OnFailure, cfg.OnBothFailing)
+	fmt.Fprintf(b, "dns:    %s; a change failing transiently is retried for %v, then the migration pauses; every change is conditional on the record as ferry last saw it\n",
+		cfg.DNS.Provider, cfg.DNS.RetryFor)
+	for _, warn := range warnings(cfg) {
+		fmt.Fprintf(b, "WARNING: %s\n", warn)
+	}
+	b.WriteString("\n")
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tSTAGE\tACTION\tRECORD\tWEIGHTS\tWHEN")
+	fmt.Fprintln(tw, "#\tAT\tSTAGE\tACTION\tRECORD\tWEIGHTS\tWHEN")
 	for i, c := range changes {
-		if c.Action == "" {
-			fmt.Fprintf(tw, "%d\t%s\t-\t-\t-\t%s\n", i+1, c.Stage, c.When)
+		if c.Record == nil {
+			fmt.Fprintf(tw, "%d\t+%v\t%s\t-\t-\t-\t%s\n", i+1, c.At.Round(time.Second), c.Stage, c.When)
 			continue
 		}
 		var ws []string
 		for _, s := range c.Record.Sets {
 			ws = append(ws, fmt.Sprintf("%s=%d→%s", s.ID, s.Weight, strings.Join(s.Values, ",")))
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s %s ttl=%d\t%s\t%s\n", i+1, c.Stage, c.Action, c.Record.Name, c.Record.Type, c.Record.TTL, strings.Join(ws, " "), c.When)
+		fmt.Fprintf(tw, "%d\t+%v\t%s\t%s\t%s %s ttl=%d\t%s\t%s\n", i+1, c.At.Round(time.Second), c.Stage, c.Action,
+			c.Record.Name, c.Record.Type, c.Record.TTL, strings.Join(ws, " "), c.When)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

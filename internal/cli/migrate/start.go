@@ -15,71 +15,124 @@ import (
 
 	"ferry.dev/ferry/internal/cli/clio"
 	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/dns/lease"
 	"ferry.dev/ferry/internal/migrate"
 	"ferry.dev/ferry/internal/migrate/store"
 )
 
 func (o *options) startCommand() *cobra.Command {
-	return &cobra.Command{
+	var force bool
+	cmd := &cobra.Command{
 		Use:   "start SERVICE",
 		Short: "Run (or resume) the migration in the foreground until done or rolled back",
-		Long: `start takes the domain's lock, then starts the migration — or resumes the
+		Long: `start takes the state directory's lock and the domain's ownership lease
+(a TXT record stored with the domain's DNS data, so a second start from any
+machine or directory is refused), then starts the migration — or resumes the
 one a killed start left, performing again exactly the action that was
-outstanding. Ctrl-C stops it safely; start again resumes.`,
-		Example: "  ferry migrate start api\n  ferry migrate start api -f team/ferry.yaml --state-dir /var/lib/ferry",
+outstanding. Ctrl-C, SIGTERM or a dropped SSH session (SIGHUP) stop it
+safely; start again resumes.`,
+		Example: "  ferry migrate start api\n  ferry migrate start api -f team/ferry.yaml --state-dir /var/lib/ferry\n  ferry migrate start api --force   # take over a lease whose holder is gone",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.start(cmd.Context(), args[0])
+			return o.start(cmd.Context(), args[0], force)
 		},
 	}
+	cmd.Flags().BoolVar(&force, "force", false, "take the domain's ownership lease over even if another holder's has not expired")
+	return cmd
 }
 
-// start runs the migration, applying the commands queued for it first
-// (how rollback and abort act when no start is running).
-func (o *options) start(ctx context.Context, service string) error {
+// start opens the migration's session and runs it; queued commands are
+// applied first (how rollback and abort act when no start is running).
+func (o *options) start(ctx context.Context, service string, force bool) error {
 	su, err := o.setup(service)
 	if err != nil {
 		return err
 	}
-	p, err := o.provider(su.cfg)
+	p, err := o.provider(ctx, su.cfg)
 	if err != nil {
 		return err
 	}
-	lock, err := o.lock(su, service)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = lock.Unlock() }() // a killed start's lock is dropped by the kernel
 	view := newView(o.streams.ErrOut, clio.IsTerminal(o.streams.ErrOut))
-	ex := &migrate.Executor{
-		Provider: p, Store: su.store, Commands: su.store, Observe: view.update,
-		Logger: slog.New(slog.NewTextHandler(view, nil)),
-		// After a refused change, read the token file again.
-		Connect: func() (dns.Provider, error) { return o.provider(su.cfg) },
-	}
-	s, err := o.initial(ctx, su, ex)
+	sess, err := migrate.OpenSession(ctx, o.sessionOptions(ctx, su, p, service, force, view))
 	if err != nil {
-		return err
+		return o.openFailed(err)
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer func() { _ = sess.Close() }() // a killed start's lock is dropped by the kernel
+	if sess.Resumed() {
+		s := sess.State()
+		fmt.Fprintf(o.streams.ErrOut, "resuming the migration of %s at stage %s (%s)\n", su.cfg.Domain, s.Stage, s.Weights)
+		if !cmp.Equal(s.Config, su.cfg) {
+			fmt.Fprintln(o.streams.ErrOut, "note: the file's migration settings changed since the start; the migration keeps the settings it started with")
+		}
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
-	final, err := ex.Run(ctx, s)
+	final, err := sess.Run(ctx)
 	view.finish()
-	if errors.Is(err, context.Canceled) {
+	return o.finished(final, err, service)
+}
+
+func (o *options) sessionOptions(ctx context.Context, su *setup, p dns.Provider, service string, force bool, view *view) migrate.SessionOptions {
+	host, _ := os.Hostname()
+	holder := store.Holder{PID: os.Getpid(), Host: host, Started: time.Now().UTC(), Command: "ferry migrate start " + service}
+	return migrate.SessionOptions{
+		Config: su.cfg, Store: su.store, Commands: su.store, Provider: p,
+		// After a refused change, build the provider again (re-reading
+		// its token file).
+		Connect: func() (dns.Provider, error) { return o.provider(ctx, su.cfg) },
+		Lock: func(domain string) (func() error, error) {
+			l, err := su.store.Lock(domain, holder)
+			if err != nil {
+				return nil, err
+			}
+			return l.Unlock, nil
+		},
+		Holder: fmt.Sprintf("%s pid %d: %s", host, holder.PID, holder.Command),
+		Force:  force, Observe: view.update,
+		Logger: slog.New(slog.NewTextHandler(view, nil)),
+	}
+}
+
+// openFailed says why the session could not be opened.
+func (o *options) openFailed(err error) error {
+	var locked *store.LockedError
+	var held *lease.HeldError
+	switch {
+	case errors.As(err, &locked):
+		return clio.Failed(err)
+	case errors.As(err, &held):
+		return clio.Failed(fmt.Errorf("%w\n(another ferry runs this migration; once it is gone for good, --force takes the lease over)", err))
+	case errors.Is(err, migrate.ErrForeignRecord):
+		return clio.Failed(fmt.Errorf("refusing to start: %w", err))
+	case errors.Is(err, dns.ErrTerminal):
+		cause, fix, _ := migrate.Refusal(err)
+		return clio.Failed(fmt.Errorf("refusing to start: %s: %w — %s", cause, err, fix))
+	}
+	return clio.Failed(fmt.Errorf("opening the migration: %w", err))
+}
+
+// finished reports how the run ended and picks the exit status.
+func (o *options) finished(final migrate.State, err error, service string) error {
+	switch {
+	case errors.Is(err, context.Canceled):
 		fmt.Fprintf(o.streams.ErrOut, "stopped at stage %s (%s); the state is saved: `ferry migrate start %s` resumes\n", final.Stage, final.Weights, service)
 		return clio.Failed(clio.ErrReported)
-	}
-	if errors.Is(err, migrate.ErrNeedsOperator) {
-		fmt.Fprintf(o.streams.ErrOut, "ALERT: %s\nstopped at stage %s (%s); the state is saved\n", final.Alert, final.Stage, final.Weights)
+	case errors.Is(err, migrate.ErrNeedsOperator):
+		fmt.Fprintf(o.streams.ErrOut, "ALERT: %s\nstopped at stage %s (%s); the state is saved: `ferry migrate resume %s` or `ferry migrate rollback %s`\n",
+			final.Alert, final.Stage, final.Weights, service, service)
 		return clio.Failed(clio.ErrReported)
-	}
-	if err != nil {
+	case errors.Is(err, migrate.ErrLeaseLost):
+		fmt.Fprintf(o.streams.ErrOut, "ALERT: %v\nstopped at stage %s (%s) without changing anything more; the state is saved\n", err, final.Stage, final.Weights)
+		return clio.Failed(clio.ErrReported)
+	case err != nil:
 		return clio.Failed(err)
 	}
 	if err := o.printState(final, nil); err != nil {
 		return err
 	}
 	switch {
+	case final.LegacyAlert != "":
+		return clio.Failed(fmt.Errorf("the migration ended %s with legacy failing: %s", final.Stage, final.LegacyAlert))
 	case final.Stage == migrate.StageDone:
 		return nil
 	case final.Stage == migrate.StageRolledBack && final.Reason == migrate.ReasonOperatorRollback:
@@ -88,46 +141,4 @@ func (o *options) start(ctx context.Context, service string) error {
 		return nil
 	}
 	return clio.Failed(fmt.Errorf("the migration ended %s: %s", final.Stage, final.Reason))
-}
-
-func (o *options) lock(su *setup, service string) (*store.Lock, error) {
-	host, _ := os.Hostname()
-	lock, err := su.store.Lock(su.cfg.Domain, store.Holder{
-		PID: os.Getpid(), Host: host, Started: time.Now().UTC(), Command: "ferry migrate start " + service,
-	})
-	var locked *store.LockedError
-	if errors.As(err, &locked) {
-		return nil, clio.Failed(err)
-	}
-	if err != nil {
-		return nil, clio.Failed(err)
-	}
-	return lock, nil
-}
-
-// initial is the saved migration to resume, or a new one after checking
-// that the domain's record may be adopted.
-func (o *options) initial(ctx context.Context, su *setup, ex *migrate.Executor) (migrate.State, error) {
-	s, err := su.store.Load(ctx, su.cfg.Domain)
-	switch {
-	case err == nil && !s.Stage.Terminal():
-		fmt.Fprintf(o.streams.ErrOut, "resuming the migration of %s at stage %s (%s)\n", su.cfg.Domain, s.Stage, s.Weights)
-		if !cmp.Equal(s.Config, su.cfg) {
-			fmt.Fprintln(o.streams.ErrOut, "note: the file's migration settings changed since the start; the migration keeps the settings it started with")
-		}
-		return s, nil
-	case err != nil && !errors.Is(err, migrate.ErrNoState):
-		return s, clio.Failed(err)
-	}
-	if err := ex.Check(ctx, su.cfg); err != nil {
-		if errors.Is(err, migrate.ErrForeignRecord) || errors.Is(err, dns.ErrTerminal) {
-			return s, clio.Failed(fmt.Errorf("refusing to start: %w", err))
-		}
-		return s, clio.Failed(fmt.Errorf("reading the domain's record before starting: %w", err))
-	}
-	// Commands still queued were sent to an earlier migration.
-	if err := su.store.ClearCommands(su.cfg.Domain); err != nil {
-		return s, clio.Failed(err)
-	}
-	return migrate.NewState(su.cfg), nil
 }

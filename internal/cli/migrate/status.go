@@ -72,8 +72,25 @@ func (o *options) printState(s migrate.State, holder *store.Holder) error {
 	}
 	for _, side := range []migrate.Side{migrate.Legacy, migrate.Cluster} {
 		if h, ok := s.Health[side]; ok {
-			row(string(side), "gate %s: success %.3f, p50 %v, p99 %v over %d probes", h.Status, h.SuccessRatio, h.P50, h.P99, h.N)
+			row(string(side), "gate %s: success %.3f (min %.3f), p50 %v, p99 %v (max %v) over %d probes; failing %d of %d",
+				h.Status, h.SuccessRatio, s.Config.Gates.SuccessRatio, h.P50, h.P99, s.Config.Gates.P99Latency, h.N, h.Failing, s.Config.Gates.Failures)
 		}
+	}
+	if s.Retrying != nil {
+		r := s.Retrying
+		row("retrying", "%s %s: %d attempts since %s, last error: %s", r.Action, s.Target, r.Attempts,
+			r.Since.Local().Format(time.TimeOnly), r.LastError)
+	}
+	if s.Drift != nil {
+		row("DRIFT", "%s was changed outside the migration at %s", s.Drift.Name, s.Drift.At.Local().Format(time.TimeOnly))
+		row("  was", "%s", s.Drift.Want)
+		row("  now", "%s", s.Drift.Found)
+	}
+	if s.LegacyAlert != "" {
+		row("ALERT", "%s", s.LegacyAlert)
+	}
+	if s.Stage == migrate.StageAborted && s.Weights.Cluster > 0 && s.Weights.Legacy > 0 {
+		row("warning", "the split %s is left as it was and nobody watches it; `ferry migrate rollback %s` puts legacy back", s.Weights, s.Config.Service)
 	}
 	if s.TrafficError != "" {
 		row("drain", "waiting: the legacy traffic source cannot be read: %s", s.TrafficError)
@@ -83,6 +100,7 @@ func (o *options) printState(s migrate.State, holder *store.Holder) error {
 	}
 	if s.Alert != "" {
 		row("ALERT", "%s", s.Alert)
+		row("act", "`ferry migrate resume %s` or `ferry migrate rollback %s`", s.Config.Service, s.Config.Service)
 	}
 	if holder != nil {
 		row("running", "%s", holder)

@@ -34,6 +34,10 @@ func TestErrorsFollowTheProviderContract(t *testing.T) {
 	defer forbidden.Close()
 	other := httptest.NewServer(http.NotFoundHandler())
 	defer other.Close()
+	precondition := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "precondition failed at the proxy", http.StatusPreconditionFailed)
+	}))
+	defer precondition.Close()
 	jsonButNotFerry := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusNotFound)
@@ -51,6 +55,12 @@ func TestErrorsFollowTheProviderContract(t *testing.T) {
 	get := func(c *adminclient.Client) func() error {
 		return func() error { _, err := c.Get(t.Context(), "a.example.test.", "A"); return err }
 	}
+	seeded := dns.RecordSet{Name: "b.example.test.", Type: "A", TTL: 30, Sets: []dns.WeightedSet{{ID: "x", Weight: 1, Values: []string{"127.0.0.1"}}}}
+	if err := srv.Replace(t.Context(), seeded, dns.Always()); err != nil {
+		t.Fatal(err)
+	}
+	changed := seeded.Clone()
+	changed.TTL = 60
 	bad := dns.RecordSet{Name: "a.example.test.", Type: "A", TTL: 30, Sets: []dns.WeightedSet{{ID: "x", Weight: 300, Values: []string{"127.0.0.1"}}}}
 	cases := []struct {
 		name string
@@ -60,7 +70,7 @@ func TestErrorsFollowTheProviderContract(t *testing.T) {
 		msg  string
 	}{
 		{name: "get missing", call: get(good), is: []error{dns.ErrNotFound}, not: []error{dns.ErrTerminal}},
-		{name: "replace invalid", call: func() error { return good.Replace(t.Context(), bad) },
+		{name: "replace invalid", call: func() error { return good.Replace(t.Context(), bad, dns.Always()) },
 			is: []error{dns.ErrInvalid, dns.ErrTerminal}, msg: "sets[0].weight"},
 		{name: "wrong token", call: get(wrong), is: []error{dns.ErrUnauthorized, dns.ErrTerminal}, not: []error{dns.ErrNotFound}, msg: "401"},
 		{name: "403 from a proxy", call: get(client(forbidden.URL, "right")), is: []error{dns.ErrUnauthorized, dns.ErrTerminal}, msg: "403"},
@@ -70,7 +80,13 @@ func TestErrorsFollowTheProviderContract(t *testing.T) {
 			is: []error{dns.ErrTerminal}, not: []error{dns.ErrNotFound}, msg: other.URL},
 		{name: "another JSON API", call: get(client(jsonButNotFerry.URL, "right")),
 			is: []error{dns.ErrTerminal}, not: []error{dns.ErrNotFound}, msg: jsonButNotFerry.URL},
-		{name: "delete missing", call: func() error { return good.Delete(t.Context(), "a.example.test.", "A") }},
+		{name: "delete missing", call: func() error { return good.Delete(t.Context(), "a.example.test.", "A", dns.Always()) }},
+		{name: "condition failed", call: func() error { return good.Replace(t.Context(), changed, dns.IfAbsent()) },
+			is: []error{dns.ErrConflict}, not: []error{dns.ErrTerminal, dns.ErrInvalid}, msg: "changed underneath"},
+		{name: "no condition", call: func() error { return good.Replace(t.Context(), seeded, dns.Condition{}) },
+			is: []error{dns.ErrInvalid, dns.ErrTerminal}, msg: "no condition"},
+		{name: "412 without ferry's body", call: func() error { return client(precondition.URL, "right").Replace(t.Context(), seeded, dns.IfAbsent()) },
+			is: []error{}, not: []error{dns.ErrConflict, dns.ErrTerminal}, msg: "412"},
 		{name: "server down", call: get(client("http://127.0.0.1:1", "right")), is: []error{}, not: []error{dns.ErrTerminal, dns.ErrNotFound}, msg: "refused"},
 	}
 	for _, tc := range cases {

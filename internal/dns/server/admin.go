@@ -22,9 +22,18 @@ type APIError struct {
 	Error string `json:"error"`
 }
 
+// ConflictBody is the JSON body of a 412 answer (a condition that did not
+// hold): the error, and the record set there now, null when there is none.
+type ConflictBody struct {
+	Error   string         `json:"error"`
+	Current *dns.RecordSet `json:"current"`
+}
+
 // AdminHandler is the admin HTTP API: GET, PUT and DELETE on
 // /v1/records/{name}/{type}, GET /v1/records and GET /metrics. Every route
-// requires "Authorization: Bearer <token>".
+// requires "Authorization: Bearer <token>". GET of a record answers its
+// Digest as the ETag; PUT and DELETE honour If-Match and If-None-Match: *
+// (see conditionOf) and answer 412 with a ConflictBody when they fail.
 func (s *Server) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/records", s.handleList)
@@ -75,23 +84,30 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
 		writeError(w, statusOf(err), err)
 		return
 	}
+	setETag(w, &rs)
 	writeJSON(w, http.StatusOK, rs)
 }
 
 func (s *Server) handlePut(w http.ResponseWriter, r *http.Request) {
+	cond, err := conditionOf(r.Header)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
 	rs, err := decodeRecordSet(r)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err)
 		return
 	}
-	if err := s.Replace(r.Context(), rs); err != nil {
-		writeError(w, statusOf(err), err)
+	if err := s.Replace(r.Context(), rs, cond); err != nil {
+		writeChangeError(w, err)
 		return
 	}
 	stored, err := s.Get(r.Context(), rs.Name, rs.Type)
 	if err != nil { // deleted again in between: report what was written
 		stored = Canonical(rs)
 	}
+	setETag(w, &stored)
 	writeJSON(w, http.StatusOK, stored)
 }
 
@@ -130,8 +146,13 @@ func decodeRecordSet(r *http.Request) (dns.RecordSet, error) {
 }
 
 func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
-	if err := s.Delete(r.Context(), r.PathValue("name"), r.PathValue("type")); err != nil {
-		writeError(w, statusOf(err), err)
+	cond, err := conditionOf(r.Header)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	if err := s.Delete(r.Context(), r.PathValue("name"), r.PathValue("type"), cond); err != nil {
+		writeChangeError(w, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -143,8 +164,29 @@ func statusOf(err error) int {
 		return http.StatusBadRequest
 	case errors.Is(err, dns.ErrNotFound):
 		return http.StatusNotFound
+	case errors.Is(err, dns.ErrConflict):
+		return http.StatusPreconditionFailed
 	}
 	return http.StatusInternalServerError
+}
+
+// writeChangeError answers a refused PUT or DELETE: 412 with what is there
+// now when its condition did not hold.
+func writeChangeError(w http.ResponseWriter, err error) {
+	var conflict *dns.ConflictError
+	if !errors.As(err, &conflict) {
+		writeError(w, statusOf(err), err)
+		return
+	}
+	setETag(w, conflict.Current)
+	writeJSON(w, http.StatusPreconditionFailed, ConflictBody{Error: err.Error(), Current: conflict.Current})
+}
+
+// setETag sends rs's Digest as the (strong) ETag; nil sends none.
+func setETag(w http.ResponseWriter, rs *dns.RecordSet) {
+	if rs != nil {
+		w.Header().Set("ETag", `"`+rs.Digest()+`"`)
+	}
 }
 
 func writeError(w http.ResponseWriter, status int, err error) {

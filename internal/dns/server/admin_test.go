@@ -82,7 +82,7 @@ func TestAdminRejectsBadInput(t *testing.T) {
 	good := dns.RecordSet{Name: "api.example.test.", Type: "A", TTL: 30, Sets: []dns.WeightedSet{
 		{ID: "legacy", Weight: 90, Values: []string{"127.0.0.2"}}, {ID: "cluster", Weight: 10, Values: []string{"127.0.0.3"}},
 	}}
-	if err := c.Replace(t.Context(), good); err != nil {
+	if err := c.Replace(t.Context(), good, dns.Always()); err != nil {
 		t.Fatal(err)
 	}
 	with := func(f func(*dns.RecordSet)) dns.RecordSet {
@@ -120,7 +120,7 @@ func TestAdminRejectsBadInput(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			rev := srv.Revision()
-			err := c.Replace(t.Context(), tc.rs)
+			err := c.Replace(t.Context(), tc.rs, dns.Always())
 			if !errors.Is(err, dns.ErrInvalid) {
 				t.Fatalf("error %v does not wrap dns.ErrInvalid", err)
 			}
@@ -171,7 +171,7 @@ func TestAdminRoundTrip(t *testing.T) {
 	rs := dns.RecordSet{Name: "API.Example.Test", Type: "cname", TTL: 60, Sets: []dns.WeightedSet{
 		{ID: "legacy", Weight: 1, Values: []string{"LB-1.ELB.test"}}, {ID: "cluster", Weight: 0, Values: []string{"ingress.example.test."}},
 	}}
-	if err := c.Replace(t.Context(), rs); err != nil {
+	if err := c.Replace(t.Context(), rs, dns.Always()); err != nil {
 		t.Fatal(err)
 	}
 	got, err := c.Get(t.Context(), "api.example.test.", "CNAME")
@@ -188,10 +188,10 @@ func TestAdminRoundTrip(t *testing.T) {
 	if diff := cmp.Diff(rrs(t, "api.example.test. 60 IN CNAME lb-1.elb.test."), strs(r.Answer)); diff != "" {
 		t.Errorf("answer (-want +got):\n%s", diff)
 	}
-	if err := c.Delete(t.Context(), "api.example.test.", "CNAME"); err != nil {
+	if err := c.Delete(t.Context(), "api.example.test.", "CNAME", dns.Always()); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Delete(t.Context(), "api.example.test.", "CNAME"); err != nil {
+	if err := c.Delete(t.Context(), "api.example.test.", "CNAME", dns.Always()); err != nil {
 		t.Errorf("deleting twice: %v", err)
 	}
 	if _, err := c.Get(t.Context(), "api.example.test.", "CNAME"); !errors.Is(err, dns.ErrNotFound) {
@@ -237,9 +237,20 @@ func newClient(t *testing.T, srv *server.Server) *adminclient.Client {
 
 func do(t *testing.T, srv *server.Server, method, path, body string) (int, string) {
 	t.Helper()
+	status, _, b := doWith(t, srv, method, path, body, nil)
+	return status, b
+}
+
+// doWith sends one authenticated request with the extra headers hdr and
+// returns the status, the answer's headers and its body.
+func doWith(t *testing.T, srv *server.Server, method, path, body string, hdr http.Header) (int, http.Header, string) {
+	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, srv.AdminURL()+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for k, v := range hdr {
+		req.Header[k] = v
 	}
 	req.Header.Set("Authorization", "Bearer "+testToken)
 	resp, err := http.DefaultClient.Do(req)
@@ -251,7 +262,7 @@ func do(t *testing.T, srv *server.Server, method, path, body string) (int, strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp.StatusCode, string(b)
+	return resp.StatusCode, resp.Header, string(b)
 }
 
 func TestGetReturnsACopy(t *testing.T) {
@@ -287,13 +298,13 @@ func TestMetricsForgetRemovedSets(t *testing.T) {
 		present []string
 		absent  []string
 	}{
-		{name: "two sets", change: func() error { return srv.Replace(t.Context(), both) }, present: []string{legacy, cluster}},
+		{name: "two sets", change: func() error { return srv.Replace(t.Context(), both, dns.Always()) }, present: []string{legacy, cluster}},
 		{name: "legacy dropped", change: func() error {
 			rs := both
 			rs.Sets = both.Sets[1:]
-			return srv.Replace(t.Context(), rs)
+			return srv.Replace(t.Context(), rs, dns.Always())
 		}, present: []string{cluster}, absent: []string{legacy}},
-		{name: "deleted", change: func() error { return srv.Delete(t.Context(), both.Name, both.Type) }, absent: []string{legacy, cluster}},
+		{name: "deleted", change: func() error { return srv.Delete(t.Context(), both.Name, both.Type, dns.Always()) }, absent: []string{legacy, cluster}},
 	}
 	for _, st := range steps {
 		if err := st.change(); err != nil {

@@ -101,7 +101,7 @@ func burstAndKill(t *testing.T, dir string, acked []int) []int {
 		wg.Go(func() {
 			for seq := acked[w] + 1; seq < acked[w]+100_000; seq++ {
 				tried[w] = seq
-				if err := c.Replace(t.Context(), seqRecord(w, seq)); err != nil {
+				if err := c.Replace(t.Context(), seqRecord(w, seq), dns.Always()); err != nil {
 					return // the server died: this write may or may not be there
 				}
 				acked[w] = seq

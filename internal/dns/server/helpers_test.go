@@ -1,8 +1,6 @@
 package server_test
 
 import (
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -11,9 +9,10 @@ import (
 
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/server"
+	"ferry.dev/ferry/internal/dns/server/servertest"
 )
 
-const testToken = "s3cret-token"
+const testToken = servertest.Token
 
 // startServer runs a server for example.test. (from testdata) and
 // other.test. (generated) on loopback with its admin API.
@@ -23,27 +22,7 @@ func startServer(t *testing.T, dir string) *server.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := server.Config{
-		Zones:     []server.Zone{zf, server.DefaultZone("other.test")},
-		DataDir:   dir,
-		DNSAddr:   "127.0.0.1:0",
-		AdminAddr: "127.0.0.1:0",
-		Token:     testToken,
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}
-	srv, err := server.New(t.Context(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Errorf("closing server: %v", err)
-		}
-	})
-	return srv
+	return servertest.Run(t, server.Config{Zones: []server.Zone{zf, server.DefaultZone("other.test")}, DataDir: dir})
 }
 
 // query sends one question over net ("udp" or "tcp").
@@ -90,7 +69,7 @@ func strs(rr []mdns.RR) []string {
 
 func set(t *testing.T, srv *server.Server, rs dns.RecordSet) {
 	t.Helper()
-	if err := srv.Replace(t.Context(), rs); err != nil {
+	if err := srv.Replace(t.Context(), rs, dns.Always()); err != nil {
 		t.Fatalf("replacing %s %s: %v", rs.Name, rs.Type, err)
 	}
 }

@@ -16,58 +16,84 @@ import (
 
 // Get returns the record set for name and type (dns.Provider).
 func (s *Server) Get(_ context.Context, name, rrtype string) (dns.RecordSet, error) {
-	k := store.Key{Name: dns.CanonicalName(name), Type: strings.ToUpper(rrtype)}
+	k := keyOf(name, rrtype)
 	rs, ok := s.store.State().Records[k]
 	if !ok {
 		return dns.RecordSet{}, fmt.Errorf("getting %s %s: %w", k.Name, k.Type, dns.ErrNotFound)
 	}
-	return clone(rs), nil
+	return rs.Clone(), nil
 }
 
 // List returns every record set, ordered by name and type.
 func (s *Server) List(context.Context) []dns.RecordSet {
 	out := s.store.State().Sorted()
 	for i := range out {
-		out[i] = clone(out[i])
+		out[i] = out[i].Clone() // the store's state is shared: never hand it out
 	}
 	return out
 }
 
-// clone copies rs deeply: the store's state is shared and must never be
-// changed through a record set handed to a caller.
-func clone(rs dns.RecordSet) dns.RecordSet {
-	sets := make([]dns.WeightedSet, len(rs.Sets))
-	for i, set := range rs.Sets {
-		set.Values = append([]string(nil), set.Values...)
-		sets[i] = set
-	}
-	rs.Sets = sets
-	return rs
+func keyOf(name, rrtype string) store.Key {
+	return store.Key{Name: dns.CanonicalName(name), Type: strings.ToUpper(strings.TrimSpace(rrtype))}
 }
 
-// Replace makes rs the whole answer for its name and type (dns.Provider).
-// It returns once the change is on disk and visible to the next query.
-func (s *Server) Replace(ctx context.Context, rs dns.RecordSet) error {
+// Replace makes rs the whole answer for its name and type if cond holds
+// (dns.Provider). It returns once the change is on disk and visible to the
+// next query.
+func (s *Server) Replace(ctx context.Context, rs dns.RecordSet, cond dns.Condition) error {
+	if err := cond.Validate(); err != nil {
+		return err
+	}
 	rs = Canonical(rs)
 	if err := s.check(rs); err != nil {
 		return err
 	}
-	conflict := func(st store.State) error { return s.conflicts(st, rs) }
-	return s.apply(ctx, conflict, store.Op{Put: &rs})
-}
-
-// Delete removes the record set for name and type (dns.Provider).
-func (s *Server) Delete(ctx context.Context, name, rrtype string) error {
-	k := store.Key{Name: dns.CanonicalName(name), Type: strings.ToUpper(rrtype)}
-	if _, ok := s.store.State().Records[k]; !ok {
-		return nil
+	k := store.KeyOf(rs)
+	admit := func(st store.State) error {
+		if err := admitChange(st, k, &rs, cond); err != nil {
+			return err
+		}
+		return s.conflicts(st, rs)
 	}
-	return s.apply(ctx, nil, store.Op{Delete: &k})
+	return s.apply(ctx, admit, store.Op{Put: &rs})
 }
 
-// apply makes op durable and publishes the view with it. The view is
-// compiled before anything is written, so a change that cannot be served is
-// refused rather than stored.
+// Delete removes the record set for name and type if cond holds
+// (dns.Provider).
+func (s *Server) Delete(ctx context.Context, name, rrtype string, cond dns.Condition) error {
+	if err := cond.Validate(); err != nil {
+		return err
+	}
+	k := keyOf(name, rrtype)
+	admit := func(st store.State) error { return admitChange(st, k, nil, cond) }
+	return s.apply(ctx, admit, store.Op{Delete: &k})
+}
+
+// errUnchanged stops a change that is already made: apply reports success
+// and writes nothing.
+var errUnchanged = errors.New("the change is already made")
+
+// admitChange decides, under the write lock, whether cond lets next (nil:
+// a delete) replace what st holds at k.
+func admitChange(st store.State, k store.Key, next *dns.RecordSet, cond dns.Condition) error {
+	var cur *dns.RecordSet
+	if rs, ok := st.Records[k]; ok {
+		cur = &rs // Admit copies what it keeps
+	}
+	ok, err := cond.Admit(k.Name, k.Type, cur, next)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return errUnchanged
+	}
+	return nil
+}
+
+// apply makes op durable and publishes the view with it. check sees the
+// state under the write lock and may refuse the change (errUnchanged: it
+// is already made). The view is compiled before anything is written, so a
+// change that cannot be served is refused rather than stored.
 func (s *Server) apply(ctx context.Context, check func(store.State) error, op store.Op) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
@@ -86,6 +112,9 @@ func (s *Server) apply(ctx context.Context, check func(store.State) error, op st
 		return nil
 	}
 	if _, err := s.store.Apply(ctx, compile, op); err != nil {
+		if errors.Is(err, errUnchanged) {
+			return nil
+		}
 		return err
 	}
 	s.view.Store(next)

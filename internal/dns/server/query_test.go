@@ -233,9 +233,9 @@ func TestSerialGrowsOnEveryChange(t *testing.T) {
 	last := serial()
 	rs := dns.RecordSet{Name: "api.example.test.", Type: "A", TTL: 30, Sets: []dns.WeightedSet{{ID: "a", Weight: 1, Values: []string{"127.0.0.1"}}}}
 	changes := []func() error{
-		func() error { return srv.Replace(t.Context(), rs) },
-		func() error { rs.Sets[0].Weight = 2; return srv.Replace(t.Context(), rs) },
-		func() error { return srv.Delete(t.Context(), rs.Name, rs.Type) },
+		func() error { return srv.Replace(t.Context(), rs, dns.Always()) },
+		func() error { rs.Sets[0].Weight = 2; return srv.Replace(t.Context(), rs, dns.Always()) },
+		func() error { return srv.Delete(t.Context(), rs.Name, rs.Type, dns.Always()) },
 	}
 	for i, change := range changes {
 		if err := change(); err != nil {

@@ -122,7 +122,7 @@ func TestWeightChangeIsVisibleToTheNextQuery(t *testing.T) {
 		err := c.Replace(t.Context(), dns.RecordSet{Name: "api.example.test.", Type: "A", TTL: 30, Sets: []dns.WeightedSet{
 			{ID: "live", Weight: 255, Values: []string{live}},
 			{ID: "dead", Weight: 0, Values: []string{dead}},
-		}})
+		}}, dns.Always())
 		if err != nil {
 			t.Fatal(err)
 		}
