@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"slices"
 	"strconv"
@@ -35,7 +36,7 @@ func FromSpec(f *spec.File, service string) (Config, error) {
 		},
 		Drain:  Drain{TTLMultiple: m.Drain.TTLMultiple},
 		Parity: Parity{Paths: slices.Clone(sm.ParityPaths), CompareBodies: m.Parity.CompareBodies},
-		DNS:    DNS{Provider: m.Provider, Server: m.Server, TokenFile: m.TokenFile, RetryFor: m.RetryFor},
+		DNS:    DNS{Provider: m.Provider, Server: m.Server, TokenFile: m.TokenFile, RetryFor: m.RetryFor, Settings: maps.Clone(m.DNSSettings)},
 		Lease:  m.Lease,
 	}
 	if t := m.Drain.LegacyTraffic; t != nil {

@@ -144,6 +144,10 @@ type Migration struct {
 	Provider  string
 	Server    string
 	TokenFile string
+	// DNSSettings are the provider's own settings, keyed as its
+	// constructor takes them (route53: hostedZoneId, endpoint); nil when
+	// there are none.
+	DNSSettings map[string]string
 	// RetryFor is how long a transiently failing DNS change is retried.
 	RetryFor time.Duration
 	TTL      time.Duration
