@@ -127,4 +127,3 @@ func (e *batchRefused) Error() string { return e.op + ": Route 53 refused the ba
 
 // Unwrap makes a refusal that reaches a caller count as dns.ErrInvalid.
 func (e *batchRefused) Unwrap() error { return dns.ErrInvalid }
-

@@ -34,7 +34,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer moto.Stop()
-	for _, kv := range r53test.Env(moto.URL) {
+	for _, kv := range r53test.Env() {
 		k, v, _ := strings.Cut(kv, "=")
 		os.Setenv(k, v)
 	}

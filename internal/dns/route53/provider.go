@@ -79,9 +79,6 @@ func New(ctx context.Context, opts Options) (*Provider, error) {
 	if opts.Region != "" {
 		load = append(load, config.WithRegion(opts.Region))
 	}
-	if opts.Endpoint != "" {
-		load = append(load, config.WithBaseEndpoint(opts.Endpoint))
-	}
 	cfg, err := config.LoadDefaultConfig(ctx, load...)
 	if err != nil {
 		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
@@ -89,7 +86,14 @@ func New(ctx context.Context, opts Options) (*Provider, error) {
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
 	}
-	return &Provider{client: route53.NewFromConfig(cfg), opts: opts, calls: map[string]int{}, pending: map[string]string{}}, nil
+	client := route53.NewFromConfig(cfg, func(o *route53.Options) {
+		// Set here, after the SDK's resolution, so that the file's
+		// endpoint wins over AWS_ENDPOINT_URL_ROUTE_53.
+		if opts.Endpoint != "" {
+			o.BaseEndpoint = aws.String(opts.Endpoint)
+		}
+	})
+	return &Provider{client: client, opts: opts, calls: map[string]int{}, pending: map[string]string{}}, nil
 }
 
 // Settings keys a service file may give a route53 provider

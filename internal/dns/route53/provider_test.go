@@ -202,3 +202,21 @@ func TestRefusals(t *testing.T) {
 		t.Errorf("a name in hostedZoneId = %v, want ErrNotFound", err)
 	}
 }
+
+// TestEndpointFromEnvironment: with no endpoint setting the SDK's
+// AWS_ENDPOINT_URL_ROUTE_53 is used; a setting wins over it.
+func TestEndpointFromEnvironment(t *testing.T) {
+	zone, _ := newZone(t)
+	t.Setenv("AWS_ENDPOINT_URL_ROUTE_53", moto.URL)
+	p, err := New(t.Context(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Get(t.Context(), "api."+zone, dns.TypeA); !errors.Is(err, dns.ErrNotFound) {
+		t.Errorf("through AWS_ENDPOINT_URL_ROUTE_53: %v, want ErrNotFound", err)
+	}
+	t.Setenv("AWS_ENDPOINT_URL_ROUTE_53", "http://127.0.0.1:1")
+	if _, err := newProvider(t, moto.URL, Options{}).Get(t.Context(), "api."+zone, dns.TypeA); !errors.Is(err, dns.ErrNotFound) {
+		t.Errorf("the endpoint setting over the environment: %v, want ErrNotFound", err)
+	}
+}

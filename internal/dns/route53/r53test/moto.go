@@ -105,10 +105,10 @@ func (m *Moto) Stop() {
 	}
 }
 
-// Env is the environment a foreign client or ferry itself runs with
-// against endpoint: the test credentials, a region, and no shared config
-// of the machine's.
-func Env(endpoint string) []string {
+// Env is the environment a foreign client or ferry itself runs with: the
+// test credentials, a region, and no shared config of the machine's. The
+// endpoint is given to each client explicitly.
+func Env() []string {
 	return []string{
 		"AWS_ACCESS_KEY_ID=" + AccessKeyID,
 		"AWS_SECRET_ACCESS_KEY=" + Secret,
@@ -117,7 +117,6 @@ func Env(endpoint string) []string {
 		"AWS_CONFIG_FILE=" + os.DevNull,
 		"AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull,
 		"AWS_EC2_METADATA_DISABLED=true",
-		"AWS_ENDPOINT_URL_ROUTE_53=" + endpoint,
 	}
 }
 
@@ -125,7 +124,7 @@ func Env(endpoint string) []string {
 // decoded into out (when not nil). Its errors carry the CLI's stderr.
 func AWS(ctx context.Context, endpoint string, out any, args ...string) error {
 	cmd := exec.CommandContext(ctx, "aws", append([]string{"--endpoint-url", endpoint, "--output", "json"}, args...)...)
-	cmd.Env = append(os.Environ(), Env(endpoint)...)
+	cmd.Env = append(os.Environ(), Env()...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -143,7 +142,11 @@ func AWS(ctx context.Context, endpoint string, out any, args ...string) error {
 // CreateZone creates a public hosted zone with the AWS CLI and returns its
 // id without "/hostedzone/".
 func CreateZone(ctx context.Context, endpoint, name string) (string, error) {
-	var out struct{ HostedZone struct{ ID string `json:"Id"` } }
+	var out struct {
+		HostedZone struct {
+			ID string `json:"Id"`
+		}
+	}
 	ref := fmt.Sprintf("ferry-%d", time.Now().UnixNano())
 	if err := AWS(ctx, endpoint, &out, "route53", "create-hosted-zone", "--name", name, "--caller-reference", ref); err != nil {
 		return "", err

@@ -23,12 +23,12 @@ type Proxy struct {
 	URL string
 	srv *httptest.Server
 
-	mu       sync.Mutex
-	throttle float64 // share of calls answered Throttling
-	pending  int     // polls a change stays PENDING
-	deny     bool
-	polls    map[string]int // change id → GetChange calls seen
-	calls    map[string]int
+	mu        sync.Mutex
+	throttle  float64 // share of calls answered Throttling
+	pending   int     // polls a change stays PENDING
+	deny      bool
+	polls     map[string]int // change id → GetChange calls seen
+	calls     map[string]int
 	throttled int
 }
 
@@ -133,6 +133,10 @@ func (p *Proxy) rewrite(resp *http.Response) error {
 	id := resp.Request.URL.Path
 	if op == "GetChange" {
 		p.polls[id]++
+	} else {
+		// moto gives every change the same id: a new change starts the
+		// count of its polls again.
+		clear(p.polls)
 	}
 	if p.pending > 0 && (op == "ChangeResourceRecordSets" || p.polls[id] <= p.pending) {
 		body = bytes.ReplaceAll(body, []byte("<Status>INSYNC</Status>"), []byte("<Status>PENDING</Status>"))
