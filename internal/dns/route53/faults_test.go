@@ -24,6 +24,7 @@ func newProxy(t *testing.T) *r53test.Proxy {
 // and every change PENDING for three polls, each step still completes,
 // backing off; the calls per step are counted.
 func TestThrottlingAndSlowSync(t *testing.T) {
+	t.Parallel()
 	zone, _ := newZone(t)
 	name := "api." + zone
 	px := newProxy(t)
@@ -57,6 +58,7 @@ func TestThrottlingAndSlowSync(t *testing.T) {
 // TestSyncDeadline: a change never INSYNC returns ErrNotInSync after
 // SyncTimeout; the change itself is made, so the retry succeeds once it is.
 func TestSyncDeadline(t *testing.T) {
+	t.Parallel()
 	zone, _ := newZone(t)
 	name := "api." + zone
 	px := newProxy(t)
@@ -113,4 +115,34 @@ func errString(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// TestBatchIsThePrecondition: a hand edit that lands between ferry's read
+// and its batch fails the batch at Route 53 (its DELETE no longer matches);
+// the provider reports a conflict with the edit, and nothing is overwritten.
+func TestBatchIsThePrecondition(t *testing.T) {
+	t.Parallel()
+	zone, zoneID := newZone(t)
+	name := "api." + zone
+	px := newProxy(t)
+	p := newProvider(t, px.URL, Options{})
+	half := weighted(name, 50, 50)
+	if err := p.Replace(t.Context(), half, dns.IfAbsent()); err != nil {
+		t.Fatal(err)
+	}
+	px.BeforeChange(func() {
+		awsChange(t, zoneID, `{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"`+name+`","Type":"A","SetIdentifier":"cluster","Weight":0,"TTL":60,"ResourceRecords":[{"Value":"10.0.0.2"}]}}]}`)
+	})
+	before := p.Calls()
+	err := p.Replace(t.Context(), weighted(name, 0, 100), dns.IfMatch(half))
+	var conflict *dns.ConflictError
+	if !errors.As(err, &conflict) || conflict.Current == nil || !conflict.Current.Equal(weighted(name, 50, 0)) {
+		t.Fatalf("a batch racing a hand edit = %v, want a conflict carrying the edit", err)
+	}
+	if n := p.Calls().ByOp["ChangeResourceRecordSets"] - before.ByOp["ChangeResourceRecordSets"]; n != 1 {
+		t.Errorf("%d batches sent, want 1 (refused by Route 53)", n)
+	}
+	if got := simplify(awsList(t, zoneID, name, "A")); got["cluster"].Weight != 0 || got["legacy"].Weight != 50 {
+		t.Errorf("the hand edit was overwritten: %v", got)
+	}
 }

@@ -1,10 +1,8 @@
 package route53
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,36 +14,13 @@ import (
 var moto *r53test.Moto
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "ferry-route53-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	moto, err = r53test.Start(ctx, dir)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "route53 tests: %v\n", err)
-		return 1
-	}
-	defer moto.Stop()
-	for _, kv := range r53test.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		os.Setenv(k, v)
-	}
-	return m.Run()
+	os.Exit(r53test.Main(m, func(m *r53test.Moto) { moto = m }))
 }
 
 var zoneSeq atomic.Int64
 
-// newZone creates a fresh hosted zone for one test (moto deletes weighted
-// sets by SetIdentifier across a whole zone, so tests never share one) and
-// returns its name and id.
+// newZone creates a fresh hosted zone for one test, so that tests never
+// see each other's records, and returns its name and id.
 func newZone(t *testing.T) (string, string) {
 	t.Helper()
 	name := fmt.Sprintf("z%d.example.test.", zoneSeq.Add(1))

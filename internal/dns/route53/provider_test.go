@@ -48,6 +48,7 @@ func simplify(sets []r53test.RecordSet) map[string]simple {
 }
 
 func TestAdoptShiftCutover(t *testing.T) {
+	t.Parallel()
 	zone, zoneID := newZone(t)
 	name := "api." + zone
 	awsChange(t, zoneID, plainBatch(name, "10.0.0.1"))
@@ -100,6 +101,7 @@ func TestAdoptShiftCutover(t *testing.T) {
 }
 
 func TestHandEditIsAConflictAndNothingIsOverwritten(t *testing.T) {
+	t.Parallel()
 	zone, zoneID := newZone(t)
 	name := "api." + zone
 	p := newProvider(t, moto.URL, Options{})
@@ -130,6 +132,7 @@ func TestHandEditIsAConflictAndNothingIsOverwritten(t *testing.T) {
 }
 
 func TestRetriesOfAMadeChangeSucceed(t *testing.T) {
+	t.Parallel()
 	zone, _ := newZone(t)
 	name := "api." + zone
 	p := newProvider(t, moto.URL, Options{})
@@ -157,6 +160,7 @@ func TestRetriesOfAMadeChangeSucceed(t *testing.T) {
 }
 
 func TestTXTRoundTrip(t *testing.T) {
+	t.Parallel()
 	zone, _ := newZone(t)
 	p := newProvider(t, moto.URL, Options{})
 	long := "holder=host:4242 id=api-20260301T101500Z expires=2026-03-01T10:20:00Z \"quoted\" back\\slash "
@@ -177,6 +181,7 @@ func TestTXTRoundTrip(t *testing.T) {
 }
 
 func TestRefusals(t *testing.T) {
+	t.Parallel()
 	zone, zoneID := newZone(t)
 	p := newProvider(t, moto.URL, Options{})
 	ctx := t.Context()

@@ -3,6 +3,7 @@ package r53test
 import (
 	"bytes"
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,19 +24,26 @@ const (
 	Secret      = "ferry-test-secret-Zq8w3Xr5Tn2Vb7Lm"
 )
 
+// strictMoto starts moto_server with Route 53's batch checks (see the
+// file's doc string): moto 5 is lenient where ferry's precondition lives.
+//
+//go:embed strict_moto.py
+var strictMoto []byte
+
 // Moto is one running moto_server.
 type Moto struct {
 	// URL is its endpoint ("http://127.0.0.1:PORT").
-	URL string
-	cmd *exec.Cmd
-	dir string
+	URL    string
+	cmd    *exec.Cmd
+	dir    string
+	exited chan struct{}
 }
 
 // Missing returns an error naming each of moto_server and aws that is not
 // on PATH, and how to install it.
 func Missing() error {
 	var errs []error
-	for _, bin := range []string{"moto_server", "aws"} {
+	for _, bin := range []string{"moto_server", "python3", "aws"} {
 		if _, err := exec.LookPath(bin); err != nil {
 			errs = append(errs, fmt.Errorf("%s is not on PATH: the Route 53 tests need it (pip install 'moto[server]' awscli; see hack/deps/route53.sh)", bin))
 		}
@@ -58,13 +66,18 @@ func Start(ctx context.Context, dir string) (*Moto, error) {
 		return nil, fmt.Errorf("starting moto_server: %w", err)
 	}
 	defer log.Close()
-	cmd := exec.Command("moto_server", "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	script := filepath.Join(dir, "strict_moto.py")
+	if err := os.WriteFile(script, strictMoto, 0o600); err != nil {
+		return nil, fmt.Errorf("starting moto_server: %w", err)
+	}
+	cmd := exec.Command("python3", script, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting moto_server: %w", err)
 	}
-	m := &Moto{URL: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, dir: dir}
+	m := &Moto{URL: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, dir: dir, exited: make(chan struct{})}
+	go func() { _ = cmd.Wait(); close(m.exited) }()
 	if err := m.waitReady(ctx); err != nil {
 		m.Stop()
 		return nil, err
@@ -89,10 +102,14 @@ func (m *Moto) waitReady(ctx context.Context) error {
 			resp.Body.Close()
 			return nil
 		}
-		if ctx.Err() != nil {
+		select {
+		case <-ctx.Done():
 			return ctx.Err()
+		case <-m.exited:
+			log, _ := os.ReadFile(filepath.Join(m.dir, "moto.log"))
+			return fmt.Errorf("moto_server (python3 with moto) exited at start: %s", bytes.TrimSpace(log))
+		case <-time.After(100 * time.Millisecond):
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
 	return fmt.Errorf("moto_server did not answer on %s within 30s (log: %s)", m.URL, filepath.Join(m.dir, "moto.log"))
 }
@@ -101,7 +118,7 @@ func (m *Moto) waitReady(ctx context.Context) error {
 func (m *Moto) Stop() {
 	if m.cmd.Process != nil {
 		_ = syscall.Kill(-m.cmd.Process.Pid, syscall.SIGKILL)
-		_ = m.cmd.Wait()
+		<-m.exited
 	}
 }
 

@@ -30,6 +30,7 @@ type Proxy struct {
 	polls     map[string]int // change id → GetChange calls seen
 	calls     map[string]int
 	throttled int
+	before    func() // run once before the next change is forwarded
 }
 
 // NewProxy starts a proxy in front of target (moto's URL).
@@ -55,6 +56,15 @@ func (p *Proxy) Set(throttle float64, pendingPolls int, deny bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.throttle, p.pending, p.deny = throttle, pendingPolls, deny
+}
+
+// BeforeChange runs fn once, right before the next
+// ChangeResourceRecordSets is forwarded to moto: a change made by fn comes
+// between ferry's read and its batch.
+func (p *Proxy) BeforeChange(fn func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.before = fn
 }
 
 // Counts returns the calls seen by operation, and how many were throttled.
@@ -97,7 +107,14 @@ func (p *Proxy) handler(next http.Handler) http.Handler {
 		if throttled {
 			p.throttled++
 		}
+		var before func()
+		if op == "ChangeResourceRecordSets" && !deny && !throttled {
+			before, p.before = p.before, nil
+		}
 		p.mu.Unlock()
+		if before != nil {
+			before()
+		}
 		switch {
 		case deny:
 			writeError(w, http.StatusForbidden, "AccessDenied",
