@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source hack/lib.sh
 runs="${FERRY_BENCH_RUNS:-5}"
-echo "== migrate: decision latency, ${runs} runs of ferry demo --fail-at 50 (probe every 1s, act after 2 bad probes in a row)"
+echo "== migrate: decision latency, ${runs} runs of ferry demo --fail-at 50 (a batch of probes every 1s, act after 3 failing evaluations in a row)"
 out="$(go test -run '^$' -bench BenchmarkDecisionLatency -benchtime "${runs}x" ./internal/demo/)"
 echo "$out" | grep -E 'Benchmark|ok'
 line="$(echo "$out" | grep BenchmarkDecisionLatency)"

@@ -76,7 +76,7 @@ func killedAtStep1(t *testing.T, cfg migrate.Config) migrate.State {
 // promote is dropped and the rollback applied before the pending step 2
 // is performed again.
 func TestExecutorRollbackQueuedWhileStoppedComesFirst(t *testing.T) {
-	p := &memDNS{sets: map[string]dns.RecordSet{}}
+	p := newRecording(t)
 	cfg := testConfig(backend(t, nil), backend(t, nil))
 	s := killedAtStep1(t, cfg)
 	_ = p.Replace(t.Context(), migrate.RecordFor(cfg, migrate.SetWeights, s.Weights), dns.Always())
@@ -104,7 +104,7 @@ func TestExecutorRollbackQueuedWhileStoppedComesFirst(t *testing.T) {
 // TestExecutorDropsAnotherMigrationsCommands: a pause left queued for an
 // earlier migration does not pause a new one.
 func TestExecutorDropsAnotherMigrationsCommands(t *testing.T) {
-	p := &memDNS{sets: map[string]dns.RecordSet{}}
+	p := newRecording(t)
 	cfg := testConfig(backend(t, nil), backend(t, nil))
 	e, st := newExecutor(t, p)
 	if _, err := st.Send(cfg.Domain, "2025-01-01T00:00:00Z", migrate.Pause); err != nil {

@@ -15,46 +15,33 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/dns/server/servertest"
 	"ferry.dev/ferry/internal/migrate"
 	"ferry.dev/ferry/internal/migrate/migratetest"
 	"ferry.dev/ferry/internal/migrate/store"
 )
 
-// memDNS is an in-memory dns.Provider that records every change, for the
-// executor's unit tests (the end-to-end tests use ferry's real server).
-type memDNS struct {
+// recording is ferry's real DNS server, reached through its admin API as
+// start reaches it, that also lists every change accepted for the domain.
+type recording struct {
+	dns.Provider
 	mu      sync.Mutex
-	sets    map[string]dns.RecordSet
 	changes []map[string]int
 }
 
-func (m *memDNS) Get(_ context.Context, name, rrtype string) (dns.RecordSet, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	rs, ok := m.sets[name+"/"+rrtype]
-	if !ok {
-		return dns.RecordSet{}, dns.ErrNotFound
-	}
-	return rs, nil
+func newRecording(t *testing.T) *recording {
+	return &recording{Provider: servertest.Client(t, servertest.Start(t, "example.test"))}
 }
 
-func (m *memDNS) Replace(_ context.Context, rs dns.RecordSet, _ dns.Condition) error {
-	if err := rs.Validate(); err != nil {
+func (r *recording) Replace(ctx context.Context, rs dns.RecordSet, cond dns.Condition) error {
+	if err := r.Provider.Replace(ctx, rs, cond); err != nil {
 		return err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.sets[rs.Name+"/"+rs.Type] = rs
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if rs.Name == "api.example.test." {
-		m.changes = append(m.changes, rs.Weights())
+		r.changes = append(r.changes, rs.Weights())
 	}
-	return nil
-}
-
-func (m *memDNS) Delete(_ context.Context, name, rrtype string, _ dns.Condition) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.sets, name+"/"+rrtype)
 	return nil
 }
 
@@ -89,7 +76,7 @@ func newExecutor(t *testing.T, p dns.Provider) (*migrate.Executor, *store.File) 
 }
 
 func TestExecutorMigratesAndSavesEveryStep(t *testing.T) {
-	p := &memDNS{sets: map[string]dns.RecordSet{}}
+	p := newRecording(t)
 	cfg := testConfig(backend(t, nil), backend(t, nil))
 	_ = p.Replace(t.Context(), dns.RecordSet{Name: "api.example.test.", Type: "A", TTL: 60,
 		Sets: []dns.WeightedSet{{ID: "default", Weight: 1, Values: []string{"127.0.0.1"}}}}, dns.Always())
@@ -121,7 +108,7 @@ func TestExecutorMigratesAndSavesEveryStep(t *testing.T) {
 }
 
 func TestExecutorRollsBackFailingCluster(t *testing.T) {
-	p := &memDNS{sets: map[string]dns.RecordSet{}}
+	p := newRecording(t)
 	var failing atomic.Bool
 	cfg := testConfig(backend(t, nil), backend(t, &failing))
 	cfg.Hold = 300 * time.Millisecond
@@ -145,7 +132,7 @@ func TestExecutorRollsBackFailingCluster(t *testing.T) {
 }
 
 func TestExecutorObeysQueuedCommands(t *testing.T) {
-	p := &memDNS{sets: map[string]dns.RecordSet{}}
+	p := newRecording(t)
 	cfg := testConfig(backend(t, nil), backend(t, nil))
 	cfg.Promotion = migrate.PromotionManual
 	e, st := newExecutor(t, p)

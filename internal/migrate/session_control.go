@@ -49,7 +49,7 @@ func Control(ctx context.Context, o ControlOptions, kind CommandKind) (Delivery,
 	if err != nil {
 		return 0, err
 	}
-	if s.Stage.Terminal() && !(s.Stage == StageAborted && kind == Rollback) {
+	if ended(s, kind) {
 		return 0, fmt.Errorf("the migration of %s has ended (%s); nothing to %s", o.Domain, s.Stage, kind)
 	}
 	name, err := o.Commands.Send(o.Domain, s.ID(), kind)
@@ -60,6 +60,12 @@ func Control(ctx context.Context, o ControlOptions, kind CommandKind) (Delivery,
 		return awaitApplied(ctx, o, s, name, kind)
 	}
 	return unattended(s, kind), nil
+}
+
+// ended reports whether s can take no command kind any more: every ended
+// migration but an aborted one, which may still be rolled back.
+func ended(s State, kind CommandKind) bool {
+	return s.Stage.Terminal() && (s.Stage != StageAborted || kind != Rollback)
 }
 
 // unattended is what a command needs when no executor runs.
@@ -79,7 +85,7 @@ func awaitApplied(ctx context.Context, o ControlOptions, s State, name string, k
 		if !running {
 			// The executor exited before reading it.
 			now, err := o.Store.Load(ctx, o.Domain)
-			if err == nil && now.Stage.Terminal() && !(now.Stage == StageAborted && kind == Rollback) {
+			if err == nil && ended(now, kind) {
 				_ = o.Commands.ClearCommands(o.Domain)
 				return 0, fmt.Errorf("%s not applied: the migration of %s ended (%s) first", kind, o.Domain, now.Stage)
 			}

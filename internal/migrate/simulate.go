@@ -32,7 +32,7 @@ func Plan(cfg Config, start Start) ([]Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := back.feed(Command{Kind: Rollback, Now: back.now}); err != nil {
+	if err := back.feed(Command{Kind: Rollback, Now: back.now}); err != nil {
 		return nil, err
 	}
 	for _, c := range back.changes {
@@ -64,7 +64,7 @@ func simulate(cfg Config, start Start, stop func(State) bool) (*sim, error) {
 	t0 := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	m := &sim{cfg: cfg, rec: dns.NewRecorder(seed...), s: NewState(cfg), t0: t0, now: t0}
 	start.Now = t0
-	if _, err := m.feed(start); err != nil {
+	if err := m.feed(start); err != nil {
 		return nil, err
 	}
 	for range maxPlanSteps {
@@ -92,7 +92,7 @@ func (m *sim) healthyInterval() error {
 		ins = append(ins, Command{Kind: Promote, Now: m.now})
 	}
 	for _, in := range ins {
-		if _, err := m.feed(in); err != nil {
+		if err := m.feed(in); err != nil {
 			return err
 		}
 	}
@@ -101,7 +101,7 @@ func (m *sim) healthyInterval() error {
 
 // feed steps the engine with in and answers every action it asks for, as
 // a healthy world would.
-func (m *sim) feed(in Input) (State, error) {
+func (m *sim) feed(in Input) error {
 	queue := []Input{in}
 	for len(queue) > 0 {
 		var acts []Action
@@ -116,14 +116,14 @@ func (m *sim) feed(in Input) (State, error) {
 				continue
 			}
 			if err := m.rec.Replace(context.Background(), *a.Set, condition(a.Expect)); err != nil {
-				return m.s, fmt.Errorf("planning %s: %w", a.Kind, err)
+				return fmt.Errorf("planning %s: %w", a.Kind, err)
 			}
 			m.changes = append(m.changes, Change{Stage: m.s.Stage, Action: a.Kind, Record: a.Set,
 				Condition: describeCondition(a.Expect), At: m.now.Sub(m.t0), When: m.when(a)})
 			queue = append(queue, ActionDone{ID: a.ID, Now: m.now})
 		}
 	}
-	return m.s, nil
+	return nil
 }
 
 func describeCondition(seen *Seen) string {
@@ -135,19 +135,20 @@ func describeCondition(seen *Seen) string {
 
 // when says what a change waits for.
 func (m *sim) when(a Action) string {
-	hold := fmt.Sprintf("after a %v hold with the cluster gate passing", m.cfg.Hold)
+	after := "after "
 	if m.cfg.Promotion == PromotionManual {
-		hold = fmt.Sprintf("on promote (manual), after a %v hold with the cluster gate passing", m.cfg.Hold)
+		after = "on promote (manual), after "
 	}
+	hold := fmt.Sprintf("a %v hold with the cluster gate passing", m.cfg.Hold)
 	switch {
 	case a.Kind == PointPreview:
 		return "at start"
 	case a.Kind == AdoptRecord:
-		return "after parity, " + hold
+		return after + "parity and " + hold
 	case a.Kind == SetWeights && m.s.Step == 0:
 		return "at once, once the record is adopted"
 	case a.Kind == RestoreLegacy:
 		return "on rollback"
 	}
-	return hold
+	return after + hold
 }

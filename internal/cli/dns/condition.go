@@ -13,7 +13,7 @@ import (
 
 func addIfMatch(cmd *cobra.Command, ifMatch *string) {
 	cmd.Flags().StringVar(ifMatch, "if-match", "",
-		"change only if the record set is still this revision (as `ferry dns get` shows it); default: unconditional")
+		"change only if the record set is still this `REVISION` (as ferry dns get shows it); default: unconditional")
 }
 
 // condition turns --if-match into the change's condition: none given is

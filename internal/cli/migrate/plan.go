@@ -135,7 +135,9 @@ func printPlan(w io.Writer, cfg migrate.Config, t today, changes []migrate.Chang
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	b.WriteString("\nnothing has been changed; `ferry migrate start " + cfg.Service + "` applies this plan\n")
+	b.WriteString("\neach change is made only if the record is still what the change before it wrote (the first: today's record);\n" +
+		"a record changed by hand stops the migration as drift instead of being overwritten (-o json shows each condition)\n")
+	b.WriteString("nothing has been changed; `ferry migrate start " + cfg.Service + "` applies this plan\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }

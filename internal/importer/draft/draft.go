@@ -42,10 +42,12 @@ func (w *writer) line(indent int, format string, args ...any) {
 	w.b.WriteByte('\n')
 }
 
-// value writes "key: value  # from", or a placeholder with the reason.
+// value writes a service field "key: value  # from" (indented under the
+// service), or a placeholder with the reason.
 // raw values (numbers) are written as they are, strings quoted as YAML
 // needs.
-func (w *writer) value(indent int, path, key string, v estate.Value, raw bool, hole string) {
+func (w *writer) value(path, key string, v estate.Value, raw bool, hole string) {
+	const indent = 2
 	if !v.Known() {
 		w.holes = append(w.holes, path+"."+key)
 		w.line(indent, "%s: %s %s>  # %s", key, Marker, hole, v.Why)

@@ -11,20 +11,20 @@ func service(w *writer, s estate.Service) {
 	path := "services." + s.Name
 	w.line(1, "%s:", s.Name)
 	w.line(2, "# today: %s behind %s (%s)", fleet(s.Today), s.Balancer, s.Kind)
-	w.value(2, path, "image", s.Image, false, "image:tag")
-	w.value(2, path, "port", s.Port, true, "container port")
+	w.value(path, "image", s.Image, false, "image:tag")
+	w.value(path, "port", s.Port, true, "container port")
 	domains(w, path, s)
 	if s.Health.Known() {
-		w.value(2, path, "health", s.Health, false, "")
+		w.value(path, "health", s.Health, false, "")
 	} else {
 		w.line(2, "# health: none, %s", s.Health.Why)
 	}
-	w.value(2, path, "replicas", s.Replicas, true, "replica count")
+	w.value(path, "replicas", s.Replicas, true, "replica count")
 	resources(w, s)
 	if s.Record != nil && s.Record.TTL > 0 {
 		w.line(2, "dnsTTL: %ds  # %s ttl", s.Record.TTL, s.Record.Sets[0].Address)
 	}
-	w.value(2, path, "legacy", s.Legacy, false, "")
+	w.value(path, "legacy", s.Legacy, false, "")
 	w.holes = append(w.holes, path+".cluster")
 	w.line(2, "cluster: %s address of the cluster's ingress load balancer>", Marker)
 	route53(w, s.Record)
@@ -61,7 +61,7 @@ func domains(w *writer, path string, s estate.Service) {
 		w.holes = append(w.holes, path+".domain")
 		w.line(2, "domain: %s the domain clients use>  # no Route 53 record in the input points at %s; with no domain, delete this line and legacy and cluster", Marker, s.Balancer)
 	case 1:
-		w.value(2, path, "domain", s.Domains[0], false, "")
+		w.value(path, "domain", s.Domains[0], false, "")
 	default:
 		w.line(2, "domains:")
 		for _, d := range s.Domains {
@@ -72,10 +72,10 @@ func domains(w *writer, path string, s estate.Service) {
 
 func resources(w *writer, s estate.Service) {
 	if s.CPU.Known() {
-		w.value(2, "", "cpu", s.CPU, false, "")
+		w.value("", "cpu", s.CPU, false, "")
 	}
 	if s.Memory.Known() {
-		w.value(2, "", "memory", s.Memory, false, "")
+		w.value("", "memory", s.Memory, false, "")
 	}
 	if s.CPU.Known() && s.Memory.Known() {
 		return
