@@ -24,8 +24,12 @@ type Change struct {
 	Action    ActionKind     `json:"action,omitempty"`
 	Record    *dns.RecordSet `json:"record,omitempty"`
 	Condition string         `json:"condition,omitempty"`
-	At        time.Duration  `json:"at"`
-	When      string         `json:"when"`
+	// Previous is the record set the change is written over (nil: none),
+	// for providers whose change names the old set too (a Route 53 batch
+	// DELETEs it); Condition describes it.
+	Previous *dns.RecordSet `json:"-"`
+	At       time.Duration  `json:"at"`
+	When     string         `json:"when"`
 }
 
 // RecordFor is the record set action a writes for cfg at weights w.

@@ -1,8 +1,10 @@
 package route53
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/route53/types"
@@ -34,7 +36,11 @@ func comment(name, rrtype string, next *dns.RecordSet) string {
 	if next == nil {
 		return fmt.Sprintf("ferry: delete %s %s", name, rrtype)
 	}
-	return fmt.Sprintf("ferry: %s %s %v", next.Name, next.Type, next.Weights())
+	ws := make([]string, len(next.Sets))
+	for i, s := range next.Sets {
+		ws[i] = fmt.Sprintf("%s=%d", cmp.Or(s.ID, "plain"), s.Weight)
+	}
+	return fmt.Sprintf("ferry: %s %s %s", next.Name, next.Type, strings.Join(ws, " "))
 }
 
 // BatchJSON is the change batch that replacing old by next sends (nil old:
