@@ -24,7 +24,7 @@ func newGetCommand(streams clio.Streams) *cobra.Command {
 			if err := checkOutput(output); err != nil {
 				return err
 			}
-			c, err := cf.client()
+			c, err := cf.dnsProvider(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -63,7 +63,7 @@ func newSetCommand(streams clio.Streams) *cobra.Command {
 			if err != nil {
 				return clio.Usage(err)
 			}
-			c, err := cf.client()
+			c, err := cf.dnsProvider(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -139,7 +139,7 @@ func newDeleteCommand(streams clio.Streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c, err := cf.client()
+			c, err := cf.dnsProvider(cmd.Context())
 			if err != nil {
 				return err
 			}

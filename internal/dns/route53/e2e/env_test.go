@@ -14,7 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"ferry.dev/ferry/internal/cli/clio"
+	clidns "ferry.dev/ferry/internal/cli/dns"
 	climigrate "ferry.dev/ferry/internal/cli/migrate"
 	"ferry.dev/ferry/internal/dns/route53/r53test"
 	"ferry.dev/ferry/internal/migrate"
@@ -126,8 +129,17 @@ func servePair(t *testing.T, legacy, cluster http.Handler) int {
 // migrateCmd runs `ferry migrate args…` in process; it returns the exit
 // code and everything printed.
 func migrateCmd(ctx context.Context, args ...string) (int, string) {
+	return runCmd(ctx, climigrate.NewCommand, args...)
+}
+
+// dnsCmd runs `ferry dns args…` in process.
+func dnsCmd(ctx context.Context, args ...string) (int, string) {
+	return runCmd(ctx, clidns.NewCommand, args...)
+}
+
+func runCmd(ctx context.Context, newCmd func(clio.Streams) *cobra.Command, args ...string) (int, string) {
 	var out, errb bytes.Buffer
-	cmd := climigrate.NewCommand(clio.Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errb})
+	cmd := newCmd(clio.Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errb})
 	cmd.SetArgs(args)
 	cmd.SetOut(&out)
 	cmd.SetErr(&errb)

@@ -41,3 +41,23 @@ func TestPlanShowsTheBatches(t *testing.T) {
 		t.Errorf("after the planned adoption sent by hand (-want +got):\n%s", d)
 	}
 }
+
+// TestDNSCommands: `ferry dns get|set|delete --provider route53` inspect
+// and repair a record by hand, the AWS CLI reading the result.
+func TestDNSCommands(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "dnscmd", "1s")
+	flags := []string{"--provider", "route53", "--endpoint", moto.URL}
+	code, text := dnsCmd(t.Context(), append([]string{"get", e.domain, "A"}, flags...)...)
+	checkExit(t, "dns get", result{code, text}, 0, "127.0.0.2")
+	code, text = dnsCmd(t.Context(), append([]string{"set", e.domain, "A", "--ttl", "1", "legacy=100:127.0.0.2", "cluster=0:127.0.0.3"}, flags...)...)
+	checkExit(t, "dns set", result{code, text}, 0, "legacy", "cluster")
+	if d := cmp.Diff(map[string]int64{"legacy": 100, "cluster": 0}, e.weights(t)); d != "" {
+		t.Errorf("after dns set (-want +got):\n%s", d)
+	}
+	code, text = dnsCmd(t.Context(), append([]string{"delete", e.domain, "A"}, flags...)...)
+	checkExit(t, "dns delete", result{code, text}, 0)
+	if d := cmp.Diff(map[string]int64{}, e.weights(t)); d != "" {
+		t.Errorf("after dns delete (-want +got):\n%s", d)
+	}
+}
