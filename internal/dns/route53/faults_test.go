@@ -10,7 +10,7 @@ import (
 	"ferry.dev/ferry/internal/dns/route53/r53test"
 )
 
-func newProxy(t *testing.T) *r53test.Proxy {
+func newProxy(t testing.TB) *r53test.Proxy {
 	t.Helper()
 	px, err := r53test.NewProxy(moto.URL)
 	if err != nil {

@@ -21,7 +21,7 @@ var zoneSeq atomic.Int64
 
 // newZone creates a fresh hosted zone for one test, so that tests never
 // see each other's records, and returns its name and id.
-func newZone(t *testing.T) (string, string) {
+func newZone(t testing.TB) (string, string) {
 	t.Helper()
 	name := fmt.Sprintf("z%d.example.test.", zoneSeq.Add(1))
 	id, err := r53test.CreateZone(t.Context(), moto.URL, name)
@@ -32,7 +32,7 @@ func newZone(t *testing.T) (string, string) {
 }
 
 // newProvider returns a Provider for endpoint with fast polling.
-func newProvider(t *testing.T, endpoint string, o Options) *Provider {
+func newProvider(t testing.TB, endpoint string, o Options) *Provider {
 	t.Helper()
 	o.Endpoint = endpoint
 	o.PollInterval = cmpOrDur(o.PollInterval, 20*time.Millisecond)

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Proxy is a loopback HTTP proxy in front of moto that misbehaves the way
@@ -31,6 +32,8 @@ type Proxy struct {
 	calls     map[string]int
 	throttled int
 	before    func() // run once before the next change is forwarded
+	syncDelay time.Duration
+	changedAt time.Time
 }
 
 // NewProxy starts a proxy in front of target (moto's URL).
@@ -56,6 +59,14 @@ func (p *Proxy) Set(throttle float64, pendingPolls int, deny bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.throttle, p.pending, p.deny = throttle, pendingPolls, deny
+}
+
+// SetSyncDelay makes each change PENDING until d after it was made, as
+// Route 53's propagation takes time (usually well under a minute).
+func (p *Proxy) SetSyncDelay(d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.syncDelay = d
 }
 
 // BeforeChange runs fn once, right before the next
@@ -155,7 +166,11 @@ func (p *Proxy) rewrite(resp *http.Response) error {
 		// count of its polls again.
 		clear(p.polls)
 	}
-	if p.pending > 0 && (op == "ChangeResourceRecordSets" || p.polls[id] <= p.pending) {
+	if op == "ChangeResourceRecordSets" {
+		p.changedAt = time.Now()
+	}
+	late := p.syncDelay > 0 && time.Since(p.changedAt) < p.syncDelay
+	if late || p.pending > 0 && (op == "ChangeResourceRecordSets" || p.polls[id] <= p.pending) {
 		body = bytes.ReplaceAll(body, []byte("<Status>INSYNC</Status>"), []byte("<Status>PENDING</Status>"))
 	}
 	p.mu.Unlock()
