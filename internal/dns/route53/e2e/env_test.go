@@ -183,9 +183,18 @@ func (e *env) waitState(t *testing.T, ok func(migrate.State) bool) {
 // id → weight, -1 for a plain record (id "").
 func (e *env) weights(t *testing.T) map[string]int64 {
 	t.Helper()
-	sets, err := r53test.List(t.Context(), moto.URL, e.zoneID, e.domain, "A")
+	w, err := e.list(t.Context())
 	if err != nil {
 		t.Fatal(err)
+	}
+	return w
+}
+
+// list is weights for any goroutine: it returns its error.
+func (e *env) list(ctx context.Context) (map[string]int64, error) {
+	sets, err := r53test.List(ctx, moto.URL, e.zoneID, e.domain, "A")
+	if err != nil {
+		return nil, err
 	}
 	out := map[string]int64{}
 	for _, s := range sets {
@@ -195,7 +204,7 @@ func (e *env) weights(t *testing.T) map[string]int64 {
 		}
 		out[s.SetIdentifier] = w
 	}
-	return out
+	return out, nil
 }
 
 func checkExit(t *testing.T, what string, r result, want int, says ...string) {

@@ -2,6 +2,7 @@ package r53test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -34,6 +35,15 @@ type Proxy struct {
 	before    func() // run once before the next change is forwarded
 	syncDelay time.Duration
 	changedAt time.Time
+	changes   []Change
+	after     map[int]func() // run when change n (1-based) has been made, before its answer is sent
+}
+
+// Change is one ChangeResourceRecordSets call the proxy forwarded: the
+// request body and moto's status.
+type Change struct {
+	Body   string
+	Status int
 }
 
 // NewProxy starts a proxy in front of target (moto's URL).
@@ -67,6 +77,25 @@ func (p *Proxy) SetSyncDelay(d time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.syncDelay = d
+}
+
+// AfterChange runs fn when moto has answered the n-th change (counting
+// from 1, throttled calls excluded), before the answer is sent on: a
+// process killed by fn never hears that its batch was made.
+func (p *Proxy) AfterChange(n int, fn func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.after == nil {
+		p.after = map[int]func(){}
+	}
+	p.after[n] = fn
+}
+
+// Changes returns every change forwarded so far.
+func (p *Proxy) Changes() []Change {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Change(nil), p.changes...)
 }
 
 // BeforeChange runs fn once, right before the next
@@ -133,6 +162,15 @@ func (p *Proxy) handler(next http.Handler) http.Handler {
 		case throttled:
 			writeError(w, http.StatusBadRequest, "Throttling", "Rate exceeded")
 		default:
+			if op == "ChangeResourceRecordSets" {
+				b, err := io.ReadAll(r.Body)
+				if err != nil {
+					http.Error(w, err.Error(), http.StatusBadRequest)
+					return
+				}
+				r.Body = io.NopCloser(bytes.NewReader(b))
+				r = r.WithContext(context.WithValue(r.Context(), bodyKey{}, b))
+			}
 			next.ServeHTTP(w, r)
 		}
 	})
@@ -157,6 +195,11 @@ func (p *Proxy) rewrite(resp *http.Response) error {
 	if err != nil {
 		return err
 	}
+	if op == "ChangeResourceRecordSets" {
+		if fn := p.recordChange(resp); fn != nil {
+			fn()
+		}
+	}
 	p.mu.Lock()
 	id := resp.Request.URL.Path
 	if op == "GetChange" {
@@ -179,3 +222,18 @@ func (p *Proxy) rewrite(resp *http.Response) error {
 	resp.Header.Del("Content-Length")
 	return nil
 }
+
+// recordChange notes a forwarded change and returns the hook to run.
+func (p *Proxy) recordChange(resp *http.Response) func() {
+	var body string
+	if b, ok := resp.Request.Context().Value(bodyKey{}).([]byte); ok {
+		body = string(b)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.changes = append(p.changes, Change{Body: body, Status: resp.StatusCode})
+	return p.after[len(p.changes)]
+}
+
+// bodyKey carries a change's request body from the handler to rewrite.
+type bodyKey struct{}
