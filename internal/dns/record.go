@@ -119,6 +119,9 @@ func validateSet(rrtype string, i int, s WeightedSet, seen map[string]bool) []er
 	if rrtype == TypeCNAME && len(s.Values) > 1 {
 		errs = append(errs, fmt.Errorf("%s.values: a CNAME set holds exactly one target, not %d", field, len(s.Values)))
 	}
+	if len(s.Values) > 1 && slices.ContainsFunc(s.Values, IsAlias) {
+		errs = append(errs, fmt.Errorf("%s.values: a set with an alias target holds that target alone, not %d values", field, len(s.Values)))
+	}
 	for j, v := range s.Values {
 		if err := validateValue(rrtype, v); err != nil {
 			errs = append(errs, fmt.Errorf("%s.values[%d]: %w", field, j, err))
@@ -128,6 +131,13 @@ func validateSet(rrtype string, i int, s WeightedSet, seen map[string]bool) []er
 }
 
 func validateValue(rrtype, v string) error {
+	if IsAlias(v) {
+		if rrtype != TypeA && rrtype != TypeAAAA {
+			return fmt.Errorf("%q: an alias target is an A or AAAA value, not %s", v, rrtype)
+		}
+		_, err := ParseAlias(v)
+		return err
+	}
 	switch rrtype {
 	case TypeA:
 		if a, err := netip.ParseAddr(v); err != nil || !a.Is4() {

@@ -87,6 +87,13 @@ type rrsetJSON struct {
 	Weight          *int64       `json:"Weight,omitempty"`
 	TTL             *int64       `json:"TTL,omitempty"`
 	ResourceRecords []recordJSON `json:"ResourceRecords,omitempty"`
+	AliasTarget     *aliasJSON   `json:"AliasTarget,omitempty"`
+}
+
+type aliasJSON struct {
+	HostedZoneID         string `json:"HostedZoneId"`
+	DNSName              string `json:"DNSName"`
+	EvaluateTargetHealth bool   `json:"EvaluateTargetHealth"`
 }
 
 type recordJSON struct {
@@ -95,6 +102,9 @@ type recordJSON struct {
 
 func rrsetJSONOf(r types.ResourceRecordSet) rrsetJSON {
 	j := rrsetJSON{Name: aws.ToString(r.Name), Type: string(r.Type), SetIdentifier: aws.ToString(r.SetIdentifier), Weight: r.Weight, TTL: r.TTL}
+	if t := r.AliasTarget; t != nil {
+		j.AliasTarget = &aliasJSON{HostedZoneID: aws.ToString(t.HostedZoneId), DNSName: aws.ToString(t.DNSName), EvaluateTargetHealth: t.EvaluateTargetHealth}
+	}
 	for _, v := range r.ResourceRecords {
 		j.ResourceRecords = append(j.ResourceRecords, recordJSON{Value: aws.ToString(v.Value)})
 	}

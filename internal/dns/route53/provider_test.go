@@ -3,6 +3,7 @@ package route53
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -223,5 +224,52 @@ func TestEndpointFromEnvironment(t *testing.T) {
 	t.Setenv("AWS_ENDPOINT_URL_ROUTE_53", "http://127.0.0.1:1")
 	if _, err := newProvider(t, moto.URL, Options{}).Get(t.Context(), "api."+zone, dns.TypeA); !errors.Is(err, dns.ErrNotFound) {
 		t.Errorf("the endpoint setting over the environment: %v, want ErrNotFound", err)
+	}
+}
+
+// TestAliasRoundTrip: a plain alias record to a load balancer, created with
+// the AWS CLI as Terraform would, reads as one alias value with Route 53's
+// fixed TTL, is adopted into a weighted group beside the cluster's address
+// in one batch, and the AWS CLI reads the alias target back.
+func TestAliasRoundTrip(t *testing.T) {
+	t.Parallel()
+	zone, zoneID := newZone(t)
+	name := "api." + zone
+	awsChange(t, zoneID, fmt.Sprintf(`{"Changes":[{"Action":"CREATE","ResourceRecordSet":{"Name":%q,"Type":"A",
+		"AliasTarget":{"HostedZoneId":"Z35SXDOTRQ7X7K","DNSName":"legacy-123.us-east-1.elb.amazonaws.com","EvaluateTargetHealth":false}}}]}`, name))
+	p := newProvider(t, moto.URL, Options{})
+	plain, err := p.Get(t.Context(), name, dns.TypeA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	elb := "alias:Z35SXDOTRQ7X7K:legacy-123.us-east-1.elb.amazonaws.com."
+	want := dns.RecordSet{Name: name, Type: dns.TypeA, TTL: dns.AliasTTL, Sets: []dns.WeightedSet{{ID: PlainSetID, Weight: PlainWeight, Values: []string{elb}}}}
+	if diff := cmp.Diff(want, plain); diff != "" {
+		t.Fatalf("the alias record reads as (-want +got):\n%s", diff)
+	}
+	adopt := dns.RecordSet{Name: name, Type: dns.TypeA, TTL: dns.AliasTTL, Sets: []dns.WeightedSet{
+		{ID: "legacy", Weight: 100, Values: []string{elb}}, {ID: "cluster", Weight: 0, Values: []string{"10.0.0.2"}}}}
+	if err := p.Replace(t.Context(), adopt, dns.IfMatch(plain)); err != nil {
+		t.Fatalf("adopting the alias: %v", err)
+	}
+	got, err := p.Get(t.Context(), name, dns.TypeA)
+	if err != nil || !got.Equal(adopt) {
+		t.Fatalf("reads back %+v, %v; want %+v", got, err, adopt)
+	}
+	var out struct {
+		ResourceRecordSets []struct {
+			SetIdentifier string
+			AliasTarget   *struct{ DNSName string }
+		}
+	}
+	if err := r53test.AWS(t.Context(), moto.URL, &out, "route53", "list-resource-record-sets", "--hosted-zone-id", zoneID); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range out.ResourceRecordSets {
+		found = found || r.SetIdentifier == "legacy" && r.AliasTarget != nil && strings.HasPrefix(r.AliasTarget.DNSName, "legacy-123.")
+	}
+	if !found {
+		t.Errorf("the AWS CLI lists no weighted alias for legacy: %+v", out.ResourceRecordSets)
 	}
 }

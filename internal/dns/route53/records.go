@@ -1,6 +1,7 @@
 package route53
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
@@ -26,20 +27,26 @@ const PlainSetID = ""
 var ErrUnsupported = fmt.Errorf("%w: record set ferry does not manage", dns.ErrTerminal)
 
 // fromRoute53 maps the resource record sets of one name and type, as
-// ListResourceRecordSets returned them, to a dns.RecordSet. It is pure.
+// ListResourceRecordSets returned them, to a dns.RecordSet. Alias records
+// have no TTL: the group's is its other records', or dns.AliasTTL when all
+// are aliases. It is pure.
 func fromRoute53(name, rrtype string, raw []types.ResourceRecordSet) (dns.RecordSet, error) {
-	rs := dns.RecordSet{Name: dns.CanonicalName(name), Type: rrtype}
-	for i, r := range raw {
+	rs := dns.RecordSet{Name: dns.CanonicalName(name), Type: rrtype, TTL: dns.AliasTTL}
+	ttlFrom := ""
+	for _, r := range raw {
 		set, ttl, err := setFrom(r)
 		if err != nil {
 			return dns.RecordSet{}, fmt.Errorf("reading %s %s: %w", rs.Name, rrtype, err)
 		}
-		if i > 0 && ttl != rs.TTL {
-			return dns.RecordSet{}, fmt.Errorf("reading %s %s: %w: set %q has TTL %d but set %q has %d (Route 53 refuses this for weighted sets; make them equal)",
-				rs.Name, rrtype, ErrUnsupported, set.ID, ttl, rs.Sets[0].ID, rs.TTL)
-		}
-		rs.TTL = ttl
 		rs.Sets = append(rs.Sets, set)
+		if r.AliasTarget != nil {
+			continue
+		}
+		if ttlFrom != "" && ttl != rs.TTL {
+			return dns.RecordSet{}, fmt.Errorf("reading %s %s: %w: set %q has TTL %d but set %q has %d (Route 53 refuses this for weighted sets; make them equal)",
+				rs.Name, rrtype, ErrUnsupported, set.ID, ttl, ttlFrom, rs.TTL)
+		}
+		rs.TTL, ttlFrom = ttl, cmp.Or(set.ID, "plain")
 	}
 	return rs, nil
 }
@@ -47,19 +54,21 @@ func fromRoute53(name, rrtype string, raw []types.ResourceRecordSet) (dns.Record
 func setFrom(r types.ResourceRecordSet) (dns.WeightedSet, uint32, error) {
 	id := aws.ToString(r.SetIdentifier)
 	switch {
-	case r.AliasTarget != nil:
-		return dns.WeightedSet{}, 0, fmt.Errorf("%w: set %q is an alias to %s", ErrUnsupported, id, aws.ToString(r.AliasTarget.DNSName))
 	case policyOf(r) != "":
 		return dns.WeightedSet{}, 0, fmt.Errorf("%w: set %q uses %s routing (ferry drives weighted and simple records)", ErrUnsupported, id, policyOf(r))
-	case r.TTL == nil || *r.TTL < 0 || *r.TTL > dns.MaxTTL:
+	case r.AliasTarget == nil && (r.TTL == nil || *r.TTL < 0 || *r.TTL > dns.MaxTTL):
 		return dns.WeightedSet{}, 0, fmt.Errorf("%w: set %q has no valid TTL", ErrUnsupported, id)
+	case r.SetIdentifier != nil && r.Weight == nil:
+		return dns.WeightedSet{}, 0, fmt.Errorf("%w: set %q has a SetIdentifier but no weight", ErrUnsupported, id)
 	}
 	set := dns.WeightedSet{ID: id, Weight: PlainWeight}
 	if r.SetIdentifier != nil {
-		if r.Weight == nil {
-			return dns.WeightedSet{}, 0, fmt.Errorf("%w: set %q has a SetIdentifier but no weight", ErrUnsupported, id)
-		}
 		set.Weight = int(*r.Weight)
+	}
+	if t := r.AliasTarget; t != nil {
+		a := dns.Alias{HostedZoneID: aws.ToString(t.HostedZoneId), DNSName: aws.ToString(t.DNSName), EvaluateTargetHealth: t.EvaluateTargetHealth}
+		set.Values = []string{a.String()}
+		return set, 0, nil
 	}
 	for _, v := range r.ResourceRecords {
 		val := aws.ToString(v.Value)
@@ -111,6 +120,15 @@ func toRoute53(rs dns.RecordSet) []types.ResourceRecordSet {
 		if s.ID != PlainSetID {
 			r.SetIdentifier = aws.String(s.ID)
 			r.Weight = aws.Int64(int64(s.Weight))
+		}
+		if len(s.Values) == 1 && dns.IsAlias(s.Values[0]) {
+			r.TTL = nil // Route 53 answers an alias with its target's TTL
+			if a, err := dns.ParseAlias(s.Values[0]); err == nil {
+				r.AliasTarget = &types.AliasTarget{HostedZoneId: aws.String(a.HostedZoneID),
+					DNSName: aws.String(a.DNSName), EvaluateTargetHealth: a.EvaluateTargetHealth}
+			}
+			out = append(out, r)
+			continue
 		}
 		for _, v := range s.Values {
 			if rs.Type == dns.TypeTXT {

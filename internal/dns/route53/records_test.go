@@ -4,7 +4,6 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/route53/types"
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
@@ -43,12 +42,10 @@ func TestTXTQuoting(t *testing.T) {
 }
 
 func TestUnsupportedGroups(t *testing.T) {
-	alias := types.ResourceRecordSet{Name: aws.String("api.example.com."), Type: "A",
-		AliasTarget: &types.AliasTarget{DNSName: aws.String("lb.elb.amazonaws.com."), HostedZoneId: aws.String("Z35SXDOTRQ7X7K")}}
 	latency := rr("eu", 0, 60, "192.0.2.1")
 	latency.Weight, latency.Region = nil, types.ResourceRecordSetRegionEuWest1
 	for name, group := range map[string][]types.ResourceRecordSet{
-		"alias": {alias}, "latency": {latency}, "mixed TTLs": {rr("a", 1, 60, "192.0.2.1"), rr("b", 1, 30, "192.0.2.2")},
+		"latency": {latency}, "mixed TTLs": {rr("a", 1, 60, "192.0.2.1"), rr("b", 1, 30, "192.0.2.2")},
 	} {
 		if _, err := fromRoute53("api.example.com.", "A", group); !errors.Is(err, ErrUnsupported) || !errors.Is(err, dns.ErrTerminal) {
 			t.Errorf("%s: fromRoute53 = %v, want ErrUnsupported", name, err)
@@ -57,7 +54,10 @@ func TestUnsupportedGroups(t *testing.T) {
 }
 
 func TestMappingRoundTrip(t *testing.T) {
+	elb := dns.Alias{HostedZoneID: "Z35SXDOTRQ7X7K", DNSName: "dualstack.legacy-123.us-east-1.elb.amazonaws.com", EvaluateTargetHealth: true}.String()
 	for _, rs := range []dns.RecordSet{
+		{Name: "api.example.com.", Type: "A", TTL: 60, Sets: []dns.WeightedSet{{ID: "legacy", Weight: 90, Values: []string{elb}}, {ID: "cluster", Weight: 10, Values: []string{"192.0.2.2"}}}},
+		{Name: "example.com.", Type: "A", TTL: dns.AliasTTL, Sets: []dns.WeightedSet{{ID: PlainSetID, Weight: PlainWeight, Values: []string{elb}}}},
 		{Name: "api.example.com.", Type: "A", TTL: 60, Sets: []dns.WeightedSet{{ID: "legacy", Weight: 255, Values: []string{"192.0.2.1", "192.0.2.3"}}, {ID: "cluster", Values: []string{"192.0.2.2"}}}},
 		{Name: "api.example.com.", Type: "CNAME", TTL: 1, Sets: []dns.WeightedSet{{ID: PlainSetID, Weight: PlainWeight, Values: []string{"lb.example.net."}}}},
 	} {

@@ -35,6 +35,9 @@ func Differences(rs dns.RecordSet) []string {
 		out = append(out, fmt.Sprintf("%s %s is written as one plain (simple routing) record: Route 53 keeps no set id or weight for it", rs.Name, rs.Type))
 	}
 	for _, s := range rs.Sets {
+		if len(s.Values) == 1 && dns.IsAlias(s.Values[0]) {
+			out = append(out, fmt.Sprintf("%s %s set %q is an alias: Route 53 answers it with the target's addresses and TTL (%d s for a load balancer), so the drain waits on that; ferry's own server does not serve alias targets", rs.Name, rs.Type, s.ID, dns.AliasTTL))
+		}
 		if len(s.Values) > 1 {
 			out = append(out, fmt.Sprintf("%s %s set %q holds %d values: Route 53 answers all of them together, as ferry's server does, but its documentation allows one value per weighted record", rs.Name, rs.Type, s.ID, len(s.Values)))
 		}
@@ -80,6 +83,7 @@ func checkWeights(name, rrtype string, weighted []types.ResourceRecordSet, refus
 			"RRSet with DNS name %s, type %s cannot be created because the limit of %d weighted records with the same name and type is reached.", name, rrtype, maxWeightedRecords)
 	}
 	allZero := len(weighted) > 0
+	var first *int64 // the TTL of the first record that has one
 	for i, r := range weighted {
 		w := aws.ToInt64(r.Weight)
 		if w < 0 || w > maxWeight {
@@ -87,8 +91,13 @@ func checkWeights(name, rrtype string, weighted []types.ResourceRecordSet, refus
 				"1 validation error detected: Value '%d' at 'changeBatch.changes.%d.member.resourceRecordSet.weight' failed to satisfy constraint: Member must have value less than or equal to %d", w, i+1, maxWeight)
 		}
 		allZero = allZero && w == 0
-		if aws.ToInt64(r.TTL) != aws.ToInt64(weighted[0].TTL) {
-			refuse(fmt.Sprintf("set %q: every weighted record of a name and type has the same TTL (%d, not %d)", aws.ToString(r.SetIdentifier), aws.ToInt64(weighted[0].TTL), aws.ToInt64(r.TTL)),
+		if r.TTL == nil { // an alias: it has its target's TTL
+			continue
+		}
+		if first == nil {
+			first = r.TTL
+		} else if *r.TTL != *first {
+			refuse(fmt.Sprintf("set %q: every weighted record of a name and type has the same TTL (%d, not %d)", aws.ToString(r.SetIdentifier), *first, *r.TTL),
 				"RRSet with DNS name %s and type %s, SetIdentifier %s cannot be created as weighted sets must contain the same TTL.", name, rrtype, aws.ToString(r.SetIdentifier))
 		}
 	}

@@ -29,9 +29,17 @@ def _values(records):
     return sorted(str(r["Value"]) if isinstance(r, dict) else str(r) for r in records or [])
 
 
+def _alias(target):
+    if not target:
+        return None
+    return (str(target.get("HostedZoneId")), str(target.get("DNSName")).rstrip(".").lower(),
+            str(target.get("EvaluateTargetHealth")).lower())
+
+
 def _same(live, want):
-    return (str(live.ttl) == str(want.get("TTL")) and str(live.weight) == str(want.get("Weight"))
-            and _values(live.records) == _values(want.get("ResourceRecords")))
+    return (str(live.ttl) == str(want.get("TTL", 0)) and str(live.weight) == str(want.get("Weight"))
+            and _values(live.records) == _values(want.get("ResourceRecords"))
+            and _alias(live.alias_target) == _alias(want.get("AliasTarget")))
 
 
 def _check(zone, change_list):
