@@ -191,6 +191,17 @@ type Spread struct {
 type Endpoint struct {
 	Address string `json:"address"`
 	Port    *int   `json:"port,omitempty"`
+	// Alias publishes this side as a Route 53 alias record to Address, a
+	// load balancer's DNS name (provider route53 only; migration.ttl must
+	// then be 60s, the TTL resolvers see for a load balancer).
+	Alias *Alias `json:"alias,omitempty"`
+}
+
+// Alias is the Route 53 alias target of an endpoint: the hosted zone of
+// the load balancer (per region for ELB, like Z35SXDOTRQ7X7K).
+type Alias struct {
+	HostedZoneID         string `json:"hostedZoneId"`
+	EvaluateTargetHealth bool   `json:"evaluateTargetHealth,omitempty"`
 }
 
 // UnmarshalText reads the short form "legacy: lb.example.net".

@@ -38,15 +38,20 @@ const (
 // the engine never fills in a default. A zero means zero where zero is
 // meaningful (Hold: no hold) and is refused by Validate where it is not.
 type Config struct {
-	Service       string        `json:"service"`
-	Domain        string        `json:"domain"`
-	PreviewDomain string        `json:"previewDomain,omitempty"`
-	Legacy        string        `json:"legacy"`  // host or IP, optional :port
-	Cluster       string        `json:"cluster"` // host or IP, optional :port
-	TTL           time.Duration `json:"ttl"`
-	Steps         []int         `json:"steps"`
-	Hold          time.Duration `json:"hold"`
-	Promotion     Promotion     `json:"promotion"`
+	Service       string `json:"service"`
+	Domain        string `json:"domain"`
+	PreviewDomain string `json:"previewDomain,omitempty"`
+	Legacy        string `json:"legacy"`  // host or IP, optional :port
+	Cluster       string `json:"cluster"` // host or IP, optional :port
+	// LegacyAlias and ClusterAlias, when set, are the Route 53 alias
+	// targets (dns.Alias.String form) a side is published as instead of
+	// its endpoint's address; the record is then an A record.
+	LegacyAlias  string        `json:"legacyAlias,omitempty"`
+	ClusterAlias string        `json:"clusterAlias,omitempty"`
+	TTL          time.Duration `json:"ttl"`
+	Steps        []int         `json:"steps"`
+	Hold         time.Duration `json:"hold"`
+	Promotion    Promotion     `json:"promotion"`
 	// OnFailure is what a failing cluster gate does while legacy passes.
 	OnFailure OnFailure `json:"onFailure"`
 	// OnBothFailing is what ferry does when both sides fail their gates:
@@ -137,7 +142,7 @@ func (cfg Config) Validate() error {
 		bad("cluster.address", "the cluster endpoint is required")
 	}
 	if cfg.Legacy != "" && cfg.Cluster != "" {
-		if _, err := RecordType(cfg.Legacy, cfg.Cluster); err != nil {
+		if _, err := cfg.RecordType(); err != nil {
 			bad("cluster.address", "%v", err)
 		}
 	}
@@ -249,6 +254,27 @@ func SplitEndpoint(ep string) (string, int, error) {
 		return "", 0, fmt.Errorf("%q: port %q is not a number in 1-65535", ep, port)
 	}
 	return host, p, nil
+}
+
+// RecordType is the DNS type of the domain's record set: A when a side is
+// published as an alias target (the other must then be an alias or an IPv4
+// address), else RecordType of the two endpoints.
+func (cfg Config) RecordType() (string, error) {
+	if cfg.LegacyAlias == "" && cfg.ClusterAlias == "" {
+		return RecordType(cfg.Legacy, cfg.Cluster)
+	}
+	for _, side := range []struct{ name, alias, endpoint string }{{"legacy", cfg.LegacyAlias, cfg.Legacy}, {"cluster", cfg.ClusterAlias, cfg.Cluster}} {
+		if side.alias != "" {
+			if _, err := dns.ParseAlias(side.alias); err != nil {
+				return "", fmt.Errorf("%s: %w", side.name, err)
+			}
+			continue
+		}
+		if t, err := endpointType(side.endpoint); err != nil || t != dns.TypeA {
+			return "", fmt.Errorf("the other side is an alias (an A record), so %s %q must be an alias or an IPv4 address", side.name, side.endpoint)
+		}
+	}
+	return dns.TypeA, nil
 }
 
 // RecordType is the DNS type both endpoints are published as: A or AAAA for

@@ -82,7 +82,7 @@ type Sensors interface {
 // made after this check is found, never overwritten.
 func (e *Executor) Check(ctx context.Context, cfg Config) (Start, error) {
 	var st Start
-	rrtype, err := RecordType(cfg.Legacy, cfg.Cluster)
+	rrtype, err := cfg.RecordType()
 	if err != nil {
 		return st, err
 	}
@@ -384,7 +384,7 @@ func (e *Executor) failure(s State, a Action, err error) Input {
 // observeLoop reads the records the migration owns every ObserveEvery and
 // reports them; the engine ignores a read while a change is in flight.
 func (e *Executor) observeLoop(ctx context.Context, cfg Config, out chan<- Input) {
-	rrtype, _ := RecordType(cfg.Legacy, cfg.Cluster)
+	rrtype, _ := cfg.RecordType()
 	names := []string{cfg.Domain}
 	if cfg.PreviewDomain != "" {
 		names = append(names, cfg.PreviewDomain)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 
+	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/spec"
 )
 
@@ -39,6 +40,7 @@ func FromSpec(f *spec.File, service string) (Config, error) {
 		DNS:    DNS{Provider: m.Provider, Server: m.Server, TokenFile: m.TokenFile, RetryFor: m.RetryFor, Settings: maps.Clone(m.DNSSettings)},
 		Lease:  m.Lease,
 	}
+	cfg.LegacyAlias, cfg.ClusterAlias = aliasValue(sm.Legacy), aliasValue(sm.Cluster)
 	if t := m.Drain.LegacyTraffic; t != nil {
 		cfg.Drain.TrafficURL, cfg.Drain.Prometheus, cfg.Drain.Query, cfg.Drain.Threshold = t.URL, t.Prometheus, t.Query, t.Threshold
 	}
@@ -55,4 +57,12 @@ func endpoint(e spec.Endpoint) string {
 		return e.Address
 	}
 	return net.JoinHostPort(e.Address, strconv.Itoa(e.Port))
+}
+
+// aliasValue is the alias target e is published as, "" for none.
+func aliasValue(e spec.Endpoint) string {
+	if e.Alias == nil {
+		return ""
+	}
+	return dns.Alias{HostedZoneID: e.Alias.HostedZoneID, DNSName: e.Address, EvaluateTargetHealth: e.Alias.EvaluateTargetHealth}.String()
 }

@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -34,10 +35,10 @@ type Change struct {
 
 // RecordFor is the record set action a writes for cfg at weights w.
 func RecordFor(cfg Config, a ActionKind, w Weights) dns.RecordSet {
-	rrtype, _ := RecordType(cfg.Legacy, cfg.Cluster)
+	rrtype, _ := cfg.RecordType()
 	rs := dns.RecordSet{Name: dns.CanonicalName(cfg.Domain), Type: rrtype, TTL: uint32(cfg.TTL / time.Second)}
-	legacy := dns.WeightedSet{ID: LegacySetID, Weight: w.Legacy, Values: []string{recordValue(cfg.Legacy, rrtype)}}
-	cluster := dns.WeightedSet{ID: ClusterSetID, Weight: w.Cluster, Values: []string{recordValue(cfg.Cluster, rrtype)}}
+	legacy := dns.WeightedSet{ID: LegacySetID, Weight: w.Legacy, Values: []string{cfg.legacyValue(rrtype)}}
+	cluster := dns.WeightedSet{ID: ClusterSetID, Weight: w.Cluster, Values: []string{cfg.clusterValue(rrtype)}}
 	switch a {
 	case PointPreview:
 		rs.Name = dns.CanonicalName(cfg.PreviewDomain)
@@ -51,6 +52,16 @@ func RecordFor(cfg Config, a ActionKind, w Weights) dns.RecordSet {
 		rs.Sets = []dns.WeightedSet{legacy, cluster}
 	}
 	return rs
+}
+
+// legacyValue and clusterValue are what each side is published as: its
+// alias target, or its endpoint's address or name.
+func (cfg Config) legacyValue(rrtype string) string {
+	return cmp.Or(cfg.LegacyAlias, recordValue(cfg.Legacy, rrtype))
+}
+
+func (cfg Config) clusterValue(rrtype string) string {
+	return cmp.Or(cfg.ClusterAlias, recordValue(cfg.Cluster, rrtype))
 }
 
 func recordValue(endpoint, rrtype string) string {
@@ -101,12 +112,12 @@ func CheckCurrent(cfg Config, current *dns.RecordSet) error {
 	if current == nil {
 		return nil
 	}
-	rrtype, _ := RecordType(cfg.Legacy, cfg.Cluster)
+	rrtype, _ := cfg.RecordType()
 	if current.Type != rrtype {
 		return fmt.Errorf("%s has a %s record, but the endpoints need %s: %w", cfg.Domain, current.Type, rrtype, ErrForeignRecord)
 	}
-	legacy := recordValue(cfg.Legacy, rrtype)
-	cluster := recordValue(cfg.Cluster, rrtype)
+	legacy := cfg.legacyValue(rrtype)
+	cluster := cfg.clusterValue(rrtype)
 	for _, set := range current.Sets {
 		want := legacy
 		if set.ID == ClusterSetID {

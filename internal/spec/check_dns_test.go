@@ -51,3 +51,44 @@ func TestDNSProviderSettings(t *testing.T) {
 		})
 	}
 }
+
+// TestAliasEndpoints: a side published as a Route 53 alias needs provider
+// route53, a load balancer's name and the 60 s TTL resolvers see for it.
+func TestAliasEndpoints(t *testing.T) {
+	alias := "    legacy: {address: legacy-1.us-east-1.elb.amazonaws.com, alias: {hostedZoneId: Z35SXDOTRQ7X7K}}\n    cluster: 192.0.2.2\n"
+	tests := []struct {
+		name, migration, service string
+		errs                     []string
+	}{
+		{name: "route53 at 60s", migration: "  ttl: 60s\n  dns: {provider: route53}\n", service: alias},
+		{name: "ferry's server", migration: "  ttl: 60s\n", service: alias,
+			errs: []string{"legacy.alias: alias records are Route 53's"}},
+		{name: "another TTL", migration: "  ttl: 30s\n  dns: {provider: route53}\n", service: alias,
+			errs: []string{"legacy.alias: an alias is answered with the load balancer's 60 s TTL", "set migration.ttl: 60s"}},
+		{name: "an address", migration: "  ttl: 60s\n  dns: {provider: route53}\n",
+			service: "    legacy: {address: 192.0.2.1, alias: {hostedZoneId: Z35SXDOTRQ7X7K}}\n    cluster: 192.0.2.2\n",
+			errs:    []string{"an alias targets a load balancer's DNS name, not the address 192.0.2.1"}},
+		{name: "a bad zone", migration: "  ttl: 60s\n  dns: {provider: route53}\n",
+			service: "    legacy: {address: lb.example.net, alias: {hostedZoneId: /hostedzone/Z1}}\n    cluster: 192.0.2.2\n",
+			errs:    []string{`legacy.alias.hostedZoneId: "/hostedzone/Z1" is not a Route 53 hosted zone id`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := spec.Load("ferry.yaml", []byte(migrationFile(tt.migration, tt.service)))
+			if len(tt.errs) == 0 {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if a := f.Services[0].Migration.Legacy.Alias; a == nil || a.HostedZoneID != "Z35SXDOTRQ7X7K" {
+					t.Errorf("legacy alias = %+v", a)
+				}
+				return
+			}
+			for _, e := range tt.errs {
+				if err == nil || !strings.Contains(err.Error(), e) {
+					t.Errorf("Load error %v lacks %q", err, e)
+				}
+			}
+		})
+	}
+}

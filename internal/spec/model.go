@@ -136,6 +136,8 @@ type ServiceMigration struct {
 type Endpoint struct {
 	Address string
 	Port    int
+	// Alias, when set, publishes the side as a Route 53 alias to Address.
+	Alias *Alias
 }
 
 // Migration is the file-wide migration settings, every one set: written in
@@ -195,4 +197,11 @@ type TrafficSource struct {
 // service: ServiceMigration.ParityPaths.
 type Parity struct {
 	CompareBodies bool
+}
+
+// Alias is a Route 53 alias target's zone and health setting; its DNS name
+// is the endpoint's Address.
+type Alias struct {
+	HostedZoneID         string
+	EvaluateTargetHealth bool
 }

@@ -51,12 +51,13 @@ type env struct {
 	proxy           *r53test.Proxy
 }
 
-// migrationFile is a Route 53 migration with short holds and fast gates.
+// migrationFile is a Route 53 migration with short holds and fast gates;
+// its blanks are filled from a shape.
 const migrationFile = `apiVersion: ferry.dev/v1alpha1
 kind: Services
 migration:
-  ttl: 1s
-  steps: [10, 50, 100]
+  ttl: %s
+  steps: %s
   hold: %s
   gates: {interval: 100ms, window: 1s, minRequests: 5, failures: 3, paths: [/healthz, /]}
   dns: {provider: route53, endpoint: "%s", retryFor: 5s}
@@ -67,13 +68,37 @@ services:
     port: 8080
     domain: %s
     health: /healthz
-    legacy: {address: 127.0.0.2, port: %d}
+    legacy: {address: %s, port: %d%s}
     cluster: {address: 127.0.0.3, port: %d}
 `
+
+// shape is what differs between the migrations the tests run.
+type shape struct {
+	ttl, steps, hold string
+	// legacyIP is where the legacy backend listens; legacyAddress is how
+	// the file names it, and legacyAlias its alias setting, if any.
+	legacyIP, legacyAddress, legacyAlias string
+	// plain is the ResourceRecordSet JSON (less Name) of the record the
+	// AWS CLI creates first, as Terraform would.
+	plain string
+}
+
+// plainShape is a plain A record at legacy (127.0.0.2), TTL 1 s, steps
+// 10, 50, 100.
+func plainShape(hold string) shape {
+	return shape{ttl: "1s", steps: "[10, 50, 100]", hold: hold, legacyIP: "127.0.0.2", legacyAddress: "127.0.0.2",
+		plain: `"Type":"A","TTL":1,"ResourceRecords":[{"Value":"127.0.0.2"}]`}
+}
 
 // newEnv creates a zone and, with the AWS CLI as Terraform would, the
 // domain's plain A record at legacy; ferry talks to moto through a proxy.
 func newEnv(t *testing.T, name, hold string) *env {
+	t.Helper()
+	return newEnvOf(t, name, plainShape(hold))
+}
+
+// newEnvOf is newEnv for a migration of shape sh.
+func newEnvOf(t *testing.T, name string, sh shape) *env {
 	t.Helper()
 	e := &env{}
 	zone := name + ".r53.test"
@@ -82,7 +107,7 @@ func newEnv(t *testing.T, name, hold string) *env {
 		t.Fatal(err)
 	}
 	e.domain = "api." + zone
-	plain := fmt.Sprintf(`{"Changes":[{"Action":"CREATE","ResourceRecordSet":{"Name":%q,"Type":"A","TTL":1,"ResourceRecords":[{"Value":"127.0.0.2"}]}}]}`, e.domain)
+	plain := fmt.Sprintf(`{"Changes":[{"Action":"CREATE","ResourceRecordSet":{"Name":%q,%s}}]}`, e.domain, sh.plain)
 	if err := r53test.ChangeBatch(t.Context(), moto.URL, e.zoneID, plain); err != nil {
 		t.Fatal(err)
 	}
@@ -90,10 +115,10 @@ func newEnv(t *testing.T, name, hold string) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(e.proxy.Close)
-	port := servePair(t, &e.legacy, &e.cluster)
+	port := servePair(t, sh.legacyIP, &e.legacy, &e.cluster)
 	dir := t.TempDir()
 	e.file = filepath.Join(dir, "ferry.yaml")
-	body := fmt.Sprintf(migrationFile, hold, e.proxy.URL, e.domain, port, port)
+	body := fmt.Sprintf(migrationFile, sh.ttl, sh.steps, sh.hold, e.proxy.URL, e.domain, sh.legacyAddress, port, sh.legacyAlias, port)
 	if err := os.WriteFile(e.file, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -101,11 +126,11 @@ func newEnv(t *testing.T, name, hold string) *env {
 	return e
 }
 
-// servePair serves legacy on 127.0.0.2 and cluster on 127.0.0.3, one port.
-func servePair(t *testing.T, legacy, cluster http.Handler) int {
+// servePair serves legacy on legacyIP and cluster on 127.0.0.3, one port.
+func servePair(t *testing.T, legacyIP string, legacy, cluster http.Handler) int {
 	t.Helper()
 	for range 20 {
-		l1, err := net.Listen("tcp", "127.0.0.2:0")
+		l1, err := net.Listen("tcp", legacyIP+":0")
 		if err != nil {
 			t.Fatal(err)
 		}

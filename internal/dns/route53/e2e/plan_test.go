@@ -55,6 +55,8 @@ func TestDNSCommands(t *testing.T) {
 	if d := cmp.Diff(map[string]int64{"legacy": 100, "cluster": 0}, e.weights(t)); d != "" {
 		t.Errorf("after dns set (-want +got):\n%s", d)
 	}
+	code, text = dnsCmd(t.Context(), append([]string{"set", e.domain, "A", "--ttl", "60", "legacy=100:alias:Z35SXDOTRQ7X7K:lb-1.elb.amazonaws.com", "cluster=0:127.0.0.3"}, flags...)...)
+	checkExit(t, "dns set with an alias", result{code, text}, 0, "alias:Z35SXDOTRQ7X7K:lb-1.elb.amazonaws.com.")
 	code, text = dnsCmd(t.Context(), append([]string{"delete", e.domain, "A"}, flags...)...)
 	checkExit(t, "dns delete", result{code, text}, 0)
 	if d := cmp.Diff(map[string]int64{}, e.weights(t)); d != "" {
