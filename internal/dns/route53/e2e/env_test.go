@@ -59,7 +59,7 @@ migration:
   ttl: %s
   steps: %s
   hold: %s
-  gates: {interval: 100ms, window: 1s, minRequests: 5, failures: 3, paths: [/healthz, /]}
+  gates: {interval: 100ms, window: 1s, minRequests: 5, failures: 3, p99Latency: 2s, paths: [/healthz, /]}
   dns: {provider: route53, endpoint: "%s", retryFor: 5s}
   drain: {ttlMultiple: 1}
 services:

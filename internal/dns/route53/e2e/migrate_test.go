@@ -68,7 +68,7 @@ func TestRollbackFrom50(t *testing.T) {
 // migration pauses as drift.
 func TestHandEditBetweenSteps(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "drift", "2s")
+	e := newEnv(t, "drift", "5s")
 	done := e.start(t.Context())
 	e.waitState(t, func(s migrate.State) bool { return s.Stage == migrate.StageShift && s.Weights.Cluster == 10 })
 	edit := `{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"` + e.domain + `","Type":"A","SetIdentifier":"legacy","Weight":100,"TTL":1,"ResourceRecords":[{"Value":"127.0.0.2"}]}},
