@@ -16,6 +16,25 @@ if ferry::tools_ready; then
   exit 0
 fi
 
+# One build at a time: a second caller (another test binary, another make
+# test) waits for the first, then reuses what it built. The lock is held
+# until this script and the go build it starts (which inherits fd 9) end.
+mkdir -p "$FERRY_CACHE"
+lock="$FERRY_CACHE/tools.lock"
+if command -v flock >/dev/null; then
+  exec 9>"$lock"
+  if ! flock -n 9; then
+    echo "tools.sh: another build of the control plane holds $lock; waiting for it" >&2
+    flock 9
+  fi
+  if ferry::tools_ready; then
+    echo "$bin"
+    exit 0
+  fi
+else
+  echo "tools.sh: no flock on this machine; not guarding against a concurrent build" >&2
+fi
+
 echo "building the control plane into $bin (a cold build takes several minutes)" >&2
 start=$SECONDS
 mkdir -p "$bin"

@@ -32,11 +32,23 @@ type Defaults struct {
 	// DNSTTL is the TTL external-dns and ferry migrate give each domain
 	// ("60s", default 60s).
 	DNSTTL string `json:"dnsTTL,omitempty"`
+	// ExternalDNS matches the annotations ferry writes to the cluster's
+	// external-dns.
+	ExternalDNS *ExternalDNS `json:"externalDNS,omitempty"`
 	// Replicas, CPU and Memory are the defaults for services that omit them
 	// (2, "100m", "128Mi").
 	Replicas *int   `json:"replicas,omitempty"`
 	CPU      string `json:"cpu,omitempty"`
 	Memory   string `json:"memory,omitempty"`
+}
+
+// ExternalDNS describes the cluster's external-dns.
+type ExternalDNS struct {
+	// AnnotationPrefix is the prefix of the annotations external-dns reads
+	// (its --annotation-prefix): "external-dns.kubernetes.io/" by default,
+	// as external-dns has read since v0.22; "external-dns.alpha.kubernetes.io/"
+	// for v0.21 and older.
+	AnnotationPrefix string `json:"annotationPrefix,omitempty"`
 }
 
 // GatewayRef names a Gateway API Gateway.

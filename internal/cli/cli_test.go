@@ -11,16 +11,8 @@ import (
 
 	"ferry.dev/ferry/internal/cli"
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/clitest"
 )
-
-// run runs ferry in process and returns its exit status and streams.
-func run(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	streams := clio.Streams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut}
-	code = cli.Run(t.Context(), streams, append([]string{"ferry"}, args...))
-	return code, out.String(), errOut.String()
-}
 
 // TestInvalidFiles: every invalid file is rejected by validate and render
 // with exit status 2, nothing on stdout, and exactly the expected problems,
@@ -37,21 +29,21 @@ func TestInvalidFiles(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			path := "testdata/invalid/invalid-" + name + ".yaml"
 			for _, cmd := range []string{"validate", "render"} {
-				code, stdout, stderr := run(t, "", cmd, "-f", path)
-				if code != clio.ExitUsage {
-					t.Errorf("%s exit status = %d, want 2", cmd, code)
+				res := clitest.Run(t, cli.Run, cmd, "-f", path)
+				if res.Code != clio.ExitUsage {
+					t.Errorf("%s exit status = %d, want 2", cmd, res.Code)
 				}
-				if stdout != "" {
-					t.Errorf("%s wrote to stdout for an invalid file:\n%s", cmd, stdout)
+				if res.Stdout != "" {
+					t.Errorf("%s wrote to stdout for an invalid file:\n%s", cmd, res.Stdout)
 				}
 				var got []string
-				for _, line := range strings.Split(strings.TrimSpace(stderr), "\n") {
+				for _, line := range strings.Split(strings.TrimSpace(res.Stderr), "\n") {
 					if rest, ok := strings.CutPrefix(line, path+":"); ok && !strings.HasPrefix(rest, " ") {
 						got = append(got, rest)
 					}
 				}
 				if diff := cmp.Diff(want, got); diff != "" {
-					t.Errorf("%s problems (-want +got):\n%s\nfull stderr:\n%s", cmd, diff, stderr)
+					t.Errorf("%s problems (-want +got):\n%s\nfull stderr:\n%s", cmd, diff, res.Stderr)
 				}
 			}
 		})
@@ -61,18 +53,17 @@ func TestInvalidFiles(t *testing.T) {
 func TestInitWritesAFileThatRenders(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "ferry.yaml")
-	if code, _, stderr := run(t, "", "init", "-f", path); code != 0 {
-		t.Fatalf("init: exit %d: %s", code, stderr)
+	if res := clitest.Run(t, cli.Run, "init", "-f", path); res.Code != 0 {
+		t.Fatalf("init: exit %d: %s", res.Code, res.Stderr)
 	}
-	if code, _, stderr := run(t, "", "init", "-f", path); code != clio.ExitUsage || !strings.Contains(stderr, "--force") {
-		t.Errorf("init over an existing file: exit %d, stderr %q; want 2 and a hint about --force", code, stderr)
+	if res := clitest.Run(t, cli.Run, "init", "-f", path); res.Code != clio.ExitUsage || !strings.Contains(res.Stderr, "--force") {
+		t.Errorf("init over an existing file: exit %d, stderr %q; want 2 and a hint about --force", res.Code, res.Stderr)
 	}
-	code, stdout, stderr := run(t, "", "render", "-f", path)
-	if code != 0 || !strings.Contains(stdout, "kind: Deployment") {
-		t.Fatalf("render of the init file: exit %d\n%s", code, stderr)
+	if res := clitest.Run(t, cli.Run, "render", "-f", path); res.Code != 0 || !strings.Contains(res.Stdout, "kind: Deployment") {
+		t.Fatalf("render of the init file: exit %d\n%s", res.Code, res.Stderr)
 	}
-	if code, stdout, _ := run(t, "", "validate", "-f", path); code != 0 || !strings.Contains(stdout, "valid (2 services)") {
-		t.Errorf("validate: exit %d, %q", code, stdout)
+	if res := clitest.Run(t, cli.Run, "validate", "-f", path); res.Code != 0 || !strings.Contains(res.Stdout, "valid (2 services)") {
+		t.Errorf("validate: exit %d, %q", res.Code, res.Stdout)
 	}
 }
 
@@ -81,16 +72,16 @@ func TestRenderFromStdinAndJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := run(t, string(data), "render", "-f", "-", "--service", "api", "-o", "json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
+	res := clitest.RunStdin(t, cli.Run, string(data), "render", "-f", "-", "--service", "api", "-o", "json")
+	if res.Code != 0 {
+		t.Fatalf("exit %d: %s", res.Code, res.Stderr)
 	}
 	for _, want := range []string{`"kind": "List"`, `"kind": "Ingress"`, `"kind": "PodDisruptionBudget"`} {
-		if !strings.Contains(stdout, want) {
+		if !strings.Contains(res.Stdout, want) {
 			t.Errorf("json output lacks %s", want)
 		}
 	}
-	if strings.Contains(stdout, `"mailer"`) {
+	if strings.Contains(res.Stdout, `"mailer"`) {
 		t.Error("--service api rendered another service")
 	}
 }
@@ -104,8 +95,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"no-such-command"},
 		{"render", "--no-such-flag"},
 	} {
-		if code, _, _ := run(t, "", args...); code != clio.ExitUsage {
-			t.Errorf("ferry %v: exit %d, want 2", args, code)
+		if res := clitest.Run(t, cli.Run, args...); res.Code != clio.ExitUsage {
+			t.Errorf("ferry %v: exit %d, want 2", args, res.Code)
 		}
 	}
 }

@@ -21,6 +21,9 @@ var invalidFiles = map[string][]string{
 	"bad-namespace": {
 		`4:14: defaults.namespace: "Shop_Prod" must be lower case letters, digits and '-' (like "shop-prod")`,
 	},
+	"external-dns-prefix-no-slash": {
+		`4:35: defaults.externalDNS.annotationPrefix: "external-dns.kubernetes.io" must end with "/" (like external-dns.kubernetes.io/)`,
+	},
 	"dns-ttl-zero": {
 		`4:11: defaults.dnsTTL: 0s is too short; a TTL is at least 1s`,
 	},

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,16 +20,11 @@ func StdStreams() clio.Streams {
 // whether ferry runs as itself or as the kubectl plugin "kubectl-ferry") and
 // returns the process exit status.
 func Run(ctx context.Context, streams clio.Streams, args []string) int {
-	root := NewRootCommand(streams, programName(args))
-	root.SetArgs(args[1:])
-	root.SetIn(streams.In)
-	root.SetOut(streams.Out)
-	root.SetErr(streams.ErrOut)
-	err := root.ExecuteContext(ctx)
-	if err != nil && !errors.Is(err, clio.ErrReported) {
-		fmt.Fprintf(streams.ErrOut, "error: %v\n", err)
+	var rest []string
+	if len(args) > 0 {
+		rest = args[1:]
 	}
-	return clio.Code(err)
+	return clio.Execute(ctx, NewRootCommand(streams, programName(args)), streams, rest)
 }
 
 // programName is how ferry calls itself in help text: "ferry", or
@@ -47,21 +40,17 @@ func programName(args []string) string {
 	return "ferry"
 }
 
-// NewRootCommand builds the full command tree.
+// NewRootCommand builds the full command tree; run it with clio.Execute,
+// which also makes every usage mistake exit with status 2.
 func NewRootCommand(streams clio.Streams, name string) *cobra.Command {
 	root := &cobra.Command{
-		Use:           "ferry",
-		Short:         "Move services onto Kubernetes with zero downtime, then keep shipping them",
-		SilenceUsage:  true,
-		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Use:   "ferry",
+		Short: "Move services onto Kubernetes with zero downtime, then keep shipping them",
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return cmd.Help()
 		},
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return clio.Usage(err)
-	})
 	if name != "ferry" {
 		// As a kubectl plugin, help says "kubectl ferry render", not "ferry render".
 		root.Annotations = map[string]string{cobra.CommandDisplayNameAnnotation: name}
@@ -70,19 +59,5 @@ func NewRootCommand(streams clio.Streams, name string) *cobra.Command {
 	for _, sub := range subcommands(streams) {
 		root.AddCommand(sub)
 	}
-	wrapArgErrors(root)
 	return root
-}
-
-// wrapArgErrors makes positional-argument mistakes exit with status 2 in
-// every command, not only where a command remembers to.
-func wrapArgErrors(cmd *cobra.Command) {
-	if check := cmd.Args; check != nil {
-		cmd.Args = func(c *cobra.Command, args []string) error {
-			return clio.Usage(check(c, args))
-		}
-	}
-	for _, sub := range cmd.Commands() {
-		wrapArgErrors(sub)
-	}
 }

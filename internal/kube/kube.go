@@ -1,8 +1,11 @@
 package kube
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/pflag"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -23,13 +26,22 @@ type Flags struct {
 	Context string
 	// Namespace overrides the context's namespace.
 	Namespace string
+	// Timeout bounds every request to the API server; zero means none. It
+	// is set by the command (e.g. from its --timeout), not a flag of its own.
+	Timeout time.Duration
 }
 
 // Add registers --kubeconfig, --context and -n/--namespace on fs.
 func (f *Flags) Add(fs *pflag.FlagSet) {
+	f.AddCluster(fs)
+	fs.StringVarP(&f.Namespace, "namespace", "n", "", "namespace ferry keeps its records in (default: the context's, else default)")
+}
+
+// AddCluster registers --kubeconfig and --context only, for commands that
+// look at a whole cluster rather than one namespace.
+func (f *Flags) AddCluster(fs *pflag.FlagSet) {
 	fs.StringVar(&f.Kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)")
 	fs.StringVar(&f.Context, "context", "", "kubeconfig context to use (default: its current-context)")
-	fs.StringVarP(&f.Namespace, "namespace", "n", "", "namespace ferry keeps its records in (default: the context's, else default)")
 }
 
 // Client is a connection to one cluster.
@@ -41,6 +53,9 @@ type Client struct {
 	Mapper meta.RESTMapper
 	// Namespace is -n, else the context's namespace, else "default".
 	Namespace string
+	// Context names the kubeconfig context in use: --context, else the
+	// current-context.
+	Context string
 	// User names who acts: the kubeconfig user and the local login.
 	User string
 }
@@ -54,17 +69,28 @@ func (f Flags) Connect() (*Client, error) {
 	overrides.Context.Namespace = f.Namespace
 	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides)
 	cfg, err := cc.ClientConfig()
+	if clientcmd.IsEmptyConfig(err) {
+		err = errors.New("no kubeconfig found: pass --kubeconfig or set KUBECONFIG")
+	}
 	if err != nil {
-		return nil, fmt.Errorf("loading kubeconfig: %w", err)
+		return nil, fmt.Errorf("loading the kubeconfig: %w", err)
 	}
 	ns, _, err := cc.Namespace()
 	if err != nil {
-		return nil, fmt.Errorf("loading kubeconfig: %w", err)
+		return nil, fmt.Errorf("loading the kubeconfig: %w", err)
 	}
 	// A deploy sends hundreds of small requests; client-go's default of 5
 	// per second would make ferry measure its own rate limiter.
 	cfg.QPS, cfg.Burst = 200, 400
-	c := &Client{Config: cfg, Namespace: ns, User: user(cc, f.Context)}
+	cfg.Timeout = f.Timeout
+	context, kubeUser := f.Context, ""
+	if raw, err := cc.RawConfig(); err == nil {
+		context = cmp.Or(context, raw.CurrentContext)
+		if kc, ok := raw.Contexts[context]; ok {
+			kubeUser = kc.AuthInfo
+		}
+	}
+	c := &Client{Config: cfg, Namespace: ns, Context: context, User: user(os.Getenv("USER"), kubeUser)}
 	if err := c.open(); err != nil {
 		return nil, err
 	}
@@ -100,20 +126,7 @@ func (c *Client) open() error {
 }
 
 // user is "login (kubeconfig user)", whichever parts are known.
-func user(cc clientcmd.ClientConfig, context string) string {
-	login := os.Getenv("USER")
-	raw, err := cc.RawConfig()
-	if err != nil {
-		return login
-	}
-	ctxName := raw.CurrentContext
-	if context != "" {
-		ctxName = context
-	}
-	var kubeUser string
-	if kc, ok := raw.Contexts[ctxName]; ok {
-		kubeUser = kc.AuthInfo
-	}
+func user(login, kubeUser string) string {
 	switch {
 	case login == "":
 		return kubeUser

@@ -3,7 +3,9 @@ package kube
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 const config = `apiVersion: v1
@@ -57,11 +59,13 @@ func TestConnectFollowsKubectlConventions(t *testing.T) {
 		wantHost   string
 		wantNS     string
 		wantUser   string
+		wantCtx    string
 	}{
-		{name: "current context", flags: Flags{Kubeconfig: main}, wantHost: "https://127.0.0.1:1001", wantNS: "shop", wantUser: "dev (alice)"},
-		{name: "--context", flags: Flags{Kubeconfig: main, Context: "two"}, wantHost: "https://127.0.0.1:1002", wantNS: "default", wantUser: "dev (bob)"},
-		{name: "-n wins", flags: Flags{Kubeconfig: main, Namespace: "ops"}, wantHost: "https://127.0.0.1:1001", wantNS: "ops", wantUser: "dev (alice)"},
-		{name: "KUBECONFIG lists files", kubeconfig: main + string(os.PathListSeparator) + second, flags: Flags{Context: "three"}, wantHost: "https://127.0.0.1:1003", wantNS: "ops", wantUser: "dev (carol)"},
+		{name: "current context", flags: Flags{Kubeconfig: main}, wantHost: "https://127.0.0.1:1001", wantNS: "shop", wantUser: "dev (alice)", wantCtx: "one"},
+		{name: "--context", flags: Flags{Kubeconfig: main, Context: "two"}, wantHost: "https://127.0.0.1:1002", wantNS: "default", wantUser: "dev (bob)", wantCtx: "two"},
+		{name: "-n wins", flags: Flags{Kubeconfig: main, Namespace: "ops"}, wantHost: "https://127.0.0.1:1001", wantNS: "ops", wantUser: "dev (alice)", wantCtx: "one"},
+		{name: "KUBECONFIG lists files", kubeconfig: main + string(os.PathListSeparator) + second, flags: Flags{Context: "three"}, wantHost: "https://127.0.0.1:1003", wantNS: "ops", wantUser: "dev (carol)", wantCtx: "three"},
+		{name: "timeout", flags: Flags{Kubeconfig: main, Timeout: 7 * time.Second}, wantHost: "https://127.0.0.1:1001", wantNS: "shop", wantUser: "dev (alice)", wantCtx: "one"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,11 +74,23 @@ func TestConnectFollowsKubectlConventions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c.Config.Host != tt.wantHost || c.Namespace != tt.wantNS || c.User != tt.wantUser {
-				t.Errorf("Connect = host %s, namespace %s, user %q; want %s, %s, %q", c.Config.Host, c.Namespace, c.User, tt.wantHost, tt.wantNS, tt.wantUser)
+			if c.Config.Host != tt.wantHost || c.Namespace != tt.wantNS || c.User != tt.wantUser || c.Context != tt.wantCtx {
+				t.Errorf("Connect = host %s, namespace %s, user %q, context %q; want %s, %s, %q, %q",
+					c.Config.Host, c.Namespace, c.User, c.Context, tt.wantHost, tt.wantNS, tt.wantUser, tt.wantCtx)
+			}
+			if c.Config.Timeout != tt.flags.Timeout {
+				t.Errorf("request timeout %s, want %s", c.Config.Timeout, tt.flags.Timeout)
 			}
 		})
 	}
+	t.Run("no kubeconfig anywhere", func(t *testing.T) {
+		t.Setenv("KUBECONFIG", filepath.Join(dir, "missing"))
+		t.Setenv("HOME", t.TempDir())
+		_, err := Flags{}.Connect()
+		if err == nil || !strings.Contains(err.Error(), "no kubeconfig found: pass --kubeconfig or set KUBECONFIG") {
+			t.Errorf("Connect without a kubeconfig = %v, want it to say how to give one", err)
+		}
+	})
 	t.Run("unknown context", func(t *testing.T) {
 		if _, err := (Flags{Kubeconfig: main, Context: "nope"}).Connect(); err == nil {
 			t.Error("Connect with an unknown context succeeded")

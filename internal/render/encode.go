@@ -82,17 +82,16 @@ func (w *yamlWriter) writeObjects(objs []Object, first bool) error {
 	return nil
 }
 
-// WriteJSON writes objs as one indented v1 List, the form kubectl prints.
-func WriteJSON(w io.Writer, objs []Object) error {
+// List returns objs as one v1 List, the form kubectl prints as JSON, each
+// object in its Unstructured form.
+func List(objs []Object) (map[string]any, error) {
 	items := make([]map[string]any, len(objs))
 	for i, obj := range objs {
 		u, err := Unstructured(obj)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		items[i] = u.Object
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(map[string]any{"apiVersion": "v1", "kind": "List", "items": items})
+	return map[string]any{"apiVersion": "v1", "kind": "List", "items": items}, nil
 }

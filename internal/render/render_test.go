@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,10 +9,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"ferry.dev/ferry/internal/golden"
 	"ferry.dev/ferry/internal/spec"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files from the current output")
 
 // TestGolden renders every testdata/*.yaml and compares the YAML with
 // testdata/*.golden. Run "go test ./internal/render -update" after an
@@ -28,20 +26,7 @@ func TestGolden(t *testing.T) {
 	}
 	for _, in := range inputs {
 		t.Run(strings.TrimSuffix(filepath.Base(in), ".yaml"), func(t *testing.T) {
-			got := renderFile(t, in)
-			golden := strings.TrimSuffix(in, ".yaml") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("reading golden file (run with -update to create it): %v", err)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("render output differs from %s (-want +got):\n%s", golden, diff)
-			}
+			golden.Check(t, strings.TrimSuffix(in, ".yaml")+".golden", string(renderFile(t, in)))
 		})
 	}
 }

@@ -64,7 +64,9 @@ type Service struct {
 	Annotations map[string]string
 	Labels      map[string]string
 	DNSTTL      time.Duration
-	Migration   *ServiceMigration
+	// DNSPrefix is external-dns's annotation prefix ("external-dns.kubernetes.io/").
+	DNSPrefix string
+	Migration *ServiceMigration
 }
 
 // Resources are CPU and memory amounts; a nil amount is not set.

@@ -83,8 +83,10 @@ func Main(m *testing.M) int {
 // Start returns the package's shared cluster, starting it on first use (or
 // reusing the one EnvKubeconfig names). A cluster that cannot start fails
 // the test; it never skips, so CI cannot pass without a real apiserver.
+// Only -short skips: it means no control plane, neither built nor started.
 func Start(tb testing.TB) *Cluster {
 	tb.Helper()
+	skipShort(tb)
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
 	if !shared.inMain {

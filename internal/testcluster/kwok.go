@@ -109,7 +109,7 @@ func (k kwok) stopComponent(ctx context.Context, name string) error {
 // terminate sends SIGTERM, then SIGKILL once stopGrace has passed, and
 // returns when the process has exited.
 func terminate(ctx context.Context, pid int) error {
-	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil && !errors.Is(err, syscall.ESRCH) {
+	if err := signal(pid, syscall.SIGTERM); err != nil {
 		return err
 	}
 	graceCtx, cancel := context.WithTimeout(ctx, stopGrace)
@@ -117,10 +117,25 @@ func terminate(ctx context.Context, pid int) error {
 	if waitExited(graceCtx, pid) == nil {
 		return nil
 	}
-	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
+	if err := signal(pid, syscall.SIGKILL); err != nil {
 		return err
 	}
 	return waitExited(ctx, pid)
+}
+
+// signal sends sig to pid; a process already gone is not an error. It goes
+// through os.Process rather than syscall.Kill so that the package (which
+// only runs where kwokctl does) still compiles for every GOOS.
+func signal(pid int, sig os.Signal) error {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = p.Release() }()
+	if err := p.Signal(sig); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		return err
+	}
+	return nil
 }
 
 // waitExited waits until pid is gone or a zombie; the context bounds it.

@@ -28,9 +28,11 @@ type tools struct {
 func (t tools) path(name string) string { return filepath.Join(t.dir, name) }
 
 // KubectlPath returns the kubectl built by hack/tools.sh, never one found on
-// PATH, building the tools first when that is allowed (see Start).
+// PATH, building the tools first when that is allowed (see Start). Under
+// -short it skips the test, as Start does.
 func KubectlPath(tb testing.TB) string {
 	tb.Helper()
+	skipShort(tb)
 	root, err := repoRoot()
 	if err != nil {
 		tb.Fatal(err)
@@ -40,6 +42,15 @@ func KubectlPath(tb testing.TB) string {
 		tb.Fatal(err)
 	}
 	return t.path("kubectl")
+}
+
+// skipShort skips the test under -short, before anything is built or
+// started: -short promises a run without the control plane.
+func skipShort(tb testing.TB) {
+	tb.Helper()
+	if testing.Short() {
+		tb.Skip("testcluster: -short runs no control plane")
+	}
 }
 
 // repoRoot finds ferry's repository from the working directory, which go

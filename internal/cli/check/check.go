@@ -1,7 +1,6 @@
 package check
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 
@@ -30,19 +29,19 @@ and for your services, and audits the settings that undermine it.`,
 	cmd.AddCommand(newKopsCommand(streams), newClusterCommand(streams))
 	// Flag mistakes are usage errors (exit 2) even when the command runs
 	// without ferry's root, as in tests.
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return clio.Usage(err) })
+	cmd.SetFlagErrorFunc(clio.FlagError)
 	return cmd
 }
 
 // common are the flags both subcommands share.
 type common struct {
 	require string
-	output  string
+	output  clio.Format
 }
 
 func (o *common) bind(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.require, "require", string(ha.FailInstance), "the failure that must be survived: instance, zone or region")
-	cmd.Flags().StringVarP(&o.output, "output", "o", "", "output format: json")
+	clio.AddOutputFlag(cmd.Flags(), &o.output, clio.Table, clio.JSON)
 }
 
 // validate checks the flags before anything is read.
@@ -50,9 +49,6 @@ func (o *common) validate() (ha.FailureKind, error) {
 	require, err := ha.ParseFailureKind(o.require)
 	if err != nil {
 		return "", clio.Usage(fmt.Errorf("--require %w", err))
-	}
-	if o.output != "" && o.output != "json" {
-		return "", clio.Usage(fmt.Errorf("--output %q: want json or nothing", o.output))
 	}
 	return require, nil
 }
@@ -68,14 +64,12 @@ type jsonReport struct {
 // finish prints the report and turns the verdict into the exit status.
 func finish(streams clio.Streams, o common, require ha.FailureKind, source string, r ha.Report) error {
 	failures := r.Failures(require)
-	if o.output == "json" {
-		enc := json.NewEncoder(streams.Out)
-		enc.SetIndent("", "  ")
+	if o.output == clio.JSON {
 		if failures == nil {
 			failures = []string{}
 		}
-		if err := enc.Encode(jsonReport{Report: r, Require: require, Passed: len(failures) == 0, Failures: failures}); err != nil {
-			return fmt.Errorf("writing the report: %w", err)
+		if err := clio.WriteJSON(streams.Out, jsonReport{Report: r, Require: require, Passed: len(failures) == 0, Failures: failures}); err != nil {
+			return err
 		}
 	} else {
 		// Colours only where a person watches, and never against NO_COLOR.

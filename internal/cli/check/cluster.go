@@ -1,30 +1,26 @@
 package check
 
 import (
-	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/load"
 	"ferry.dev/ferry/internal/ha"
 	"ferry.dev/ferry/internal/ha/live"
+	"ferry.dev/ferry/internal/kube"
 	"ferry.dev/ferry/internal/render"
-	"ferry.dev/ferry/internal/spec"
 )
 
 // clusterOptions are "ferry check cluster"'s own flags.
 type clusterOptions struct {
 	common
-	kubeconfig string
-	context    string
-	file       string
-	timeout    time.Duration
+	kube    kube.Flags
+	file    string
+	timeout time.Duration
 }
 
 func newClusterCommand(streams clio.Streams) *cobra.Command {
@@ -51,8 +47,7 @@ already lost. Nothing in the cluster is changed.`,
 	}
 	o.bind(cmd)
 	f := cmd.Flags()
-	f.StringVar(&o.kubeconfig, "kubeconfig", "", "path to the kubeconfig file (default: KUBECONFIG or ~/.kube/config)")
-	f.StringVar(&o.context, "context", "", "the kubeconfig context to use (default: its current context)")
+	o.kube.AddCluster(f)
 	f.StringVarP(&o.file, "file", "f", "", `a ferry file whose services are judged too ("-" reads stdin)`)
 	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "how long to wait for the API server")
 	return cmd
@@ -67,18 +62,19 @@ func (o *clusterOptions) run(ctx context.Context, streams clio.Streams) error {
 	if err != nil {
 		return err
 	}
-	cs, name, server, err := o.client()
+	o.kube.Timeout = o.timeout
+	client, err := o.kube.Connect()
 	if err != nil {
-		return err
+		return clio.Usage(err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
-	snap, err := live.List(ctx, cs, name, refs)
+	snap, err := live.List(ctx, client.Typed, client.Context, refs)
 	if err != nil {
 		// A cluster that cannot be read is unreadable input, like a bad
 		// kubeconfig: exit 1 is kept for a failure the cluster would not
 		// survive.
-		return clio.Usage(fmt.Errorf("reading cluster %s (server %s): %w", name, server, err))
+		return clio.Usage(fmt.Errorf("reading cluster %s (server %s): %w", client.Context, client.Config.Host, err))
 	}
 	return finish(streams, o.common, require, "live cluster", ha.Analyze(live.Convert(snap)))
 }
@@ -88,40 +84,13 @@ func (o *clusterOptions) services(streams clio.Streams) ([]live.ServiceRef, erro
 	if o.file == "" {
 		return nil, nil
 	}
-	f, err := spec.LoadFile(o.file, streams.In)
+	f, err := load.File(streams, o.file)
 	if err != nil {
-		return nil, clio.Usage(err)
+		return nil, err
 	}
 	objs, err := render.Render(f, render.Options{})
 	if err != nil {
 		return nil, clio.Usage(fmt.Errorf("rendering %s: %w", o.file, err))
 	}
 	return live.ServicesFrom(objs), nil
-}
-
-// client loads the kubeconfig as kubectl does and names the cluster after
-// the context; server is the API server's address, for messages.
-func (o *clusterOptions) client() (cs kubernetes.Interface, name, server string, err error) {
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	rules.ExplicitPath = o.kubeconfig
-	overrides := &clientcmd.ConfigOverrides{CurrentContext: o.context}
-	cfg := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides)
-	raw, err := cfg.RawConfig()
-	if err != nil {
-		return nil, "", "", clio.Usage(fmt.Errorf("loading the kubeconfig: %w", err))
-	}
-	rest, err := cfg.ClientConfig()
-	if err != nil {
-		if clientcmd.IsEmptyConfig(err) {
-			err = errors.New("no kubeconfig found: pass --kubeconfig or set KUBECONFIG")
-		}
-		return nil, "", "", clio.Usage(fmt.Errorf("loading the kubeconfig: %w", err))
-	}
-	rest.Timeout = o.timeout
-	cs, err = kubernetes.NewForConfig(rest)
-	if err != nil {
-		return nil, "", "", clio.Usage(fmt.Errorf("creating a client: %w", err))
-	}
-	name = cmp.Or(o.context, raw.CurrentContext)
-	return cs, name, rest.Host, nil
 }

@@ -16,7 +16,9 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"ferry.dev/ferry/internal/cli/clitest"
 	ferrydeploy "ferry.dev/ferry/internal/deploy"
+	"ferry.dev/ferry/internal/golden"
 	"ferry.dev/ferry/internal/kube"
 	"ferry.dev/ferry/internal/spec"
 	"ferry.dev/ferry/internal/testcluster"
@@ -106,27 +108,27 @@ func TestCheckLiveCluster(t *testing.T) {
 		t.Errorf("zone-a down findings %+v, want only the instances-down warning", got.Findings)
 	}
 	// The same report as a person reads it (the namespace is random).
-	out, _, code := run(t, "", "cluster", "--kubeconfig", c.Kubeconfig, "-f", file, "--require", "zone")
-	if code != 1 {
-		t.Errorf("text report: exit %d, want 1", code)
+	res := clitest.Run(t, check, "cluster", "--kubeconfig", c.Kubeconfig, "-f", file, "--require", "zone")
+	if res.Code != 1 {
+		t.Errorf("text report: exit %d, want 1", res.Code)
 	}
-	out = strings.ReplaceAll(out, ns+"/", "NS/")
+	out := strings.ReplaceAll(res.Stdout, ns+"/", "NS/")
 	if cfg, err := clientcmd.LoadFromFile(c.Kubeconfig); err == nil {
 		out = strings.Replace(out, "cluster "+cfg.CurrentContext+" ", "cluster CONTEXT ", 1)
 	}
-	golden(t, "live-zone-a-down.txt", out)
+	golden.Check(t, "testdata/live-zone-a-down.txt", out)
 	// kwok left them alone all along: still NotReady after both reports.
 	stillNotReady(t, cs, down)
 }
 
 func checkJSON(t *testing.T, args []string) (result, int) {
 	t.Helper()
-	out, errOut, code := run(t, "", args...)
+	res := clitest.Run(t, check, args...)
 	var r result
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
-		t.Fatalf("ferry check %v: %v\nstdout: %s\nstderr: %s", args, err, out, errOut)
+	if err := json.Unmarshal([]byte(res.Stdout), &r); err != nil {
+		t.Fatalf("ferry check %v: %v\nstdout: %s\nstderr: %s", args, err, res.Stdout, res.Stderr)
 	}
-	return r, code
+	return r, res.Code
 }
 
 // addControlPlaneNode registers a kwok node labelled and tainted as a

@@ -1,58 +1,22 @@
 package check
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/clitest"
+	"ferry.dev/ferry/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // specs is where the kops test specs live (package ha/kops owns them).
 const specs = "../../ha/kops/testdata/"
 
-// run executes "ferry check ARGS" in process and returns stdout, stderr and
-// the exit status.
-func run(t *testing.T, stdin string, args ...string) (string, string, int) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	cmd := NewCommand(clio.Streams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut})
-	cmd.SetArgs(args)
-	cmd.SetOut(&errOut)
-	cmd.SetErr(&errOut)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	err := cmd.ExecuteContext(t.Context())
-	if err != nil {
-		errOut.WriteString("error: " + err.Error() + "\n")
-	}
-	return out.String(), errOut.String(), clio.Code(err)
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", path, diff)
-	}
-}
+// check runs "ferry check ARGS" in process.
+var check = clitest.Command(NewCommand)
 
 func TestCheckKopsTables(t *testing.T) {
 	tests := []struct {
@@ -75,11 +39,11 @@ func TestCheckKopsTables(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, errOut, code := run(t, "", append([]string{"kops"}, tt.args...)...)
-			if code != tt.code {
-				t.Errorf("exit status %d, want %d (stderr %q)", code, tt.code, errOut)
+			res := clitest.Run(t, check, append([]string{"kops"}, tt.args...)...)
+			if res.Code != tt.code {
+				t.Errorf("exit status %d, want %d (stderr %q)", res.Code, tt.code, res.Stderr)
 			}
-			golden(t, tt.golden, out)
+			golden.Check(t, filepath.Join("testdata", tt.golden), res.Stdout)
 		})
 	}
 }
@@ -89,11 +53,11 @@ func TestCheckKopsJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, errOut, code := run(t, string(in), "kops", "-", "-o", "json", "--require", "zone")
-	if code != 1 {
-		t.Errorf("exit status %d, want 1 (stderr %q)", code, errOut)
+	res := clitest.RunStdin(t, check, string(in), "kops", "-", "-o", "json", "--require", "zone")
+	if res.Code != 1 {
+		t.Errorf("exit status %d, want 1 (stderr %q)", res.Code, res.Stderr)
 	}
-	golden(t, "three-members-two-zones.json", out)
+	golden.Check(t, "testdata/three-members-two-zones.json", res.Stdout)
 	var doc struct {
 		ControlPlane map[string]any `json:"controlPlane"`
 		Scenarios    []struct {
@@ -105,11 +69,11 @@ func TestCheckKopsJSON(t *testing.T) {
 			Severity, Check, Message, Fix string
 		} `json:"findings"`
 	}
-	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+	if err := json.Unmarshal([]byte(res.Stdout), &doc); err != nil {
 		t.Fatal(err)
 	}
 	if doc.ControlPlane == nil || len(doc.Scenarios) != 4 || doc.Scenarios[1].Failure != "zone eu-west-3a" || doc.Scenarios[1].Survives {
-		t.Errorf("JSON does not have the documented shape: %s", out)
+		t.Errorf("JSON does not have the documented shape: %s", res.Stdout)
 	}
 }
 
@@ -132,15 +96,15 @@ func TestCheckKopsBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, errOut, code := run(t, "", tt.args...)
-			if code != clio.ExitUsage {
-				t.Errorf("exit status %d, want 2", code)
+			res := clitest.Run(t, check, tt.args...)
+			if res.Code != clio.ExitUsage {
+				t.Errorf("exit status %d, want 2", res.Code)
 			}
-			if out != "" {
-				t.Errorf("stdout %q, want nothing", out)
+			if res.Stdout != "" {
+				t.Errorf("stdout %q, want nothing", res.Stdout)
 			}
-			if !strings.Contains(errOut, tt.want) {
-				t.Errorf("stderr %q does not mention %q", errOut, tt.want)
+			if !strings.Contains(res.Stderr, tt.want) {
+				t.Errorf("stderr %q does not mention %q", res.Stderr, tt.want)
 			}
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/clitest"
 )
 
 // twoContexts is a kubeconfig whose clusters listen nowhere (port 1 on
@@ -54,15 +55,15 @@ func TestClusterKubeconfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, errOut, code := run(t, "", tt.args...)
-			if code != tt.code {
-				t.Errorf("exit status %d, want %d (stderr %q)", code, tt.code, errOut)
+			res := clitest.Run(t, check, tt.args...)
+			if res.Code != tt.code {
+				t.Errorf("exit status %d, want %d (stderr %q)", res.Code, tt.code, res.Stderr)
 			}
-			if out != "" {
-				t.Errorf("stdout %q, want nothing", out)
+			if res.Stdout != "" {
+				t.Errorf("stdout %q, want nothing", res.Stdout)
 			}
-			if !strings.Contains(errOut, tt.want) {
-				t.Errorf("stderr %q does not mention %q", errOut, tt.want)
+			if !strings.Contains(res.Stderr, tt.want) {
+				t.Errorf("stderr %q does not mention %q", res.Stderr, tt.want)
 			}
 		})
 	}

@@ -2,6 +2,9 @@ package clio
 
 import (
 	"errors"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Exit statuses shared by every command.
@@ -55,3 +58,16 @@ func Code(err error) int {
 //
 //	return clio.Usage(clio.ErrReported)
 var ErrReported = errors.New("problems reported above")
+
+// FlagError is the FlagErrorFunc of ferry's commands: every flag mistake
+// is bad usage (exit status 2). A value refused by one of clio's own flags
+// (AddOutputFlag) already says what is wrong and is reported as it is,
+// without pflag's `invalid argument "x" for "-o, --output" flag:` before it.
+func FlagError(_ *cobra.Command, err error) error {
+	var invalid *pflag.InvalidValueError
+	var own *ExitError
+	if errors.As(err, &invalid) && errors.As(invalid.Unwrap(), &own) {
+		return own
+	}
+	return Usage(err)
+}

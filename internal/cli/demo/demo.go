@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,7 +15,7 @@ import (
 )
 
 type flags struct {
-	output  string
+	output  clio.Format
 	verbose bool
 	opt     demo.Options
 }
@@ -46,15 +45,12 @@ stage. Nothing but the binary is needed: no file, no cluster, no root.`,
 	fl.DurationVar(&f.opt.Interval, "interval", time.Second, "gate probe interval")
 	fl.IntVar(&f.opt.Rate, "rate", 800, "client requests per second, all clients together")
 	fl.IntVar(&f.opt.Workers, "workers", 32, "clients, each with its own DNS cache")
-	fl.StringVarP(&f.output, "output", "o", "", "output format: json")
+	clio.AddOutputFlag(fl, &f.output, clio.Table, clio.JSON)
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log every decision of the migration to stderr")
 	return cmd
 }
 
 func (f *flags) run(cmd *cobra.Command, streams clio.Streams) error {
-	if f.output != "" && f.output != "json" {
-		return clio.Usage(fmt.Errorf("--output %q: want json or nothing", f.output))
-	}
 	if f.opt.Rate < 1 || f.opt.Workers < 1 || f.opt.Hold <= 0 || f.opt.Interval <= 0 || f.opt.TTL < time.Second {
 		return clio.Usage(errors.New("--rate and --workers must be at least 1, --hold and --interval positive, --ttl at least 1s"))
 	}
@@ -72,10 +68,8 @@ func (f *flags) run(cmd *cobra.Command, streams clio.Streams) error {
 	if err != nil {
 		return clio.Failed(err)
 	}
-	if f.output == "json" {
-		enc := json.NewEncoder(streams.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(sum); err != nil {
+	if f.output == clio.JSON {
+		if err := clio.WriteJSON(streams.Out, sum); err != nil {
 			return err
 		}
 	} else if err := printSummary(streams.Out, sum); err != nil {

@@ -1,31 +1,24 @@
 package demo_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
 
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/clitest"
 	"ferry.dev/ferry/internal/cli/demo"
 )
 
-func run(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	cmd := demo.NewCommand(clio.Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errb})
-	cmd.SetArgs(args)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.ExecuteContext(t.Context())
-	return clio.Code(err), out.String(), errb.String()
-}
+// ferryDemo runs "ferry demo ARGS" in process.
+var ferryDemo = clitest.Command(demo.NewCommand)
 
 // TestDemoJSON runs a short demo through the command and checks the JSON
 // scripts rely on.
 func TestDemoJSON(t *testing.T) {
-	code, out, stderr := run(t, "--hold", "1s", "--ttl", "1s", "--rate", "200", "--workers", "8", "-o", "json")
-	if code != 0 {
-		t.Fatalf("exit %d\n%s", code, stderr)
+	res := clitest.Run(t, ferryDemo, "--hold", "1s", "--ttl", "1s", "--rate", "200", "--workers", "8", "-o", "json")
+	if res.Code != 0 {
+		t.Fatalf("exit %d\n%s", res.Code, res.Stderr)
 	}
 	var got struct {
 		Result   string         `json:"result"`
@@ -36,8 +29,8 @@ func TestDemoJSON(t *testing.T) {
 			Stage string `json:"stage"`
 		} `json:"stages"`
 	}
-	if err := json.Unmarshal([]byte(out), &got); err != nil {
-		t.Fatalf("stdout is not JSON: %v\n%s", err, out)
+	if err := json.Unmarshal([]byte(res.Stdout), &got); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, res.Stdout)
 	}
 	if got.Result != "done" || got.Failed == nil || *got.Failed != 0 || got.Requests == 0 {
 		t.Errorf("summary %+v, want done with requests and 0 failed", got)
@@ -52,15 +45,15 @@ func TestDemoJSON(t *testing.T) {
 	if !strings.HasPrefix(strings.Join(stages, ","), "preview,") || stages[len(stages)-1] != "legacy-off" {
 		t.Errorf("stages %v, want preview first and legacy-off (legacy shut down) last", stages)
 	}
-	if !strings.Contains(stderr, "done: legacy has drained") {
-		t.Errorf("progress on stderr lacks the timeline:\n%s", stderr)
+	if !strings.Contains(res.Stderr, "done: legacy has drained") {
+		t.Errorf("progress on stderr lacks the timeline:\n%s", res.Stderr)
 	}
 }
 
 func TestDemoBadFlags(t *testing.T) {
 	for _, args := range [][]string{{"--fail-at", "150"}, {"--ttl", "1500ms"}, {"--rate", "0"}, {"-o", "yaml"}} {
-		if code, _, _ := run(t, args...); code != clio.ExitUsage {
-			t.Errorf("ferry demo %v: exit %d, want 2", args, code)
+		if res := clitest.Run(t, ferryDemo, args...); res.Code != clio.ExitUsage {
+			t.Errorf("ferry demo %v: exit %d, want 2", args, res.Code)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -23,7 +22,7 @@ type deployFlags struct {
 	timeout time.Duration
 	atomic  bool
 	force   bool
-	output  string
+	output  clio.Format
 }
 
 // NewCommand returns "ferry deploy".
@@ -53,14 +52,11 @@ applies the previous revision again. --dry-run prints a server-side diff.`,
 	fs.DurationVar(&fl.timeout, "timeout", 5*time.Minute, "how long rollouts may take")
 	fs.BoolVar(&fl.atomic, "atomic", false, "when the rollout fails, apply the previous revision again")
 	fs.BoolVar(&fl.force, "force-conflicts", false, "take fields that other field managers own")
-	fs.StringVarP(&fl.output, "output", "o", "", "output format: json")
+	clio.AddOutputFlag(fs, &fl.output, clio.Table, clio.JSON)
 	return cmd
 }
 
 func runDeploy(ctx context.Context, streams clio.Streams, fl deployFlags) error {
-	if fl.output != "" && fl.output != "json" {
-		return clio.Usage(fmt.Errorf("--output %q: want json or nothing", fl.output))
-	}
 	if fl.timeout <= 0 {
 		return clio.Usage(fmt.Errorf("--timeout %s: want a positive duration", fl.timeout))
 	}
@@ -85,8 +81,8 @@ func runDeploy(ctx context.Context, streams clio.Streams, fl deployFlags) error 
 	if err != nil {
 		return deployError(err)
 	}
-	if fl.output == "json" {
-		return writeJSON(streams, res)
+	if fl.output == clio.JSON {
+		return clio.WriteJSON(streams.Out, res)
 	}
 	if fl.dryRun {
 		return printChanges(streams, res.Changes)
@@ -127,10 +123,4 @@ func printChanges(streams clio.Streams, changes []deploy.Change) error {
 	}
 	_, err := fmt.Fprintf(streams.Out, "dry run: %s\n", deploy.Summary(changes))
 	return err
-}
-
-func writeJSON(streams clio.Streams, v any) error {
-	enc := json.NewEncoder(streams.Out)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }

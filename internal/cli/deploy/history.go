@@ -23,7 +23,7 @@ func NewHistoryCommand(streams clio.Streams) *cobra.Command {
 	}, runHistory)
 }
 
-func runHistory(ctx context.Context, streams clio.Streams, t *target, output string) error {
+func runHistory(ctx context.Context, streams clio.Streams, t *target, output clio.Format) error {
 	d, err := t.deployer(nil)
 	if err != nil {
 		return err
@@ -32,11 +32,11 @@ func runHistory(ctx context.Context, streams clio.Streams, t *target, output str
 	if err != nil {
 		return clio.Failed(err)
 	}
-	if output == "json" {
+	if output == clio.JSON {
 		if revs == nil {
 			revs = []deploy.Revision{}
 		}
-		return writeJSON(streams, revs)
+		return clio.WriteJSON(streams.Out, revs)
 	}
 	if len(revs) == 0 {
 		fmt.Fprintf(streams.ErrOut, "release %s has no revisions in namespace %s\n", d.Release(), d.Namespace())

@@ -22,7 +22,7 @@ func NewStatusCommand(streams clio.Streams) *cobra.Command {
 	}, runStatus)
 }
 
-func runStatus(ctx context.Context, streams clio.Streams, t *target, output string) error {
+func runStatus(ctx context.Context, streams clio.Streams, t *target, output clio.Format) error {
 	d, err := t.deployer(nil)
 	if err != nil {
 		return err
@@ -31,8 +31,8 @@ func runStatus(ctx context.Context, streams clio.Streams, t *target, output stri
 	if err != nil {
 		return clio.Failed(err)
 	}
-	if output == "json" {
-		return writeJSON(streams, sts)
+	if output == clio.JSON {
+		return clio.WriteJSON(streams.Out, sts)
 	}
 	tw := tabwriter.NewWriter(streams.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SERVICE\tNAMESPACE\tREADY\tUP-TO-DATE\tREVISION\tIMAGE\tDOMAIN\tAGE")

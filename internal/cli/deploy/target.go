@@ -61,19 +61,16 @@ func (t *target) deployer(observe func(deploy.Event)) (*deploy.Deployer, error) 
 // reportCommand completes cmd as a command that reads one release and prints
 // it as a table or, with -o json, as JSON: the shape of history and status.
 func reportCommand(streams clio.Streams, cmd *cobra.Command,
-	run func(ctx context.Context, streams clio.Streams, t *target, output string) error) *cobra.Command {
+	run func(ctx context.Context, streams clio.Streams, t *target, output clio.Format) error) *cobra.Command {
 	var (
 		t      target
-		output string
+		output clio.Format
 	)
 	cmd.Args = cobra.NoArgs
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if output != "" && output != "json" {
-			return clio.Usage(fmt.Errorf("--output %q: want json or nothing", output))
-		}
 		return run(cmd.Context(), streams, &t, output)
 	}
 	t.addFlags(cmd.Flags())
-	cmd.Flags().StringVarP(&output, "output", "o", "", "output format: json")
+	clio.AddOutputFlag(cmd.Flags(), &output, clio.Table, clio.JSON)
 	return cmd
 }

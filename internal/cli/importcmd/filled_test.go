@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"ferry.dev/ferry/internal/cli"
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/clitest"
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/server"
 	"ferry.dev/ferry/internal/dns/server/servertest"
@@ -71,11 +73,11 @@ func TestFilledDraftValidatesRendersAndPlans(t *testing.T) {
 			if err := os.WriteFile(file, []byte(fill(t, text, srv.AdminURL(), token)), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if code, stdout, stderr := ferry(t, "", "validate", "-f", file); code != 0 {
-				t.Fatalf("validate: exit %d\n%s%s", code, stdout, stderr)
+			if res := clitest.Run(t, cli.Run, "validate", "-f", file); res.Code != 0 {
+				t.Fatalf("validate: exit %d\n%s%s", res.Code, res.Stdout, res.Stderr)
 			}
-			if code, stdout, stderr := ferry(t, "", "render", "-f", file); code != 0 || !strings.Contains(stdout, "kind: Deployment") {
-				t.Fatalf("render: exit %d\n%s", code, stderr)
+			if res := clitest.Run(t, cli.Run, "render", "-f", file); res.Code != 0 || !strings.Contains(res.Stdout, "kind: Deployment") {
+				t.Fatalf("render: exit %d\n%s", res.Code, res.Stderr)
 			}
 			planEach(t, srv, file)
 		})
@@ -99,15 +101,15 @@ func planEach(t *testing.T, srv *server.Server, file string) {
 		if err != nil {
 			t.Fatalf("seeding %s: %v", m.Domain, err)
 		}
-		code, stdout, stderr := ferry(t, "", "migrate", "-f", file, "plan", s.Name)
-		if code != clio.ExitOK || !strings.Contains(stdout, "migration of "+m.Domain) || strings.Contains(stdout, "REFUSED") {
-			t.Errorf("migrate plan %s: exit %d\n%s%s", s.Name, code, stdout, stderr)
+		res := clitest.Run(t, cli.Run, "migrate", "-f", file, "plan", s.Name)
+		if res.Code != clio.ExitOK || !strings.Contains(res.Stdout, "migration of "+m.Domain) || strings.Contains(res.Stdout, "REFUSED") {
+			t.Errorf("migrate plan %s: exit %d\n%s%s", s.Name, res.Code, res.Stdout, res.Stderr)
 		}
 		if testing.Verbose() {
-			t.Log(stdout)
+			t.Log(res.Stdout)
 		}
-		if !strings.Contains(stdout, fmt.Sprintf("legacy(w=100)=%s.", m.Legacy.Address)) {
-			t.Errorf("migrate plan %s does not read today's record:\n%s", s.Name, stdout)
+		if !strings.Contains(res.Stdout, fmt.Sprintf("legacy(w=100)=%s.", m.Legacy.Address)) {
+			t.Errorf("migrate plan %s does not read today's record:\n%s", s.Name, res.Stdout)
 		}
 	}
 }

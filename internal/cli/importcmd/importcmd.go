@@ -20,7 +20,8 @@ type options struct {
 	draft, handoff   string
 	planNodes        []string
 	prices, requests string
-	region, output   string
+	region           string
+	output           clio.Format
 	force            bool
 	streams          clio.Streams
 }
@@ -70,7 +71,7 @@ type over the region's zones and compares nodes, CPU, memory and, with
 	f.StringVar(&o.requests, "requests", "", "plan with the replicas and requests of this (filled-in) service file instead of the draft's")
 	f.StringVar(&o.region, "region", "", "AWS region to plan zones for (default: the one the state names)")
 	f.BoolVar(&o.force, "force", false, "overwrite the draft and hand-off files if they exist")
-	f.StringVarP(&o.output, "output", "o", "", "report format: json")
+	clio.AddOutputFlag(f, &o.output, clio.Table, clio.JSON)
 	return cmd
 }
 
@@ -113,8 +114,6 @@ func (o *options) run(args []string) error {
 
 func (o *options) check() error {
 	switch {
-	case o.output != "" && o.output != "json":
-		return fmt.Errorf("--output %q: want json or nothing", o.output)
 	case o.draft == "":
 		return errors.New("--draft: name a file, or - for standard output")
 	case o.handoff != "" && o.handoff == o.draft:
@@ -123,7 +122,7 @@ func (o *options) check() error {
 		return errors.New("--handoff -: write the hand-off to a file; standard output carries the report or the draft")
 	case len(o.planNodes) == 0 && (o.prices != "" || o.requests != ""):
 		return errors.New("--prices and --requests go with --plan-nodes")
-	case o.draft == "-" && o.output == "json":
+	case o.draft == "-" && o.output == clio.JSON:
 		return errors.New("--draft - and -o json both want standard output")
 	}
 	return nil

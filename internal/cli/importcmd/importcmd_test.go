@@ -1,37 +1,25 @@
 package importcmd_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"ferry.dev/ferry/internal/cli"
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/clitest"
+	"ferry.dev/ferry/internal/golden"
 	"ferry.dev/ferry/internal/importer/draft"
 	"ferry.dev/ferry/internal/importer/handoff"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
-
 // fixtures is where the Terraform inputs live (package importer owns them).
 const fixtures = "../../importer/testdata/"
-
-// ferry runs ferry in process with dir as its working directory.
-func ferry(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	streams := clio.Streams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut}
-	code = cli.Run(t.Context(), streams, append([]string{"ferry"}, args...))
-	return code, out.String(), errOut.String()
-}
 
 // workdir copies fixtures (under their base names) and testdata files into
 // a fresh directory and makes it the working directory, so reports and
@@ -80,22 +68,22 @@ var importCases = []struct {
 func TestGolden(t *testing.T) {
 	for _, tc := range importCases {
 		t.Run(tc.name, func(t *testing.T) {
-			golden := filepath.Join(mustAbs(t, "testdata/golden"), tc.name)
+			goldenDir := filepath.Join(mustAbs(t, "testdata/golden"), tc.name)
 			dir := workdir(t, tc.files...)
-			code, stdout, stderr := ferry(t, "", append([]string{"import", "terraform"}, tc.args...)...)
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, stderr)
+			res := clitest.Run(t, cli.Run, append([]string{"import", "terraform"}, tc.args...)...)
+			if res.Code != 0 {
+				t.Fatalf("exit %d: %s", res.Code, res.Stderr)
 			}
-			compare(t, filepath.Join(golden, "report.txt"), []byte(stdout))
-			compare(t, filepath.Join(golden, "ferry.yaml"), read(t, filepath.Join(dir, "ferry.yaml")))
+			golden.Check(t, filepath.Join(goldenDir, "report.txt"), res.Stdout)
+			golden.Check(t, filepath.Join(goldenDir, "ferry.yaml"), string(read(t, filepath.Join(dir, "ferry.yaml"))))
 			if hcl, err := os.ReadFile(filepath.Join(dir, "handoff.tf")); err == nil {
-				compare(t, filepath.Join(golden, "handoff.tf"), hcl)
+				golden.Check(t, filepath.Join(goldenDir, "handoff.tf"), string(hcl))
 				parseHandoff(t, hcl)
-			} else if _, err := os.Stat(filepath.Join(golden, "handoff.tf")); err == nil {
+			} else if _, err := os.Stat(filepath.Join(goldenDir, "handoff.tf")); err == nil {
 				t.Error("no handoff.tf written, but the golden has one")
 			}
-			_, jsonOut, _ := ferry(t, "", append([]string{"import", "terraform", "-o", "json", "--force"}, tc.args...)...)
-			compare(t, filepath.Join(golden, "report.json"), []byte(jsonOut))
+			jsonOut := clitest.Run(t, cli.Run, append([]string{"import", "terraform", "-o", "json", "--force"}, tc.args...)...).Stdout
+			golden.Check(t, filepath.Join(goldenDir, "report.json"), jsonOut)
 			var rep struct {
 				Written struct{ Placeholders []string }
 			}
@@ -149,22 +137,6 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func compare(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if diff := cmp.Diff(string(read(t, path)), string(got)); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", path, diff)
-	}
-}
-
 func read(t *testing.T, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -197,9 +169,9 @@ func TestBadInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := workdir(t, tt.file, "elb-asg-module.tfstate")
 			// A good file beside the bad one: still nothing is written.
-			code, stdout, stderr := ferry(t, "", "import", "terraform", "elb-asg-module.tfstate", filepath.Base(tt.file), "--handoff", "h.tf")
-			if code != clio.ExitUsage || !strings.Contains(stderr, tt.want) || stdout != "" {
-				t.Errorf("exit %d, stdout %q, stderr %q; want 2 and %q", code, stdout, stderr, tt.want)
+			res := clitest.Run(t, cli.Run, "import", "terraform", "elb-asg-module.tfstate", filepath.Base(tt.file), "--handoff", "h.tf")
+			if res.Code != clio.ExitUsage || !strings.Contains(res.Stderr, tt.want) || res.Stdout != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 2 and %q", res.Code, res.Stdout, res.Stderr, tt.want)
 			}
 			assertOnly(t, dir, "elb-asg-module.tfstate", filepath.Base(tt.file))
 		})
@@ -223,9 +195,9 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 func TestNothingToImport(t *testing.T) {
 	dir := workdir(t, "show-state-no-aws.json", "asg-no-balancer.tfstate")
 	for _, f := range []string{"show-state-no-aws.json", "asg-no-balancer.tfstate"} {
-		code, stdout, stderr := ferry(t, "", "import", "terraform", f)
-		if code != clio.ExitFailed || !strings.Contains(stderr, "no load balancer") || !strings.Contains(stdout, "RESOURCES:") {
-			t.Errorf("%s: exit %d, stdout %q, stderr %q; want 1, the report, and why", f, code, stdout, stderr)
+		res := clitest.Run(t, cli.Run, "import", "terraform", f)
+		if res.Code != clio.ExitFailed || !strings.Contains(res.Stderr, "no load balancer") || !strings.Contains(res.Stdout, "RESOURCES:") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want 1, the report, and why", f, res.Code, res.Stdout, res.Stderr)
 		}
 	}
 	assertOnly(t, dir, "show-state-no-aws.json", "asg-no-balancer.tfstate")
@@ -245,8 +217,8 @@ func TestUsage(t *testing.T) {
 		{"no-such-file.tfstate", "--draft", "new.yaml"},
 		{},
 	} {
-		if code, _, stderr := ferry(t, "", append([]string{"import", "terraform"}, args...)...); code != clio.ExitUsage {
-			t.Errorf("import terraform %v: exit %d (%s), want 2", args, code, stderr)
+		if res := clitest.Run(t, cli.Run, append([]string{"import", "terraform"}, args...)...); res.Code != clio.ExitUsage {
+			t.Errorf("import terraform %v: exit %d (%s), want 2", args, res.Code, res.Stderr)
 		}
 	}
 	if got := string(read(t, "ferry.yaml")); got != "mine\n" {
@@ -258,9 +230,9 @@ func TestUsage(t *testing.T) {
 func TestStdinAndDraftToStdout(t *testing.T) {
 	state := read(t, mustAbsFixture(t, "elb-asg-module.tfstate"))
 	workdir(t)
-	code, stdout, stderr := ferry(t, string(state), "import", "terraform", "-", "--draft", "-")
-	if code != 0 || !strings.HasPrefix(stdout, "# ferry.yaml drafted") || !strings.Contains(stderr, "read -: state file version 4") {
-		t.Errorf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	res := clitest.RunStdin(t, cli.Run, string(state), "import", "terraform", "-", "--draft", "-")
+	if res.Code != 0 || !strings.HasPrefix(res.Stdout, "# ferry.yaml drafted") || !strings.Contains(res.Stderr, "read -: state file version 4") {
+		t.Errorf("exit %d\nstdout %s\nstderr %s", res.Code, res.Stdout, res.Stderr)
 	}
 }
 

@@ -1,13 +1,13 @@
 package importcmd
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 	"text/tabwriter"
 
+	"ferry.dev/ferry/internal/cli/clio"
 	"ferry.dev/ferry/internal/importer"
 	"ferry.dev/ferry/internal/importer/draft"
 	"ferry.dev/ferry/internal/importer/estate"
@@ -26,14 +26,12 @@ type jsonReport struct {
 }
 
 func (o *options) report(w io.Writer, res importer.Result, wr *written) error {
-	if o.output == "json" {
+	if o.output == clio.JSON {
 		e := res.Estate
 		if e.Services == nil {
 			e.Services = []estate.Service{}
 		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(jsonReport{Sources: res.Sources, Region: e.Region, Regions: e.Regions, Services: e.Services,
+		return clio.WriteJSON(w, jsonReport{Sources: res.Sources, Region: e.Region, Regions: e.Regions, Services: e.Services,
 			Resources: e.Resources, Written: wr, Removed: res.Removed, Density: res.Density})
 	}
 	b := &strings.Builder{}

@@ -20,7 +20,7 @@ import (
 type options struct {
 	file     string
 	stateDir string
-	output   string
+	output   clio.Format
 	streams  clio.Streams
 }
 
@@ -42,7 +42,7 @@ killed "ferry migrate start" resumes where it stopped.`,
 	pf := cmd.PersistentFlags()
 	pf.StringVarP(&o.file, "file", "f", "ferry.yaml", "the service file")
 	pf.StringVar(&o.stateDir, "state-dir", "", "where migration state and locks live (default .ferry/ next to the file)")
-	pf.StringVarP(&o.output, "output", "o", "", "output format: json")
+	clio.AddOutputFlag(pf, &o.output, clio.Table, clio.JSON)
 	cmd.AddCommand(o.planCommand(), o.startCommand(), o.statusCommand())
 	for _, k := range []migrate.CommandKind{migrate.Promote, migrate.Pause, migrate.Resume, migrate.Rollback, migrate.Abort} {
 		cmd.AddCommand(o.controlCommand(k))
@@ -58,9 +58,6 @@ type setup struct {
 }
 
 func (o *options) setup(service string) (*setup, error) {
-	if o.output != "" && o.output != "json" {
-		return nil, clio.Usage(fmt.Errorf("--output %q: want json or nothing", o.output))
-	}
 	f, err := spec.LoadFile(o.file, o.streams.In)
 	if err != nil {
 		var problems spec.ProblemList

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"ferry.dev/ferry/internal/cli/clio"
 	"ferry.dev/ferry/internal/migrate"
 	"ferry.dev/ferry/internal/migrate/migratetest"
 	"ferry.dev/ferry/internal/migrate/store"
@@ -20,7 +21,7 @@ func TestJSONDurationsAreStrings(t *testing.T) {
 	s := migrate.NewState(cfg)
 	s.Health[migrate.Cluster] = migrate.SideHealth{N: 3, P99: 1500 * time.Microsecond, Status: migrate.GatePass}
 	var b bytes.Buffer
-	if err := writeJSON(&b, statusJSON{State: s, RunningBy: &store.Holder{PID: 7}}); err != nil {
+	if err := clio.WriteJSON(&b, statusJSON{State: s, RunningBy: &store.Holder{PID: 7}}); err != nil {
 		t.Fatal(err)
 	}
 	var got struct {

@@ -45,13 +45,13 @@ written on, and when.`,
 				return clio.Failed(err)
 			}
 			warn = append(warnings(su.cfg), warn...)
-			if o.output == "json" {
+			if o.output == clio.JSON {
 				out := map[string]any{"config": su.cfg, "current": today.desc,
 					"owner": today.owner, "warnings": warn, "changes": changes}
 				if batches != nil {
 					out["batches"] = batches
 				}
-				return writeJSON(o.streams.Out, out)
+				return clio.WriteJSON(o.streams.Out, out)
 			}
 			return printPlan(o.streams.Out, su.cfg, today, changes, warn, batches)
 		},

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/clitest"
 	climigrate "ferry.dev/ferry/internal/cli/migrate"
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/server"
@@ -134,17 +135,15 @@ func writeFile(t *testing.T, path, body string) string {
 	return path
 }
 
-// migrateCmd runs "ferry migrate ARGS" in-process and returns its exit
-// status and everything it wrote, error included.
+// migrateMain is "ferry migrate" alone, run as the binary runs it.
+var migrateMain = clitest.Command(climigrate.NewCommand)
+
+// migrateCmd runs "ferry migrate ARGS" in-process under ctx and returns its
+// exit status and everything it wrote.
 func migrateCmd(ctx context.Context, args ...string) (int, string) {
 	var out, errb bytes.Buffer
-	cmd := climigrate.NewCommand(clio.Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errb})
-	cmd.SetArgs(args)
-	cmd.SetOut(&out)
-	cmd.SetErr(&errb)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.ExecuteContext(ctx)
-	return clio.Code(err), out.String() + errb.String() + errMsg(err)
+	code := migrateMain(ctx, clio.Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errb}, append([]string{"ferry"}, args...))
+	return code, out.String() + errb.String()
 }
 
 type result struct {

@@ -1,13 +1,13 @@
 package migrate_test
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/clitest"
 	"ferry.dev/ferry/internal/cli/migrate"
 )
 
@@ -38,31 +38,18 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var out, errb bytes.Buffer
-			cmd := migrate.NewCommand(clio.Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errb})
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(&out)
-			cmd.SetErr(&errb)
-			cmd.SilenceUsage, cmd.SilenceErrors = true, true
-			err := cmd.ExecuteContext(t.Context())
-			if code := clio.Code(err); code != clio.ExitUsage {
-				t.Errorf("exit status %d (%v), want 2", code, err)
+			r := clitest.Run(t, clitest.Command(migrate.NewCommand), tt.args...)
+			if r.Code != clio.ExitUsage {
+				t.Errorf("exit status %d (%s), want 2", r.Code, r.Stderr)
 			}
-			if msg := errb.String() + errMsg(err); !strings.Contains(msg, tt.want) {
-				t.Errorf("error %q does not mention %q", msg, tt.want)
+			if !strings.Contains(r.Stderr, tt.want) {
+				t.Errorf("error %q does not mention %q", r.Stderr, tt.want)
 			}
 			if _, err := os.Stat(filepath.Join(dir, ".ferry")); err == nil {
 				t.Errorf("a state directory was created for bad input")
 			}
 		})
 	}
-}
-
-func errMsg(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
 }
 
 const specHead = "apiVersion: ferry.dev/v1alpha1\nkind: Services\n"

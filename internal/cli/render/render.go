@@ -14,7 +14,7 @@ import (
 type options struct {
 	path    string
 	service string
-	output  string
+	output  clio.Format
 }
 
 // NewCommand returns "ferry render".
@@ -32,14 +32,11 @@ func NewCommand(streams clio.Streams) *cobra.Command {
 	}
 	load.AddFlag(cmd.Flags(), &o.path)
 	cmd.Flags().StringVar(&o.service, "service", "", "render only this service")
-	cmd.Flags().StringVarP(&o.output, "output", "o", "yaml", "output format: yaml or json")
+	clio.AddOutputFlag(cmd.Flags(), &o.output, clio.YAML, clio.JSON)
 	return cmd
 }
 
 func (o options) run(streams clio.Streams) error {
-	if o.output != "yaml" && o.output != "json" {
-		return clio.Usage(fmt.Errorf("--output %q: want yaml or json", o.output))
-	}
 	f, err := load.File(streams, o.path)
 	if err != nil {
 		return err
@@ -52,8 +49,12 @@ func (o options) run(streams clio.Streams) error {
 	if err != nil {
 		return err
 	}
-	if o.output == "json" {
-		return render.WriteJSON(streams.Out, objs)
+	if o.output == clio.JSON {
+		list, err := render.List(objs)
+		if err != nil {
+			return err
+		}
+		return clio.WriteJSON(streams.Out, list)
 	}
 	return render.WriteYAML(streams.Out, objs)
 }

@@ -1,7 +1,6 @@
 package version
 
 import (
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -24,27 +23,21 @@ type Info struct {
 
 // NewCommand returns "ferry version".
 func NewCommand(streams clio.Streams) *cobra.Command {
-	var output string
+	var output clio.Format
 	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print ferry's version",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			info := current()
-			switch output {
-			case "json":
-				enc := json.NewEncoder(streams.Out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(info)
-			case "":
-				_, err := fmt.Fprintf(streams.Out, "ferry %s (%s, %s)\n", info.Version, info.GoVersion, info.Platform)
-				return err
-			default:
-				return clio.Usage(fmt.Errorf("--output %q: want json or nothing", output))
+			if output == clio.JSON {
+				return clio.WriteJSON(streams.Out, info)
 			}
+			_, err := fmt.Fprintf(streams.Out, "ferry %s (%s, %s)\n", info.Version, info.GoVersion, info.Platform)
+			return err
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "", "output format: json")
+	clio.AddOutputFlag(cmd.Flags(), &output, clio.Table, clio.JSON)
 	return cmd
 }
 

@@ -6,7 +6,8 @@
 //	<domain>.json       the migration's State, replaced atomically
 //	                    (write temp, fsync, rename, fsync the directory)
 //	<domain>.lock       who runs the migration (pid, host, start time),
-//	                    flock-ed by it for as long as it runs
+//	                    locked by it for as long as it runs (flock on
+//	                    Unix, LockFileEx on Windows: lock_*.go)
 //	<domain>.commands/  operator commands (promote, pause, ...) waiting for
 //	                    the running executor, one file each, oldest first
 //

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"syscall"
 	"time"
 )
 
@@ -26,6 +25,10 @@ func (h Holder) String() string {
 	return fmt.Sprintf("pid %d on %s since %s (%s)", h.PID, h.Host, h.Started.Format(time.RFC3339), h.Command)
 }
 
+// errHeld is what lockExclusive and lockShared return when another open
+// file holds the lock.
+var errHeld = errors.New("the lock is held through another open file")
+
 // LockedError is returned when another live process holds the lock.
 type LockedError struct {
 	Domain string
@@ -37,9 +40,10 @@ func (e *LockedError) Error() string {
 	return fmt.Sprintf("a migration of %s is already running: %s", e.Domain, e.Holder)
 }
 
-// Lock is a held migration lock: an open lock file with an exclusive
-// flock on it. The kernel releases the flock when the process dies, however
-// it dies, so a killed holder never leaves a lock to be judged stale.
+// Lock is a held migration lock: an open lock file with an exclusive lock
+// on it (flock on Unix, LockFileEx on Windows; see lockExclusive). The
+// operating system releases the lock when the process dies, however it
+// dies, so a killed holder never leaves a lock to be judged stale.
 type Lock struct {
 	path string
 	f    *os.File
@@ -63,9 +67,9 @@ func (f *File) Lock(domain string, holder Holder) (*Lock, error) {
 		if err != nil {
 			return nil, fmt.Errorf("locking %s: %w", domain, err)
 		}
-		if err := syscall.Flock(int(fd.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		if err := lockExclusive(fd); err != nil {
 			_ = fd.Close()
-			if errors.Is(err, syscall.EWOULDBLOCK) {
+			if errors.Is(err, errHeld) {
 				return nil, &LockedError{Domain: domain, Holder: readHeld(path)}
 			}
 			return nil, fmt.Errorf("locking %s: %w", domain, err)
@@ -104,31 +108,24 @@ func (f *File) Holder(domain string) (Holder, bool) {
 		return Holder{}, false
 	}
 	defer func() { _ = fd.Close() }()
-	if err := syscall.Flock(int(fd.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err == nil {
+	if lockShared(fd) == nil {
 		return Holder{}, false // nobody holds it (closing fd drops our shared lock)
 	}
 	return readHeld(path), true
 }
 
-// Unlock releases the lock: it removes the lock file only while it is still
-// the file this Lock holds, then drops the flock. Calling it again does
-// nothing.
+// Unlock releases the lock and removes the lock file, never one another
+// holder has taken since (see release). Calling it again does nothing.
 func (l *Lock) Unlock() error {
 	if l.f == nil {
 		return nil
 	}
-	var rerr error
-	if samePath(l.f, l.path) {
-		if err := os.Remove(l.path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			rerr = fmt.Errorf("releasing lock: %w", err)
-		}
-	}
-	err := l.f.Close() // drops the flock
+	err := release(l.f, l.path)
 	l.f = nil
-	if err != nil && rerr == nil {
-		rerr = fmt.Errorf("releasing lock: %w", err)
+	if err != nil {
+		return fmt.Errorf("releasing lock: %w", err)
 	}
-	return rerr
+	return nil
 }
 
 // samePath reports whether the open file fd is the file at path now.
