@@ -204,8 +204,9 @@ type Endpoint struct {
 	Address string `json:"address"`
 	Port    *int   `json:"port,omitempty"`
 	// Alias publishes this side as a Route 53 alias record to Address, a
-	// load balancer's DNS name (provider route53 only; migration.ttl must
-	// then be 60s, the TTL resolvers see for a load balancer).
+	// load balancer's DNS name (ferry's own server answers it as a CNAME to
+	// Address); migration.ttl must then be 60s, the TTL resolvers see for a
+	// load balancer.
 	Alias *Alias `json:"alias,omitempty"`
 }
 

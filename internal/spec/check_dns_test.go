@@ -52,8 +52,8 @@ func TestDNSProviderSettings(t *testing.T) {
 	}
 }
 
-// TestAliasEndpoints: a side published as a Route 53 alias needs provider
-// route53, a load balancer's name and the 60 s TTL resolvers see for it.
+// TestAliasEndpoints: a side published as a Route 53 alias needs a load
+// balancer's name and the 60 s TTL resolvers see for it.
 func TestAliasEndpoints(t *testing.T) {
 	alias := "    legacy: {address: legacy-1.us-east-1.elb.amazonaws.com, alias: {hostedZoneId: Z35SXDOTRQ7X7K}}\n    cluster: 192.0.2.2\n"
 	tests := []struct {
@@ -61,8 +61,7 @@ func TestAliasEndpoints(t *testing.T) {
 		errs                     []string
 	}{
 		{name: "route53 at 60s", migration: "  ttl: 60s\n  dns: {provider: route53}\n", service: alias},
-		{name: "ferry's server", migration: "  ttl: 60s\n", service: alias,
-			errs: []string{"legacy.alias: alias records are Route 53's"}},
+		{name: "ferry's server", migration: "  ttl: 60s\n  dns: {provider: ferry, server: \"http://127.0.0.1:8081\"}\n", service: alias},
 		{name: "another TTL", migration: "  ttl: 30s\n  dns: {provider: route53}\n", service: alias,
 			errs: []string{"legacy.alias: an alias is answered with the load balancer's 60 s TTL", "set migration.ttl: 60s"}},
 		{name: "an address", migration: "  ttl: 60s\n  dns: {provider: route53}\n",

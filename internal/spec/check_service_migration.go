@@ -156,8 +156,9 @@ func (c *checker) endpoint(path string, raw *v1alpha1.Endpoint, hint string) End
 	return e
 }
 
-// aliases checks what alias endpoints need of the file: Route 53, and the
-// 60 s TTL resolvers see for a load balancer, so that the drain waits on it.
+// aliases checks what alias endpoints need of the file: the 60 s TTL
+// resolvers see for a load balancer, so that the drain waits on it. Both
+// providers serve aliases (ferry's server as a CNAME to the target).
 func (c *checker) aliases(f *File) {
 	for _, s := range f.Services {
 		if s.Migration == nil {
@@ -168,9 +169,6 @@ func (c *checker) aliases(f *File) {
 				continue
 			}
 			path := "services." + s.Name + "." + side + ".alias"
-			if f.Migration.Provider != "route53" {
-				c.errorf(path, "alias records are Route 53's: set migration.dns.provider: route53, or publish the load balancer's name as a CNAME (no alias)")
-			}
 			if f.Migration.TTL != dns.AliasTTL*time.Second {
 				c.errorf(path, "an alias is answered with the load balancer's %d s TTL, so the drain must wait on that: set migration.ttl: %ds (it is %v)", dns.AliasTTL, dns.AliasTTL, f.Migration.TTL)
 			}

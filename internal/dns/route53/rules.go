@@ -36,7 +36,7 @@ func Differences(rs dns.RecordSet) []string {
 	}
 	for _, s := range rs.Sets {
 		if len(s.Values) == 1 && dns.IsAlias(s.Values[0]) {
-			out = append(out, fmt.Sprintf("%s %s set %q is an alias: Route 53 answers it with the target's addresses and TTL (%d s for a load balancer), so the drain waits on that; ferry's own server does not serve alias targets", rs.Name, rs.Type, s.ID, dns.AliasTTL))
+			out = append(out, fmt.Sprintf("%s %s set %q is an alias: Route 53 answers it with the target's addresses and TTL (%d s for a load balancer), so the drain waits on that; ferry's own server answers it with a CNAME to the target", rs.Name, rs.Type, s.ID, dns.AliasTTL))
 		}
 		if len(s.Values) > 1 {
 			out = append(out, fmt.Sprintf("%s %s set %q holds %d values: Route 53 answers all of them together, as ferry's server does, but its documentation allows one value per weighted record", rs.Name, rs.Type, s.ID, len(s.Values)))

@@ -173,11 +173,6 @@ func (s *Server) check(rs dns.RecordSet) error {
 }
 
 func checkValue(rs dns.RecordSet, v string) error {
-	if dns.IsAlias(v) {
-		// An alias is answered by Route 53 with its target's addresses,
-		// which this server cannot look up.
-		return fmt.Errorf("%q is a Route 53 alias target, which ferry's server does not serve; publish the load balancer's name as a CNAME instead", v)
-	}
 	if rs.Type == dns.TypeCNAME {
 		if _, ok := mdns.IsDomainName(v); !ok {
 			return fmt.Errorf("%q is not a domain name", v)
