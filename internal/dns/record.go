@@ -17,6 +17,17 @@ const (
 	TypeTXT   = "TXT"
 )
 
+// PlainSetID and PlainWeight are the lone set a plain record reads as: a
+// record without a set identifier (simple routing, as Terraform creates
+// it) at a provider that tells plain and weighted records apart (Route 53,
+// external-dns). Writing a record set that is one set with PlainSetID
+// writes a plain record there; ferry's own server keeps it as a set like
+// any other.
+const (
+	PlainSetID  = "default"
+	PlainWeight = 1
+)
+
 // MaxWeight is the largest weight of one set, as in Route 53.
 const MaxWeight = 255
 

@@ -1,7 +1,6 @@
 package route53
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -38,7 +37,7 @@ func comment(name, rrtype string, next *dns.RecordSet) string {
 	}
 	ws := make([]string, len(next.Sets))
 	for i, s := range next.Sets {
-		ws[i] = fmt.Sprintf("%s=%d", cmp.Or(s.ID, "plain"), s.Weight)
+		ws[i] = fmt.Sprintf("%s=%d", s.ID, s.Weight)
 	}
 	return fmt.Sprintf("ferry: %s %s %s", next.Name, next.Type, strings.Join(ws, " "))
 }

@@ -114,13 +114,8 @@ func (p *Provider) Delete(ctx context.Context, name, rrtype string, cond dns.Con
 	return p.change(ctx, dns.CanonicalName(name), strings.ToUpper(rrtype), nil, cond)
 }
 
-// validate applies ferry's own rules to rs; the one set of a plain record
-// has no id, which Validate alone would refuse.
+// validate applies ferry's own rules to rs.
 func validate(rs dns.RecordSet) error {
-	if len(rs.Sets) == 1 && rs.Sets[0].ID == PlainSetID {
-		rs = rs.Clone()
-		rs.Sets[0].ID = "plain"
-	}
 	if err := rs.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", dns.ErrInvalid, err)
 	}

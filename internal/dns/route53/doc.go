@@ -13,8 +13,9 @@
 // leniently.
 //
 // A plain (simple routing) record — the one Terraform usually creates —
-// reads as one set with the empty id and weight PlainWeight; writing a
-// record set that is that one set writes a plain record again. So adopting
+// reads as the lone set dns.PlainSetID ("default") of weight
+// dns.PlainWeight; writing a record set that is that one set writes a
+// plain record again. So adopting
 // a plain record into a weighted group, and going back to one plain record,
 // are each one batch.
 //

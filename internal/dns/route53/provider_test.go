@@ -60,7 +60,7 @@ func TestAdoptShiftCutover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantPlain := dns.RecordSet{Name: name, Type: dns.TypeA, TTL: 60, Sets: []dns.WeightedSet{{ID: PlainSetID, Weight: PlainWeight, Values: []string{"10.0.0.1"}}}}
+	wantPlain := dns.RecordSet{Name: name, Type: dns.TypeA, TTL: 60, Sets: []dns.WeightedSet{{ID: dns.PlainSetID, Weight: dns.PlainWeight, Values: []string{"10.0.0.1"}}}}
 	if diff := cmp.Diff(wantPlain, plain); diff != "" {
 		t.Fatalf("the plain record reads as (-want +got):\n%s", diff)
 	}
@@ -92,7 +92,7 @@ func TestAdoptShiftCutover(t *testing.T) {
 		last = next
 	}
 
-	cut := dns.RecordSet{Name: name, Type: dns.TypeA, TTL: 60, Sets: []dns.WeightedSet{{ID: PlainSetID, Weight: PlainWeight, Values: []string{"10.0.0.2"}}}}
+	cut := dns.RecordSet{Name: name, Type: dns.TypeA, TTL: 60, Sets: []dns.WeightedSet{{ID: dns.PlainSetID, Weight: dns.PlainWeight, Values: []string{"10.0.0.2"}}}}
 	if err := p.Replace(ctx, cut, dns.IfMatch(last)); err != nil {
 		t.Fatalf("cutover to one plain record: %v", err)
 	}
@@ -243,7 +243,7 @@ func TestAliasRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	elb := "alias:Z35SXDOTRQ7X7K:legacy-123.us-east-1.elb.amazonaws.com."
-	want := dns.RecordSet{Name: name, Type: dns.TypeA, TTL: dns.AliasTTL, Sets: []dns.WeightedSet{{ID: PlainSetID, Weight: PlainWeight, Values: []string{elb}}}}
+	want := dns.RecordSet{Name: name, Type: dns.TypeA, TTL: dns.AliasTTL, Sets: []dns.WeightedSet{{ID: dns.PlainSetID, Weight: dns.PlainWeight, Values: []string{elb}}}}
 	if diff := cmp.Diff(want, plain); diff != "" {
 		t.Fatalf("the alias record reads as (-want +got):\n%s", diff)
 	}

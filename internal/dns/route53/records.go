@@ -13,14 +13,6 @@ import (
 	"ferry.dev/ferry/internal/dns"
 )
 
-// PlainWeight is the weight a plain (simple routing) record reads with: it
-// answers every query, as a lone weighted set does.
-const PlainWeight = 100
-
-// PlainSetID is the id of the one set a plain record reads as: Route 53
-// gives a plain record no SetIdentifier.
-const PlainSetID = ""
-
 // ErrUnsupported wraps the errors of reading a record set ferry cannot
 // represent (an alias, latency or failover record, mixed TTLs). Retrying
 // cannot help, so it wraps dns.ErrTerminal; the operator fixes the record.
@@ -46,7 +38,7 @@ func fromRoute53(name, rrtype string, raw []types.ResourceRecordSet) (dns.Record
 			return dns.RecordSet{}, fmt.Errorf("reading %s %s: %w: set %q has TTL %d but set %q has %d (Route 53 refuses this for weighted sets; make them equal)",
 				rs.Name, rrtype, ErrUnsupported, set.ID, ttl, ttlFrom, rs.TTL)
 		}
-		rs.TTL, ttlFrom = ttl, cmp.Or(set.ID, "plain")
+		rs.TTL, ttlFrom = ttl, set.ID
 	}
 	return rs, nil
 }
@@ -61,7 +53,7 @@ func setFrom(r types.ResourceRecordSet) (dns.WeightedSet, uint32, error) {
 	case r.SetIdentifier != nil && r.Weight == nil:
 		return dns.WeightedSet{}, 0, fmt.Errorf("%w: set %q has a SetIdentifier but no weight", ErrUnsupported, id)
 	}
-	set := dns.WeightedSet{ID: id, Weight: PlainWeight}
+	set := dns.WeightedSet{ID: cmp.Or(id, dns.PlainSetID), Weight: dns.PlainWeight}
 	if r.SetIdentifier != nil {
 		set.Weight = int(*r.Weight)
 	}
@@ -107,7 +99,7 @@ func policyOf(r types.ResourceRecordSet) string {
 
 // toRoute53 maps rs to the resource record sets a batch CREATEs: one per
 // set, weighted with the set's id, or one plain record when rs is the
-// single set PlainSetID. Names are sent without the final dot, which
+// single set dns.PlainSetID. Names are sent without the final dot, which
 // Route 53 treats as the same name. It is pure.
 func toRoute53(rs dns.RecordSet) []types.ResourceRecordSet {
 	out := make([]types.ResourceRecordSet, 0, len(rs.Sets))
@@ -117,7 +109,7 @@ func toRoute53(rs dns.RecordSet) []types.ResourceRecordSet {
 			Type: types.RRType(rs.Type),
 			TTL:  aws.Int64(int64(rs.TTL)),
 		}
-		if s.ID != PlainSetID {
+		if !isPlain(rs) {
 			r.SetIdentifier = aws.String(s.ID)
 			r.Weight = aws.Int64(int64(s.Weight))
 		}
@@ -139,6 +131,11 @@ func toRoute53(rs dns.RecordSet) []types.ResourceRecordSet {
 		out = append(out, r)
 	}
 	return out
+}
+
+// isPlain reports whether rs is written as one plain record.
+func isPlain(rs dns.RecordSet) bool {
+	return len(rs.Sets) == 1 && rs.Sets[0].ID == dns.PlainSetID
 }
 
 // wireName is a canonical name as it is sent: without the final dot.

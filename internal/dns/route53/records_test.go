@@ -57,9 +57,9 @@ func TestMappingRoundTrip(t *testing.T) {
 	elb := dns.Alias{HostedZoneID: "Z35SXDOTRQ7X7K", DNSName: "dualstack.legacy-123.us-east-1.elb.amazonaws.com", EvaluateTargetHealth: true}.String()
 	for _, rs := range []dns.RecordSet{
 		{Name: "api.example.com.", Type: "A", TTL: 60, Sets: []dns.WeightedSet{{ID: "legacy", Weight: 90, Values: []string{elb}}, {ID: "cluster", Weight: 10, Values: []string{"192.0.2.2"}}}},
-		{Name: "example.com.", Type: "A", TTL: dns.AliasTTL, Sets: []dns.WeightedSet{{ID: PlainSetID, Weight: PlainWeight, Values: []string{elb}}}},
+		{Name: "example.com.", Type: "A", TTL: dns.AliasTTL, Sets: []dns.WeightedSet{{ID: dns.PlainSetID, Weight: dns.PlainWeight, Values: []string{elb}}}},
 		{Name: "api.example.com.", Type: "A", TTL: 60, Sets: []dns.WeightedSet{{ID: "legacy", Weight: 255, Values: []string{"192.0.2.1", "192.0.2.3"}}, {ID: "cluster", Values: []string{"192.0.2.2"}}}},
-		{Name: "api.example.com.", Type: "CNAME", TTL: 1, Sets: []dns.WeightedSet{{ID: PlainSetID, Weight: PlainWeight, Values: []string{"lb.example.net."}}}},
+		{Name: "api.example.com.", Type: "CNAME", TTL: 1, Sets: []dns.WeightedSet{{ID: dns.PlainSetID, Weight: dns.PlainWeight, Values: []string{"lb.example.net."}}}},
 	} {
 		got, err := fromRoute53(rs.Name, rs.Type, toRoute53(rs))
 		if err != nil {

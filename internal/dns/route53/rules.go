@@ -31,7 +31,7 @@ func Check(rs dns.RecordSet, zone string) error {
 // than ferry's own DNS server would. It is pure; `migrate plan` prints it.
 func Differences(rs dns.RecordSet) []string {
 	var out []string
-	if len(rs.Sets) == 1 && rs.Sets[0].ID == PlainSetID {
+	if isPlain(rs) {
 		out = append(out, fmt.Sprintf("%s %s is written as one plain (simple routing) record: Route 53 keeps no set id or weight for it", rs.Name, rs.Type))
 	}
 	for _, s := range rs.Sets {
