@@ -120,6 +120,11 @@ type DNS struct {
 	// Settings are the provider's own settings (a Route 53 hosted zone,
 	// an endpoint), passed through to its constructor as written.
 	Settings map[string]string `json:"settings,omitempty"`
+	// PlainCutover makes the cutover leave one plain record for the
+	// cluster (the lone set dns.PlainSetID) instead of the weighted set
+	// "cluster": at Route 53, where plain and weighted records differ, the
+	// domain ends as the plain record Terraform manages again.
+	PlainCutover bool `json:"plainCutover,omitempty"`
 }
 
 // MaxTTL is the largest TTL a record may have: 2^31-1 seconds (RFC 2181

@@ -37,8 +37,9 @@ func FromSpec(f *spec.File, service string) (Config, error) {
 		},
 		Drain:  Drain{TTLMultiple: m.Drain.TTLMultiple},
 		Parity: Parity{Paths: slices.Clone(sm.ParityPaths), CompareBodies: m.Parity.CompareBodies},
-		DNS:    DNS{Provider: m.Provider, Server: m.Server, TokenFile: m.TokenFile, RetryFor: m.RetryFor, Settings: maps.Clone(m.DNSSettings)},
-		Lease:  m.Lease,
+		DNS: DNS{Provider: m.Provider, Server: m.Server, TokenFile: m.TokenFile, RetryFor: m.RetryFor, Settings: maps.Clone(m.DNSSettings),
+			PlainCutover: m.PlainCutover},
+		Lease: m.Lease,
 	}
 	cfg.LegacyAlias, cfg.ClusterAlias = aliasValue(sm.Legacy), aliasValue(sm.Cluster)
 	if t := m.Drain.LegacyTraffic; t != nil {

@@ -45,6 +45,9 @@ func RecordFor(cfg Config, a ActionKind, w Weights) dns.RecordSet {
 		cluster.Weight = 100
 		rs.Sets = []dns.WeightedSet{cluster}
 	case RemoveLegacy:
+		if cfg.DNS.PlainCutover {
+			cluster.ID, cluster.Weight = dns.PlainSetID, dns.PlainWeight
+		}
 		rs.Sets = []dns.WeightedSet{cluster}
 	case RestoreLegacy:
 		rs.Sets = []dns.WeightedSet{legacy}

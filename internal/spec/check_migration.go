@@ -50,6 +50,7 @@ func (c *checker) dnsProvider(path string, raw *v1alpha1.DNSProvider, m *Migrati
 	m.TokenFile = raw.TokenFile
 	if m.Provider == "route53" {
 		m.DNSSettings = c.route53(path, raw)
+		m.PlainCutover = true
 	} else {
 		c.onlyFor(path, "route53", map[string]string{"hostedZoneId": raw.HostedZoneID, "endpoint": raw.Endpoint})
 	}

@@ -152,6 +152,9 @@ type Migration struct {
 	// constructor takes them (route53: hostedZoneId, endpoint); nil when
 	// there are none.
 	DNSSettings map[string]string
+	// PlainCutover: the cutover leaves one plain record for the cluster,
+	// where the provider tells plain and weighted records apart (route53).
+	PlainCutover bool
 	// RetryFor is how long a transiently failing DNS change is retried.
 	RetryFor time.Duration
 	TTL      time.Duration

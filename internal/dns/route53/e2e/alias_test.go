@@ -31,8 +31,8 @@ func TestAliasMigration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sets) != 1 || sets[0].SetIdentifier != "cluster" || sets[0].TTL != 60 || sets[0].ResourceRecords[0].Value != "127.0.0.3" {
-		t.Errorf("DNS at done: %+v, want cluster alone at 127.0.0.3, TTL 60", sets)
+	if len(sets) != 1 || sets[0].SetIdentifier != "" || sets[0].TTL != 60 || sets[0].ResourceRecords[0].Value != "127.0.0.3" {
+		t.Errorf("DNS at done: %+v, want one plain record for the cluster, 127.0.0.3, TTL 60", sets)
 	}
 }
 

@@ -59,7 +59,7 @@ func TestKillRightAfterABatch(t *testing.T) {
 					t.Fatal("ferry migrate start did not finish after 3 restarts")
 				}
 			}
-			if d := cmp.Diff(map[string]int64{"cluster": 100}, e.weights(t)); d != "" {
+			if d := cmp.Diff(map[string]int64{"": -1}, e.weights(t)); d != "" {
 				t.Errorf("DNS at the end (-want +got):\n%s", d)
 			}
 			checkEachBatchOnce(t, e)

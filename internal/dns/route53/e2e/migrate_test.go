@@ -25,8 +25,8 @@ func TestMigrationEndToEnd(t *testing.T) {
 	began := time.Now()
 	r := <-e.start(t.Context())
 	checkExit(t, "start", r, 0, "done: legacy has drained")
-	if d := cmp.Diff(map[string]int64{"cluster": 100}, e.weights(t)); d != "" {
-		t.Errorf("DNS at done (-want +got):\n%s", d)
+	if d := cmp.Diff(map[string]int64{"": -1}, e.weights(t)); d != "" {
+		t.Errorf("DNS at done, one plain record for the cluster (-want +got):\n%s", d)
 	}
 	calls, throttled := e.proxy.Counts()
 	s, err := e.st.Load(t.Context(), e.domain)
