@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -72,7 +71,7 @@ func Start(ctx context.Context, dir string) (*Moto, error) {
 	}
 	cmd := exec.Command("python3", script, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
 	cmd.Stdout, cmd.Stderr = log, log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownGroup(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting moto_server: %w", err)
 	}
@@ -117,7 +116,7 @@ func (m *Moto) waitReady(ctx context.Context) error {
 // Stop kills moto_server and its children.
 func (m *Moto) Stop() {
 	if m.cmd.Process != nil {
-		_ = syscall.Kill(-m.cmd.Process.Pid, syscall.SIGKILL)
+		killGroup(m.cmd)
 		<-m.exited
 	}
 }
