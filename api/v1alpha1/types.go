@@ -9,6 +9,8 @@ type File struct {
 	Defaults *Defaults `json:"defaults,omitempty"`
 	// Migration configures "ferry migrate" for every service of the file.
 	Migration *Migration `json:"migration,omitempty"`
+	// Notifications receive migration and deploy events.
+	Notifications []Notification `json:"notifications,omitempty"`
 	// Services by name. A name becomes the name of each object rendered for
 	// the service, so it must be a DNS-1035 label ("api", "web-admin").
 	Services map[string]*Service `json:"services"`

@@ -5,6 +5,7 @@ import (
 
 	"ferry.dev/ferry/internal/cli/check"
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/dashboard"
 	"ferry.dev/ferry/internal/cli/demo"
 	clideploy "ferry.dev/ferry/internal/cli/deploy"
 	"ferry.dev/ferry/internal/cli/dns"
@@ -30,6 +31,7 @@ func subcommands(streams clio.Streams) []*cobra.Command {
 		version.NewCommand(streams),
 		dns.NewCommand(streams),
 		demo.NewCommand(streams),
+		dashboard.NewCommand(streams),
 		migrate.NewCommand(streams),
 		importcmd.NewCommand(streams),
 	}

@@ -42,11 +42,37 @@ type Options struct {
 	Workers int
 	// Interval is the gate probe interval (default 1s).
 	Interval time.Duration
+	// Prometheus, when set, is a Prometheus that scrapes the backends'
+	// /metrics (jobs api-legacy and api-cluster, see Jobs): the migration
+	// then runs with metric gates too. TargetsFile, when set, is where
+	// the backends are written as a file_sd_configs target file; Targets,
+	// when set, is told them once the backends listen.
+	Prometheus  string
+	TargetsFile string
+	// Port is the backends' port on 127.0.0.2 and 127.0.0.3 (0: any free
+	// one), for a Prometheus scrape configuration written by hand.
+	Port    int
+	Targets func(map[string]string)
 	// Logger receives the executor's decisions; nil discards them.
 	Logger *slog.Logger
 	// Progress, when set, is called on every timeline event and once a
 	// second.
 	Progress func(Progress)
+	// StateDir, when set, is where the migration's state, lock and command
+	// queue live (the caller owns it: a dashboard reads and steers the
+	// migration there); by default a temporary directory the demo removes.
+	StateDir string
+	// Ready, when set, is called once the DNS server and backends run and
+	// before the migration starts.
+	Ready func(Ready)
+}
+
+// Ready is what a caller may want to reach while the demo runs.
+type Ready struct {
+	// DNSAddr is the UDP address of the demo's DNS server.
+	DNSAddr string
+	// StateDir holds the migration's state (see Options.StateDir).
+	StateDir string
 }
 
 // Progress is the demo's state for a live view.
@@ -57,6 +83,8 @@ type Progress struct {
 	Requests int
 	Failed   int
 	PerSide  map[string]int
+	// Stages are the requests so far per DNS stage, as the summary's.
+	Stages []StageSummary
 }
 
 func (o Options) withDefaults() Options {
@@ -118,7 +146,7 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 		return nil, err
 	}
 	defer func() { _ = srv.Close() }()
-	legacy, cluster, port, err := startBackends(ctx)
+	legacy, cluster, port, err := startBackends(ctx, opt.Port)
 	if err != nil {
 		return nil, err
 	}

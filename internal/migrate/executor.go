@@ -136,6 +136,7 @@ func (e *Executor) Run(ctx context.Context, s State) (State, error) {
 	}
 	go sensors.Run(ctx, inputs)
 	go e.observeLoop(ctx, s.Config, inputs)
+	go rollbackHookLoop(ctx, s.Config, inputs)
 	first := Input(Restarted{Now: e.Now()})
 	if s.Stage == StagePending {
 		st := e.Start
@@ -293,7 +294,7 @@ const statusEvery = 5 * time.Second
 // numbers alone are not worth an fsync each).
 func (e *Executor) save(ctx context.Context, s State) error {
 	d := s
-	d.Now, d.Health, d.LegacyRate = time.Time{}, nil, 0
+	d.Now, d.Health, d.Metrics, d.LegacyRate = time.Time{}, nil, nil, 0
 	data, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("encoding state: %w", err)

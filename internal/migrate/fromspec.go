@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/gate"
 	"ferry.dev/ferry/internal/spec"
 )
 
@@ -42,6 +43,7 @@ func FromSpec(f *spec.File, service string) (Config, error) {
 		Lease: m.Lease,
 	}
 	cfg.LegacyAlias, cfg.ClusterAlias = aliasValue(sm.Legacy), aliasValue(sm.Cluster)
+	cfg.Gates.Metrics, cfg.Webhooks = judgesFromSpec(m, sm.Domain, service)
 	if t := m.Drain.LegacyTraffic; t != nil {
 		cfg.Drain.TrafficURL, cfg.Drain.Prometheus, cfg.Drain.Query, cfg.Drain.Threshold = t.URL, t.Prometheus, t.Query, t.Threshold
 	}
@@ -66,4 +68,23 @@ func aliasValue(e spec.Endpoint) string {
 		return ""
 	}
 	return dns.Alias{HostedZoneID: e.Alias.HostedZoneID, DNSName: e.Address, EvaluateTargetHealth: e.Alias.EvaluateTargetHealth}.String()
+}
+
+// judgesFromSpec copies the metric gates, their checks rendered for the
+// service's domain, and the webhooks.
+func judgesFromSpec(m spec.Migration, domain, service string) (*Metrics, []gate.Webhook) {
+	var mt *Metrics
+	if mg := m.Gates.Metrics; mg != nil {
+		mt = &Metrics{
+			Prometheus: mg.Prometheus, BearerTokenFile: mg.BearerTokenFile, CAFile: mg.CAFile, Interval: mg.Interval,
+			FailureLimit: mg.FailureLimit, InconclusiveLimit: mg.InconclusiveLimit, Warmup: mg.Warmup,
+			Checks: mg.Checks(m.Gates, domain, service),
+		}
+	}
+	var hooks []gate.Webhook
+	for _, w := range m.Webhooks {
+		hooks = append(hooks, gate.Webhook{Name: w.Name, Type: w.Type, URL: w.URL, SecretFile: w.SecretFile,
+			Timeout: w.Timeout, Retries: w.Retries})
+	}
+	return mt, hooks
 }

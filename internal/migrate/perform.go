@@ -11,9 +11,12 @@ import (
 
 // perform carries out one action and reports its outcome as an input.
 func (e *Executor) perform(ctx context.Context, s State, a Action, sensors Sensors) Input {
-	if a.Kind == RunParity {
+	switch a.Kind {
+	case RunParity:
 		n, detail := sensors.Parity(ctx)
 		return ActionDone{ID: a.ID, Mismatches: n, Detail: detail, Now: e.Now()}
+	case CallHooks:
+		return e.callHooks(ctx, s, a)
 	}
 	if e.refused && e.Connect != nil {
 		p, err := e.Connect()

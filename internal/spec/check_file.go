@@ -29,6 +29,7 @@ func (c *checker) convert(raw *v1alpha1.File) *File {
 	d := c.defaults(raw.Defaults)
 	f := &File{}
 	f.Migration, d.probes = c.migration(raw.Migration, d.dnsTTL)
+	f.Notifications = c.notifications("notifications", raw.Notifications)
 	names := make([]string, 0, len(raw.Services))
 	for name := range raw.Services {
 		names = append(names, name)

@@ -51,3 +51,13 @@ const (
 
 // DefaultSteps are the cluster's weights, in percent, a migration moves through.
 func DefaultSteps() []int { return []int{1, 10, 25, 50, 100} }
+
+// Defaults of the metric gates, webhooks and notifications.
+const (
+	DefaultMetricWindow      = time.Minute
+	DefaultMetricInterval    = 10 * time.Second
+	DefaultInconclusiveLimit = 3
+	DefaultWebhookTimeout    = 5 * time.Second
+	DefaultWebhookRetries    = 2
+	DefaultNotifyFormat      = "slack"
+)

@@ -18,6 +18,8 @@ type File struct {
 	// Services in name order.
 	Services  []Service
 	Migration Migration
+	// Notifications receive migration and deploy events.
+	Notifications []Notification
 }
 
 // Service returns the service called name.
@@ -166,10 +168,11 @@ type Migration struct {
 	OnFailure     string
 	OnBothFailing string
 	// Lease is the ownership lease's length, at least MinLease.
-	Lease  time.Duration
-	Gates  Gates
-	Drain  Drain
-	Parity Parity
+	Lease    time.Duration
+	Gates    Gates
+	Drain    Drain
+	Parity   Parity
+	Webhooks []Webhook
 }
 
 // Gates are the per-side health thresholds. The paths probed are per
@@ -182,6 +185,8 @@ type Gates struct {
 	MinRequests  int
 	// Failures is how many evaluations in a row must fail before ferry acts.
 	Failures int
+	// Metrics is nil when no metric gate is configured.
+	Metrics *MetricGates
 }
 
 // Drain decides when legacy may be switched off.

@@ -94,6 +94,7 @@ func writeProgress(row rowFunc, s migrate.State) {
 				h.Status, h.SuccessRatio, g.SuccessRatio, h.P50, h.P99, g.P99Latency, h.N, h.Failing, g.Failures)
 		}
 	}
+	writeMetricHealth(row, s)
 }
 
 // writeTrouble is everything that needs a person's attention.
@@ -132,5 +133,10 @@ func writeTimeline(b *strings.Builder, events []migrate.Event) {
 	b.WriteString("timeline:\n")
 	for _, e := range events {
 		fmt.Fprintf(b, "  %s  %-12s %3d/%-3d %s\n", e.At.Local().Format(time.TimeOnly), e.Stage, e.Weights.Legacy, e.Weights.Cluster, e.Message)
+		if e.Kind == migrate.EventFailure || e.Kind == migrate.EventAlert || e.Stage == migrate.StageRollingBack {
+			for _, ev := range e.Evidence {
+				fmt.Fprintf(b, "      evidence: %s\n", ev)
+			}
+		}
 	}
 }
