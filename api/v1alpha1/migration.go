@@ -39,12 +39,21 @@ type Migration struct {
 
 // DNSProvider selects and configures the DNS provider that holds the domains.
 type DNSProvider struct {
-	// Provider is "ferry" (ferry's own DNS server, the default).
+	// Provider is "ferry" (ferry's own DNS server, the default) or
+	// "route53" (Amazon Route 53; credentials from the standard AWS chain).
 	Provider string `json:"provider,omitempty"`
-	// Server is the provider's admin API ("http://127.0.0.1:8081").
+	// Server is the provider's admin API ("http://127.0.0.1:8081"; ferry only).
 	Server string `json:"server,omitempty"`
-	// TokenFile holds the admin API's bearer token.
+	// TokenFile holds the admin API's bearer token (ferry only).
 	TokenFile string `json:"tokenFile,omitempty"`
+	// HostedZoneID is the Route 53 hosted zone that holds the domains
+	// ("Z0123456789ABCDEFGHIJ"; route53 only). Default: for each name, the
+	// account's hosted zone with the longest matching name.
+	HostedZoneID string `json:"hostedZoneId,omitempty"`
+	// Endpoint is Route 53's API address, for a local stand-in such as moto
+	// ("http://127.0.0.1:5000"; route53 only). Default:
+	// AWS_ENDPOINT_URL_ROUTE_53 when set, else AWS's own.
+	Endpoint string `json:"endpoint,omitempty"`
 	// RetryFor is how long a DNS change that fails transiently is retried
 	// before the migration pauses with an alert (default "2m").
 	RetryFor string `json:"retryFor,omitempty"`
