@@ -174,7 +174,7 @@ var invalidFiles = map[string][]string{
 		`4:8: migration.ttl: 0s is too short; a TTL is at least 1s`,
 	},
 	"migration-unknown-provider": {
-		`4:19: migration.dns.provider: "bind9" is not one of: ferry, route53`,
+		`4:19: migration.dns.provider: "bind9" is not one of: ferry, route53, external-dns`,
 	},
 	"migration-window-zero": {
 		`4:19: migration.gates.window: 0s must be more than 0: a window of no time holds no measurements, so no gate could pass`,
