@@ -107,8 +107,11 @@ func looksTyped(s string) bool {
 	}
 	// Anything numeric-looking is quoted: parsers differ in what they
 	// accept as a number ("08_", "1_000", "0o17", "1:30").
-	start := strings.TrimLeft(s, "+-.")
-	if start == "" || start[0] < '0' || start[0] > '9' {
+	i := 0 // strings.TrimLeft(s, "+-.") without building its cutset each call
+	for i < len(s) && (s[i] == '+' || s[i] == '-' || s[i] == '.') {
+		i++
+	}
+	if i == len(s) || s[i] < '0' || s[i] > '9' {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
