@@ -107,7 +107,7 @@ func shows(f *field, fv reflect.Value, top bool) bool {
 // how many; firstInline means the first entry continues a "- " already
 // written.
 func (w *yamlWriter) structFields(v reflect.Value, indent int, firstInline, top bool) (int, error) {
-	fields := infoOf(v.Type()).fields
+	fields := w.info(v.Type()).fields
 	n := 0
 	for i := range fields {
 		f := &fields[i]

@@ -20,14 +20,14 @@ func (w *yamlWriter) typedValue(v reflect.Value, indent int) error {
 			w.buf.WriteString(" null\n")
 			return nil
 		}
-		if infoOf(v.Type()).marshals != 1 || isKnown(v.Type().Elem()) {
+		if w.info(v.Type()).marshals != 1 || isKnown(v.Type().Elem()) {
 			return w.typedValue(v.Elem(), indent)
 		}
 	}
 	if w.known(v) {
 		return nil
 	}
-	if m, ok := asMarshaler(v); ok {
+	if m, ok := asMarshaler(v, w.info(v.Type())); ok {
 		return w.marshaled(m)
 	}
 	switch v.Kind() {
@@ -146,12 +146,12 @@ func (w *yamlWriter) typedSlice(v reflect.Value, indent int) error {
 }
 
 func (w *yamlWriter) typedItem(item reflect.Value, indent int) error {
-	for item.Kind() == reflect.Pointer && !item.IsNil() && infoOf(item.Type()).marshals != 1 {
+	for item.Kind() == reflect.Pointer && !item.IsNil() && w.info(item.Type()).marshals != 1 {
 		item = item.Elem()
 	}
 	w.pad(indent)
 	w.buf.WriteByte('-')
-	if item.Kind() == reflect.Struct && infoOf(item.Type()).marshals == 0 {
+	if item.Kind() == reflect.Struct && w.info(item.Type()).marshals == 0 {
 		return w.typedStruct(item, indent, true)
 	}
 	return w.typedValue(item, indent+2)
@@ -209,8 +209,8 @@ var (
 func isKnown(t reflect.Type) bool { return t == quantityType || t == intOrStringType }
 
 // asMarshaler returns v's own JSON form, if it has one.
-func asMarshaler(v reflect.Value) (json.Marshaler, bool) {
-	switch infoOf(v.Type()).marshals {
+func asMarshaler(v reflect.Value, ti *typeInfo) (json.Marshaler, bool) {
+	switch ti.marshals {
 	case 1:
 		m, ok := v.Interface().(json.Marshaler)
 		return m, ok

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -14,6 +15,22 @@ import (
 // render's time; its output is read back with a real YAML parser in the tests.
 type yamlWriter struct {
 	buf bytes.Buffer
+	// types caches infoOf for this writer: a plain map is cheaper than
+	// the shared sync.Map, asked several times for every value written.
+	types map[reflect.Type]*typeInfo
+}
+
+// info is infoOf(t), remembered by this writer.
+func (w *yamlWriter) info(t reflect.Type) *typeInfo {
+	ti, ok := w.types[t]
+	if !ok {
+		ti = infoOf(t)
+		if w.types == nil {
+			w.types = map[reflect.Type]*typeInfo{}
+		}
+		w.types[t] = ti
+	}
+	return ti
 }
 
 func (w *yamlWriter) pad(n int) {
