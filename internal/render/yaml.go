@@ -87,7 +87,7 @@ func plainSafe(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if !plainByte(s, i) {
+		if !anywherePlain[s[i]] && !plainByte(s, i) {
 			return false
 		}
 	}
@@ -138,6 +138,16 @@ func looksTyped(s string) bool {
 	}
 	return true
 }
+
+// anywherePlain holds the bytes plainByte allows at any position, looked
+// up without its switch: nearly every byte of names, images and paths.
+var anywherePlain = func() (set [256]bool) {
+	for c := range 256 {
+		b := byte(c)
+		set[c] = b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '/' || b == '_' || b == '.'
+	}
+	return set
+}()
 
 // numberByte holds the bytes of "0123456789_.:+-eExXoObBaAcCdDfF", what a
 // numeric-looking scalar is made of.
