@@ -38,10 +38,15 @@ type Migration struct {
 	// Lease is how long the ownership lease stored with the domain's DNS
 	// data lasts without renewal (default "1m", at least "15s"); it is
 	// renewed every third of it.
-	Lease  string  `json:"lease,omitempty"`
-	Gates  *Gates  `json:"gates,omitempty"`
-	Drain  *Drain  `json:"drain,omitempty"`
-	Parity *Parity `json:"parity,omitempty"`
+	Lease string `json:"lease,omitempty"`
+	Gates *Gates `json:"gates,omitempty"`
+	// Webhooks are called around each step (Flagger-style): confirm-step
+	// holds the next step until it answers 2xx, pre-step and post-step
+	// count a failure against the cluster's gate, and a rollback webhook
+	// that answers 2xx rolls back.
+	Webhooks []Webhook `json:"webhooks,omitempty"`
+	Drain    *Drain    `json:"drain,omitempty"`
+	Parity   *Parity   `json:"parity,omitempty"`
 }
 
 // DNSProvider selects and configures the DNS provider that holds the domains.
@@ -80,6 +85,84 @@ type Gates struct {
 	// Paths probed on each side (default: each service's health path and
 	// "/", so a cluster that answers only its health check fails).
 	Paths []string `json:"paths,omitempty"`
+	// Metrics judge each side by its real traffic, from Prometheus: a
+	// side passes only when its probes and its metric checks pass.
+	Metrics *MetricGates `json:"metrics,omitempty"`
+}
+
+// MetricGates are Prometheus queries that judge each side by its real
+// traffic. Queries may use the placeholders {{side}}, {{domain}},
+// {{service}} and {{window}}.
+type MetricGates struct {
+	// Prometheus is the server's base URL (required).
+	Prometheus string `json:"prometheus,omitempty"`
+	// BearerTokenFile holds a token sent as "Authorization: Bearer".
+	BearerTokenFile string `json:"bearerTokenFile,omitempty"`
+	// CAFile is a PEM bundle the server's TLS certificate is checked against.
+	CAFile string `json:"caFile,omitempty"`
+	// Cluster and Legacy name a built-in metric shape for that side:
+	// "ingress-nginx", "envoy-gateway" or "exporter". Each adds two checks,
+	// success ratio (min gates.successRatio) and p99 latency (max
+	// gates.p99Latency).
+	Cluster string `json:"cluster,omitempty"`
+	Legacy  string `json:"legacy,omitempty"`
+	// Window is the range of rate() in the built-in queries (default "1m").
+	Window string `json:"window,omitempty"`
+	// Interval between evaluations (default "10s").
+	Interval string `json:"interval,omitempty"`
+	// Warmup is how long after a side starts carrying traffic (its first
+	// step) an evaluation without data is not counted as inconclusive
+	// (default: window).
+	Warmup string `json:"warmup,omitempty"`
+	// FailureLimit is how many failing evaluations of a side in a row make
+	// ferry act (default: gates.failures).
+	FailureLimit *int `json:"failureLimit,omitempty"`
+	// InconclusiveLimit is how many evaluations in a row without an answer
+	// (no data, NaN, an error) pause the migration with an alert (default 3).
+	InconclusiveLimit *int `json:"inconclusiveLimit,omitempty"`
+	// Queries are checks of your own.
+	Queries []MetricQuery `json:"queries,omitempty"`
+}
+
+// MetricQuery is one check: a PromQL query returning one number, which
+// must stay at least Min or at most Max (exactly one of them).
+type MetricQuery struct {
+	Name  string   `json:"name,omitempty"`
+	Query string   `json:"query,omitempty"`
+	Min   *float64 `json:"min,omitempty"`
+	Max   *float64 `json:"max,omitempty"`
+	// Sides the query judges (default both: [legacy, cluster]).
+	Sides []string `json:"sides,omitempty"`
+	// Interval and FailureLimit of this check (default: the metrics
+	// block's interval and failureLimit).
+	Interval     string `json:"interval,omitempty"`
+	FailureLimit *int   `json:"failureLimit,omitempty"`
+}
+
+// Webhook is an HTTP endpoint ferry POSTs a JSON payload to.
+type Webhook struct {
+	Name string `json:"name,omitempty"`
+	// Type is confirm-step, pre-step, post-step or rollback.
+	Type string `json:"type,omitempty"`
+	URL  string `json:"url,omitempty"`
+	// SecretFile holds a shared secret sent in the X-Ferry-Secret header.
+	SecretFile string `json:"secretFile,omitempty"`
+	// Timeout of one call (default "5s").
+	Timeout string `json:"timeout,omitempty"`
+	// Retries of a call that failed to connect or answered 5xx (default 2).
+	Retries *int `json:"retries,omitempty"`
+}
+
+// Notification is where ferry tells what happened: every stage change,
+// step, alert, pause, rollback and end of a migration, and every deploy's
+// success or failure. The URL is a secret: it comes from a file or an
+// environment variable, never from the service file.
+type Notification struct {
+	// Format is "slack" (default; Slack-compatible incoming webhooks) or
+	// "json" (the event as JSON).
+	Format  string `json:"format,omitempty"`
+	URLFile string `json:"urlFile,omitempty"`
+	URLEnv  string `json:"urlEnv,omitempty"`
 }
 
 // Drain decides when legacy may be switched off after cutover.

@@ -9,6 +9,8 @@ type File struct {
 	Defaults *Defaults `json:"defaults,omitempty"`
 	// Migration configures "ferry migrate" for every service of the file.
 	Migration *Migration `json:"migration,omitempty"`
+	// Notifications receive migration and deploy events.
+	Notifications []Notification `json:"notifications,omitempty"`
 	// Services by name. A name becomes the name of each object rendered for
 	// the service, so it must be a DNS-1035 label ("api", "web-admin").
 	Services map[string]*Service `json:"services"`
@@ -32,11 +34,23 @@ type Defaults struct {
 	// DNSTTL is the TTL external-dns and ferry migrate give each domain
 	// ("60s", default 60s).
 	DNSTTL string `json:"dnsTTL,omitempty"`
+	// ExternalDNS matches the annotations ferry writes to the cluster's
+	// external-dns.
+	ExternalDNS *ExternalDNS `json:"externalDNS,omitempty"`
 	// Replicas, CPU and Memory are the defaults for services that omit them
 	// (2, "100m", "128Mi").
 	Replicas *int   `json:"replicas,omitempty"`
 	CPU      string `json:"cpu,omitempty"`
 	Memory   string `json:"memory,omitempty"`
+}
+
+// ExternalDNS describes the cluster's external-dns.
+type ExternalDNS struct {
+	// AnnotationPrefix is the prefix of the annotations external-dns reads
+	// (its --annotation-prefix): "external-dns.kubernetes.io/" by default,
+	// as external-dns has read since v0.22; "external-dns.alpha.kubernetes.io/"
+	// for v0.21 and older.
+	AnnotationPrefix string `json:"annotationPrefix,omitempty"`
 }
 
 // GatewayRef names a Gateway API Gateway.

@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
-# ferry's DNS server against CoreDNS (file plugin) serving the same zone on the
-# same machine in the same run: dnsperf sends a fixed number of queries to each,
-# alternating, and the medians of the rounds are compared.
+# ferry's DNS server against CoreDNS (file plugin) and Knot DNS serving the
+# same zone on the same machine in the same run: dnsperf sends a fixed number
+# of queries to each, alternating, and the medians of the rounds are compared.
+# Then one more run against a separate ferry with --cpuprofile, counted by
+# `perf stat` (system calls), explains where ferry's time goes.
 #
 # Knobs (environment): DNS_BENCH_QUERIES (per run, default 400000),
 # DNS_BENCH_CLIENTS (dnsperf -c, default 10), DNS_BENCH_ROUNDS (default 3),
-# DNS_BENCH_PORT (first of three loopback ports, default 15300).
+# DNS_BENCH_PORT (first of six loopback ports, default 15300).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source hack/lib.sh
-ferry::apt_install dnsperf dnsutils
+bash hack/deps/dns.sh --bench
 
 QUERIES="${DNS_BENCH_QUERIES:-400000}"
 CLIENTS="${DNS_BENCH_CLIENTS:-10}"
 ROUNDS="${DNS_BENCH_ROUNDS:-3}"
 PORT="${DNS_BENCH_PORT:-15300}"
-FERRY_PORT=$PORT CORE_PORT=$((PORT + 1)) ADMIN_PORT=$((PORT + 2))
+FERRY_PORT=$PORT CORE_PORT=$((PORT + 1)) ADMIN_PORT=$((PORT + 2)) KNOT_PORT=$((PORT + 3))
+PROF_PORT=$((PORT + 4)) PROF_ADMIN=$((PORT + 5))
 COREDNS_VERSION=v1.14.7
 
 bin="$FERRY_CACHE/bin"
@@ -52,11 +55,37 @@ example.test:$CORE_PORT {
     file $work/example.test.zone
 }
 C
+mkdir -p "$work/knot"
+cat > "$work/knot.conf" <<K
+server:
+    listen: 127.0.0.1@$KNOT_PORT
+    rundir: "$work/knot"
+    user: $(id -un):$(id -gn)
+database:
+    storage: "$work/knot"
+log:
+  - target: stderr
+    any: error
+template:
+  - id: default
+    storage: "$work"
+    file: "%s.zone"
+    journal-content: none
+    zonefile-sync: -1
+zone:
+  - domain: example.test
+K
 
-"$work/ferry" dns serve --zone-file "$work/example.test.zone" --listen "127.0.0.1:$FERRY_PORT" \
-  --admin "127.0.0.1:$ADMIN_PORT" --data "$work/data" --token-file "$work/token" 2>"$work/ferry.log" &
-pids+=($!)
+ferry_serve() { # dns-port admin-port data-dir [flags...]
+  local port=$1 admin=$2 data=$3; shift 3
+  "$work/ferry" dns serve --zone-file "$work/example.test.zone" --listen "127.0.0.1:$port" \
+    --admin "127.0.0.1:$admin" --data "$data" --token-file "$work/token" "$@" 2>>"$work/ferry.log" &
+  pids+=($!)
+}
+ferry_serve "$FERRY_PORT" "$ADMIN_PORT" "$work/data"
 "$bin/coredns" -conf "$work/Corefile" -quiet >"$work/coredns.log" 2>&1 &
+pids+=($!)
+knotd -c "$work/knot.conf" >"$work/knot.log" 2>&1 &
 pids+=($!)
 
 wait_for() { # port
@@ -68,47 +97,85 @@ wait_for() { # port
   cat "$work"/*.log >&2
   return 1
 }
-wait_for "$FERRY_PORT"
-wait_for "$CORE_PORT"
+wait_for "$FERRY_PORT"; wait_for "$CORE_PORT"; wait_for "$KNOT_PORT"
 
 # ferry answers api.example.test from a weighted 10/90 set (one record per
-# answer, as CoreDNS's api.example.test has one record), so the benchmark
+# answer, as the peers' api.example.test has one record), so the benchmark
 # measures the weighted path.
-"$work/ferry" dns set api.example.test A legacy=10:192.0.2.20 cluster=90:192.0.2.21 \
-  --server "http://127.0.0.1:$ADMIN_PORT" --token-file "$work/token" >/dev/null
+set_weighted() { # admin-port
+  "$work/ferry" dns set api.example.test A legacy=10:192.0.2.20 cluster=90:192.0.2.21 \
+    --server "http://127.0.0.1:$1" --token-file "$work/token" >/dev/null
+}
+set_weighted "$ADMIN_PORT"
 
 lines=$(wc -l < "$work/queries")
 runs=$(( (QUERIES + lines - 1) / lines ))
 
-perf() { # port [extra dnsperf flags...]
+perf_run() { # port [extra dnsperf flags...]
   local port=$1; shift
   dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries" -c "$CLIENTS" -n "$runs" "$@" 2>&1
 }
-qps() { perf "$1" | awk '/Queries per second:/ {print $4}'; }
+qps() { perf_run "$1" | awk '/Queries per second:/ {print $4}'; }
 p99_ms() { # p99 latency of every answered query in one verbose run, in ms
-  perf "$1" -v | awk '/^> / {print $NF}' | sort -g |
+  perf_run "$1" -v | awk '/^> / {print $NF}' | sort -g |
     awk '{v[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; printf "%.3f", v[i]*1000}'
 }
-lost() { perf "$1" | awk '/Queries lost:/ {print $3}'; }
+lost() { perf_run "$1" | awk '/Queries lost:/ {print $3}'; }
 median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
-perf "$FERRY_PORT" >/dev/null   # warm up both
-perf "$CORE_PORT" >/dev/null
+names=(ferry coredns knot)
+ports=("$FERRY_PORT" "$CORE_PORT" "$KNOT_PORT")
+for p in "${ports[@]}"; do perf_run "$p" >/dev/null; done # warm up
 
-declare -a fq cq fp cp
+declare -A q99 rates
 for r in $(seq 1 "$ROUNDS"); do
-  fq+=("$(qps "$FERRY_PORT")"); cq+=("$(qps "$CORE_PORT")")
-  fp+=("$(p99_ms "$FERRY_PORT")"); cp+=("$(p99_ms "$CORE_PORT")")
-  echo "round $r: ferry ${fq[-1]} q/s p99 ${fp[-1]} ms; coredns ${cq[-1]} q/s p99 ${cp[-1]} ms" >&2
+  line="round $r:"
+  for i in "${!names[@]}"; do
+    n=${names[$i]} p=${ports[$i]}
+    rate=$(qps "$p"); p99=$(p99_ms "$p")
+    rates[$n]+="$rate "; q99[$n]+="$p99 "
+    line+=" $n $rate q/s p99 $p99 ms;"
+  done
+  echo "$line" >&2
 done
-f_qps=$(printf '%s\n' "${fq[@]}" | median); c_qps=$(printf '%s\n' "${cq[@]}" | median)
-f_p99=$(printf '%s\n' "${fp[@]}" | median); c_p99=$(printf '%s\n' "${cp[@]}" | median)
-f_lost=$(lost "$FERRY_PORT"); c_lost=$(lost "$CORE_PORT")
 
-echo "== dns: ferry dns serve vs CoreDNS $COREDNS_VERSION (file plugin), same zone, $(nproc) CPUs"
+echo "== dns: ferry dns serve vs CoreDNS $COREDNS_VERSION (file plugin) and $(knotd --version | head -1), same zone, $(nproc) CPUs"
 echo "   dnsperf -c $CLIENTS, $((runs * lines)) queries per run, median of $ROUNDS rounds"
 printf '   %-8s %12s %10s %8s\n' server "queries/s" "p99 ms" lost
-printf '   %-8s %12.0f %10s %8s\n' ferry "$f_qps" "$f_p99" "$f_lost"
-printf '   %-8s %12.0f %10s %8s\n' coredns "$c_qps" "$c_p99" "$c_lost"
-awk -v f="$f_qps" -v c="$c_qps" -v fp="$f_p99" -v cp="$c_p99" 'BEGIN {
-  printf "   ratio ferry/coredns: %.2fx queries/s, p99 %.2fx (goal: >= 1.00x rate, p99 <= 1.00x)\n", f/c, fp/cp }'
+declare -A mq mp
+for i in "${!names[@]}"; do
+  n=${names[$i]}
+  mq[$n]=$(printf '%s\n' ${rates[$n]} | median); mp[$n]=$(printf '%s\n' ${q99[$n]} | median)
+  printf '   %-8s %12.0f %10s %8s\n' "$n" "${mq[$n]}" "${mp[$n]}" "$(lost "${ports[$i]}")"
+done
+for peer in coredns knot; do
+  awk -v f="${mq[ferry]}" -v c="${mq[$peer]}" -v fp="${mp[ferry]}" -v cp="${mp[$peer]}" -v peer="$peer" 'BEGIN {
+    printf "   ratio ferry/%s: %.2fx queries/s, p99 %.2fx (goal: >= 1.00x rate, p99 <= 1.00x)\n", peer, f/c, fp/cp }'
+done
+
+# Where ferry's time goes: a separate ferry, profiled, under the same load;
+# perf counts its system calls (when the kernel lets it).
+ferry_serve "$PROF_PORT" "$PROF_ADMIN" "$work/data-prof" --cpuprofile "$work/cpu.pprof"
+prof_pid=${pids[-1]}
+wait_for "$PROF_PORT"
+set_weighted "$PROF_ADMIN"
+syscalls=""
+if perf stat -e raw_syscalls:sys_enter -x, -o /dev/null -- true >/dev/null 2>&1; then
+  perf stat -e raw_syscalls:sys_enter -x, -o "$work/perf.txt" -p "$prof_pid" &
+  perf_pid=$!
+  sleep 0.2
+fi
+answered=$(perf_run "$PROF_PORT" | awk '/Queries completed:/ {print $3}')
+if [ -n "${perf_pid:-}" ]; then
+  kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true
+  syscalls=$(awk -F, '/raw_syscalls/ {print $1}' "$work/perf.txt")
+fi
+kill -TERM "$prof_pid"; wait "$prof_pid" 2>/dev/null || true
+echo "== where ferry's time goes ($answered queries, one profiled run)"
+if [ -n "$syscalls" ]; then
+  awk -v s="$syscalls" -v q="$answered" 'BEGIN { printf "   system calls: %d, %.2f per query (recvmmsg/sendmmsg batches of up to 32)\n", s, s/q }'
+else
+  echo "   system calls: not counted (perf stat was refused)"
+fi
+go tool pprof -top -nodecount=12 "$work/ferry" "$work/cpu.pprof" 2>/dev/null | sed -n '4,20p' | sed 's/^/   /'
+echo "   wire path alone: go test -run '^\$' -bench Respond -benchmem ./internal/dns/server"

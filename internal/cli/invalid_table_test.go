@@ -21,6 +21,9 @@ var invalidFiles = map[string][]string{
 	"bad-namespace": {
 		`4:14: defaults.namespace: "Shop_Prod" must be lower case letters, digits and '-' (like "shop-prod")`,
 	},
+	"external-dns-prefix-no-slash": {
+		`4:35: defaults.externalDNS.annotationPrefix: "external-dns.kubernetes.io" must end with "/" (like external-dns.kubernetes.io/)`,
+	},
 	"dns-ttl-zero": {
 		`4:11: defaults.dnsTTL: 0s is too short; a TTL is at least 1s`,
 	},
@@ -254,5 +257,28 @@ var invalidFiles = map[string][]string{
 	},
 	"zero-cpu": {
 		`7:10: service "api": cpu: 0 must be more than zero`,
+	},
+	"migration-metrics-no-check": {
+		`5:14: migration.gates.metrics: names no check: set cluster: (one of envoy-gateway, exporter, ingress-nginx) for the built-in checks, or queries:`,
+		`5:72: migration.gates.metrics.inconclusiveLimit: 0 must be at least 1: the migration pauses after this many evaluations in a row without an answer`,
+	},
+	"migration-metrics-no-prometheus": {
+		`5:14: migration.gates.metrics.prometheus: is required: the base URL of the Prometheus that scrapes both sides (like http://prometheus:9090)`,
+	},
+	"migration-metrics-query-problems": {
+		`8:11: migration.gates.metrics.queries[0]: set exactly one of min or max: the threshold the value must keep`,
+		`9:18: migration.gates.metrics.queries[0].query: {{ job }}: unknown placeholder (known: {{side}}, {{domain}}, {{service}}, {{window}})`,
+		`12:28: migration.gates.metrics.queries[0].sides[1]: "staging" is not a side (legacy or cluster)`,
+	},
+	"migration-metrics-unknown-shape": {
+		`5:62: migration.gates.metrics.cluster: "nginx" is not one of: envoy-gateway, exporter, ingress-nginx`,
+	},
+	"migration-webhook-type-unknown": {
+		`5:14: migration.webhooks[0].type: "confirm-promotion" is not one of: confirm-step, pre-step, post-step, rollback`,
+		`6:7: migration.webhooks[1].url: is required`,
+	},
+	"notification-bad-format-no-url": {
+		`4:14: notifications[0].format: "teams" is not one of: slack, json`,
+		`5:5: notifications[1]: set either urlFile or urlEnv: a webhook URL is a secret, kept out of the service file`,
 	},
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"ferry.dev/ferry/internal/gate"
 )
 
 // ratePath is where the legacy backend reports the client request rate it
@@ -22,21 +24,27 @@ type backend struct {
 	addr          string // ip:port
 	srv           *http.Server
 	failing       atomic.Bool
+	metrics       gate.RequestMetrics // served at /metrics: the exporter shape
 	mu            sync.Mutex
 	failingProbes []time.Time // probe requests answered with 503
 	recent        []time.Time // client requests of the last second
 }
 
-// startBackends listens on 127.0.0.2 and 127.0.0.3 on one shared free port.
-func startBackends(ctx context.Context) (legacy, cluster *backend, port int, err error) {
+// startBackends listens on 127.0.0.2 and 127.0.0.3 on one shared port:
+// fixed, or a free one when fixed is 0.
+func startBackends(ctx context.Context, fixed int) (legacy, cluster *backend, port int, err error) {
 	for range 20 {
 		var lc net.ListenConfig
-		l1, err := lc.Listen(ctx, "tcp", "127.0.0.2:0")
+		l1, err := lc.Listen(ctx, "tcp", net.JoinHostPort("127.0.0.2", strconv.Itoa(fixed)))
 		if err != nil {
 			return nil, nil, 0, fmt.Errorf("listening on 127.0.0.2: %w", err)
 		}
 		port = l1.Addr().(*net.TCPAddr).Port
 		l2, err := lc.Listen(ctx, "tcp", net.JoinHostPort("127.0.0.3", strconv.Itoa(port)))
+		if err != nil && fixed != 0 {
+			_ = l1.Close()
+			return nil, nil, 0, fmt.Errorf("listening on 127.0.0.3:%d: %w", fixed, err)
+		}
 		if err != nil {
 			_ = l1.Close()
 			continue // the port is taken on 127.0.0.3; pick another
@@ -48,7 +56,7 @@ func startBackends(ctx context.Context) (legacy, cluster *backend, port int, err
 
 func serve(name string, l net.Listener) *backend {
 	b := &backend{name: name, addr: l.Addr().String()}
-	b.srv = &http.Server{Handler: b, ReadHeaderTimeout: 5 * time.Second}
+	b.srv = &http.Server{Handler: b.metrics.Wrap(b), ReadHeaderTimeout: 5 * time.Second}
 	go b.srv.Serve(l) //nolint:errcheck // ends with ErrServerClosed on close
 	return b
 }

@@ -42,6 +42,17 @@ type Options struct {
 	Workers int
 	// Interval is the gate probe interval (default 1s).
 	Interval time.Duration
+	// Prometheus, when set, is a Prometheus that scrapes the backends'
+	// /metrics (jobs api-legacy and api-cluster, see Jobs): the migration
+	// then runs with metric gates too. TargetsFile, when set, is where
+	// the backends are written as a file_sd_configs target file; Targets,
+	// when set, is told them once the backends listen.
+	Prometheus  string
+	TargetsFile string
+	// Port is the backends' port on 127.0.0.2 and 127.0.0.3 (0: any free
+	// one), for a Prometheus scrape configuration written by hand.
+	Port    int
+	Targets func(map[string]string)
 	// Logger receives the executor's decisions; nil discards them.
 	Logger *slog.Logger
 	// Progress, when set, is called on every timeline event and once a
@@ -118,7 +129,7 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 		return nil, err
 	}
 	defer func() { _ = srv.Close() }()
-	legacy, cluster, port, err := startBackends(ctx)
+	legacy, cluster, port, err := startBackends(ctx, opt.Port)
 	if err != nil {
 		return nil, err
 	}

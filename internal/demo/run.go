@@ -17,6 +17,7 @@ const StageLegacyOff = "legacy-off"
 
 func (d *run) run(ctx context.Context, dir string) (*Summary, error) {
 	cfg := d.config()
+	cfg.Gates.Metrics = d.metrics(cfg.Gates)
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("demo settings: %w", err)
 	}
@@ -26,6 +27,9 @@ func (d *run) run(ctx context.Context, dir string) (*Summary, error) {
 	}
 	ex := &migrate.Executor{Provider: d.srv, Store: st, Logger: d.opt.Logger, Observe: d.observe}
 	if ex.Start, err = ex.Check(ctx, cfg); err != nil {
+		return nil, err
+	}
+	if err := d.scraped(ctx); err != nil {
 		return nil, err
 	}
 	d.stats.enter("before", migrate.Weights{Legacy: 100}, time.Now())

@@ -65,9 +65,15 @@ func (rs RecordSet) Weights() map[string]int {
 	return m
 }
 
-// CanonicalName lower-cases name and makes it fully qualified.
+// CanonicalName is ParseName's spelling of name (surrounding spaces
+// trimmed); a name ParseName refuses is only ASCII-lower-cased and made
+// fully qualified, so that validation can still name it.
 func CanonicalName(name string) string {
-	name = strings.ToLower(strings.TrimSpace(name))
+	name = strings.TrimSpace(name)
+	if n, err := ParseName(name); err == nil {
+		return n
+	}
+	name = asciiLower(name)
 	if !strings.HasSuffix(name, ".") {
 		name += "."
 	}

@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -90,6 +91,8 @@ func (m *machine) promote() {
 		refuse("the migration is paused; resume it first")
 	case m.s.Health[Cluster].Status == GateFail:
 		refuse("the cluster gate is failing")
+	case !m.metricsPass(Cluster):
+		refuse(fmt.Sprintf("the cluster metric gate is %s: %s", m.s.Metrics[Cluster].Status, describe(failing(m.s.Metrics[Cluster].Evidence))))
 	case m.s.Health[Cluster].Status != GatePass:
 		// After a restart the verdicts are forgotten: fresh probes first.
 		// The promotion is carried out once they pass (see gate).

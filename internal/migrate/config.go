@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/gate"
 )
 
 // Promotion says who moves the weight on after a step's hold.
@@ -59,6 +60,8 @@ type Config struct {
 	// Lease is how long the ownership lease stored with the domain's DNS
 	// data lasts without renewal; it is renewed every Lease/3.
 	Lease time.Duration `json:"lease"`
+	// Webhooks are called around each step (see gate.HookConfirmStep).
+	Webhooks []gate.Webhook `json:"webhooks,omitempty"`
 }
 
 // Gates are the thresholds each side's probes are judged by.
@@ -80,6 +83,9 @@ type Gates struct {
 	// real paths, so a cluster that answers only its health check fails.
 	Paths  []string `json:"paths"`
 	Scheme string   `json:"scheme"` // http or https
+	// Metrics, when set, judge each side by its real traffic as well: a
+	// side passes only when its probes and its metric checks pass.
+	Metrics *Metrics `json:"metrics,omitempty"`
 }
 
 // Drain says how long legacy keeps serving after its record is removed.
@@ -146,6 +152,8 @@ func (cfg Config) Validate() error {
 	}
 	errs = append(errs, validateSteps(cfg.Steps)...)
 	errs = append(errs, cfg.validateTimes()...)
+	errs = append(errs, cfg.Gates.Metrics.validate()...)
+	errs = append(errs, validateHooks(cfg.Webhooks)...)
 	if cfg.Promotion != PromotionAuto && cfg.Promotion != PromotionManual {
 		bad("promotion", "%q: want auto or manual", cfg.Promotion)
 	}

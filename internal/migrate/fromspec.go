@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"ferry.dev/ferry/internal/gate"
 	"ferry.dev/ferry/internal/spec"
 )
 
@@ -38,6 +39,7 @@ func FromSpec(f *spec.File, service string) (Config, error) {
 		DNS:    DNS{Provider: m.Provider, Server: m.Server, TokenFile: m.TokenFile, RetryFor: m.RetryFor},
 		Lease:  m.Lease,
 	}
+	cfg.Gates.Metrics, cfg.Webhooks = judgesFromSpec(m, sm.Domain, service)
 	if t := m.Drain.LegacyTraffic; t != nil {
 		cfg.Drain.TrafficURL, cfg.Drain.Prometheus, cfg.Drain.Query, cfg.Drain.Threshold = t.URL, t.Prometheus, t.Query, t.Threshold
 	}
@@ -54,4 +56,23 @@ func endpoint(e spec.Endpoint) string {
 		return e.Address
 	}
 	return net.JoinHostPort(e.Address, strconv.Itoa(e.Port))
+}
+
+// judgesFromSpec copies the metric gates, their checks rendered for the
+// service's domain, and the webhooks.
+func judgesFromSpec(m spec.Migration, domain, service string) (*Metrics, []gate.Webhook) {
+	var mt *Metrics
+	if mg := m.Gates.Metrics; mg != nil {
+		mt = &Metrics{
+			Prometheus: mg.Prometheus, BearerTokenFile: mg.BearerTokenFile, CAFile: mg.CAFile, Interval: mg.Interval,
+			FailureLimit: mg.FailureLimit, InconclusiveLimit: mg.InconclusiveLimit, Warmup: mg.Warmup,
+			Checks: mg.Checks(m.Gates, domain, service),
+		}
+	}
+	var hooks []gate.Webhook
+	for _, w := range m.Webhooks {
+		hooks = append(hooks, gate.Webhook{Name: w.Name, Type: w.Type, URL: w.URL, SecretFile: w.SecretFile,
+			Timeout: w.Timeout, Retries: w.Retries})
+	}
+	return mt, hooks
 }

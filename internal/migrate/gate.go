@@ -63,10 +63,10 @@ func (m *machine) gate(g GateResult) {
 // gates.failures evaluations, and clears it once legacy passes again.
 func (m *machine) watchLegacy() {
 	switch {
-	case m.down(Legacy) && m.s.LegacyAlert == "":
+	case (m.down(Legacy) || m.metricsDown(Legacy)) && m.s.LegacyAlert == "":
 		m.s.LegacyAlert = "legacy fails its gate: " + m.figures(Legacy)
 		m.event(EventAlert, "ALERT: "+m.s.LegacyAlert+"; ferry will not roll back onto it by itself")
-	case m.s.LegacyAlert != "" && m.s.Health[Legacy].Status == GatePass:
+	case m.s.LegacyAlert != "" && m.s.Health[Legacy].Status == GatePass && m.s.Metrics[Legacy].Status != GateFail:
 		m.s.LegacyAlert = ""
 		m.event(EventAlert, "legacy passes its gate again: "+m.figures(Legacy))
 	}
@@ -84,7 +84,7 @@ func (m *machine) clusterFailing() {
 		return
 	}
 	reason := fmt.Sprintf("cluster gate failed %d evaluations in a row: %s", h.Failing, m.figures(Cluster))
-	if m.s.Health[Legacy].Status == GateFail {
+	if m.legacyFailing() {
 		m.onFailure(cfg.OnBothFailing, "both sides fail their gates — "+reason+"; legacy: "+m.figures(Legacy)+
 			fmt.Sprintf(" (are the gate paths %v right?)", cfg.Gates.Paths))
 		return
@@ -95,7 +95,11 @@ func (m *machine) clusterFailing() {
 // figures are a side's gate numbers against their thresholds.
 func (m *machine) figures(side Side) string {
 	h, g := m.s.Health[side], m.s.Config.Gates
-	return fmt.Sprintf("success %.3f (min %.3f), p99 %v (max %v), n=%d", h.SuccessRatio, g.SuccessRatio, h.P99, g.P99Latency, h.N)
+	s := fmt.Sprintf("success %.3f (min %.3f), p99 %v (max %v), n=%d", h.SuccessRatio, g.SuccessRatio, h.P99, g.P99Latency, h.N)
+	if mh := m.s.Metrics[side]; mh.Status == GateFail {
+		s += "; metrics: " + describe(failing(mh.Evidence))
+	}
+	return s
 }
 
 // onFailure rolls back or pauses, as policy says. A paused migration

@@ -1,6 +1,10 @@
 package migrate
 
-import "time"
+import (
+	"time"
+
+	"ferry.dev/ferry/internal/gate"
+)
 
 // Input is something that happened: time passing, a measurement, an
 // operator's command, or the outcome of an action.
@@ -109,6 +113,15 @@ type ActionFailed struct {
 	Now time.Time
 }
 
+// MetricResult is one evaluation of every metric check of a side.
+type MetricResult struct {
+	Side     Side
+	Evidence []gate.Evidence
+	// At is when the evaluation was made; zero means the last tick.
+	At time.Time
+}
+
+func (MetricResult) isInput()  {}
 func (Start) isInput()         {}
 func (Restarted) isInput()     {}
 func (Tick) isInput()          {}

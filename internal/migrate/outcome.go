@@ -63,6 +63,10 @@ func (m *machine) done(d ActionDone) {
 	}
 	a := m.s.Pending[i]
 	m.s.Pending = slices.Delete(m.s.Pending, i, i+1)
+	if a.Kind == CallHooks {
+		m.hooksDone(a, d) // an answer is not a change: the hold goes on
+		return
+	}
 	m.s.Retrying, m.s.RetryAt = nil, time.Time{}
 	if !d.Now.IsZero() {
 		m.s.Now = d.Now
@@ -86,10 +90,12 @@ func (m *machine) done(d ActionDone) {
 	case SetWeights:
 		m.s.Weights = a.Weights
 		m.event(EventStep, fmt.Sprintf("step %d/%d: %s", m.s.Step+1, len(m.s.Config.Steps), a.Weights))
+		m.postStep()
 	case RemoveLegacy:
 		m.s.Weights, m.s.Stage = a.Weights, StageDrain
 		m.event(EventStage, fmt.Sprintf("drain: legacy record removed; waiting %d×TTL (%v)",
 			m.s.Config.Drain.TTLMultiple, time.Duration(m.s.Config.Drain.TTLMultiple)*m.s.Config.TTL))
+		m.postStep()
 	case RestoreLegacy:
 		m.s.Weights, m.s.Stage = a.Weights, StageRolledBack
 		m.event(EventStage, "rolled back: legacy serves 100%")
@@ -117,6 +123,9 @@ func (m *machine) failed(f ActionFailed) {
 	}
 	a := m.s.Pending[i]
 	switch {
+	case a.Kind == CallHooks:
+		m.s.Pending = slices.Delete(m.s.Pending, i, i+1)
+		m.hooksFailed(a, f)
 	case f.Conflict != nil:
 		m.conflict(a, *f.Conflict)
 	case f.Terminal:

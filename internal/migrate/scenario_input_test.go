@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/gate"
 	"ferry.dev/ferry/internal/migrate"
 	"ferry.dev/ferry/internal/migrate/migratetest"
 )
@@ -80,7 +81,7 @@ func (r *replay) input(f []string) {
 	switch verb {
 	case "config":
 		r.s = migrate.NewState(r.config(r.args(rest, "steps", "hold", "ttl", "promotion", "onFailure",
-			"onBothFailing", "failures", "minRequests", "preview", "traffic", "threshold", "retryFor")))
+			"onBothFailing", "failures", "minRequests", "preview", "traffic", "threshold", "retryFor", "metrics", "hooks", "p99FailureLimit")))
 	case "start":
 		a := r.args(rest, "record", "preview")
 		st := migrate.Start{Now: r.now, Record: r.record(a.kv["record"], r.s.Config.Domain)}
@@ -96,6 +97,8 @@ func (r *replay) input(f []string) {
 		r.gate(rest)
 	case "traffic":
 		r.traffic(rest)
+	case "metric":
+		r.metric(rest)
 	case "cmd":
 		r.need(rest, 1)
 		r.step(migrate.Command{Kind: r.command(rest[0])})
@@ -160,6 +163,21 @@ func (r *replay) config(a *args) migrate.Config {
 	}
 	if v, ok := a.str("onBothFailing"); ok {
 		cfg.OnBothFailing = migrate.OnFailure(v)
+	}
+	if v, ok := a.str("hooks"); ok {
+		for _, kind := range strings.Split(v, ",") {
+			cfg.Webhooks = append(cfg.Webhooks, gate.Webhook{Name: kind, Type: kind, URL: "http://hooks.test/" + kind, Timeout: time.Second})
+		}
+	}
+	if a.words["metrics"] {
+		cfg.Gates.Metrics = scenarioMetrics(cfg)
+	}
+	if _, ok := a.str("p99FailureLimit"); ok && cfg.Gates.Metrics != nil {
+		for i, c := range cfg.Gates.Metrics.Checks {
+			if c.Name == "p99-seconds" {
+				cfg.Gates.Metrics.Checks[i].FailureLimit = a.int("p99FailureLimit")
+			}
+		}
 	}
 	cfg.PreviewDomain = a.kv["preview"]
 	cfg.Drain.TrafficURL = a.kv["traffic"]

@@ -78,6 +78,8 @@ func describeAction(a migrate.Action) string {
 		return "log: " + a.Message
 	case a.Kind == migrate.Finish:
 		return "action finish"
+	case a.Kind == migrate.CallHooks:
+		return "action call-hooks " + a.Hook
 	case a.Set == nil:
 		return fmt.Sprintf("action %s", a.Kind)
 	}
@@ -121,6 +123,11 @@ func summary(s migrate.State) []string {
 	for _, side := range []migrate.Side{migrate.Legacy, migrate.Cluster} {
 		if h, ok := s.Health[side]; ok {
 			line += fmt.Sprintf(" %s=%s/%d", side, h.Status, h.Failing)
+		}
+	}
+	for _, side := range []migrate.Side{migrate.Legacy, migrate.Cluster} {
+		if h, ok := s.Metrics[side]; ok {
+			line += fmt.Sprintf(" %s-metrics=%s/%d/%d", side, h.Status, h.Failing, h.Inconclusive)
 		}
 	}
 	out := []string{line}

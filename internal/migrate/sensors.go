@@ -36,13 +36,17 @@ func NewSensors(cfg Config, log *slog.Logger) (*HTTPSensors, error) {
 }
 
 // Run sends each side a batch of probes every gate interval and reports
-// the window's numbers after each batch.
+// the window's numbers after each batch, and evaluates the metric gates
+// every metrics interval.
 func (h *HTTPSensors) Run(ctx context.Context, out chan<- Input) {
 	for side, p := range h.probers {
 		go h.probeLoop(ctx, side, p, out)
 	}
 	if h.cfg.Drain.HasTrafficSource() {
 		go h.trafficLoop(ctx, out)
+	}
+	if h.cfg.Gates.Metrics != nil {
+		go metricLoop(ctx, h.cfg.Gates.Metrics, out)
 	}
 	<-ctx.Done()
 	for _, p := range h.probers {
@@ -83,16 +87,9 @@ func (h *HTTPSensors) probeLoop(ctx context.Context, side Side, p *probe.Prober,
 			hard = hard && !smp.OK
 		}
 		st := w.Stats()
-		select {
-		case out <- GateResult{Side: side, N: st.N, SuccessRatio: st.SuccessRatio, P50: st.P50, P99: st.P99,
-			Hard: hard, At: time.Now()}:
-		case <-ctx.Done():
+		r := GateResult{Side: side, N: st.N, SuccessRatio: st.SuccessRatio, P50: st.P50, P99: st.P99, Hard: hard, At: time.Now()}
+		if !send(ctx, out, r) || !pause(ctx, t) {
 			return
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
 		}
 	}
 }
@@ -109,15 +106,8 @@ func (h *HTTPSensors) trafficLoop(ctx context.Context, out chan<- Input) {
 		} else {
 			in.Rate = rate
 		}
-		select {
-		case out <- in:
-		case <-ctx.Done():
+		if !send(ctx, out, in) || !pause(ctx, t) {
 			return
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
 		}
 	}
 }

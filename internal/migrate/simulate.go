@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/gate"
 )
 
 // maxPlanSteps bounds a simulated run: a plan that has not ended by then
@@ -86,8 +87,13 @@ func (m *sim) healthyInterval() error {
 		GateResult{Side: Legacy, N: n, SuccessRatio: 1, At: m.now},
 		GateResult{Side: Cluster, N: n, SuccessRatio: 1, At: m.now},
 		LegacyTraffic{},
-		Tick{Now: m.now},
 	}
+	for _, side := range []Side{Legacy, Cluster} {
+		if checks := m.cfg.Gates.Metrics.For(side); len(checks) > 0 {
+			ins = append(ins, passingMetrics(side, checks, m.now))
+		}
+	}
+	ins = append(ins, Tick{Now: m.now})
 	if m.s.AwaitingPromotion {
 		ins = append(ins, Command{Kind: Promote, Now: m.now})
 	}
@@ -97,6 +103,16 @@ func (m *sim) healthyInterval() error {
 		}
 	}
 	return nil
+}
+
+// passingMetrics is an evaluation of checks in which each value sits at
+// its threshold: passing, as the simulated healthy world does.
+func passingMetrics(side Side, checks []gate.Check, at time.Time) MetricResult {
+	r := MetricResult{Side: side, At: at}
+	for _, c := range checks {
+		r.Evidence = append(r.Evidence, gate.Judge(c, "simulated", at, c.Threshold, nil))
+	}
+	return r
 }
 
 // feed steps the engine with in and answers every action it asks for, as
@@ -111,7 +127,7 @@ func (m *sim) feed(in Input) error {
 			if !a.NeedsReply() {
 				continue
 			}
-			if a.Kind == RunParity {
+			if a.Kind == RunParity || a.Kind == CallHooks {
 				queue = append(queue, ActionDone{ID: a.ID, Now: m.now, Detail: "simulated"})
 				continue
 			}

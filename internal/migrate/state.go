@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/gate"
 )
 
 // Stage is where a migration is.
@@ -49,11 +50,14 @@ func (w Weights) String() string { return fmt.Sprintf("legacy:%d,cluster:%d", w.
 // GateStatus is the verdict on one side's latest measurement.
 type GateStatus string
 
-// Gate verdicts. Unknown means too few requests to judge.
+// Gate verdicts. Unknown means too few requests to judge; Inconclusive
+// is a metric gate without an answer (no data, NaN, an error): it never
+// passes.
 const (
-	GateUnknown GateStatus = "unknown"
-	GatePass    GateStatus = "pass"
-	GateFail    GateStatus = "fail"
+	GateUnknown      GateStatus = "unknown"
+	GatePass         GateStatus = "pass"
+	GateFail         GateStatus = "fail"
+	GateInconclusive GateStatus = "inconclusive"
 )
 
 // SideHealth is the latest gate measurement of one side and its verdict.
@@ -154,6 +158,9 @@ type Event struct {
 	Step    int       `json:"step"`
 	Weights Weights   `json:"weights"`
 	Message string    `json:"message"`
+	// Evidence are the metric evaluations behind the decision (or, for
+	// an event no metric caused, the latest ones of both sides).
+	Evidence []gate.Evidence `json:"evidence,omitempty"`
 }
 
 // State is everything the engine knows about one migration. It is a plain
@@ -186,6 +193,8 @@ type State struct {
 	// cluster gate verdict (after a restart, fresh probes come first).
 	PromotionRequested bool                `json:"promotionRequested,omitempty"`
 	Health             map[Side]SideHealth `json:"health"`
+	// Metrics are each side's latest metric gate evaluation.
+	Metrics map[Side]MetricHealth `json:"metrics,omitempty"`
 	// Record and PreviewRecord are the domain's and the preview domain's
 	// record sets as the migration last read or wrote them.
 	Record        Seen `json:"record"`
@@ -213,9 +222,11 @@ type State struct {
 	Drift *Drift `json:"drift,omitempty"`
 	// LegacyAlert is set while legacy fails its gate: ferry does not roll
 	// back onto it on its own.
-	LegacyAlert string  `json:"legacyAlert,omitempty"`
-	Reason      string  `json:"reason,omitempty"`
-	Timeline    []Event `json:"timeline"`
+	LegacyAlert string `json:"legacyAlert,omitempty"`
+	// Hooks is where the step webhooks stand.
+	Hooks    HookState `json:"hooks,omitzero"`
+	Reason   string    `json:"reason,omitempty"`
+	Timeline []Event   `json:"timeline"`
 }
 
 // ID names this migration among all migrations of its domain: its start
@@ -256,6 +267,9 @@ const (
 	RemoveLegacy ActionKind = "remove-legacy"
 	// RestoreLegacy makes legacy the domain's whole answer again.
 	RestoreLegacy ActionKind = "restore-legacy"
+	// CallHooks calls every webhook of type Hook with the migration's
+	// state; it is done when all answer 2xx, failed otherwise.
+	CallHooks ActionKind = "call-hooks"
 	// Log records a decision and the numbers behind it; it needs no reply.
 	Log ActionKind = "log"
 	// Finish releases the migration's lock; it needs no reply.
@@ -272,6 +286,7 @@ type Action struct {
 	Weights Weights           `json:"weights"`
 	Set     *dns.RecordSet    `json:"set,omitempty"`
 	Expect  *Seen             `json:"expect,omitempty"`
+	Hook    string            `json:"hook,omitempty"` // CallHooks: the webhook type
 	Message string            `json:"message,omitempty"`
 	Fields  map[string]string `json:"fields,omitempty"`
 }

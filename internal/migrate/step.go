@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"time"
+
+	"ferry.dev/ferry/internal/gate"
 )
 
 // Step is the whole migration algorithm: given a state and one input it
@@ -25,6 +27,10 @@ func Step(s State, in Input) (State, []Action) {
 		m.tick(in.Now)
 	case GateResult:
 		m.gate(in)
+	case MetricResult:
+		m.metric(in)
+	case HookRollback:
+		m.hookRollback(in)
 	case Observed:
 		m.observed(in)
 	case LegacyTraffic:
@@ -53,12 +59,15 @@ func rollbackAfterAbort(s State, in Input) bool {
 type machine struct {
 	s    State
 	acts []Action
+	// why, when set, is the metric evidence behind this Step's decision.
+	why []gate.Evidence
 }
 
 func clone(s State) State {
 	s.Pending = slices.Clone(s.Pending)
 	s.Timeline = slices.Clone(s.Timeline)
 	s.Health = maps.Clone(s.Health)
+	s.Metrics = maps.Clone(s.Metrics)
 	if s.Health == nil {
 		s.Health = map[Side]SideHealth{}
 	}
@@ -78,6 +87,7 @@ func (m *machine) log(msg string, kv ...string) {
 func (m *machine) event(kind EventKind, msg string, kv ...string) {
 	m.s.Timeline = append(m.s.Timeline, Event{
 		At: m.s.Now, Kind: kind, Stage: m.s.Stage, Step: m.s.Step, Weights: m.s.Weights, Message: msg,
+		Evidence: m.evidence(),
 	})
 	m.log(msg, append([]string{"stage", string(m.s.Stage), "weights", m.s.Weights.String()}, kv...)...)
 }
@@ -105,7 +115,7 @@ func (m *machine) restarted(now time.Time) {
 	m.s.RetryAt = time.Time{}
 	// Gate verdicts from before the stop are stale: nothing is promoted
 	// until fresh probes pass again.
-	m.s.Health = map[Side]SideHealth{}
+	m.s.Health, m.s.Metrics = map[Side]SideHealth{}, nil
 	if (m.s.Stage == StagePreview || m.s.Stage == StageShift) && len(m.s.Pending) == 0 {
 		// Nobody watched the sides while stopped: the hold starts again,
 		// counting only time observed.
@@ -141,7 +151,7 @@ func (m *machine) tick(now time.Time) {
 			m.beginShift("hold passed and cluster gate passing")
 		}
 	case StageShift:
-		if m.ready() {
+		if m.ready() && m.hooksCleared() {
 			m.advance("hold passed and cluster gate passing")
 		}
 	case StageDrain:
@@ -156,7 +166,7 @@ func (m *machine) tick(now time.Time) {
 // ready reports whether the current step may be left automatically.
 func (m *machine) ready() bool {
 	cfg := m.s.Config
-	if m.s.Paused || m.s.Now.Sub(m.s.Since) < cfg.Hold || m.s.Health[Cluster].Status != GatePass {
+	if m.s.Paused || m.s.Now.Sub(m.s.Since) < cfg.Hold || m.s.Health[Cluster].Status != GatePass || !m.metricsPass(Cluster) {
 		return false
 	}
 	if cfg.Promotion == PromotionManual {

@@ -19,9 +19,6 @@ const (
 	// how ferry recognises what it owns.
 	ServiceLabel = "ferry.dev/service"
 	ManagedBy    = "ferry"
-
-	externalDNSHostname = "external-dns.alpha.kubernetes.io/hostname"
-	externalDNSTTL      = "external-dns.alpha.kubernetes.io/ttl"
 )
 
 // selector is the immutable part of the labels: what a Deployment selects.

@@ -49,11 +49,12 @@ func podDisruptionBudget(s spec.Service) *policyv1.PodDisruptionBudget {
 	}
 }
 
-// dnsAnnotations tell external-dns which names to publish and with what TTL.
+// dnsAnnotations tell external-dns which names to publish and with what
+// TTL, under the annotation prefix the cluster's external-dns reads.
 func dnsAnnotations(s spec.Service) map[string]string {
 	return map[string]string{
-		externalDNSHostname: strings.Join(s.Domains, ","),
-		externalDNSTTL:      strconv.Itoa(int(s.DNSTTL / time.Second)),
+		s.DNSPrefix + "hostname": strings.Join(s.Domains, ","),
+		s.DNSPrefix + "ttl":      strconv.Itoa(int(s.DNSTTL / time.Second)),
 	}
 }
 

@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"ferry.dev/ferry/api/v1alpha1"
@@ -16,6 +17,7 @@ type fileDefaults struct {
 	issuer       *v1alpha1.IssuerRef
 	pullSecret   string
 	dnsTTL       time.Duration
+	dnsPrefix    string
 	replicas     int
 	cpu, memory  string
 	// probes are the paths the migration block names for every service.
@@ -27,6 +29,7 @@ func (c *checker) convert(raw *v1alpha1.File) *File {
 	d := c.defaults(raw.Defaults)
 	f := &File{}
 	f.Migration, d.probes = c.migration(raw.Migration, d.dnsTTL)
+	f.Notifications = c.notifications("notifications", raw.Notifications)
 	names := make([]string, 0, len(raw.Services))
 	for name := range raw.Services {
 		names = append(names, name)
@@ -66,9 +69,13 @@ func (c *checker) header(raw *v1alpha1.File) {
 }
 
 func (c *checker) defaults(raw *v1alpha1.Defaults) fileDefaults {
-	d := fileDefaults{namespace: DefaultNamespace, dnsTTL: DefaultDNSTTL, replicas: DefaultReplicas, cpu: DefaultCPU, memory: DefaultMemory}
+	d := fileDefaults{namespace: DefaultNamespace, dnsTTL: DefaultDNSTTL, dnsPrefix: DefaultExternalDNSPrefix,
+		replicas: DefaultReplicas, cpu: DefaultCPU, memory: DefaultMemory}
 	if raw == nil {
 		return d
+	}
+	if raw.ExternalDNS != nil && raw.ExternalDNS.AnnotationPrefix != "" {
+		d.dnsPrefix = c.annotationPrefix("defaults.externalDNS.annotationPrefix", raw.ExternalDNS.AnnotationPrefix)
 	}
 	if raw.Namespace != "" {
 		d.namespace = c.namespace("defaults.namespace", raw.Namespace)
@@ -103,6 +110,22 @@ func (c *checker) defaults(raw *v1alpha1.Defaults) fileDefaults {
 		d.memory = raw.Memory
 	}
 	return d
+}
+
+// annotationPrefix checks an annotation key prefix: a DNS subdomain and a
+// slash ("external-dns.kubernetes.io/").
+func (c *checker) annotationPrefix(path, p string) string {
+	domain, ok := strings.CutSuffix(p, "/")
+	msg := checkSubdomain(domain)
+	switch {
+	case !ok:
+		c.errorf(path, "%q must end with \"/\" (like external-dns.kubernetes.io/)", p)
+	case msg != "":
+		c.errorf(path, "%q: %s", domain, msg)
+	default:
+		return p
+	}
+	return DefaultExternalDNSPrefix
 }
 
 func (c *checker) namespace(path, ns string) string {

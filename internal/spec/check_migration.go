@@ -30,6 +30,10 @@ func (c *checker) migration(raw *v1alpha1.Migration, dnsTTL time.Duration) (Migr
 	}
 	var paths probePaths
 	m.Gates, paths.gates = c.gates("migration.gates", raw.Gates)
+	if raw.Gates != nil {
+		m.Gates.Metrics = c.metricGates("migration.gates.metrics", raw.Gates.Metrics, m.Gates)
+	}
+	m.Webhooks = c.webhooks("migration.webhooks", raw.Webhooks)
 	c.dnsProvider("migration.dns", raw.DNS, &m)
 	if raw.Parity != nil {
 		paths.parity = c.paths("migration.parity.paths", raw.Parity.Paths)

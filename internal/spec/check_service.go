@@ -25,6 +25,7 @@ func (c *checker) service(path, name string, raw *v1alpha1.Service, d fileDefaul
 		Annotations:  raw.Annotations,
 		Labels:       raw.Labels,
 		DNSTTL:       c.ttl(path+".dnsTTL", raw.DNSTTL, d.dnsTTL),
+		DNSPrefix:    d.dnsPrefix,
 	}
 	if msg := checkImage(raw.Image); msg != "" {
 		c.errorf(path+".image", "%s", msg)

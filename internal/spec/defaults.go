@@ -6,21 +6,24 @@ import "time"
 // choices: a readiness-gated rolling update that never drops below the
 // desired count, a pause before SIGTERM, and spreading over zones and hosts.
 const (
-	DefaultNamespace        = "default"
-	DefaultReplicas         = 2
-	DefaultCPU              = "100m"
-	DefaultMemory           = "128Mi"
-	DefaultDNSTTL           = 60 * time.Second
-	DefaultPreStop          = 5 * time.Second
-	DefaultTerminationGrace = 30 * time.Second
-	DefaultMaxSurge         = "25%"
-	DefaultMaxUnavailable   = "0"
-	DefaultPDBMaxUnavail    = "1"
-	DefaultMetricsPath      = "/metrics"
-	DefaultProbePeriod      = 5 * time.Second
-	DefaultProbeTimeout     = 2 * time.Second
-	DefaultProbeFailures    = 3
-	DefaultIssuerKind       = "ClusterIssuer"
+	DefaultNamespace = "default"
+	DefaultReplicas  = 2
+	DefaultCPU       = "100m"
+	DefaultMemory    = "128Mi"
+	DefaultDNSTTL    = 60 * time.Second
+	// DefaultExternalDNSPrefix is external-dns's annotation prefix since
+	// v0.22 (before: "external-dns.alpha.kubernetes.io/").
+	DefaultExternalDNSPrefix = "external-dns.kubernetes.io/"
+	DefaultPreStop           = 5 * time.Second
+	DefaultTerminationGrace  = 30 * time.Second
+	DefaultMaxSurge          = "25%"
+	DefaultMaxUnavailable    = "0"
+	DefaultPDBMaxUnavail     = "1"
+	DefaultMetricsPath       = "/metrics"
+	DefaultProbePeriod       = 5 * time.Second
+	DefaultProbeTimeout      = 2 * time.Second
+	DefaultProbeFailures     = 3
+	DefaultIssuerKind        = "ClusterIssuer"
 
 	DefaultProvider     = "ferry"
 	DefaultHold         = 5 * time.Minute
@@ -48,3 +51,13 @@ const (
 
 // DefaultSteps are the cluster's weights, in percent, a migration moves through.
 func DefaultSteps() []int { return []int{1, 10, 25, 50, 100} }
+
+// Defaults of the metric gates, webhooks and notifications.
+const (
+	DefaultMetricWindow      = time.Minute
+	DefaultMetricInterval    = 10 * time.Second
+	DefaultInconclusiveLimit = 3
+	DefaultWebhookTimeout    = 5 * time.Second
+	DefaultWebhookRetries    = 2
+	DefaultNotifyFormat      = "slack"
+)

@@ -18,6 +18,8 @@ type File struct {
 	// Services in name order.
 	Services  []Service
 	Migration Migration
+	// Notifications receive migration and deploy events.
+	Notifications []Notification
 }
 
 // Service returns the service called name.
@@ -64,7 +66,9 @@ type Service struct {
 	Annotations map[string]string
 	Labels      map[string]string
 	DNSTTL      time.Duration
-	Migration   *ServiceMigration
+	// DNSPrefix is external-dns's annotation prefix ("external-dns.kubernetes.io/").
+	DNSPrefix string
+	Migration *ServiceMigration
 }
 
 // Resources are CPU and memory amounts; a nil amount is not set.
@@ -155,10 +159,11 @@ type Migration struct {
 	OnFailure     string
 	OnBothFailing string
 	// Lease is the ownership lease's length, at least MinLease.
-	Lease  time.Duration
-	Gates  Gates
-	Drain  Drain
-	Parity Parity
+	Lease    time.Duration
+	Gates    Gates
+	Drain    Drain
+	Parity   Parity
+	Webhooks []Webhook
 }
 
 // Gates are the per-side health thresholds. The paths probed are per
@@ -171,6 +176,8 @@ type Gates struct {
 	MinRequests  int
 	// Failures is how many evaluations in a row must fail before ferry acts.
 	Failures int
+	// Metrics is nil when no metric gate is configured.
+	Metrics *MetricGates
 }
 
 // Drain decides when legacy may be switched off.

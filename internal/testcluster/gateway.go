@@ -186,3 +186,29 @@ func established(crd *unstructured.Unstructured) bool {
 	}
 	return false
 }
+
+// InstallCRDFiles applies the manifests in files (CRDs, and anything else
+// the cluster serves) and waits until every CRD among them is Established.
+// Idempotent: applying again changes nothing.
+func (c *Cluster) InstallCRDFiles(ctx context.Context, files ...string) error {
+	var objs []*unstructured.Unstructured
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("installing CRDs: %w", err)
+		}
+		got, err := decodeObjects(raw)
+		if err != nil {
+			return fmt.Errorf("installing CRDs from %s: %w", f, err)
+		}
+		objs = append(objs, got...)
+	}
+	crds, err := c.apply(ctx, objs)
+	if err == nil {
+		err = c.waitEstablished(ctx, crds)
+	}
+	if err != nil {
+		return fmt.Errorf("installing CRDs from %v: %w", files, err)
+	}
+	return nil
+}

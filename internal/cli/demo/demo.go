@@ -34,7 +34,10 @@ drain, done (about two minutes), and prints every request per side and
 stage. Nothing but the binary is needed: no file, no cluster, no root.`,
 		Example: `  ferry demo
   ferry demo --fail-at 50      # the cluster fails at 50%: watch the automatic rollback
-  ferry demo --hold 3s -o json`,
+  ferry demo --hold 3s -o json
+  ferry demo --prometheus http://127.0.0.1:9090 --prometheus-targets /etc/prometheus/targets/ferry-demo.json
+                               # metric gates too: the backends export http_requests_total and
+                               # http_request_duration_seconds, scraped as jobs api-legacy and api-cluster`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return f.run(cmd, streams) },
 	}
@@ -45,6 +48,9 @@ stage. Nothing but the binary is needed: no file, no cluster, no root.`,
 	fl.DurationVar(&f.opt.Interval, "interval", time.Second, "gate probe interval")
 	fl.IntVar(&f.opt.Rate, "rate", 800, "client requests per second, all clients together")
 	fl.IntVar(&f.opt.Workers, "workers", 32, "clients, each with its own DNS cache")
+	fl.StringVar(&f.opt.Prometheus, "prometheus", "", "a Prometheus that scrapes the backends' /metrics (jobs api-legacy, api-cluster): run with metric gates too")
+	fl.StringVar(&f.opt.TargetsFile, "prometheus-targets", "", "write the backends as a Prometheus file_sd_configs file here")
+	fl.IntVar(&f.opt.Port, "port", 0, "the backends' port on 127.0.0.2 and 127.0.0.3 (0: any free one)")
 	clio.AddOutputFlag(fl, &f.output, clio.Table, clio.JSON)
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log every decision of the migration to stderr")
 	return cmd
@@ -63,6 +69,12 @@ func (f *flags) run(cmd *cobra.Command, streams clio.Streams) error {
 		f.opt.Logger = slog.New(slog.NewTextHandler(view, nil))
 	}
 	fmt.Fprintf(streams.ErrOut, "ferry demo: migrating %s from legacy (127.0.0.2) to cluster (127.0.0.3) through ferry's DNS server\n", demo.Domain)
+	if f.opt.Prometheus != "" {
+		f.opt.Targets = func(t map[string]string) {
+			fmt.Fprintf(streams.ErrOut, "metric gates from %s: it must scrape /metrics of job api-legacy at %s and job api-cluster at %s every 1-2s\n",
+				f.opt.Prometheus, t["api-legacy"], t["api-cluster"])
+		}
+	}
 	sum, err := demo.Run(cmd.Context(), f.opt)
 	view.finish()
 	if err != nil {

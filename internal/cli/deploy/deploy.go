@@ -78,6 +78,9 @@ func runDeploy(ctx context.Context, streams clio.Streams, fl deployFlags) error 
 	}
 	res, err := d.Run(ctx, req)
 	p.close()
+	if !fl.dryRun {
+		tell(ctx, streams, f, deploy.Notification(d.Release(), d.Namespace(), res, err))
+	}
 	if err != nil {
 		return deployError(err)
 	}

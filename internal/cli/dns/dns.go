@@ -31,7 +31,7 @@ func NewCommand(streams clio.Streams) *cobra.Command {
 			return cmd.Help()
 		},
 	}
-	cmd.AddCommand(newServeCommand(streams), newGetCommand(streams), newListCommand(streams), newSetCommand(streams), newDeleteCommand(streams))
+	cmd.AddCommand(newServeCommand(streams), newGetCommand(streams), newListCommand(streams), newSetCommand(streams), newDeleteCommand(streams), newWebhookCommand(streams))
 	return cmd
 }
 

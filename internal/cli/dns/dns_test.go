@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,12 +16,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	mdns "github.com/miekg/dns"
-	"github.com/spf13/cobra"
 
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/clitest"
 	clidns "ferry.dev/ferry/internal/cli/dns"
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/server"
+	"ferry.dev/ferry/internal/dns/server/servertest"
 	"ferry.dev/ferry/internal/dns/server/store"
 )
 
@@ -52,40 +52,20 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// runWith runs "ferry dns args..." as the ferry binary would
+// (clitest.Command: clio.Execute's exit statuses and error printing),
+// under ctx, writing stderr to errOut.
 func runWith(ctx context.Context, errOut io.Writer, args ...string) (int, string) {
 	var out bytes.Buffer
-	root := &cobra.Command{Use: "ferry", SilenceErrors: true, SilenceUsage: true}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return clio.Usage(err) })
-	root.AddCommand(clidns.NewCommand(clio.Streams{In: strings.NewReader(""), Out: &out, ErrOut: errOut}))
-	root.SetArgs(append([]string{"dns"}, args...))
-	root.SetOut(&out)
-	root.SetErr(errOut)
-	err := root.ExecuteContext(ctx)
-	if err != nil {
-		_, _ = io.WriteString(errOut, "error: "+err.Error()+"\n")
-	}
-	return clio.Code(err), out.String()
+	streams := clio.Streams{In: strings.NewReader(""), Out: &out, ErrOut: errOut}
+	code := clitest.Command(clidns.NewCommand)(ctx, streams, append([]string{"ferry"}, args...))
+	return code, out.String()
 }
 
 func startServer(t *testing.T) (url, tokenFile string, srv *server.Server) {
 	t.Helper()
-	tokenFile = filepath.Join(t.TempDir(), "token")
-	if err := os.WriteFile(tokenFile, []byte("tok\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(t.Context(), server.Config{
-		Zones: []server.Zone{server.DefaultZone("example.test"), server.DefaultZone("other.test")}, DataDir: t.TempDir(),
-		DNSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0", Token: "tok",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv.AdminURL(), tokenFile, srv
+	srv = servertest.Start(t, "example.test", "other.test")
+	return srv.AdminURL(), servertest.TokenFile(t), srv
 }
 
 func TestSetGetDelete(t *testing.T) {
@@ -214,13 +194,8 @@ func TestServeGeneratesTokenAndStops(t *testing.T) {
 	tokenFile := filepath.Join(dir, "secrets", "token")
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	var errOut syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		code, _ := runWith(ctx, &errOut, "serve", "--zone", "example.test", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
-			"--data", filepath.Join(dir, "data"), "--token-file", tokenFile)
-		done <- code
-	}()
+	errOut, done := startServe(ctx, "--zone", "example.test", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+		"--data", filepath.Join(dir, "data"), "--token-file", tokenFile)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && !strings.Contains(errOut.String(), "serving DNS"); {
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -353,14 +328,10 @@ func TestServeWithNameServers(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	var errOut syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		code, _ := runWith(ctx, &errOut, "serve", "--zone", "example.test", "--zone", "other.test",
-			"--ns", "ns1.example.test=127.0.0.53", "--ns", "ns1.example.test=2001:db8::53", "--ns", "ns2.example.net",
-			"--listen", "127.0.0.1:0", "--admin", "", "--data", filepath.Join(dir, "data"))
-		done <- code
-	}()
+	errOut, done := startServe(ctx, "--zone", "example.test", "--zone", "other.test", "--zone", "third.test",
+		"--ns", "ns1.example.test=127.0.0.53", "--ns", "ns1.example.test=2001:db8::53", "--ns", "ns2.example.net",
+		"--ns", "third.test:ns.third.test=192.0.2.99",
+		"--listen", "127.0.0.1:0", "--admin", "", "--data", filepath.Join(dir, "data"))
 	addrRE := regexp.MustCompile(`udp\+tcp=(127\.0\.0\.1:\d+)`)
 	var addr string
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && addr == ""; time.Sleep(10 * time.Millisecond) {
@@ -371,14 +342,18 @@ func TestServeWithNameServers(t *testing.T) {
 	if addr == "" {
 		t.Fatalf("serve did not start:\n%s", errOut.String())
 	}
+	glue := []string{"ns1.example.test.\t3600\tIN\tA\t127.0.0.53", "ns1.example.test.\t3600\tIN\tAAAA\t2001:db8::53"}
 	cases := []struct {
 		qname string
 		qtype uint16
 		want  []string
+		extra []string // glue, before the OPT record
 	}{
-		{qname: "example.test.", qtype: mdns.TypeNS, want: []string{"example.test.\t3600\tIN\tNS\tns1.example.test.", "example.test.\t3600\tIN\tNS\tns2.example.net."}},
-		{qname: "other.test.", qtype: mdns.TypeNS, want: []string{"other.test.\t3600\tIN\tNS\tns1.example.test.", "other.test.\t3600\tIN\tNS\tns2.example.net."}},
-		{qname: "other.test.", qtype: mdns.TypeSOA, want: []string{"other.test.\t3600\tIN\tSOA\tns1.example.test. hostmaster.other.test. 3 3600 600 604800 60"}}, // serial 1 + two seedings
+		{qname: "example.test.", qtype: mdns.TypeNS, want: []string{"example.test.\t3600\tIN\tNS\tns1.example.test.", "example.test.\t3600\tIN\tNS\tns2.example.net."}, extra: glue},
+		{qname: "other.test.", qtype: mdns.TypeNS, want: []string{"other.test.\t3600\tIN\tNS\tns1.example.test.", "other.test.\t3600\tIN\tNS\tns2.example.net."}, extra: glue},
+		{qname: "third.test.", qtype: mdns.TypeNS, want: []string{"third.test.\t3600\tIN\tNS\tns.third.test."},
+			extra: []string{"ns.third.test.\t3600\tIN\tA\t192.0.2.99"}},
+		{qname: "other.test.", qtype: mdns.TypeSOA, want: []string{"other.test.\t3600\tIN\tSOA\tns1.example.test. hostmaster.other.test. 4 3600 600 604800 60"}}, // serial 1 + three seedings
 		{qname: "ns1.example.test.", qtype: mdns.TypeA, want: []string{"ns1.example.test.\t3600\tIN\tA\t127.0.0.53"}},
 		{qname: "ns1.example.test.", qtype: mdns.TypeAAAA, want: []string{"ns1.example.test.\t3600\tIN\tAAAA\t2001:db8::53"}},
 	}
@@ -389,12 +364,18 @@ func TestServeWithNameServers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got []string
+		var got, extra []string
 		for _, rr := range r.Answer {
 			got = append(got, rr.String())
 		}
+		for _, rr := range r.Extra {
+			extra = append(extra, rr.String())
+		}
 		if diff := cmp.Diff(tc.want, got); diff != "" || !r.Authoritative {
 			t.Errorf("%s %s: AA=%v (-want +got):\n%s", tc.qname, mdns.TypeToString[tc.qtype], r.Authoritative, diff)
+		}
+		if diff := cmp.Diff(tc.extra, extra); diff != "" {
+			t.Errorf("%s %s: additional section (-want +got):\n%s", tc.qname, mdns.TypeToString[tc.qtype], diff)
 		}
 	}
 	cancel()
@@ -412,6 +393,8 @@ func TestServeRejectsBadNameServers(t *testing.T) {
 		{name: "address for a name outside the zones", args: []string{"--zone", "example.test", "--ns", "ns1.example.net=192.0.2.1"}, msg: "--ns: ns1.example.net.: an address is given"},
 		{name: "not an address", args: []string{"--zone", "example.test", "--ns", "ns1.example.test=192.0.2"}, msg: `--ns: "ns1.example.test=192.0.2"`},
 		{name: "not a name", args: []string{"--zone", "example.test", "--ns", "a..b"}, msg: `--ns: "a..b" is not a domain name`},
+		{name: "a zone-scoped address", args: []string{"--zone", "example.test", "--ns", "ns1.example.test=fe80::1%eth0"}, msg: "no %zone"},
+		{name: "a zone that is not served", args: []string{"--zone", "example.test", "--ns", "nope.test:ns1.example.test"}, msg: "the zone nope.test is not one of"},
 		{name: "no --zone", args: []string{"--zone-file", "/nonexistent.zone", "--ns", "ns1.example.test"}, msg: "--ns: sets the name servers of --zone zones"},
 	}
 	for _, tc := range cases {

@@ -14,16 +14,13 @@ import (
 
 func newGetCommand(streams clio.Streams) *cobra.Command {
 	var cf clientFlags
-	var output string
+	var output clio.Format
 	cmd := &cobra.Command{
 		Use:     "get NAME TYPE",
 		Short:   "Show the weighted sets of one name and type",
 		Example: "  ferry dns get api.example.test A\n  ferry dns get api.example.test A -o json",
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(output); err != nil {
-				return err
-			}
 			c, err := cf.client()
 			if err != nil {
 				return err
@@ -36,13 +33,14 @@ func newGetCommand(streams clio.Streams) *cobra.Command {
 		},
 	}
 	cf.add(cmd.Flags())
-	cmd.Flags().StringVarP(&output, "output", "o", "", "output format: json")
+	clio.AddOutputFlag(cmd.Flags(), &output, clio.Table, clio.JSON)
 	return cmd
 }
 
 func newSetCommand(streams clio.Streams) *cobra.Command {
 	var cf clientFlags
-	var output, ifMatch string
+	var output clio.Format
+	var ifMatch string
 	var ttl uint32
 	cmd := &cobra.Command{
 		Use:   "set NAME TYPE ID=WEIGHT:VALUE[,VALUE...]... [--if-match REVISION]",
@@ -52,9 +50,6 @@ func newSetCommand(streams clio.Streams) *cobra.Command {
   ferry dns set api.example.test A legacy=100:127.0.0.2 --if-match "$(ferry dns get api.example.test A -o json | jq -r .revision)"`,
 		Args: cobra.MinimumNArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(output); err != nil {
-				return err
-			}
 			cond, err := condition(ifMatch)
 			if err != nil {
 				return err
@@ -80,22 +75,20 @@ func newSetCommand(streams clio.Streams) *cobra.Command {
 	cf.add(cmd.Flags())
 	addIfMatch(cmd, &ifMatch)
 	cmd.Flags().Uint32Var(&ttl, "ttl", 30, "TTL in seconds")
-	cmd.Flags().StringVarP(&output, "output", "o", "", "output format: json")
+	clio.AddOutputFlag(cmd.Flags(), &output, clio.Table, clio.JSON)
 	return cmd
 }
 
 func newListCommand(streams clio.Streams) *cobra.Command {
 	var cf clientFlags
-	var output, zone string
+	var output clio.Format
+	var zone string
 	cmd := &cobra.Command{
 		Use:     "list [--zone ZONE]",
 		Short:   "Show every weighted record set the server holds",
 		Example: "  ferry dns list\n  ferry dns list --zone example.test -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkOutput(output); err != nil {
-				return err
-			}
 			c, err := cf.client()
 			if err != nil {
 				return err
@@ -109,7 +102,7 @@ func newListCommand(streams clio.Streams) *cobra.Command {
 	}
 	cf.add(cmd.Flags())
 	cmd.Flags().StringVar(&zone, "zone", "", "only names at or below this one")
-	cmd.Flags().StringVarP(&output, "output", "o", "", "output format: json")
+	clio.AddOutputFlag(cmd.Flags(), &output, clio.Table, clio.JSON)
 	return cmd
 }
 
@@ -166,13 +159,6 @@ func classify(err error) error {
 		return clio.Failed(fmt.Errorf("%w\n%s", err, describeNow(conflict.Current)))
 	}
 	return clio.Failed(err)
-}
-
-func checkOutput(output string) error {
-	if output != "" && output != "json" {
-		return clio.Usage(fmt.Errorf("--output %q: want json or nothing", output))
-	}
-	return nil
 }
 
 // parseRecordSet reads "ID=WEIGHT:VALUE[,VALUE...]" arguments, reporting

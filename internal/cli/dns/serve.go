@@ -8,8 +8,10 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -27,6 +29,12 @@ type serveFlags struct {
 	admin     string
 	data      string
 	tokenFile string
+	adminCert string
+	adminKey  string
+	insecure  bool
+	replicate string
+	replCA    string
+	profile   string
 }
 
 func newServeCommand(streams clio.Streams) *cobra.Command {
@@ -46,13 +54,37 @@ func newServeCommand(streams clio.Streams) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringArrayVar(&f.zones, "zone", nil, "a zone to serve with a generated SOA and NS (repeatable)")
-	fl.StringArrayVar(&f.ns, "ns", nil, "an NS record of every --zone zone, as NAME or NAME=IP; an IP is served as the name's A/AAAA record (repeatable; the first is the SOA's MNAME; default ns1.ZONE)")
+	fl.StringArrayVar(&f.ns, "ns", nil, "an NS record of every --zone zone, as NAME or NAME=IP, or of one zone, as ZONE:NAME[=IP]; an IP is served as the name's A/AAAA record and as glue in NS answers (repeatable; the first is the SOA's MNAME; default ns1.ZONE)")
 	fl.StringArrayVar(&f.zoneFiles, "zone-file", nil, "an RFC 1035 zone file, optionally as ORIGIN=FILE (repeatable)")
 	fl.StringVar(&f.listen, "listen", defaultListen, "UDP and TCP address for DNS")
 	fl.StringVar(&f.admin, "admin", defaultAdmin, "address of the admin HTTP API")
 	fl.StringVar(&f.data, "data", "", "directory holding the records (created if missing)")
-	fl.StringVar(&f.tokenFile, "token-file", os.Getenv(envTokenFile), "admin API token; generated there if missing (env "+envTokenFile+")")
+	fl.StringVar(&f.tokenFile, "token-file", os.Getenv(envTokenFile), "admin API token; generated there if missing (env "+envTokenFile+"); one line of at least 16 bytes, readable by its owner only")
+	fl.StringVar(&f.adminCert, "admin-cert", "", "TLS certificate (PEM) of the admin API; with --admin-key it is served over HTTPS")
+	fl.StringVar(&f.adminKey, "admin-key", "", "TLS key (PEM) of --admin-cert")
+	fl.StringVar(&f.replicate, "replicate-from", "", "run as a secondary of the primary whose admin API is at this URL (same zones, same --token-file); changes go to the primary")
+	fl.StringVar(&f.replCA, "replicate-ca", "", "PEM CA certificate of an https --replicate-from primary (default: the system's roots)")
+	fl.BoolVar(&f.insecure, "insecure-admin", false, "allow the admin API on a non-loopback address without TLS (the token crosses the network in clear text)")
+	fl.StringVar(&f.profile, "cpuprofile", "", "write a Go CPU profile of the whole run to this file (for hack/bench/dns.sh)")
+	_ = fl.MarkHidden("cpuprofile") // a benchmark's tool, not an operator's
 	return cmd
+}
+
+// startProfile starts a CPU profile into path; the returned function
+// stops it and closes the file.
+func startProfile(path string) (func() error, error) {
+	if path == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close() // the profile never started; its error is the one to report
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() error { pprof.StopCPUProfile(); return f.Close() }, nil
 }
 
 func runServe(cmd *cobra.Command, streams clio.Streams, f serveFlags) error {
@@ -60,11 +92,19 @@ func runServe(cmd *cobra.Command, streams clio.Streams, f serveFlags) error {
 	if err != nil {
 		return clio.Usage(err)
 	}
+	if _, err := os.Stat(f.tokenFile); f.replicate != "" && errors.Is(err, fs.ErrNotExist) {
+		return clio.Usage(fmt.Errorf("--token-file: %s does not exist; a secondary needs the primary's token", f.tokenFile))
+	}
 	token, err := loadOrCreateToken(streams, f.tokenFile)
 	if err != nil {
 		return err
 	}
 	cfg.Token = token
+	stopProfile, err := startProfile(f.profile)
+	if err != nil {
+		return clio.Failed(err)
+	}
+	defer func() { _ = stopProfile() }() // a lost profile never fails the server
 	cfg.Logger = slog.New(slog.NewTextHandler(streams.ErrOut, nil))
 	ctx := cmd.Context()
 	srv, err := server.New(ctx, cfg)
@@ -75,7 +115,7 @@ func runServe(cmd *cobra.Command, streams clio.Streams, f serveFlags) error {
 		return clio.Failed(errors.Join(err, srv.Close()))
 	}
 	cfg.Logger.Info("serving DNS", "zones", strings.Join(srv.Zones(), ","), "udp+tcp", srv.DNSAddr(),
-		"admin", srv.AdminURL(), "data", cfg.DataDir, "revision", srv.Revision())
+		"admin", srv.AdminURL(), "data", cfg.DataDir, "revision", srv.Revision(), "replicate_from", cfg.ReplicateFrom)
 	<-ctx.Done()
 	cfg.Logger.Info("stopping")
 	return clio.Failed(srv.Close())
@@ -84,7 +124,9 @@ func runServe(cmd *cobra.Command, streams clio.Streams, f serveFlags) error {
 // config turns the flags into a server configuration, loading zone files.
 func (f serveFlags) config() (server.Config, error) {
 	var errs []error
-	cfg := server.Config{DNSAddr: f.listen, AdminAddr: f.admin, DataDir: f.data}
+	cfg := server.Config{DNSAddr: f.listen, AdminAddr: f.admin, DataDir: f.data,
+		AdminCertFile: f.adminCert, AdminKeyFile: f.adminKey, InsecureAdmin: f.insecure,
+		ReplicateFrom: f.replicate, ReplicateCAFile: f.replCA}
 	ns, err := parseNS(f.ns)
 	if err == nil {
 		cfg.Zones, err = server.GeneratedZones(f.zones, ns)
@@ -116,7 +158,56 @@ func (f serveFlags) config() (server.Config, error) {
 	if f.admin != "" && f.tokenFile == "" {
 		errs = append(errs, errors.New("--token-file: must be set when --admin is"))
 	}
+	errs = append(errs, twice(cfg.Zones), adminFlags(f), replicationFlags(f))
 	return cfg, errors.Join(errs...)
+}
+
+// twice refuses a zone given twice (--zone, or a zone file's origin): the
+// second would be a second truth for the same names.
+func twice(zones []server.Zone) error {
+	var errs []error
+	seen := map[string]bool{}
+	for _, z := range zones {
+		if seen[z.Origin] {
+			errs = append(errs, fmt.Errorf("--zone/--zone-file: %s is given twice", z.Origin))
+		}
+		seen[z.Origin] = true
+	}
+	return errors.Join(errs...)
+}
+
+// replicationFlags checks --replicate-from: an http(s) URL, and a token
+// to show the primary.
+func replicationFlags(f serveFlags) error {
+	if f.replicate == "" {
+		if f.replCA != "" {
+			return errors.New("--replicate-ca: only means something with --replicate-from")
+		}
+		return nil
+	}
+	u, err := url.Parse(f.replicate)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--replicate-from %q: want the primary's admin API URL, http(s)://HOST:PORT", f.replicate)
+	}
+	if f.tokenFile == "" {
+		return errors.New("--token-file: must be set with --replicate-from (the primary's token)")
+	}
+	return nil
+}
+
+// adminFlags refuses an admin API whose token would cross the network in
+// clear text, as the server would, but as bad input (exit 2) naming flags.
+func adminFlags(f serveFlags) error {
+	switch {
+	case f.admin == "":
+		return nil
+	case (f.adminCert == "") != (f.adminKey == ""):
+		return errors.New("--admin-cert and --admin-key: give both or neither")
+	case f.adminCert == "" && !f.insecure && !server.IsLoopback(f.admin):
+		return fmt.Errorf("--admin %s: not a loopback address, so the admin token would cross the network in clear text; "+
+			"give --admin-cert and --admin-key (HTTPS), or --insecure-admin if that is really meant", f.admin)
+	}
+	return nil
 }
 
 // parseNS reads "NAME[=IP]" values; one name may be given several times to
@@ -127,6 +218,9 @@ func parseNS(values []string) ([]server.NameServer, error) {
 	for _, v := range values {
 		name, ip, hasIP := strings.Cut(v, "=")
 		ns := server.NameServer{Name: name}
+		if zone, n, ok := strings.Cut(name, ":"); ok {
+			ns.Zone, ns.Name = zone, n
+		}
 		if hasIP {
 			a, err := netip.ParseAddr(ip)
 			if err != nil {
@@ -148,7 +242,7 @@ func loadOrCreateToken(streams clio.Streams, path string) (string, error) {
 	}
 	tok, err := ferrydns.ReadToken(path)
 	if err == nil {
-		return tok, nil
+		return tok, clio.Usage(checkTokenFile(path, tok))
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return "", clio.Usage(fmt.Errorf("--token-file: %w", err))
@@ -164,4 +258,21 @@ func loadOrCreateToken(streams clio.Streams, path string) (string, error) {
 	}
 	fmt.Fprintf(streams.ErrOut, "generated a new admin token in %s (mode 0600)\n", path)
 	return tok, nil
+}
+
+// checkTokenFile refuses the token of a server that anyone but its owner
+// can read, or that is too short to be a secret.
+func checkTokenFile(path, tok string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("--token-file: %w", err)
+	}
+	var errs []error
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		errs = append(errs, fmt.Errorf("--token-file: %s is readable or writable by group or others (mode %04o); chmod 600 it", path, perm))
+	}
+	if len(tok) < server.MinTokenLength {
+		errs = append(errs, fmt.Errorf("--token-file: %s holds %d bytes, shorter than the %d an admin token needs", path, len(tok), server.MinTokenLength))
+	}
+	return errors.Join(errs...)
 }

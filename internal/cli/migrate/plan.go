@@ -112,6 +112,7 @@ func printPlan(w io.Writer, cfg migrate.Config, t today, changes []migrate.Chang
 		g.Interval, migrate.BatchSize(g), g.Paths, g.Window, g.SuccessRatio, g.P99Latency, g.MinRequests)
 	fmt.Fprintf(b, "        %d failing evaluations in a row → %s (both sides failing → %s; legacy alone failing → alert)\n",
 		g.Failures, cfg.OnFailure, cfg.OnBothFailing)
+	writeMetricGates(b, cfg)
 	fmt.Fprintf(b, "dns:    %s; a change failing transiently is retried for %v, then the migration pauses; every change is conditional on the record as ferry last saw it\n",
 		cfg.DNS.Provider, cfg.DNS.RetryFor)
 	for _, warn := range warnings(cfg) {

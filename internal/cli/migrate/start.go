@@ -18,6 +18,7 @@ import (
 	"ferry.dev/ferry/internal/dns/lease"
 	"ferry.dev/ferry/internal/migrate"
 	"ferry.dev/ferry/internal/migrate/store"
+	"ferry.dev/ferry/internal/notify"
 )
 
 func (o *options) startCommand() *cobra.Command {
@@ -52,12 +53,22 @@ func (o *options) start(ctx context.Context, service string, force bool) error {
 	if err != nil {
 		return err
 	}
+	targets, err := notify.Targets(su.file.Notifications, os.Getenv)
+	if err != nil {
+		return clio.Usage(err)
+	}
 	view := newView(o.streams.ErrOut, clio.IsTerminal(o.streams.ErrOut))
-	sess, err := migrate.OpenSession(ctx, o.sessionOptions(ctx, su, p, service, force, view))
+	var watch func(migrate.State) // set once the session says what is past
+	opts := o.sessionOptions(ctx, su, p, service, force, view)
+	opts.Observe = func(s migrate.State) { view.update(s); watch(s) }
+	sess, err := migrate.OpenSession(ctx, opts)
 	if err != nil {
 		return o.openFailed(err)
 	}
 	defer func() { _ = sess.Close() }() // a killed start's lock is dropped by the kernel
+	n := notify.New(context.WithoutCancel(ctx), targets, notify.Options{Logger: opts.Logger})
+	defer n.Flush(ctx, flushFor)
+	watch = notify.Watch(n, len(sess.State().Timeline))
 	if sess.Resumed() {
 		s := sess.State()
 		fmt.Fprintf(o.streams.ErrOut, "resuming the migration of %s at stage %s (%s)\n", su.cfg.Domain, s.Stage, s.Weights)
@@ -92,6 +103,10 @@ func (o *options) sessionOptions(ctx context.Context, su *setup, p dns.Provider,
 		Logger: slog.New(slog.NewTextHandler(view, nil)),
 	}
 }
+
+// flushFor bounds how long an ending start waits for its last
+// notifications; the migration itself never waits for them.
+const flushFor = 2 * time.Second
 
 // openFailed says why the session could not be opened.
 func (o *options) openFailed(err error) error {

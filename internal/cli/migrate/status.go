@@ -52,11 +52,28 @@ func (o *options) printState(s migrate.State, holder *store.Holder) error {
 		return clio.WriteJSON(o.streams.Out, statusJSON{State: s, RunningBy: holder})
 	}
 	b := &strings.Builder{}
+	row := func(k, format string, args ...any) { fmt.Fprintf(b, "%-10s %s\n", k+":", fmt.Sprintf(format, args...)) }
+	writeProgress(row, s)
+	writeTrouble(row, s)
+	if holder != nil {
+		row("running", "%s", holder)
+	} else if !s.Stage.Terminal() {
+		row("running", "no (`ferry migrate start %s` resumes)", s.Config.Service)
+	}
+	writeTimeline(b, s.Timeline)
+	_, err := io.WriteString(o.streams.Out, b.String())
+	return err
+}
+
+// rowFunc writes one "key: value" line of status.
+type rowFunc func(k, format string, args ...any)
+
+// writeProgress is where the migration stands and what its gates measure.
+func writeProgress(row rowFunc, s migrate.State) {
 	stage := string(s.Stage)
 	if s.Stage == migrate.StageShift && s.Step >= 0 {
 		stage += fmt.Sprintf(" (step %d of %d)", s.Step+1, len(s.Config.Steps))
 	}
-	row := func(k, format string, args ...any) { fmt.Fprintf(b, "%-10s %s\n", k+":", fmt.Sprintf(format, args...)) }
 	row("service", "%s", s.Config.Service)
 	row("domain", "%s (legacy %s, cluster %s)", s.Config.Domain, s.Config.Legacy, s.Config.Cluster)
 	row("stage", "%s", stage)
@@ -70,21 +87,26 @@ func (o *options) printState(s migrate.State, holder *store.Holder) error {
 	if len(s.Pending) > 0 {
 		row("pending", "%s %s", s.Pending[0].Kind, s.Pending[0].Weights)
 	}
+	g := s.Config.Gates
 	for _, side := range []migrate.Side{migrate.Legacy, migrate.Cluster} {
 		if h, ok := s.Health[side]; ok {
 			row(string(side), "gate %s: success %.3f (min %.3f), p50 %v, p99 %v (max %v) over %d probes; failing %d of %d",
-				h.Status, h.SuccessRatio, s.Config.Gates.SuccessRatio, h.P50, h.P99, s.Config.Gates.P99Latency, h.N, h.Failing, s.Config.Gates.Failures)
+				h.Status, h.SuccessRatio, g.SuccessRatio, h.P50, h.P99, g.P99Latency, h.N, h.Failing, g.Failures)
 		}
 	}
-	if s.Retrying != nil {
-		r := s.Retrying
+	writeMetricHealth(row, s)
+}
+
+// writeTrouble is everything that needs a person's attention.
+func writeTrouble(row rowFunc, s migrate.State) {
+	if r := s.Retrying; r != nil {
 		row("retrying", "%s %s: %d attempts since %s, last error: %s", r.Action, s.Target, r.Attempts,
 			r.Since.Local().Format(time.TimeOnly), r.LastError)
 	}
-	if s.Drift != nil {
-		row("DRIFT", "%s was changed outside the migration at %s", s.Drift.Name, s.Drift.At.Local().Format(time.TimeOnly))
-		row("  was", "%s", s.Drift.Want)
-		row("  now", "%s", s.Drift.Found)
+	if d := s.Drift; d != nil {
+		row("DRIFT", "%s was changed outside the migration at %s", d.Name, d.At.Local().Format(time.TimeOnly))
+		row("  was", "%s", d.Want)
+		row("  now", "%s", d.Found)
 	}
 	if s.LegacyAlert != "" {
 		row("ALERT", "%s", s.LegacyAlert)
@@ -102,14 +124,6 @@ func (o *options) printState(s migrate.State, holder *store.Holder) error {
 		row("ALERT", "%s", s.Alert)
 		row("act", "`ferry migrate resume %s` or `ferry migrate rollback %s`", s.Config.Service, s.Config.Service)
 	}
-	if holder != nil {
-		row("running", "%s", holder)
-	} else if !s.Stage.Terminal() {
-		row("running", "no (`ferry migrate start %s` resumes)", s.Config.Service)
-	}
-	writeTimeline(b, s.Timeline)
-	_, err := io.WriteString(o.streams.Out, b.String())
-	return err
 }
 
 func writeTimeline(b *strings.Builder, events []migrate.Event) {
@@ -119,5 +133,10 @@ func writeTimeline(b *strings.Builder, events []migrate.Event) {
 	b.WriteString("timeline:\n")
 	for _, e := range events {
 		fmt.Fprintf(b, "  %s  %-12s %3d/%-3d %s\n", e.At.Local().Format(time.TimeOnly), e.Stage, e.Weights.Legacy, e.Weights.Cluster, e.Message)
+		if e.Kind == migrate.EventFailure || e.Kind == migrate.EventAlert || e.Stage == migrate.StageRollingBack {
+			for _, ev := range e.Evidence {
+				fmt.Fprintf(b, "      evidence: %s\n", ev)
+			}
+		}
 	}
 }

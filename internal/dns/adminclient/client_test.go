@@ -3,7 +3,6 @@ package adminclient_test
 import (
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,22 +10,11 @@ import (
 
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/adminclient"
-	"ferry.dev/ferry/internal/dns/server"
+	"ferry.dev/ferry/internal/dns/server/servertest"
 )
 
 func TestErrorsFollowTheProviderContract(t *testing.T) {
-	srv, err := server.New(t.Context(), server.Config{
-		Zones: []server.Zone{server.DefaultZone("example.test")}, DataDir: t.TempDir(),
-		DNSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0", Token: "right",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = srv.Close() }()
+	srv := servertest.Start(t, "example.test")
 	// Other HTTP servers a wrong --server could point at.
 	forbidden := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "forbidden by the proxy", http.StatusForbidden)
@@ -51,7 +39,7 @@ func TestErrorsFollowTheProviderContract(t *testing.T) {
 		}
 		return c
 	}
-	good, wrong := client(srv.AdminURL(), "right"), client(srv.AdminURL(), "wrong")
+	good, wrong := client(srv.AdminURL(), servertest.Token), client(srv.AdminURL(), "wrong")
 	get := func(c *adminclient.Client) func() error {
 		return func() error { _, err := c.Get(t.Context(), "a.example.test.", "A"); return err }
 	}
@@ -73,21 +61,23 @@ func TestErrorsFollowTheProviderContract(t *testing.T) {
 		{name: "replace invalid", call: func() error { return good.Replace(t.Context(), bad, dns.Always()) },
 			is: []error{dns.ErrInvalid, dns.ErrTerminal}, msg: "sets[0].weight"},
 		{name: "wrong token", call: get(wrong), is: []error{dns.ErrUnauthorized, dns.ErrTerminal}, not: []error{dns.ErrNotFound}, msg: "401"},
-		{name: "403 from a proxy", call: get(client(forbidden.URL, "right")), is: []error{dns.ErrUnauthorized, dns.ErrTerminal}, msg: "403"},
-		{name: "wrong path in the server URL", call: get(client(srv.AdminURL()+"/dns", "right")),
+		{name: "403 from a proxy", call: get(client(forbidden.URL, servertest.Token)), is: []error{dns.ErrUnauthorized, dns.ErrTerminal}, msg: "403"},
+		{name: "wrong path in the server URL", call: get(client(srv.AdminURL()+"/dns", servertest.Token)),
 			is: []error{dns.ErrTerminal}, not: []error{dns.ErrNotFound, dns.ErrUnauthorized}, msg: srv.AdminURL() + "/dns/v1/records/"},
-		{name: "another HTTP server", call: get(client(other.URL, "right")),
+		{name: "another HTTP server", call: get(client(other.URL, servertest.Token)),
 			is: []error{dns.ErrTerminal}, not: []error{dns.ErrNotFound}, msg: other.URL},
-		{name: "another JSON API", call: get(client(jsonButNotFerry.URL, "right")),
+		{name: "another JSON API", call: get(client(jsonButNotFerry.URL, servertest.Token)),
 			is: []error{dns.ErrTerminal}, not: []error{dns.ErrNotFound}, msg: jsonButNotFerry.URL},
 		{name: "delete missing", call: func() error { return good.Delete(t.Context(), "a.example.test.", "A", dns.Always()) }},
 		{name: "condition failed", call: func() error { return good.Replace(t.Context(), changed, dns.IfAbsent()) },
 			is: []error{dns.ErrConflict}, not: []error{dns.ErrTerminal, dns.ErrInvalid}, msg: "changed underneath"},
 		{name: "no condition", call: func() error { return good.Replace(t.Context(), seeded, dns.Condition{}) },
 			is: []error{dns.ErrInvalid, dns.ErrTerminal}, msg: "no condition"},
-		{name: "412 without ferry's body", call: func() error { return client(precondition.URL, "right").Replace(t.Context(), seeded, dns.IfAbsent()) },
+		{name: "412 without ferry's body", call: func() error {
+			return client(precondition.URL, servertest.Token).Replace(t.Context(), seeded, dns.IfAbsent())
+		},
 			is: []error{}, not: []error{dns.ErrConflict, dns.ErrTerminal}, msg: "412"},
-		{name: "server down", call: get(client("http://127.0.0.1:1", "right")), is: []error{}, not: []error{dns.ErrTerminal, dns.ErrNotFound}, msg: "refused"},
+		{name: "server down", call: get(client("http://127.0.0.1:1", servertest.Token)), is: []error{}, not: []error{dns.ErrTerminal, dns.ErrNotFound}, msg: "refused"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -40,9 +40,11 @@ func (s *Server) AdminHandler() http.Handler {
 	mux.HandleFunc("GET /v1/records/{name}/{type}", s.handleGet)
 	mux.HandleFunc("PUT /v1/records/{name}/{type}", s.handlePut)
 	mux.HandleFunc("DELETE /v1/records/{name}/{type}", s.handleDelete)
+	mux.HandleFunc("GET /v1/replication", s.handleReplication)
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 		_ = s.metrics.write(w)
+		_ = s.writeReplication(w)
 	})
 	return requireToken(s.cfg.Token, mux)
 }
@@ -96,7 +98,7 @@ func (s *Server) handlePut(w http.ResponseWriter, r *http.Request) {
 	}
 	rs, err := decodeRecordSet(r)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err)
+		writeError(w, statusOf(err), err)
 		return
 	}
 	if err := s.Replace(r.Context(), rs, cond); err != nil {
@@ -114,21 +116,21 @@ func (s *Server) handlePut(w http.ResponseWriter, r *http.Request) {
 // decodeRecordSet reads the body strictly and reconciles it with the path:
 // a name or type left out of the body is taken from the path.
 func decodeRecordSet(r *http.Request) (dns.RecordSet, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+	body, err := readBody(r)
 	if err != nil {
-		return dns.RecordSet{}, fmt.Errorf("%w: body: %w", dns.ErrInvalid, err)
+		return dns.RecordSet{}, err
 	}
+	errs := []error{checkShape(body, recordSetShape())}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	var rs dns.RecordSet
 	if err := dec.Decode(&rs); err != nil {
-		return dns.RecordSet{}, fmt.Errorf("%w: body: %w", dns.ErrInvalid, err)
+		return dns.RecordSet{}, fmt.Errorf("%w: %w", dns.ErrInvalid, errors.Join(append(errs, fmt.Errorf("body: %w", err))...))
 	}
 	if dec.More() {
 		return dns.RecordSet{}, fmt.Errorf("%w: body: more than one JSON value", dns.ErrInvalid)
 	}
 	pathName, pathType := dns.CanonicalName(r.PathValue("name")), strings.ToUpper(r.PathValue("type"))
-	var errs []error
 	if rs.Name == "" {
 		rs.Name = pathName
 	} else if dns.CanonicalName(rs.Name) != pathName {
@@ -145,6 +147,20 @@ func decodeRecordSet(r *http.Request) (dns.RecordSet, error) {
 	return rs, nil
 }
 
+// readBody reads a request body of at most maxBody bytes; a larger one is
+// errBodyTooLarge (413), not a malformed one.
+func readBody(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, fmt.Errorf("%w: body: larger than %d bytes", errBodyTooLarge, maxBody)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: body: %w", dns.ErrInvalid, err)
+	}
+	return body, nil
+}
+
 func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 	cond, err := conditionOf(r.Header)
 	if err != nil {
@@ -158,8 +174,15 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// errBodyTooLarge is a request body over maxBody: 413.
+var errBodyTooLarge = errors.New("request too large")
+
 func statusOf(err error) int {
 	switch {
+	case errors.Is(err, errBodyTooLarge):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, ErrReadOnly):
+		return http.StatusForbidden
 	case errors.Is(err, dns.ErrInvalid):
 		return http.StatusBadRequest
 	case errors.Is(err, dns.ErrNotFound):

@@ -2,21 +2,21 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/adminclient"
 	"ferry.dev/ferry/internal/dns/server"
+	"ferry.dev/ferry/internal/dns/server/servertest"
 )
 
 // helperEnv makes the test binary run a server instead of the tests.
@@ -31,10 +31,24 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// helperConfig is the part of a helper server's configuration a test may
+// set, in DIR/helper.json: addresses to keep across restarts, and the
+// primary of a secondary.
+type helperConfig struct {
+	DNSAddr, AdminAddr, ReplicateFrom string
+}
+
 func runHelper(dir string) int {
+	hc := helperConfig{DNSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0"}
+	if b, err := os.ReadFile(filepath.Join(dir, "helper.json")); err == nil {
+		if err := json.Unmarshal(b, &hc); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
 	cfg := server.Config{
 		Zones: []server.Zone{server.DefaultZone("example.test")}, DataDir: filepath.Join(dir, "data"),
-		DNSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0", Token: testToken, CompactEvery: 37,
+		DNSAddr: hc.DNSAddr, AdminAddr: hc.AdminAddr, Token: testToken, CompactEvery: 37, ReplicateFrom: hc.ReplicateFrom,
 	}
 	ctx := context.Background()
 	srv, err := server.New(ctx, cfg)
@@ -46,7 +60,7 @@ func runHelper(dir string) int {
 		return 1
 	}
 	tmp := filepath.Join(dir, "url.tmp")
-	if err := os.WriteFile(tmp, []byte(srv.AdminURL()), 0o600); err != nil {
+	if err := os.WriteFile(tmp, []byte(srv.AdminURL()+" "+srv.DNSAddr()), 0o600); err != nil {
 		return 1
 	}
 	if err := os.Rename(tmp, filepath.Join(dir, "url")); err != nil {
@@ -81,16 +95,9 @@ func TestAcknowledgedWritesSurviveKill9(t *testing.T) {
 // each writer attempted.
 func burstAndKill(t *testing.T, dir string, acked []int) []int {
 	t.Helper()
-	_ = os.Remove(filepath.Join(dir, "url"))
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), helperEnv+"="+dir)
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	url := waitForFile(t, filepath.Join(dir, "url"))
-	c, err := adminclient.New(url, testToken, nil)
+	p := startHelper(t, dir, helperConfig{DNSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0"})
+	defer p.kill9(t)
+	c, err := adminclient.New(p.url, testToken, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,20 +119,15 @@ func burstAndKill(t *testing.T, dir string, acked []int) []int {
 	for deadline := time.Now().Add(time.Minute); total.Load() < 150 && time.Now().Before(deadline); {
 		time.Sleep(5 * time.Millisecond)
 	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
+	p.kill9(t)
 	wg.Wait()
 	return tried
 }
 
 func checkAfterRestart(t *testing.T, dir string, acked, tried []int) {
 	t.Helper()
-	srv, err := server.New(t.Context(), server.Config{Zones: []server.Zone{server.DefaultZone("example.test")}, DataDir: filepath.Join(dir, "data")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := servertest.Run(t, server.Config{Zones: []server.Zone{server.DefaultZone("example.test")}, DataDir: filepath.Join(dir, "data")})
+	defer srv.Close() // before the next round's helper opens the directory
 	for w := range acked {
 		name := fmt.Sprintf("w%d.example.test.", w)
 		rs, err := srv.Get(t.Context(), name, "A")

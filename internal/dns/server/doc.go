@@ -12,4 +12,11 @@
 // so a query sees the whole of a change or none of it. The wire handling
 // (respond) is a pure function of the view and the request bytes; it is
 // fuzzed with malformed packets.
+//
+// Names are keys in one spelling only (dns.ParseName: the wire form, ASCII
+// folded, IDN as A-labels); the admin API reads bodies strictly and commits
+// changes that arrive together with one fsync (commit.go). A server given
+// Config.ReplicateFrom is a secondary: it follows its primary's log over
+// the admin API (GET /v1/replication), serves the same answers and takes
+// no changes of its own.
 package server

@@ -10,6 +10,7 @@ import (
 
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/server"
+	"ferry.dev/ferry/internal/dns/server/servertest"
 )
 
 // TestZoneFileEditsAreReportedAtStart: the store wins over a zone file
@@ -28,11 +29,8 @@ func TestZoneFileEditsAreReportedAtStart(t *testing.T) {
 			t.Fatal(err)
 		}
 		var logs bytes.Buffer
-		srv, err := server.New(t.Context(), server.Config{Zones: []server.Zone{z}, DataDir: filepath.Join(dir, "data"),
+		srv := servertest.Run(t, server.Config{Zones: []server.Zone{z}, DataDir: filepath.Join(dir, "data"),
 			Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-		if err != nil {
-			t.Fatal(err)
-		}
 		return srv, logs.String()
 	}
 	srv, logs := start("www IN A 192.0.2.10\nv6 IN AAAA 2001:db8::1\nkeep IN TXT same\n")

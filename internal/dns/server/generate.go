@@ -15,6 +15,9 @@ import (
 // are served as A and AAAA records at Name (the glue a parent zone needs
 // for a delegation to a name inside the zone it delegates).
 type NameServer struct {
+	// Zone, when set, makes this an NS record of that zone only; name
+	// servers without a Zone serve every zone that has none of its own.
+	Zone  string
 	Name  string
 	Addrs []netip.Addr
 }
@@ -59,15 +62,20 @@ func GeneratedZones(origins []string, ns []NameServer) ([]Zone, error) {
 		return nil, err
 	}
 	zones := make([]Zone, 0, len(origins))
+	var errs []error
 	for _, o := range origins {
 		o = dns.CanonicalName(o)
-		if len(names) == 0 {
+		if names := zoneNameServers(o, ns); len(names) > 0 {
+			zones = append(zones, generatedZone(o, names))
+		} else {
 			zones = append(zones, DefaultZone(o))
-			continue
 		}
-		zones = append(zones, generatedZone(o, names))
 	}
-	var errs []error
+	for _, s := range ns {
+		if s.Zone != "" && indexOfZone(zones, dns.CanonicalName(s.Zone)) < 0 {
+			errs = append(errs, fmt.Errorf("%s: the zone %s is not one of %v", s.Name, s.Zone, origins))
+		}
+	}
 	for _, n := range names {
 		if len(glue[n]) == 0 {
 			continue
@@ -82,6 +90,30 @@ func GeneratedZones(origins []string, ns []NameServer) ([]Zone, error) {
 		}
 	}
 	return zones, errors.Join(errs...)
+}
+
+// zoneNameServers is the NS names of zone: those given for it, else those
+// given for every zone.
+func zoneNameServers(zone string, ns []NameServer) []string {
+	var own, all []string
+	for _, s := range ns {
+		n := dns.CanonicalName(s.Name)
+		switch {
+		case s.Zone == "" && !slices.Contains(all, n):
+			all = append(all, n)
+		case s.Zone != "" && dns.CanonicalName(s.Zone) == zone && !slices.Contains(own, n):
+			own = append(own, n)
+		}
+	}
+	if len(own) > 0 {
+		return own
+	}
+	return all
+}
+
+// indexOfZone returns the index of the zone whose origin is zone, or -1.
+func indexOfZone(zones []Zone, zone string) int {
+	return slices.IndexFunc(zones, func(z Zone) bool { return z.Origin == zone })
 }
 
 // nameServers checks ns and returns the distinct names in order and the
@@ -100,8 +132,8 @@ func nameServers(ns []NameServer) ([]string, map[string][]netip.Addr, error) {
 			names = append(names, n)
 		}
 		for _, a := range s.Addrs {
-			if !a.IsValid() || a.Is4In6() {
-				errs = append(errs, fmt.Errorf("%s: %q is not an IPv4 or IPv6 address", n, a))
+			if !a.IsValid() || a.Is4In6() || a.Zone() != "" {
+				errs = append(errs, fmt.Errorf("%s: %q is not an IPv4 or IPv6 address a record can hold (no %%zone)", n, a))
 				continue
 			}
 			if !slices.Contains(glue[n], a) {

@@ -2,20 +2,12 @@ package server
 
 import (
 	"context"
-	"encoding/binary"
-	"errors"
+	"crypto/tls"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"runtime"
 	"time"
-)
-
-// Limits of the TCP transport.
-const (
-	defaultTCPIdleTimeout = 10 * time.Second
-	maxTCPConns           = 512
 )
 
 // Start binds the DNS listeners (UDP and TCP on one port) and the admin API,
@@ -34,6 +26,9 @@ func (s *Server) Start(ctx context.Context) error {
 			_ = tcp.Close()
 			return fmt.Errorf("listening for the admin API: %w", err)
 		}
+		if s.tls != nil {
+			admin = tls.NewListener(admin, s.tls)
+		}
 	}
 	s.mu.Lock()
 	s.udp, s.tcp, s.admin = udp, tcp, admin
@@ -43,6 +38,11 @@ func (s *Server) Start(ctx context.Context) error {
 		s.goServe(func() { s.serveUDP(udp) })
 	}
 	s.goServe(func() { s.serveTCP(tcp) })
+	if s.primary != nil {
+		fctx, cancel := context.WithCancel(ctx)
+		s.goServe(func() { <-s.done(ctx); cancel() })
+		s.goServe(func() { s.follow(fctx, s.primary) })
+	}
 	if admin != nil {
 		hs := &http.Server{Handler: s.AdminHandler(), ReadHeaderTimeout: 10 * time.Second,
 			ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: time.Minute}
@@ -121,6 +121,9 @@ func (s *Server) AdminURL() string {
 	if s.admin == nil {
 		return ""
 	}
+	if s.tls != nil {
+		return "https://" + s.admin.Addr().String()
+	}
 	return "http://" + s.admin.Addr().String()
 }
 
@@ -141,7 +144,7 @@ func (s *Server) closeListeners() {
 		_ = s.admin.Close()
 	}
 	for c := range s.conns {
-		_ = c.Close()
+		_ = c.conn.Close()
 	}
 }
 
@@ -149,115 +152,6 @@ func (s *Server) closeListeners() {
 func (s *Server) Close() error {
 	s.closeListeners()
 	s.wg.Wait()
+	<-s.committerDone // no change is being written
 	return s.store.Close()
-}
-
-func (s *Server) serveUDP(conn net.PacketConn) {
-	m := s.metrics.shard()
-	in := make([]byte, 65535)
-	out := make([]byte, 0, 65535)
-	uc, fast := conn.(*net.UDPConn)
-	for {
-		if fast {
-			n, addr, err := uc.ReadFromUDPAddrPort(in)
-			if err != nil {
-				if errors.Is(err, net.ErrClosed) {
-					return
-				}
-				continue
-			}
-			if resp := s.view.Load().respond(out, in[:n], false, m); resp != nil {
-				out = resp
-				_, _ = uc.WriteToUDPAddrPort(resp, addr)
-			}
-			continue
-		}
-		n, addr, err := conn.ReadFrom(in)
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			continue
-		}
-		if resp := s.view.Load().respond(out, in[:n], false, m); resp != nil {
-			out = resp
-			_, _ = conn.WriteTo(resp, addr)
-		}
-	}
-}
-
-func (s *Server) serveTCP(ln net.Listener) {
-	m := s.metrics.shard()
-	sem := make(chan struct{}, maxTCPConns)
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			continue
-		}
-		select {
-		case sem <- struct{}{}:
-			if !s.track(c) {
-				_ = c.Close() // the server is closing: drop the newcomer
-				return
-			}
-			s.goServe(func() {
-				defer func() { s.untrack(c); <-sem }()
-				s.serveConn(c, m)
-			})
-		default:
-			_ = c.Close() // too many connections: the client retries
-		}
-	}
-}
-
-// track records an open TCP connection so Close can end it; it refuses
-// once the server is closed.
-func (s *Server) track(c net.Conn) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return false
-	}
-	s.conns[c] = struct{}{}
-	return true
-}
-
-func (s *Server) untrack(c net.Conn) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.conns, c)
-}
-
-// serveConn answers length-prefixed queries on one TCP connection in order
-// until the client closes it or stays idle too long.
-func (s *Server) serveConn(c net.Conn, m *counters) {
-	// A close error on a finished connection has nobody to go to.
-	defer func() { _ = c.Close() }()
-	idle := s.cfg.TCPIdleTimeout
-	if idle <= 0 {
-		idle = defaultTCPIdleTimeout
-	}
-	in := make([]byte, 65535)
-	var resp, framed []byte
-	for {
-		_ = c.SetDeadline(time.Now().Add(idle))
-		if _, err := io.ReadFull(c, in[:2]); err != nil {
-			return
-		}
-		n := int(binary.BigEndian.Uint16(in[:2]))
-		if _, err := io.ReadFull(c, in[:n]); err != nil {
-			return
-		}
-		if resp = s.view.Load().respond(resp, in[:n], true, m); resp == nil {
-			continue
-		}
-		framed = binary.BigEndian.AppendUint16(framed[:0], uint16(len(resp)))
-		framed = append(framed, resp...)
-		if _, err := c.Write(framed); err != nil {
-			return
-		}
-	}
 }

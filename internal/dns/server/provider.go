@@ -41,7 +41,10 @@ func keyOf(name, rrtype string) store.Key {
 // (dns.Provider). It returns once the change is on disk and visible to the
 // next query.
 func (s *Server) Replace(ctx context.Context, rs dns.RecordSet, cond dns.Condition) error {
-	if err := cond.Validate(); err != nil {
+	if err := errors.Join(s.readOnly(), cond.Validate()); err != nil {
+		return err
+	}
+	if err := checkNames(rs); err != nil {
 		return err
 	}
 	rs = Canonical(rs)
@@ -61,7 +64,7 @@ func (s *Server) Replace(ctx context.Context, rs dns.RecordSet, cond dns.Conditi
 // Delete removes the record set for name and type if cond holds
 // (dns.Provider).
 func (s *Server) Delete(ctx context.Context, name, rrtype string, cond dns.Condition) error {
-	if err := cond.Validate(); err != nil {
+	if err := errors.Join(s.readOnly(), cond.Validate()); err != nil {
 		return err
 	}
 	k := keyOf(name, rrtype)
@@ -80,6 +83,12 @@ func admitChange(st store.State, k store.Key, next *dns.RecordSet, cond dns.Cond
 	if rs, ok := st.Records[k]; ok {
 		cur = &rs // Admit copies what it keeps
 	}
+	if cur != nil && next != nil && next.Equal(*cur) {
+		// Whatever the condition: writing what is there would bump the
+		// serial and grow the log for nothing (and make every resolver
+		// that watches the serial refetch).
+		return errUnchanged
+	}
 	ok, err := cond.Admit(k.Name, k.Type, cur, next)
 	switch {
 	case err != nil:
@@ -90,68 +99,77 @@ func admitChange(st store.State, k store.Key, next *dns.RecordSet, cond dns.Cond
 	return nil
 }
 
-// apply makes op durable and publishes the view with it. check sees the
-// state under the write lock and may refuse the change (errUnchanged: it
-// is already made). The view is compiled before anything is written, so a
-// change that cannot be served is refused rather than stored.
-func (s *Server) apply(ctx context.Context, check func(store.State) error, op store.Op) error {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	var next *view
-	compile := func(st store.State) error {
-		if check != nil {
-			if err := check(st); err != nil {
-				return err
-			}
-		}
-		v, err := buildView(s.cfg.Zones, st.Next(op), s.metrics.counter)
-		if err != nil {
-			return fmt.Errorf("%w: %w", dns.ErrInvalid, err)
-		}
-		next = v
-		return nil
-	}
-	if _, err := s.store.Apply(ctx, compile, op); err != nil {
-		if errors.Is(err, errUnchanged) {
-			return nil
-		}
-		return err
-	}
-	s.view.Store(next)
-	s.metrics.retain(next)
-	return nil
-}
-
 // Canonical returns rs with its name, type and CNAME targets in canonical
-// form and its addresses in their shortest form, as the server stores them.
+// form (dns.ParseName), its addresses in their shortest form and each value
+// once (RFC 2181 section 5: a record set holds each record once; the first
+// spelling is kept), as the server stores them.
 func Canonical(rs dns.RecordSet) dns.RecordSet {
 	rs.Name = dns.CanonicalName(rs.Name)
 	rs.Type = strings.ToUpper(strings.TrimSpace(rs.Type))
 	sets := make([]dns.WeightedSet, len(rs.Sets))
 	for i, set := range rs.Sets {
-		set.Values = append([]string(nil), set.Values...)
-		for j, v := range set.Values {
-			switch rs.Type {
-			case dns.TypeCNAME:
-				set.Values[j] = dns.CanonicalName(v)
-			case dns.TypeA, dns.TypeAAAA:
-				if a, err := netip.ParseAddr(v); err == nil {
-					set.Values[j] = a.String()
-				}
+		values := make([]string, 0, len(set.Values))
+		seen := map[string]bool{}
+		for _, v := range set.Values {
+			v = canonicalValue(rs.Type, v)
+			if !seen[v] {
+				seen[v] = true
+				values = append(values, v)
 			}
 		}
+		set.Values = values
 		sets[i] = set
 	}
 	rs.Sets = sets
 	return rs
 }
 
+func canonicalValue(rrtype, v string) string {
+	switch rrtype {
+	case dns.TypeCNAME:
+		return dns.CanonicalName(v)
+	case dns.TypeA, dns.TypeAAAA:
+		if a, err := netip.ParseAddr(v); err == nil && a.Zone() == "" {
+			return a.String()
+		}
+	case dns.TypeTXT:
+		if s, err := parseTXT(v); err == nil {
+			return formatTXT(s)
+		}
+	}
+	return v
+}
+
+// checkNames refuses an owner name or CNAME target that is not exactly one
+// DNS name (dns.ParseName), before canonical forms are made of them.
+func checkNames(rs dns.RecordSet) error {
+	var errs []error
+	if rs.Name != "" { // an empty name is Validate's to report
+		if _, err := dns.ParseName(rs.Name); err != nil {
+			errs = append(errs, fmt.Errorf("name: %w", err))
+		}
+	}
+	if strings.EqualFold(strings.TrimSpace(rs.Type), dns.TypeCNAME) {
+		for i, set := range rs.Sets {
+			for j, v := range set.Values {
+				if _, err := dns.ParseName(v); err != nil {
+					errs = append(errs, fmt.Errorf("sets[%d].values[%d]: %w", i, j, err))
+				}
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("%w: %w", dns.ErrInvalid, err)
+	}
+	return nil
+}
+
 // check validates rs against the model and the server's zones. Its errors
 // wrap dns.ErrInvalid and name the field at fault.
 func (s *Server) check(rs dns.RecordSet) error {
 	errs := []error{rs.Validate()}
-	if _, ok := mdns.IsDomainName(rs.Name); !ok {
-		errs = append(errs, fmt.Errorf("name: %q is not a domain name", rs.Name))
+	if _, err := dns.ParseName(rs.Name); err != nil {
+		errs = append(errs, fmt.Errorf("name: %w", err))
 	} else if zone := s.zoneOf(rs.Name); zone == "" {
 		errs = append(errs, fmt.Errorf("name: %s is outside the zones %s", rs.Name, strings.Join(s.Zones(), ", ")))
 	} else if isWildcard(rs.Name) {
@@ -166,6 +184,9 @@ func (s *Server) check(rs dns.RecordSet) error {
 			}
 		}
 	}
+	if size, ok := fitsMessage(rs); !ok {
+		errs = append(errs, fmt.Errorf("sets: an answer of %s %s would take %d bytes, more than the 65535 a DNS message holds", rs.Name, rs.Type, size))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("%w: %w", dns.ErrInvalid, err)
 	}
@@ -173,9 +194,18 @@ func (s *Server) check(rs dns.RecordSet) error {
 }
 
 func checkValue(rs dns.RecordSet, v string) error {
-	if rs.Type == dns.TypeCNAME {
-		if _, ok := mdns.IsDomainName(v); !ok {
-			return fmt.Errorf("%q is not a domain name", v)
+	switch rs.Type {
+	case dns.TypeCNAME:
+		if _, err := dns.ParseName(v); err != nil {
+			return err
+		}
+	case dns.TypeAAAA:
+		if a, err := netip.ParseAddr(v); err == nil && a.Zone() != "" {
+			return fmt.Errorf("%q has a zone (%%%s), which a DNS record cannot hold; give the address alone", v, a.Zone())
+		}
+	case dns.TypeTXT:
+		if _, err := parseTXT(v); err != nil {
+			return err
 		}
 	}
 	rr, err := toRR(rs, v)

@@ -11,6 +11,7 @@ import (
 
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/server"
+	"ferry.dev/ferry/internal/dns/server/servertest"
 )
 
 // queryCase is one question and the whole answer expected for it.
@@ -271,16 +272,7 @@ func TestZoneTransfersAndOPTQuestionsAreRefused(t *testing.T) {
 }
 
 func TestCloseEndsIdleTCPConnections(t *testing.T) {
-	zone := server.DefaultZone("example.test")
-	srv, err := server.New(t.Context(), server.Config{
-		Zones: []server.Zone{zone}, DataDir: t.TempDir(), DNSAddr: "127.0.0.1:0", TCPIdleTimeout: time.Hour,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	srv := servertest.Run(t, server.Config{Zones: []server.Zone{server.DefaultZone("example.test")}, TCPIdleTimeout: time.Hour})
 	conn, err := mdns.Dial("tcp", srv.DNSAddr())
 	if err != nil {
 		t.Fatal(err)
@@ -319,16 +311,7 @@ mx.deep.sub 300 IN MX 10 mail.example.test.
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(t.Context(), server.Config{
-		Zones: []server.Zone{parent, server.DefaultZone("sub.example.test")}, DataDir: t.TempDir(), DNSAddr: "127.0.0.1:0",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := servertest.Run(t, server.Config{Zones: []server.Zone{parent, server.DefaultZone("sub.example.test")}})
 	r := query(t, "udp", srv.DNSAddr(), "sub.example.test.", mdns.TypeSOA, false)
 	if r.Rcode != mdns.RcodeSuccess || len(r.Answer) != 1 || r.Answer[0].(*mdns.SOA).Ns != "ns1.sub.example.test." {
 		t.Errorf("the child zone's apex answered %v", r)

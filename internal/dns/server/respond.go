@@ -56,6 +56,7 @@ type builder struct {
 	rcode    int
 	aa       bool
 	an, ns   uint16
+	ar       uint16   // glue; the OPT record is counted in finish
 	answered [8]*wset // counted once the response is known to fit
 	nAnswer  int
 }
@@ -84,7 +85,14 @@ func (v *view) lookup(dst []byte, qname []byte, b *builder) []byte {
 // resolve answers for name, whose uncompressed wire form is already in dst
 // at ownerOff, following CNAMEs that stay inside ferry's zones.
 func (v *view) resolve(dst []byte, name string, ownerOff int, zv *zoneView, b *builder) []byte {
-	for range maxChase {
+	var seen [maxChase]string
+	for i := range maxChase {
+		for _, prev := range seen[:i] {
+			if prev == name {
+				return dst // a loop: its records are all in the answer once
+			}
+		}
+		seen[i] = name
 		n := v.names[name]
 		if n == nil || n.zone != zv {
 			b.rcode = rcodeNX
@@ -115,13 +123,19 @@ func (v *view) answerNode(dst []byte, n *node, ownerOff, nameLen int, b *builder
 	case b.qtype == mdns.TypeCNAME && n.cname != nil:
 		return b.appendSet(dst, n.cname.pick(), ownerOff)
 	case b.qtype == typeANY && len(n.rrsets) > 0:
-		for _, rs := range n.rrsets {
-			dst = b.appendSet(dst, rs.pick(), ownerOff)
-		}
-		return dst
+		// RFC 8482: one synthesised HINFO instead of every record.
+		b.an++
+		dst = append(dst, 0xC0|byte(ownerOff>>8), byte(ownerOff))
+		return append(dst, n.zone.hinfo...)
 	}
 	if rs := n.find(b.qtype); rs != nil {
-		return b.appendSet(dst, rs.pick(), ownerOff)
+		dst = b.appendSet(dst, rs.pick(), ownerOff)
+		if b.qtype == mdns.TypeNS && n.zone.glueCount > 0 && nameLen == len(n.zone.apexWire) {
+			// The addresses of the zone's own name servers (RFC 9471).
+			b.ar += n.zone.glueCount
+			dst = append(dst, n.zone.glue...)
+		}
+		return dst
 	}
 	return b.negative(dst, n.zone, ownerOff+nameLen-len(n.zone.apexWire))
 }
@@ -169,7 +183,7 @@ func (b *builder) finish(dst []byte, req *request, limit int) []byte {
 	}
 	if len(dst)+optLen > limit {
 		dst = dst[:req.qend]
-		b.an, b.ns = 0, 0
+		b.an, b.ns, b.ar = 0, 0, 0
 		flags |= flagTC
 	} else {
 		for _, s := range b.answered[:b.nAnswer] {
@@ -180,9 +194,9 @@ func (b *builder) finish(dst []byte, req *request, limit int) []byte {
 	binary.BigEndian.PutUint16(dst[4:], 1)
 	binary.BigEndian.PutUint16(dst[6:], b.an)
 	binary.BigEndian.PutUint16(dst[8:], b.ns)
-	binary.BigEndian.PutUint16(dst[10:], 0)
+	binary.BigEndian.PutUint16(dst[10:], b.ar)
 	if req.edns {
-		binary.BigEndian.PutUint16(dst[10:], 1)
+		binary.BigEndian.PutUint16(dst[10:], b.ar+1)
 		var do byte
 		if req.ednsDO {
 			do = 0x80

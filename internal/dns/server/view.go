@@ -1,10 +1,11 @@
 package server
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
-	"strings"
+	"slices"
 	"sync/atomic"
 
 	mdns "github.com/miekg/dns"
@@ -22,9 +23,13 @@ type view struct {
 }
 
 type zoneView struct {
-	origin   string
-	apexWire string
-	negSOA   []byte // the SOA for the authority section, owner-less, TTL = min(TTL, minimum)
+	origin    string
+	apexWire  string
+	negSOA    []byte // the SOA for the authority section, owner-less, TTL = min(TTL, minimum)
+	hinfo     []byte // the RFC 8482 answer to ANY, owner-less
+	glue      []byte // A/AAAA of the zone's name servers inside ferry's zones, owners uncompressed
+	glueCount uint16
+	ns        []string // the NS targets, canonical
 }
 
 type node struct {
@@ -101,7 +106,8 @@ func buildView(zones []Zone, st store.State, counter counterFunc) (*view, error)
 			return nil, err
 		}
 	}
-	for _, rs := range st.Records {
+	// In name order, so that nothing depends on the map's iteration order.
+	for _, rs := range st.Sorted() {
 		zv := v.zoneOf(rs.Name)
 		if zv == nil {
 			continue // its zone is no longer served; keep it on disk
@@ -110,7 +116,37 @@ func buildView(zones []Zone, st store.State, counter counterFunc) (*view, error)
 			return nil, fmt.Errorf("compiling %s %s: %w", rs.Name, rs.Type, err)
 		}
 	}
+	for _, zv := range v.zones {
+		if err := v.addGlue(zv); err != nil {
+			return nil, err
+		}
+	}
 	return v, nil
+}
+
+// addGlue packs the addresses of zv's name servers that ferry serves (one
+// set, not weighted: a name server's address is not a traffic split),
+// with their owner names, for the additional section of NS answers.
+func (v *view) addGlue(zv *zoneView) error {
+	for _, target := range zv.ns {
+		w, err := wireName(target)
+		if err != nil {
+			return err
+		}
+		n := v.names[w]
+		if n == nil || v.zoneOfWire(w) == nil {
+			continue
+		}
+		for _, t := range []uint16{mdns.TypeA, mdns.TypeAAAA} {
+			if rs := n.find(t); rs != nil && len(rs.sets) == 1 {
+				for _, rec := range rs.sets[0].records {
+					zv.glue = append(append(zv.glue, w...), rec...)
+					zv.glueCount++
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func (v *view) addZone(z Zone, rev uint64, counter counterFunc) error {
@@ -127,9 +163,14 @@ func (v *view) addZone(z Zone, rev uint64, counter counterFunc) error {
 	if zv.negSOA, err = packBody(&neg); err != nil {
 		return err
 	}
+	hinfo := &mdns.HINFO{Hdr: mdns.RR_Header{Name: z.Origin, Rrtype: mdns.TypeHINFO, Class: mdns.ClassINET, Ttl: neg.Hdr.Ttl}, Cpu: "RFC8482"}
+	if zv.hinfo, err = packBody(hinfo); err != nil {
+		return err
+	}
 	static := []mdns.RR{&soa}
 	for _, ns := range z.NS {
 		static = append(static, ns)
+		zv.ns = append(zv.ns, ns.Ns)
 	}
 	static = append(static, z.Static...)
 	return v.addStatic(zv, static, counter)
@@ -153,7 +194,9 @@ func (v *view) addStatic(zv *zoneView, rrs []mdns.RR, counter counterFunc) error
 			rs = &rrset{rrtype: h.Rrtype, sets: []wset{{id: SeedSetID, answers: counter(h.Name, typ, SeedSetID)}}}
 			n.insert(rs)
 		}
-		rs.sets[0].records = append(rs.sets[0].records, body)
+		if !slices.ContainsFunc(rs.sets[0].records, func(r []byte) bool { return bytes.Equal(r, body) }) {
+			rs.sets[0].records = append(rs.sets[0].records, body) // each record once (RFC 2181)
+		}
 	}
 	return nil
 }
@@ -169,7 +212,7 @@ func (n *node) insert(rs *rrset) {
 // node returns the node for name, creating it and every empty ancestor up
 // to the apex, so that names with descendants answer NODATA, not NXDOMAIN.
 func (v *view) node(zv *zoneView, name string) (*node, error) {
-	w, err := wireName(strings.ToLower(name))
+	w, err := wireName(name)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +286,7 @@ func compileSet(rs dns.RecordSet, s dns.WeightedSet) (wset, error) {
 		}
 		ws.records = append(ws.records, body)
 		if c, ok := rr.(*mdns.CNAME); ok {
-			if ws.target, err = wireName(strings.ToLower(c.Target)); err != nil {
+			if ws.target, err = wireName(c.Target); err != nil {
 				return wset{}, err
 			}
 		}
@@ -267,24 +310,7 @@ func toRR(rs dns.RecordSet, val string) (mdns.RR, error) {
 	case dns.TypeCNAME:
 		return &mdns.CNAME{Hdr: h, Target: mdns.Fqdn(val)}, nil
 	case dns.TypeTXT:
-		return &mdns.TXT{Hdr: h, Txt: splitTXT(val)}, nil
+		return &mdns.TXT{Hdr: h, Txt: txtStrings(val)}, nil
 	}
 	return nil, fmt.Errorf("type %q is not supported", rs.Type)
-}
-
-// splitTXT cuts a value into the 255-byte strings a TXT record is made of.
-func splitTXT(v string) []string {
-	if v == "" {
-		return []string{""}
-	}
-	var out []string
-	for len(v) > 255 {
-		cut := 255
-		for cut > 1 && v[cut-1] == '\\' { // never split an escape
-			cut--
-		}
-		out = append(out, v[:cut])
-		v = v[cut:]
-	}
-	return append(out, v)
 }

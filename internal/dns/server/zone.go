@@ -62,7 +62,6 @@ func ParseZone(r io.Reader, file, origin string) (Zone, error) {
 	zp := mdns.NewZoneParser(bytes.NewReader(src), origin, file)
 	var rrs []mdns.RR
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
-		rr.Header().Name = strings.ToLower(rr.Header().Name)
 		rrs = append(rrs, rr)
 	}
 	if err := zp.Err(); err != nil {
@@ -71,6 +70,9 @@ func ParseZone(r io.Reader, file, origin string) (Zone, error) {
 	pos := positions{file: file, lines: recordLines(src)}
 	if len(pos.lines) != len(rrs) {
 		pos.lines = nil // the scan lost track: name the file alone
+	}
+	if err := canonicalOwners(rrs, pos); err != nil {
+		return Zone{}, err
 	}
 	soaAt := slices.IndexFunc(rrs, func(rr mdns.RR) bool { return rr.Header().Rrtype == mdns.TypeSOA })
 	if soaAt < 0 {
@@ -82,6 +84,27 @@ func ParseZone(r io.Reader, file, origin string) (Zone, error) {
 	}
 	z := Zone{Origin: soa.Hdr.Name, File: file, SOA: soa}
 	return z, z.sortRecords(rrs, pos)
+}
+
+// canonicalOwners gives every owner name and CNAME target its one
+// canonical spelling (dns.ParseName), refusing names that are not exactly
+// one DNS name, so that a file cannot hold one name under two spellings.
+func canonicalOwners(rrs []mdns.RR, pos positions) error {
+	var errs []error
+	for i, rr := range rrs {
+		name, err := dns.ParseName(rr.Header().Name)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: owner: %w", pos.at(i), err))
+			continue
+		}
+		rr.Header().Name = name
+		if c, ok := rr.(*mdns.CNAME); ok {
+			if c.Target, err = dns.ParseName(c.Target); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %s CNAME target: %w", pos.at(i), name, err))
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // positions names where each record of a zone file is, as "file:line".
@@ -149,6 +172,8 @@ func (z *Zone) refuse(rr mdns.RR) error {
 		return fmt.Errorf("outside the zone %s", z.Origin)
 	case isWildcard(h.Name):
 		return errors.New("wildcard names are not supported (the name would be served literally, not as a wildcard)")
+	case h.Class != mdns.ClassINET:
+		return fmt.Errorf("class %s: ferry serves class IN only, the zone's class", mdns.Class(h.Class))
 	case h.Rrtype == mdns.TypeSOA && rr != z.SOA:
 		return errors.New("a second SOA record")
 	case h.Rrtype == mdns.TypeNS && h.Name != z.Origin:
@@ -214,9 +239,21 @@ func addSeed(seeds map[[2]string]*dns.RecordSet, rr mdns.RR) {
 	case *mdns.AAAA:
 		v = rr.AAAA.String()
 	case *mdns.CNAME:
-		v = strings.ToLower(rr.Target)
+		v = rr.Target
 	case *mdns.TXT:
-		v = strings.Join(rr.Txt, "")
+		v = txtValue(rr.Txt)
 	}
-	rs.Sets[0].Values = append(rs.Sets[0].Values, v)
+	if !slices.Contains(rs.Sets[0].Values, v) { // RFC 2181 section 5
+		rs.Sets[0].Values = append(rs.Sets[0].Values, v)
+	}
+}
+
+// txtValue is the value of a zone file's TXT record, its strings kept as
+// they are (miekg/dns hands them over escaped).
+func txtValue(escaped []string) string {
+	raw := make([]string, len(escaped))
+	for i, s := range escaped {
+		raw[i], _, _ = unescapeTXT(s, false) // miekg/dns wrote valid escapes
+	}
+	return formatTXT(raw)
 }

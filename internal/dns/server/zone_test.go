@@ -39,6 +39,10 @@ multi IN MX ( 10
    mail )
 * IN A 192.0.2.1
 `, want: []string{"bad.zone:12: *.example.test.: wildcard"}},
+		{name: "a class other than the zone's", body: "chaos CH TXT hello\n", want: []string{"bad.zone:5: chaos.example.test.: class CH"}},
+		{name: "an owner with a control character", body: "a\\007b IN A 192.0.2.1\n", want: []string{"bad.zone:5: owner:", "control byte 0x07"}},
+		{name: "a CNAME beside A through another spelling", body: "esc\\065 IN A 192.0.2.1\nesca IN CNAME www\n",
+			want: []string{"bad.zone:6: esca.example.test.: CNAME cannot sit beside A"}},
 		{name: "every problem at once", body: "* IN A 192.0.2.1\nc IN CNAME x\nc IN TXT y\n",
 			want: []string{"bad.zone:5: *.example.test.", "bad.zone:6: c.example.test.: CNAME"}},
 	}

@@ -6,6 +6,8 @@ package servertest
 import (
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"ferry.dev/ferry/internal/dns/adminclient"
@@ -66,4 +68,15 @@ func Client(t testing.TB, srv *server.Server) *adminclient.Client {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// TokenFile writes Token to a new file (mode 0600, as ferry dns serve
+// wants it) for the clients and commands that read it from a file.
+func TokenFile(t testing.TB) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(path, []byte(Token+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -8,8 +8,14 @@
 // checksum and is cut off on the next Open, after the log is copied aside.
 // A damaged record with intact records after it cannot be a torn write: it
 // is corruption of acknowledged changes, and Open refuses to go on.
-// Every so many changes the whole state is written to a snapshot (temporary
-// file, fsync, rename, fsync of the directory) and the log starts again.
+// Replay requires consecutive revisions, so a record missing whole is
+// found too. Every so many changes the whole state is written to a
+// snapshot with its CRC-32C (temporary file, fsync, rename, fsync of the
+// directory) and the log starts again.
+//
+// A secondary's store takes its primary's changes with their revisions
+// (Append, one fsync per batch) or its whole state (Reset); a primary's
+// keeps its last changes in memory for them (Since, Watch).
 //
 // Store does no validation of its own: the server decides what may be
 // written, the store only makes it durable.

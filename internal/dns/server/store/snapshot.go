@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,38 +13,84 @@ import (
 	"ferry.dev/ferry/internal/dns"
 )
 
-// snapshot is the on-disk form of a whole State.
-type snapshot struct {
+// Image is a whole State as a plain value: the content of a snapshot
+// file, and what a secondary is sent when the changes it lacks are no
+// longer at hand.
+type Image struct {
 	Rev     uint64          `json:"rev"`
 	Seeded  []string        `json:"seeded"`
 	Records []dns.RecordSet `json:"records"`
 }
 
-func readSnapshot(path string) (snapshot, error) {
+// Image returns st as an Image, records ordered by name and type.
+func (st State) Image() Image {
+	im := Image{Rev: st.Rev, Records: st.Sorted()}
+	for z := range st.Seeded {
+		im.Seeded = append(im.Seeded, z)
+	}
+	slices.Sort(im.Seeded)
+	return im
+}
+
+// State returns the state im holds.
+func (im Image) State() State {
+	st := State{Rev: im.Rev, Records: make(map[Key]dns.RecordSet, len(im.Records)), Seeded: map[string]bool{}}
+	for _, rs := range im.Records {
+		st.Records[KeyOf(rs)] = rs
+	}
+	for _, z := range im.Seeded {
+		st.Seeded[z] = true
+	}
+	return st
+}
+
+// snapshotFileV2 is the snapshot file: the state and the CRC-32C of its
+// JSON, exactly as written, so a bit flipped on disk is found at start.
+// (A snapshot written before the checksum has the state's fields at the
+// top level and no "state"; it is read as it is.)
+type snapshotFileV2 struct {
+	State    json.RawMessage `json:"state"`
+	Checksum *uint32         `json:"crc32c"`
+}
+
+func readSnapshot(path string) (Image, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return snapshot{}, nil
+		return Image{}, nil
 	}
 	if err != nil {
-		return snapshot{}, fmt.Errorf("reading snapshot: %w", err)
+		return Image{}, fmt.Errorf("reading snapshot: %w", err)
 	}
-	var s snapshot
-	if err := json.Unmarshal(b, &s); err != nil {
-		// A snapshot is only ever renamed into place complete, so a bad one
-		// is real corruption, not a crash: refuse rather than lose records.
-		return snapshot{}, fmt.Errorf("decoding snapshot %s: %w", path, err)
+	// A snapshot is only ever renamed into place complete, so a bad one
+	// is real corruption, not a crash: refuse rather than lose records.
+	var f snapshotFileV2
+	if err := json.Unmarshal(b, &f); err != nil {
+		return Image{}, fmt.Errorf("%w: decoding snapshot %s: %w", ErrCorrupt, path, err)
+	}
+	state := b
+	if f.State != nil || f.Checksum != nil {
+		if f.Checksum == nil || f.State == nil || checksum(f.State) != *f.Checksum {
+			return Image{}, fmt.Errorf("%w: snapshot %s: its checksum does not match its content; keep a copy, and restore it from a backup", ErrCorrupt, path)
+		}
+		state = f.State
+	}
+	var s Image
+	dec := json.NewDecoder(bytes.NewReader(state))
+	dec.DisallowUnknownFields() // a damaged "state" key must not read as an empty old snapshot
+	if err := dec.Decode(&s); err != nil {
+		return Image{}, fmt.Errorf("%w: decoding snapshot %s: %w", ErrCorrupt, path, err)
 	}
 	return s, nil
 }
 
 // writeSnapshot replaces the snapshot at path atomically and durably.
 func writeSnapshot(path string, st State) error {
-	s := snapshot{Rev: st.Rev, Records: st.Sorted()}
-	for z := range st.Seeded {
-		s.Seeded = append(s.Seeded, z)
+	state, err := json.Marshal(st.Image())
+	if err != nil {
+		return fmt.Errorf("encoding snapshot: %w", err)
 	}
-	slices.Sort(s.Seeded)
-	b, err := json.Marshal(s)
+	sum := checksum(state)
+	b, err := json.Marshal(snapshotFileV2{State: state, Checksum: &sum})
 	if err != nil {
 		return fmt.Errorf("encoding snapshot: %w", err)
 	}

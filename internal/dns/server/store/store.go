@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"ferry.dev/ferry/internal/dns"
@@ -107,6 +108,8 @@ type Store struct {
 	// compactErr is the text of the last compaction failure logged, so
 	// a failure that repeats on every change is logged once.
 	compactErr string
+	recent     []Change      // the last changes made, for secondaries
+	changed    chan struct{} // closed (and replaced) by every change
 }
 
 // Open loads the store in dir (creating dir if needed), replaying the log
@@ -137,25 +140,16 @@ func load(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := State{Rev: snap.Rev, Records: map[Key]dns.RecordSet{}, Seeded: map[string]bool{}}
-	for _, rs := range snap.Records {
-		st.Records[KeyOf(rs)] = rs
-	}
-	for _, z := range snap.Seeded {
-		st.Seeded[z] = true
-	}
+	st := snap.State()
 	lc, err := readLog(filepath.Join(dir, logFile))
 	if err != nil {
 		return nil, err
 	}
-	n := 0
-	for _, c := range lc.changes {
-		if c.Rev > st.Rev { // older ones are already in the snapshot
-			st = st.apply(c)
-			n++
-		}
+	st, n, err := replay(st, lc.changes, filepath.Join(dir, logFile))
+	if err != nil {
+		return nil, err
 	}
-	s := &Store{dir: dir, compactEvery: opts.CompactEvery, logger: opts.Logger, state: st, logSize: n}
+	s := &Store{dir: dir, compactEvery: opts.CompactEvery, logger: opts.Logger, state: st, logSize: n, changed: make(chan struct{})}
 	if s.compactEvery <= 0 {
 		s.compactEvery = DefaultCompactEvery
 	}
@@ -174,6 +168,27 @@ func load(dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// replay applies the log's changes that the snapshot does not hold yet,
+// and returns the state and how many it applied. Revisions must follow
+// one another: a gap means acknowledged changes are missing (a log from
+// another data directory, or records removed by hand), so replay refuses
+// to start from a state that silently lacks them, naming the gap.
+func replay(st State, changes []Change, path string) (State, int, error) {
+	n := 0
+	for _, c := range changes {
+		if c.Rev <= st.Rev {
+			continue // already in the snapshot
+		}
+		if c.Rev != st.Rev+1 {
+			return State{}, 0, fmt.Errorf("%w: %s: revision %d follows revision %d: changes %d to %d are missing",
+				ErrCorrupt, path, c.Rev, st.Rev, st.Rev+1, c.Rev-1)
+		}
+		st = st.apply(c)
+		n++
+	}
+	return st, n, nil
 }
 
 // keepCorruptLog copies the log durably to wal.log.corrupt-<rev> (with a
@@ -255,12 +270,26 @@ func (s *Store) Apply(ctx context.Context, check func(State) error, ops ...Op) (
 	if err := s.append(c); err != nil {
 		return State{}, err
 	}
-	s.state = s.state.apply(c)
-	s.logSize++
+	s.applied(c)
+	return s.state, nil
+}
+
+// applied makes the durable change c the current state, keeps it for
+// secondaries and wakes whoever waits for a change. s.mu is held.
+func (s *Store) applied(changes ...Change) {
+	for _, c := range changes {
+		s.state = s.state.apply(c)
+	}
+	s.logSize += len(changes)
+	s.recent = append(s.recent, changes...)
+	if over := len(s.recent) - maxRecent; over > 0 {
+		s.recent = slices.Delete(s.recent, 0, over)
+	}
+	close(s.changed)
+	s.changed = make(chan struct{})
 	if s.logSize >= s.compactEvery {
 		s.compactAfterChange()
 	}
-	return s.state, nil
 }
 
 // compactAfterChange compacts after a change that is already durable in
@@ -281,11 +310,17 @@ func (s *Store) compactAfterChange() {
 	}
 }
 
-func (s *Store) append(c Change) error {
-	rec, err := encodeRecord(c)
-	if err != nil {
-		return err
+// append writes changes to the log with one fsync.
+func (s *Store) append(changes ...Change) error {
+	var rec []byte
+	for _, c := range changes {
+		r, err := encodeRecord(c)
+		if err != nil {
+			return err
+		}
+		rec = append(rec, r...)
 	}
+	c := changes[len(changes)-1]
 	off, err := s.log.Seek(0, 1)
 	if err != nil {
 		return fmt.Errorf("locating log end: %w", err)
@@ -310,17 +345,7 @@ func (s *Store) compact() error {
 	if err := writeSnapshot(filepath.Join(s.dir, snapshotFile), s.state); err != nil {
 		return err
 	}
-	if err := s.log.Truncate(0); err != nil {
-		return fmt.Errorf("emptying log: %w", err)
-	}
-	if _, err := s.log.Seek(0, 0); err != nil {
-		return fmt.Errorf("rewinding log: %w", err)
-	}
-	if err := s.log.Sync(); err != nil {
-		return fmt.Errorf("syncing log: %w", err)
-	}
-	s.logSize = 0
-	return nil
+	return s.emptyLog()
 }
 
 // Close writes a final snapshot and closes the log.

@@ -1,0 +1,135 @@
+package webhook_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	mdns "github.com/miekg/dns"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/dns/server"
+	"ferry.dev/ferry/internal/dns/server/servertest"
+	"ferry.dev/ferry/internal/dns/webhook"
+	"ferry.dev/ferry/internal/testcluster"
+)
+
+func TestMain(m *testing.M) { os.Exit(testcluster.Main(m)) }
+
+// TestExternalDNSPublishesIntoFerry runs a real external-dns (--source=ingress
+// --provider=webhook) against the local kube-apiserver and ferry's DNS
+// server behind the webhook: an Ingress's host answers with its address over
+// real DNS, a weighted Ingress becomes a weighted set, a record external-dns
+// does not own survives, and deleting the Ingress deletes its record.
+func TestExternalDNSPublishesIntoFerry(t *testing.T) {
+	bin, _ := testcluster.ExternalDNS(t)
+	c := testcluster.Start(t)
+	srv := servertest.Start(t, "example.test")
+	hook := httptest.NewServer(webhook.New(servertest.Client(t, srv), []string{"example.test"}, 300,
+		slog.New(slog.NewTextHandler(io.Discard, nil))))
+	t.Cleanup(hook.Close)
+	mustReplace(t, srv, dns.RecordSet{Name: "legacy.example.test.", Type: dns.TypeA, TTL: 60,
+		Sets: []dns.WeightedSet{{ID: "web", Weight: 1, Values: []string{"192.0.2.99"}}}})
+
+	ns := c.Namespace(t)
+	createIngress(t, c, ns, "api", "api.example.test", "192.0.2.50", nil)
+	createIngress(t, c, ns, "shop-blue", "shop.example.test", "192.0.2.60", map[string]string{
+		"external-dns.alpha.kubernetes.io/set-identifier": "blue", "external-dns.alpha.kubernetes.io/webhook-weight": "30"})
+	runOnce(t, bin, c.Kubeconfig, hook.URL)
+
+	if got := query(t, srv, "api.example.test."); got != "192.0.2.50" {
+		t.Errorf("api.example.test A = %q over DNS, want 192.0.2.50 (the Ingress's address)", got)
+	}
+	shop, err := srv.Get(t.Context(), "shop.example.test.", dns.TypeA)
+	if err != nil || len(shop.Sets) != 1 || shop.Sets[0].ID != "blue" || shop.Sets[0].Weight != 30 {
+		t.Errorf("shop.example.test = %+v, %v; want the set blue at weight 30", shop, err)
+	}
+
+	// A second pass finds nothing to change: what external-dns wants and
+	// what the webhook lists back compare equal (weights included).
+	before := srv.List(t.Context())
+	runOnce(t, bin, c.Kubeconfig, hook.URL)
+	if d := cmp.Diff(before, srv.List(t.Context())); d != "" {
+		t.Errorf("a second external-dns pass changed records (-before +after):\n%s", d)
+	}
+
+	if err := c.Clientset().NetworkingV1().Ingresses(ns).Delete(t.Context(), "api", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	runOnce(t, bin, c.Kubeconfig, hook.URL)
+	if _, err := srv.Get(t.Context(), "api.example.test.", dns.TypeA); err == nil {
+		t.Error("api.example.test is still there after its Ingress was deleted")
+	}
+	if got := query(t, srv, "legacy.example.test."); got != "192.0.2.99" {
+		t.Errorf("legacy.example.test (not external-dns's) = %q, want it kept at 192.0.2.99", got)
+	}
+}
+
+func mustReplace(t *testing.T, srv *server.Server, rs dns.RecordSet) {
+	t.Helper()
+	if err := srv.Replace(t.Context(), rs, dns.Always()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func createIngress(t *testing.T, c *testcluster.Cluster, ns, name, host, ip string, annotations map[string]string) {
+	t.Helper()
+	prefix := networkingv1.PathTypePrefix
+	ing := &networkingv1.Ingress{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Annotations: annotations},
+		Spec: networkingv1.IngressSpec{Rules: []networkingv1.IngressRule{{Host: host, IngressRuleValue: networkingv1.IngressRuleValue{
+			HTTP: &networkingv1.HTTPIngressRuleValue{Paths: []networkingv1.HTTPIngressPath{{Path: "/", PathType: &prefix,
+				Backend: networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{Name: name, Port: networkingv1.ServiceBackendPort{Number: 80}}}}}},
+		}}}},
+	}
+	ings := c.Clientset().NetworkingV1().Ingresses(ns)
+	created, err := ings.Create(t.Context(), ing, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No ingress controller runs here: give the Ingress the address one would.
+	created.Status.LoadBalancer.Ingress = []networkingv1.IngressLoadBalancerIngress{{IP: ip}}
+	if _, err := ings.UpdateStatus(t.Context(), created, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runOnce runs one external-dns synchronisation and fails the test with its
+// log if it fails.
+func runOnce(t *testing.T, bin, kubeconfig, url string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--source=ingress", "--provider=webhook", "--webhook-provider-url="+url,
+		"--kubeconfig="+kubeconfig, "--registry=txt", "--txt-owner-id=ferry-test", "--domain-filter=example.test",
+		"--once", "--log-level=debug")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("external-dns --once: %v\n%s", err, out)
+	}
+}
+
+// query asks ferry's server over UDP for name's A record and returns the
+// first address, or "" when there is none.
+func query(t *testing.T, srv *server.Server, name string) string {
+	t.Helper()
+	m := new(mdns.Msg)
+	m.SetQuestion(name, mdns.TypeA)
+	r, _, err := new(mdns.Client).ExchangeContext(t.Context(), m, srv.DNSAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rr := range r.Answer {
+		if a, ok := rr.(*mdns.A); ok {
+			return a.A.String()
+		}
+	}
+	return ""
+}
