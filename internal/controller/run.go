@@ -18,6 +18,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"ferry.dev/ferry/internal/controller/migration"
+	"ferry.dev/ferry/internal/controller/release"
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/migrate"
 )
@@ -43,6 +44,10 @@ type Options struct {
 	Logger                  *slog.Logger
 	// Sensors replaces the HTTP probes of migrations (tests).
 	Sensors func(migrate.Config) migrate.Sensors
+	// Resync is how often a synced ServiceFile is checked for drift
+	// (default 1m); Version is ferry's, written into revisions.
+	Resync  time.Duration
+	Version string
 }
 
 // Run runs the reconcilers until ctx ends or this replica loses its
@@ -102,6 +107,13 @@ func NewManager(o Options) (ctrl.Manager, error) {
 	}
 	if err := mr.SetupWithManager(mgr); err != nil {
 		return nil, fmt.Errorf("setting up the Migration reconciler: %w", err)
+	}
+	rr := &release.Reconciler{
+		Config: o.Config, Cached: mgr.GetClient(), Direct: direct, Events: mgr.GetEventRecorder("ferry-controller"),
+		Logger: o.Logger, Version: o.Version, Resync: o.Resync,
+	}
+	if err := rr.SetupWithManager(mgr); err != nil {
+		return nil, fmt.Errorf("setting up the ServiceFile reconciler: %w", err)
 	}
 	return mgr, nil
 }
