@@ -5,6 +5,7 @@ import (
 
 	"ferry.dev/ferry/internal/cli/check"
 	"ferry.dev/ferry/internal/cli/clio"
+	clicontroller "ferry.dev/ferry/internal/cli/controller"
 	"ferry.dev/ferry/internal/cli/demo"
 	clideploy "ferry.dev/ferry/internal/cli/deploy"
 	"ferry.dev/ferry/internal/cli/dns"
@@ -32,5 +33,6 @@ func subcommands(streams clio.Streams) []*cobra.Command {
 		demo.NewCommand(streams),
 		migrate.NewCommand(streams),
 		importcmd.NewCommand(streams),
+		clicontroller.NewCommand(streams),
 	}
 }
