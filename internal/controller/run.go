@@ -87,7 +87,7 @@ func NewManager(o Options) (ctrl.Manager, error) {
 		LeaderElection: o.LeaderElection, LeaderElectionID: LeaseName,
 		LeaderElectionNamespace: o.Namespace, LeaderElectionReleaseOnCancel: true,
 		LeaderElectionResourceLockInterface: lock,
-		LeaseDuration: d(o.LeaseDuration), RenewDeadline: d(o.RenewDeadline), RetryPeriod: d(o.RetryPeriod),
+		LeaseDuration:                       d(o.LeaseDuration), RenewDeadline: d(o.RenewDeadline), RetryPeriod: d(o.RetryPeriod),
 		Metrics:                metricsserver.Options{BindAddress: cmp.Or(o.MetricsAddr, "0")},
 		HealthProbeBindAddress: cmp.Or(o.HealthAddr, "0"),
 		// controller-runtime refuses a second controller of one name in a

@@ -126,11 +126,7 @@ func (o *installOptions) client() (client.Client, error) {
 	if err != nil {
 		return nil, clio.Usage(err)
 	}
-	s, err := controller.NewScheme()
-	if err != nil {
-		return nil, clio.Failed(err)
-	}
-	c, err := client.New(kc.Config, client.Options{Scheme: s})
+	c, err := controller.NewClient(kc.Config)
 	if err != nil {
 		return nil, clio.Failed(err)
 	}

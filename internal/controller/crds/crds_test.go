@@ -23,11 +23,7 @@ func ptr[T any](v T) *T { return &v }
 func setup(t *testing.T) (client.Client, string) {
 	t.Helper()
 	c := testcluster.Start(t)
-	s, err := controller.NewScheme()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl, err := client.New(c.RESTConfig(), client.Options{Scheme: s})
+	cl, err := controller.NewClient(c.RESTConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,11 +19,7 @@ func TestMain(m *testing.M) { os.Exit(testcluster.Main(m)) }
 
 func TestInstallRunsTwoReplicasAndUninstallKeepsTheCRDs(t *testing.T) {
 	c := testcluster.Start(t)
-	s, err := controller.NewScheme()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl, err := client.New(c.RESTConfig(), client.Options{Scheme: s})
+	cl, err := controller.NewClient(c.RESTConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

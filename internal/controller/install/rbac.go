@@ -6,7 +6,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 )
 
-
 // clusterRules are what the reconcilers need: their own resources, what
 // a service file renders (and deploy's records), rollouts to judge health,
 // events to report.
@@ -40,7 +39,9 @@ func rbac(ns string) []runtime.Object {
 		return m
 	}
 	subject := []rbacv1.Subject{{Kind: "ServiceAccount", Name: Name, Namespace: ns}}
-	tm := func(kind string) metav1.TypeMeta { return metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: kind} }
+	tm := func(kind string) metav1.TypeMeta {
+		return metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: kind}
+	}
 	return []runtime.Object{
 		&rbacv1.ClusterRole{TypeMeta: tm("ClusterRole"), ObjectMeta: meta(false), Rules: clusterRules()},
 		&rbacv1.ClusterRoleBinding{TypeMeta: tm("ClusterRoleBinding"), ObjectMeta: meta(false), Subjects: subject,

@@ -43,11 +43,7 @@ type env struct {
 func newEnv(t *testing.T, name string) *env {
 	t.Helper()
 	c := testcluster.Start(t)
-	s, err := controller.NewScheme()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl, err := client.New(c.RESTConfig(), client.Options{Scheme: s})
+	cl, err := controller.NewClient(c.RESTConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
