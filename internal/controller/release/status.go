@@ -3,6 +3,7 @@ package release
 import (
 	"context"
 	"reflect"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -63,14 +64,15 @@ func (r *Reconciler) history(ctx context.Context, sf *v1alpha1.ServiceFile, d *d
 	sf.Status.History = nil
 	for i := len(revs) - 1; i >= 0 && len(sf.Status.History) < historyKept; i-- {
 		sf.Status.History = append(sf.Status.History, v1alpha1.RevisionSummary{
-			Revision: revs[i].Number, Time: metav1.NewTime(revs[i].Time), Objects: len(revs[i].Objects),
+			Revision: revs[i].Number, Time: metav1.NewTime(revs[i].Time.Truncate(time.Second)), // as the API server keeps it Objects: len(revs[i].Objects),
 		})
 	}
 	return nil
 }
 
-// equalStatus ignores condition transition times, which SetStatusCondition
-// keeps when nothing changed.
+// equalStatus: times are kept to the second, as the API server stores
+// them, so an unchanged status compares equal and is not written again
+// (each write would reconcile the file once more).
 func equalStatus(a, b v1alpha1.ServiceFileStatus) bool {
 	return reflect.DeepEqual(a, b)
 }
