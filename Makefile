@@ -1,5 +1,5 @@
 # Each target is one line; the work lives in hack/*.sh and the Go code.
-.PHONY: build test lint bench demo cluster cluster-down fuzz
+.PHONY: build test lint bench demo cluster cluster-down fuzz screenshot
 GO ?= go
 BIN ?= bin
 
@@ -11,3 +11,4 @@ demo: build ; $(BIN)/ferry demo
 cluster: ; bash hack/cluster.sh up
 cluster-down: ; bash hack/cluster.sh down
 fuzz: ; bash hack/fuzz.sh
+screenshot: ; bash hack/screenshot.sh

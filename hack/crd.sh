@@ -11,7 +11,11 @@ cd "$(dirname "$0")/.."
 source hack/lib.sh
 gen="$(ferry::go_tool sigs.k8s.io/controller-tools/cmd/controller-gen@v0.23.0)"
 out=internal/controller/crds
-rm -f "$out"/*.yaml
-"$gen" object paths=./api/v1alpha1/ crd:crdVersions=v1,allowDangerousTypes=true output:crd:dir="$out"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+# Written aside first: a failed run leaves the embedded CRDs in place.
+"$gen" object paths=./api/v1alpha1/ crd:crdVersions=v1,allowDangerousTypes=true output:crd:dir="$tmp"
 sed -i -e 's/^    kind: MigrationResource$/    kind: Migration/' \
-  -e 's/^    listKind: MigrationResourceList$/    listKind: MigrationList/' "$out/ferry.dev_migrations.yaml"
+  -e 's/^    listKind: MigrationResourceList$/    listKind: MigrationList/' "$tmp/ferry.dev_migrations.yaml"
+rm -f "$out"/*.yaml
+cp "$tmp"/*.yaml "$out"/

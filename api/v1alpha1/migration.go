@@ -51,12 +51,36 @@ type Migration struct {
 
 // DNSProvider selects and configures the DNS provider that holds the domains.
 type DNSProvider struct {
-	// Provider is "ferry" (ferry's own DNS server, the default).
+	// Provider is "ferry" (ferry's own DNS server, the default),
+	// "route53" (Amazon Route 53; credentials from the standard AWS chain)
+	// or "external-dns" (DNSEndpoint objects the cluster's external-dns
+	// publishes; the kubeconfig as kubectl finds it).
 	Provider string `json:"provider,omitempty"`
-	// Server is the provider's admin API ("http://127.0.0.1:8081").
+	// Server is the provider's admin API ("http://127.0.0.1:8081"; ferry only).
 	Server string `json:"server,omitempty"`
-	// TokenFile holds the admin API's bearer token.
+	// TokenFile holds the admin API's bearer token (ferry only).
 	TokenFile string `json:"tokenFile,omitempty"`
+	// HostedZoneID is the Route 53 hosted zone that holds the domains
+	// ("Z0123456789ABCDEFGHIJ"; route53 only). Default: for each name, the
+	// account's hosted zone with the longest matching name.
+	HostedZoneID string `json:"hostedZoneId,omitempty"`
+	// Endpoint is Route 53's API address, for a local stand-in such as moto
+	// ("http://127.0.0.1:5000"; route53 only). Default:
+	// AWS_ENDPOINT_URL_ROUTE_53 when set, else AWS's own.
+	Endpoint string `json:"endpoint,omitempty"`
+	// Namespace is where ferry writes its DNSEndpoint objects
+	// (external-dns only; default "default").
+	Namespace string `json:"namespace,omitempty"`
+	// Context is the kubeconfig context of the cluster running external-dns
+	// (external-dns only; default: the current context).
+	Context string `json:"context,omitempty"`
+	// PublishesTo is the provider the cluster's external-dns runs with,
+	// which decides the property weights travel in: "aws" (Route 53, the
+	// default) or "webhook" (ferry's DNS server through "ferry dns
+	// webhook"); external-dns only. With server and tokenFile (ferry's
+	// server) or hostedZoneId/endpoint (Route 53), each step counts only
+	// once it reads back there; otherwise once external-dns has read it.
+	PublishesTo string `json:"publishesTo,omitempty"`
 	// RetryFor is how long a DNS change that fails transiently is retried
 	// before the migration pauses with an alert (default "2m").
 	RetryFor string `json:"retryFor,omitempty"`

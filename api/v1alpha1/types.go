@@ -214,6 +214,18 @@ type Endpoint struct {
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=65535
 	Port *int `json:"port,omitempty"`
+	// Alias publishes this side as a Route 53 alias record to Address, a
+	// load balancer's DNS name (ferry's own server answers it as a CNAME to
+	// Address); migration.ttl must then be 60s, the TTL resolvers see for a
+	// load balancer.
+	Alias *Alias `json:"alias,omitempty"`
+}
+
+// Alias is the Route 53 alias target of an endpoint: the hosted zone of
+// the load balancer (per region for ELB, like Z35SXDOTRQ7X7K).
+type Alias struct {
+	HostedZoneID         string `json:"hostedZoneId"`
+	EvaluateTargetHealth bool   `json:"evaluateTargetHealth,omitempty"`
 }
 
 // UnmarshalText reads the short form "legacy: lb.example.net".

@@ -6,6 +6,7 @@ import (
 	"ferry.dev/ferry/internal/cli/check"
 	"ferry.dev/ferry/internal/cli/clio"
 	clicontroller "ferry.dev/ferry/internal/cli/controller"
+	"ferry.dev/ferry/internal/cli/dashboard"
 	"ferry.dev/ferry/internal/cli/demo"
 	clideploy "ferry.dev/ferry/internal/cli/deploy"
 	"ferry.dev/ferry/internal/cli/dns"
@@ -31,6 +32,7 @@ func subcommands(streams clio.Streams) []*cobra.Command {
 		version.NewCommand(streams),
 		dns.NewCommand(streams),
 		demo.NewCommand(streams),
+		dashboard.NewCommand(streams),
 		migrate.NewCommand(streams),
 		importcmd.NewCommand(streams),
 		clicontroller.NewCommand(streams),

@@ -110,7 +110,7 @@ var invalidFiles = map[string][]string{
 		`4:25: migration.gates.successRatio: 99 is not a ratio above 0 and at most 1 (like 0.99)`,
 	},
 	"migration-endpoint-kinds-differ": {
-		`9:14: service "api": cluster: "ingress.k8s.example.com" is a host name but legacy "198.51.100.7" is an IPv4 address; one weighted record set holds one record type, so both sides must be IPv4 addresses, IPv6 addresses or host names`,
+		`9:14: service "api": cluster: "ingress.k8s.example.com" is a host name but legacy "198.51.100.7" is an IPv4 address; one weighted record set holds one record type, so both sides must be IPv4 addresses (or Route 53 aliases), IPv6 addresses or host names`,
 	},
 	"migration-failures-zero": {
 		`4:21: migration.gates.failures: 0 must be at least 1: ferry acts after this many failing evaluations in a row`,
@@ -135,7 +135,7 @@ var invalidFiles = map[string][]string{
 	},
 	"migration-legacy-bad-address": {
 		`8:13: service "api": legacy: "lb.example.net:443" is neither an IP address nor a host name (put a port under port:)`,
-		`9:14: service "api": cluster: "203.0.113.10" is an IPv4 address but legacy "lb.example.net:443" is a host name; one weighted record set holds one record type, so both sides must be IPv4 addresses, IPv6 addresses or host names`,
+		`9:14: service "api": cluster: "203.0.113.10" is an IPv4 address but legacy "lb.example.net:443" is a host name; one weighted record set holds one record type, so both sides must be IPv4 addresses (or Route 53 aliases), IPv6 addresses or host names`,
 	},
 	"migration-min-requests-never-fit": {
 		`4:51: migration.gates.minRequests: 6 probes never fit in a 10s window at one every 2s; the gate could never pass (at most 5)`,
@@ -174,7 +174,7 @@ var invalidFiles = map[string][]string{
 		`4:8: migration.ttl: 0s is too short; a TTL is at least 1s`,
 	},
 	"migration-unknown-provider": {
-		`4:19: migration.dns.provider: "bind9" is not one of: ferry`,
+		`4:19: migration.dns.provider: "bind9" is not one of: ferry, route53, external-dns`,
 	},
 	"migration-window-zero": {
 		`4:19: migration.gates.window: 0s must be more than 0: a window of no time holds no measurements, so no gate could pass`,

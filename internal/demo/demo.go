@@ -58,6 +58,21 @@ type Options struct {
 	// Progress, when set, is called on every timeline event and once a
 	// second.
 	Progress func(Progress)
+	// StateDir, when set, is where the migration's state, lock and command
+	// queue live (the caller owns it: a dashboard reads and steers the
+	// migration there); by default a temporary directory the demo removes.
+	StateDir string
+	// Ready, when set, is called once the DNS server and backends run and
+	// before the migration starts.
+	Ready func(Ready)
+}
+
+// Ready is what a caller may want to reach while the demo runs.
+type Ready struct {
+	// DNSAddr is the UDP address of the demo's DNS server.
+	DNSAddr string
+	// StateDir holds the migration's state (see Options.StateDir).
+	StateDir string
 }
 
 // Progress is the demo's state for a live view.
@@ -68,6 +83,8 @@ type Progress struct {
 	Requests int
 	Failed   int
 	PerSide  map[string]int
+	// Stages are the requests so far per DNS stage, as the summary's.
+	Stages []StageSummary
 }
 
 func (o Options) withDefaults() Options {

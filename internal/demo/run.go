@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -21,16 +22,31 @@ func (d *run) run(ctx context.Context, dir string) (*Summary, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("demo settings: %w", err)
 	}
-	st, err := store.NewFile(dir + "/state")
+	stateDir := d.opt.StateDir
+	if stateDir == "" {
+		stateDir = dir + "/state"
+	}
+	st, err := store.NewFile(stateDir)
 	if err != nil {
 		return nil, err
 	}
-	ex := &migrate.Executor{Provider: d.srv, Store: st, Logger: d.opt.Logger, Observe: d.observe}
+	// Held like a "ferry migrate start" holds it, so a dashboard on the
+	// state directory sees who runs the demo and hands it commands.
+	host, _ := os.Hostname()
+	lock, err := st.Lock(Domain, store.Holder{PID: os.Getpid(), Host: host, Started: time.Now().UTC(), Command: "ferry demo"})
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = lock.Unlock() }()
+	ex := &migrate.Executor{Provider: d.srv, Store: st, Commands: st, Logger: d.opt.Logger, Observe: d.observe}
 	if ex.Start, err = ex.Check(ctx, cfg); err != nil {
 		return nil, err
 	}
 	if err := d.scraped(ctx); err != nil {
 		return nil, err
+	}
+	if d.opt.Ready != nil {
+		d.opt.Ready(Ready{DNSAddr: d.srv.DNSAddr(), StateDir: stateDir})
 	}
 	d.stats.enter("before", migrate.Weights{Legacy: 100}, time.Now())
 	clients, stopClients := context.WithCancel(ctx)
@@ -114,7 +130,9 @@ func (d *run) progress(s migrate.State, e *migrate.Event) {
 		return
 	}
 	total, failed, perSide, _ := d.stats.snapshot()
-	d.opt.Progress(Progress{Elapsed: time.Since(d.start), State: s, Event: e, Requests: total, Failed: failed, PerSide: perSide})
+	var sum Summary
+	d.stats.summarise(&sum, time.Now())
+	d.opt.Progress(Progress{Elapsed: time.Since(d.start), State: s, Event: e, Requests: total, Failed: failed, PerSide: perSide, Stages: sum.Stages})
 }
 
 // tickProgress reports progress once a second until stopped.

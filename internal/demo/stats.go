@@ -26,7 +26,9 @@ type stageStats struct {
 	start, end time.Time
 	perSide    map[string]int
 	failed     int
-	latencies  []time.Duration
+	// failedBy counts the failures per side that answered (or "dns").
+	failedBy  map[string]int
+	latencies []time.Duration
 }
 
 func newStats() *stats { return &stats{perSide: map[string]int{}} }
@@ -41,7 +43,7 @@ func (s *stats) enter(label string, w migrate.Weights, now time.Time) {
 	if s.current != nil {
 		s.current.end = now
 	}
-	s.current = &stageStats{label: label, weights: w, start: now, perSide: map[string]int{}}
+	s.current = &stageStats{label: label, weights: w, start: now, perSide: map[string]int{}, failedBy: map[string]int{}}
 	s.stages = append(s.stages, s.current)
 }
 
@@ -58,6 +60,7 @@ func (s *stats) record(o outcome) {
 	}
 	s.failed++
 	st.failed++
+	st.failedBy[o.side]++
 	s.failures = append(s.failures, o)
 }
 
@@ -106,8 +109,9 @@ func (s *stats) summarise(sum *Summary, end time.Time) {
 		sum.Stages = append(sum.Stages, StageSummary{
 			Stage: st.label, Weights: st.weights, StartSeconds: secs(st.start.Sub(first)),
 			Seconds: secs(stop.Sub(st.start)), Requests: n, Failed: st.failed,
-			PerSide: map[string]int{"legacy": st.perSide["legacy"], "cluster": st.perSide["cluster"]},
-			P50Ms:   ms(probe.Percentile(lat, 0.5)), P99Ms: ms(probe.Percentile(lat, 0.99)),
+			FailedPerSide: map[string]int{"legacy": st.failedBy["legacy"], "cluster": st.failedBy["cluster"]},
+			PerSide:       map[string]int{"legacy": st.perSide["legacy"], "cluster": st.perSide["cluster"]},
+			P50Ms:         ms(probe.Percentile(lat, 0.5)), P99Ms: ms(probe.Percentile(lat, 0.99)),
 		})
 	}
 	for _, o := range s.failures {

@@ -51,8 +51,10 @@ type StageSummary struct {
 	Requests     int             `json:"requests"`
 	Failed       int             `json:"failed"`
 	PerSide      map[string]int  `json:"perSide"`
-	P50Ms        float64         `json:"p50Ms"`
-	P99Ms        float64         `json:"p99Ms"`
+	// FailedPerSide are the failures by the side that answered.
+	FailedPerSide map[string]int `json:"failedPerSide"`
+	P50Ms         float64        `json:"p50Ms"`
+	P99Ms         float64        `json:"p99Ms"`
 }
 
 // Failure is one failed client request.

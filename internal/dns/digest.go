@@ -65,6 +65,9 @@ func (rs RecordSet) normal() RecordSet {
 }
 
 func normalValue(rrtype, v string) string {
+	if a, err := ParseAlias(v); err == nil {
+		return a.String()
+	}
 	switch rrtype {
 	case TypeA, TypeAAAA:
 		if a, err := netip.ParseAddr(v); err == nil {

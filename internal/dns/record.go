@@ -17,6 +17,17 @@ const (
 	TypeTXT   = "TXT"
 )
 
+// PlainSetID and PlainWeight are the lone set a plain record reads as: a
+// record without a set identifier (simple routing, as Terraform creates
+// it) at a provider that tells plain and weighted records apart (Route 53,
+// external-dns). Writing a record set that is one set with PlainSetID
+// writes a plain record there; ferry's own server keeps it as a set like
+// any other.
+const (
+	PlainSetID  = "default"
+	PlainWeight = 1
+)
+
 // MaxWeight is the largest weight of one set, as in Route 53.
 const MaxWeight = 255
 
@@ -125,6 +136,9 @@ func validateSet(rrtype string, i int, s WeightedSet, seen map[string]bool) []er
 	if rrtype == TypeCNAME && len(s.Values) > 1 {
 		errs = append(errs, fmt.Errorf("%s.values: a CNAME set holds exactly one target, not %d", field, len(s.Values)))
 	}
+	if len(s.Values) > 1 && slices.ContainsFunc(s.Values, IsAlias) {
+		errs = append(errs, fmt.Errorf("%s.values: a set with an alias target holds that target alone, not %d values", field, len(s.Values)))
+	}
 	for j, v := range s.Values {
 		if err := validateValue(rrtype, v); err != nil {
 			errs = append(errs, fmt.Errorf("%s.values[%d]: %w", field, j, err))
@@ -134,6 +148,13 @@ func validateSet(rrtype string, i int, s WeightedSet, seen map[string]bool) []er
 }
 
 func validateValue(rrtype, v string) error {
+	if IsAlias(v) {
+		if rrtype != TypeA && rrtype != TypeAAAA {
+			return fmt.Errorf("%q: an alias target is an A or AAAA value, not %s", v, rrtype)
+		}
+		_, err := ParseAlias(v)
+		return err
+	}
 	switch rrtype {
 	case TypeA:
 		if a, err := netip.ParseAddr(v); err != nil || !a.Is4() {

@@ -39,15 +39,20 @@ const (
 // the engine never fills in a default. A zero means zero where zero is
 // meaningful (Hold: no hold) and is refused by Validate where it is not.
 type Config struct {
-	Service       string        `json:"service"`
-	Domain        string        `json:"domain"`
-	PreviewDomain string        `json:"previewDomain,omitempty"`
-	Legacy        string        `json:"legacy"`  // host or IP, optional :port
-	Cluster       string        `json:"cluster"` // host or IP, optional :port
-	TTL           time.Duration `json:"ttl"`
-	Steps         []int         `json:"steps"`
-	Hold          time.Duration `json:"hold"`
-	Promotion     Promotion     `json:"promotion"`
+	Service       string `json:"service"`
+	Domain        string `json:"domain"`
+	PreviewDomain string `json:"previewDomain,omitempty"`
+	Legacy        string `json:"legacy"`  // host or IP, optional :port
+	Cluster       string `json:"cluster"` // host or IP, optional :port
+	// LegacyAlias and ClusterAlias, when set, are the Route 53 alias
+	// targets (dns.Alias.String form) a side is published as instead of
+	// its endpoint's address; the record is then an A record.
+	LegacyAlias  string        `json:"legacyAlias,omitempty"`
+	ClusterAlias string        `json:"clusterAlias,omitempty"`
+	TTL          time.Duration `json:"ttl"`
+	Steps        []int         `json:"steps"`
+	Hold         time.Duration `json:"hold"`
+	Promotion    Promotion     `json:"promotion"`
 	// OnFailure is what a failing cluster gate does while legacy passes.
 	OnFailure OnFailure `json:"onFailure"`
 	// OnBothFailing is what ferry does when both sides fail their gates:
@@ -121,6 +126,11 @@ type DNS struct {
 	// Settings are the provider's own settings (a Route 53 hosted zone,
 	// an endpoint), passed through to its constructor as written.
 	Settings map[string]string `json:"settings,omitempty"`
+	// PlainCutover makes the cutover leave one plain record for the
+	// cluster (the lone set dns.PlainSetID) instead of the weighted set
+	// "cluster": at Route 53, where plain and weighted records differ, the
+	// domain ends as the plain record Terraform manages again.
+	PlainCutover bool `json:"plainCutover,omitempty"`
 }
 
 // MaxTTL is the largest TTL a record may have: 2^31-1 seconds (RFC 2181
@@ -143,7 +153,7 @@ func (cfg Config) Validate() error {
 		bad("cluster.address", "the cluster endpoint is required")
 	}
 	if cfg.Legacy != "" && cfg.Cluster != "" {
-		if _, err := RecordType(cfg.Legacy, cfg.Cluster); err != nil {
+		if _, err := cfg.RecordType(); err != nil {
 			bad("cluster.address", "%v", err)
 		}
 	}
@@ -257,6 +267,27 @@ func SplitEndpoint(ep string) (string, int, error) {
 		return "", 0, fmt.Errorf("%q: port %q is not a number in 1-65535", ep, port)
 	}
 	return host, p, nil
+}
+
+// RecordType is the DNS type of the domain's record set: A when a side is
+// published as an alias target (the other must then be an alias or an IPv4
+// address), else RecordType of the two endpoints.
+func (cfg Config) RecordType() (string, error) {
+	if cfg.LegacyAlias == "" && cfg.ClusterAlias == "" {
+		return RecordType(cfg.Legacy, cfg.Cluster)
+	}
+	for _, side := range []struct{ name, alias, endpoint string }{{"legacy", cfg.LegacyAlias, cfg.Legacy}, {"cluster", cfg.ClusterAlias, cfg.Cluster}} {
+		if side.alias != "" {
+			if _, err := dns.ParseAlias(side.alias); err != nil {
+				return "", fmt.Errorf("%s: %w", side.name, err)
+			}
+			continue
+		}
+		if t, err := endpointType(side.endpoint); err != nil || t != dns.TypeA {
+			return "", fmt.Errorf("the other side is an alias (an A record), so %s %q must be an alias or an IPv4 address", side.name, side.endpoint)
+		}
+	}
+	return dns.TypeA, nil
 }
 
 // RecordType is the DNS type both endpoints are published as: A or AAAA for

@@ -82,7 +82,7 @@ type Sensors interface {
 // made after this check is found, never overwritten.
 func (e *Executor) Check(ctx context.Context, cfg Config) (Start, error) {
 	var st Start
-	rrtype, err := RecordType(cfg.Legacy, cfg.Cluster)
+	rrtype, err := cfg.RecordType()
 	if err != nil {
 		return st, err
 	}

@@ -2,10 +2,12 @@ package migrate
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"slices"
 	"strconv"
 
+	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/gate"
 	"ferry.dev/ferry/internal/spec"
 )
@@ -36,9 +38,11 @@ func FromSpec(f *spec.File, service string) (Config, error) {
 		},
 		Drain:  Drain{TTLMultiple: m.Drain.TTLMultiple},
 		Parity: Parity{Paths: slices.Clone(sm.ParityPaths), CompareBodies: m.Parity.CompareBodies},
-		DNS:    DNS{Provider: m.Provider, Server: m.Server, TokenFile: m.TokenFile, RetryFor: m.RetryFor},
-		Lease:  m.Lease,
+		DNS: DNS{Provider: m.Provider, Server: m.Server, TokenFile: m.TokenFile, RetryFor: m.RetryFor, Settings: maps.Clone(m.DNSSettings),
+			PlainCutover: m.PlainCutover},
+		Lease: m.Lease,
 	}
+	cfg.LegacyAlias, cfg.ClusterAlias = aliasValue(sm.Legacy), aliasValue(sm.Cluster)
 	cfg.Gates.Metrics, cfg.Webhooks = judgesFromSpec(m, sm.Domain, service)
 	if t := m.Drain.LegacyTraffic; t != nil {
 		cfg.Drain.TrafficURL, cfg.Drain.Prometheus, cfg.Drain.Query, cfg.Drain.Threshold = t.URL, t.Prometheus, t.Query, t.Threshold
@@ -56,6 +60,14 @@ func endpoint(e spec.Endpoint) string {
 		return e.Address
 	}
 	return net.JoinHostPort(e.Address, strconv.Itoa(e.Port))
+}
+
+// aliasValue is the alias target e is published as, "" for none.
+func aliasValue(e spec.Endpoint) string {
+	if e.Alias == nil {
+		return ""
+	}
+	return dns.Alias{HostedZoneID: e.Alias.HostedZoneID, DNSName: e.Address, EvaluateTargetHealth: e.Alias.EvaluateTargetHealth}.String()
 }
 
 // judgesFromSpec copies the metric gates, their checks rendered for the

@@ -79,7 +79,7 @@ func (e *Executor) failure(s State, a Action, err error) Input {
 // observeLoop reads the records the migration owns every ObserveEvery and
 // reports them; the engine ignores a read while a change is in flight.
 func (e *Executor) observeLoop(ctx context.Context, cfg Config, out chan<- Input) {
-	rrtype, _ := RecordType(cfg.Legacy, cfg.Cluster)
+	rrtype, _ := cfg.RecordType()
 	names := []string{cfg.Domain}
 	if cfg.PreviewDomain != "" {
 		names = append(names, cfg.PreviewDomain)

@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -24,22 +25,29 @@ type Change struct {
 	Action    ActionKind     `json:"action,omitempty"`
 	Record    *dns.RecordSet `json:"record,omitempty"`
 	Condition string         `json:"condition,omitempty"`
-	At        time.Duration  `json:"at"`
-	When      string         `json:"when"`
+	// Previous is the record set the change is written over (nil: none),
+	// for providers whose change names the old set too (a Route 53 batch
+	// DELETEs it); Condition describes it.
+	Previous *dns.RecordSet `json:"-"`
+	At       time.Duration  `json:"at"`
+	When     string         `json:"when"`
 }
 
 // RecordFor is the record set action a writes for cfg at weights w.
 func RecordFor(cfg Config, a ActionKind, w Weights) dns.RecordSet {
-	rrtype, _ := RecordType(cfg.Legacy, cfg.Cluster)
+	rrtype, _ := cfg.RecordType()
 	rs := dns.RecordSet{Name: dns.CanonicalName(cfg.Domain), Type: rrtype, TTL: uint32(cfg.TTL / time.Second)}
-	legacy := dns.WeightedSet{ID: LegacySetID, Weight: w.Legacy, Values: []string{recordValue(cfg.Legacy, rrtype)}}
-	cluster := dns.WeightedSet{ID: ClusterSetID, Weight: w.Cluster, Values: []string{recordValue(cfg.Cluster, rrtype)}}
+	legacy := dns.WeightedSet{ID: LegacySetID, Weight: w.Legacy, Values: []string{cfg.legacyValue(rrtype)}}
+	cluster := dns.WeightedSet{ID: ClusterSetID, Weight: w.Cluster, Values: []string{cfg.clusterValue(rrtype)}}
 	switch a {
 	case PointPreview:
 		rs.Name = dns.CanonicalName(cfg.PreviewDomain)
 		cluster.Weight = 100
 		rs.Sets = []dns.WeightedSet{cluster}
 	case RemoveLegacy:
+		if cfg.DNS.PlainCutover {
+			cluster.ID, cluster.Weight = dns.PlainSetID, dns.PlainWeight
+		}
 		rs.Sets = []dns.WeightedSet{cluster}
 	case RestoreLegacy:
 		rs.Sets = []dns.WeightedSet{legacy}
@@ -47,6 +55,16 @@ func RecordFor(cfg Config, a ActionKind, w Weights) dns.RecordSet {
 		rs.Sets = []dns.WeightedSet{legacy, cluster}
 	}
 	return rs
+}
+
+// legacyValue and clusterValue are what each side is published as: its
+// alias target, or its endpoint's address or name.
+func (cfg Config) legacyValue(rrtype string) string {
+	return cmp.Or(cfg.LegacyAlias, recordValue(cfg.Legacy, rrtype))
+}
+
+func (cfg Config) clusterValue(rrtype string) string {
+	return cmp.Or(cfg.ClusterAlias, recordValue(cfg.Cluster, rrtype))
 }
 
 func recordValue(endpoint, rrtype string) string {
@@ -97,12 +115,12 @@ func CheckCurrent(cfg Config, current *dns.RecordSet) error {
 	if current == nil {
 		return nil
 	}
-	rrtype, _ := RecordType(cfg.Legacy, cfg.Cluster)
+	rrtype, _ := cfg.RecordType()
 	if current.Type != rrtype {
 		return fmt.Errorf("%s has a %s record, but the endpoints need %s: %w", cfg.Domain, current.Type, rrtype, ErrForeignRecord)
 	}
-	legacy := recordValue(cfg.Legacy, rrtype)
-	cluster := recordValue(cfg.Cluster, rrtype)
+	legacy := cfg.legacyValue(rrtype)
+	cluster := cfg.clusterValue(rrtype)
 	for _, set := range current.Sets {
 		want := legacy
 		if set.ID == ClusterSetID {

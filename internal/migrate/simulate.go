@@ -134,8 +134,12 @@ func (m *sim) feed(in Input) error {
 			if err := m.rec.Replace(context.Background(), *a.Set, condition(a.Expect)); err != nil {
 				return fmt.Errorf("planning %s: %w", a.Kind, err)
 			}
-			m.changes = append(m.changes, Change{Stage: m.s.Stage, Action: a.Kind, Record: a.Set,
-				Condition: describeCondition(a.Expect), At: m.now.Sub(m.t0), When: m.when(a)})
+			c := Change{Stage: m.s.Stage, Action: a.Kind, Record: a.Set,
+				Condition: describeCondition(a.Expect), At: m.now.Sub(m.t0), When: m.when(a)}
+			if a.Expect != nil && a.Expect.Exists {
+				c.Previous = a.Expect.Set
+			}
+			m.changes = append(m.changes, c)
 			queue = append(queue, ActionDone{ID: a.ID, Now: m.now})
 		}
 	}

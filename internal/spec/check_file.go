@@ -50,6 +50,7 @@ func (c *checker) convert(raw *v1alpha1.File) *File {
 		f.Services = append(f.Services, c.service(path, name, raw.Services[name], d))
 	}
 	c.crossService(f.Services)
+	c.aliases(f)
 	return f
 }
 

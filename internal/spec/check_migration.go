@@ -2,7 +2,10 @@ package spec
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
+	"regexp"
+	"slices"
 	"time"
 
 	"ferry.dev/ferry/api/v1alpha1"
@@ -46,11 +49,90 @@ func (c *checker) dnsProvider(path string, raw *v1alpha1.DNSProvider, m *Migrati
 	if raw == nil {
 		raw = &v1alpha1.DNSProvider{}
 	}
-	m.Provider = c.oneOf(path+".provider", raw.Provider, DefaultProvider, "ferry")
+	m.Provider = c.oneOf(path+".provider", raw.Provider, DefaultProvider, "ferry", "route53", "external-dns")
 	m.Server = c.url(path+".server", raw.Server)
 	m.TokenFile = raw.TokenFile
+	switch m.Provider {
+	case "route53":
+		m.DNSSettings = c.route53(path, raw)
+		m.PlainCutover = true
+	case "external-dns":
+		m.DNSSettings = c.externalDNS(path, raw)
+	default:
+		c.onlyFor(path, "route53", map[string]string{"hostedZoneId": raw.HostedZoneID, "endpoint": raw.Endpoint})
+	}
+	if m.Provider != "external-dns" {
+		c.onlyFor(path, "external-dns", map[string]string{"namespace": raw.Namespace, "context": raw.Context, "publishesTo": raw.PublishesTo})
+	}
 	m.RetryFor = c.positive(path+".retryFor", raw.RetryFor, DefaultDNSRetryFor,
 		"the first DNS change that fails for a moment would pause the migration (write how long to retry, like 2m)")
+}
+
+// hostedZoneID is what a Route 53 hosted zone id looks like.
+var hostedZoneID = regexp.MustCompile(`^(/hostedzone/)?[A-Z0-9]{1,32}$`)
+
+// route53 checks the settings of provider route53 and returns them keyed
+// as its constructor takes them. Credentials come from the AWS chain, so
+// a server or token file written for it is refused rather than ignored.
+func (c *checker) route53(path string, raw *v1alpha1.DNSProvider) map[string]string {
+	c.onlyFor(path, "ferry", map[string]string{"server": raw.Server, "tokenFile": raw.TokenFile})
+	return c.route53Fields(path, raw)
+}
+
+// route53Fields checks Route 53's own settings, nil when none is written.
+func (c *checker) route53Fields(path string, raw *v1alpha1.DNSProvider) map[string]string {
+	settings := map[string]string{}
+	if raw.HostedZoneID != "" {
+		if !hostedZoneID.MatchString(raw.HostedZoneID) {
+			c.errorf(path+".hostedZoneId", "%q is not a Route 53 hosted zone id (like Z0123456789ABCDEFGHIJ)", raw.HostedZoneID)
+		}
+		settings["hostedZoneId"] = raw.HostedZoneID
+	}
+	if raw.Endpoint != "" {
+		settings["endpoint"] = c.url(path+".endpoint", raw.Endpoint)
+	}
+	if len(settings) == 0 {
+		return nil
+	}
+	return settings
+}
+
+// externalDNS checks the settings of provider external-dns and returns them
+// keyed as its constructor takes them: where its DNSEndpoints go, the
+// weight property, and where a step is read back (ferry's server or
+// Route 53, one at most).
+func (c *checker) externalDNS(path string, raw *v1alpha1.DNSProvider) map[string]string {
+	settings := map[string]string{"namespace": "default", "publishesTo": "aws"}
+	if raw.Namespace != "" {
+		settings["namespace"] = c.namespace(path+".namespace", raw.Namespace)
+	}
+	if raw.Context != "" {
+		settings["context"] = raw.Context
+	}
+	if raw.PublishesTo != "" {
+		settings["publishesTo"] = c.oneOf(path+".publishesTo", raw.PublishesTo, "aws", "aws", "webhook")
+	}
+	route53 := c.route53Fields(path, raw)
+	ferry := raw.Server != "" || raw.TokenFile != ""
+	switch {
+	case ferry && len(route53) > 0:
+		c.errorf(path+".hostedZoneId", "a step is read back from one provider: ferry's server (server, tokenFile) or Route 53 (hostedZoneId, endpoint), not both")
+	case ferry && settings["publishesTo"] != "webhook":
+		c.errorf(path+".server", "reads back from ferry's DNS server, which external-dns reaches only with --provider=webhook; set publishesTo: webhook")
+	case len(route53) > 0 && settings["publishesTo"] != "aws":
+		c.errorf(path+".publishesTo", "%q: reading back from Route 53 needs external-dns's aws provider (publishesTo: aws)", settings["publishesTo"])
+	}
+	maps.Copy(settings, route53)
+	return settings
+}
+
+// onlyFor refuses each written field of fields, which only provider takes.
+func (c *checker) onlyFor(path, provider string, fields map[string]string) {
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		if fields[k] != "" {
+			c.errorf(path+"."+k, "is a setting of provider %s only; remove it or set migration.dns.provider: %s", provider, provider)
+		}
+	}
 }
 
 // positive is a duration that must be more than zero when written; why

@@ -4,8 +4,10 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 
 	"ferry.dev/ferry/api/v1alpha1"
+	"ferry.dev/ferry/internal/dns"
 )
 
 // serviceMigration: a service takes part in migrations when it names a
@@ -68,17 +70,26 @@ func (c *checker) previewDomain(path, preview string, domains []string) {
 // apart: one weighted record set holds both, so they must be of one record
 // type, and a migration between one place and itself moves nothing.
 func (c *checker) twoPlaces(path string, legacy, cluster Endpoint, scheme string) {
-	lk, ck := endpointKind(legacy.Address), endpointKind(cluster.Address)
+	lk, ck := publishedKind(legacy), publishedKind(cluster)
 	switch {
 	case lk == "" || ck == "":
 		// A missing endpoint has its own problem.
 	case lk != ck:
-		c.errorf(path, "%q is %s but legacy %q is %s; one weighted record set holds one record type, so both sides must be IPv4 addresses, IPv6 addresses or host names",
+		c.errorf(path, "%q is %s but legacy %q is %s; one weighted record set holds one record type, so both sides must be IPv4 addresses (or Route 53 aliases), IPv6 addresses or host names",
 			cluster.Address, ck, legacy.Address, lk)
 	case sameEndpoint(legacy, cluster, scheme):
 		c.errorf(path, "%q port %d is the legacy endpoint too (%q port %d); a migration moves traffic between two different places, and cluster is the cluster's ingress load balancer",
 			cluster.Address, effectivePort(cluster, scheme), legacy.Address, effectivePort(legacy, scheme))
 	}
+}
+
+// publishedKind is endpointKind of what e is published as: an alias is an
+// A record, as an IPv4 address is.
+func publishedKind(e Endpoint) string {
+	if e.Alias != nil && e.Address != "" {
+		return "an IPv4 address"
+	}
+	return endpointKind(e.Address)
 }
 
 // sameEndpoint reports whether a and b are one address and port: host
@@ -133,5 +144,34 @@ func (c *checker) endpoint(path string, raw *v1alpha1.Endpoint, hint string) End
 	if raw.Port != nil {
 		e.Port = int(c.port(path+".port", raw.Port))
 	}
+	if a := raw.Alias; a != nil {
+		if strings.HasPrefix(a.HostedZoneID, "/") || !hostedZoneID.MatchString(a.HostedZoneID) {
+			c.errorf(path+".alias.hostedZoneId", "%q is not a Route 53 hosted zone id (the load balancer's, like Z35SXDOTRQ7X7K)", a.HostedZoneID)
+		}
+		if _, err := netip.ParseAddr(raw.Address); err == nil {
+			c.errorf(path+".alias", "an alias targets a load balancer's DNS name, not the address %s", raw.Address)
+		}
+		e.Alias = &Alias{HostedZoneID: a.HostedZoneID, EvaluateTargetHealth: a.EvaluateTargetHealth}
+	}
 	return e
+}
+
+// aliases checks what alias endpoints need of the file: the 60 s TTL
+// resolvers see for a load balancer, so that the drain waits on it. Both
+// providers serve aliases (ferry's server as a CNAME to the target).
+func (c *checker) aliases(f *File) {
+	for _, s := range f.Services {
+		if s.Migration == nil {
+			continue
+		}
+		for side, e := range map[string]Endpoint{"legacy": s.Migration.Legacy, "cluster": s.Migration.Cluster} {
+			if e.Alias == nil {
+				continue
+			}
+			path := "services." + s.Name + "." + side + ".alias"
+			if f.Migration.TTL != dns.AliasTTL*time.Second {
+				c.errorf(path, "an alias is answered with the load balancer's %d s TTL, so the drain must wait on that: set migration.ttl: %ds (it is %v)", dns.AliasTTL, dns.AliasTTL, f.Migration.TTL)
+			}
+		}
+	}
 }

@@ -140,6 +140,8 @@ type ServiceMigration struct {
 type Endpoint struct {
 	Address string
 	Port    int
+	// Alias, when set, publishes the side as a Route 53 alias to Address.
+	Alias *Alias
 }
 
 // Migration is the file-wide migration settings, every one set: written in
@@ -148,6 +150,13 @@ type Migration struct {
 	Provider  string
 	Server    string
 	TokenFile string
+	// DNSSettings are the provider's own settings, keyed as its
+	// constructor takes them (route53: hostedZoneId, endpoint); nil when
+	// there are none.
+	DNSSettings map[string]string
+	// PlainCutover: the cutover leaves one plain record for the cluster,
+	// where the provider tells plain and weighted records apart (route53).
+	PlainCutover bool
 	// RetryFor is how long a transiently failing DNS change is retried.
 	RetryFor time.Duration
 	TTL      time.Duration
@@ -198,4 +207,11 @@ type TrafficSource struct {
 // service: ServiceMigration.ParityPaths.
 type Parity struct {
 	CompareBodies bool
+}
+
+// Alias is a Route 53 alias target's zone and health setting; its DNS name
+// is the endpoint's Address.
+type Alias struct {
+	HostedZoneID         string
+	EvaluateTargetHealth bool
 }

@@ -12,13 +12,20 @@ import (
 	"ferry.dev/ferry/internal/cli/clio"
 	"ferry.dev/ferry/internal/cli/migrate/statusline"
 	"ferry.dev/ferry/internal/demo"
+	"ferry.dev/ferry/internal/migrate"
 )
 
 type flags struct {
 	output  clio.Format
 	verbose bool
+	web     bool
+	webAddr string
 	opt     demo.Options
 }
+
+// dashboardEvery is how often the demo's dashboard reads the state: the
+// demo moves in seconds.
+const dashboardEvery = 500 * time.Millisecond
 
 // NewCommand returns "ferry demo".
 func NewCommand(streams clio.Streams) *cobra.Command {
@@ -35,6 +42,7 @@ stage. Nothing but the binary is needed: no file, no cluster, no root.`,
 		Example: `  ferry demo
   ferry demo --fail-at 50      # the cluster fails at 50%: watch the automatic rollback
   ferry demo --hold 3s -o json
+  ferry demo --web             # open the printed URL: watch the cutover, roll it back with one click
   ferry demo --prometheus http://127.0.0.1:9090 --prometheus-targets /etc/prometheus/targets/ferry-demo.json
                                # metric gates too: the backends export http_requests_total and
                                # http_request_duration_seconds, scraped as jobs api-legacy and api-cluster`,
@@ -53,6 +61,8 @@ stage. Nothing but the binary is needed: no file, no cluster, no root.`,
 	fl.IntVar(&f.opt.Port, "port", 0, "the backends' port on 127.0.0.2 and 127.0.0.3 (0: any free one)")
 	clio.AddOutputFlag(fl, &f.output, clio.Table, clio.JSON)
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log every decision of the migration to stderr")
+	fl.BoolVar(&f.web, "web", false, "serve the dashboard on the demo (watch it, roll it back) and keep it up after the end until Ctrl-C")
+	fl.StringVar(&f.webAddr, "web-addr", "127.0.0.1:7070", "address of the dashboard with --web")
 	return cmd
 }
 
@@ -63,10 +73,22 @@ func (f *flags) run(cmd *cobra.Command, streams clio.Streams) error {
 	if err := f.opt.Validate(); err != nil {
 		return clio.Usage(err)
 	}
+	ctx := cmd.Context() // ended by Ctrl-C (cmd/ferry)
 	view := newView(streams.ErrOut, clio.IsTerminal(streams.ErrOut))
 	f.opt.Progress = view.update
 	if f.verbose {
 		f.opt.Logger = slog.New(slog.NewTextHandler(view, nil))
+	}
+	var w *web
+	if f.web {
+		var err error
+		if w, err = startWeb(ctx, f.webAddr); err != nil {
+			return clio.Failed(err)
+		}
+		defer func() { _ = w.close() }()
+		f.opt.StateDir = w.dir
+		f.opt.Progress = func(p demo.Progress) { w.progress(p); view.update(p) }
+		fmt.Fprintf(streams.ErrOut, "ferry demo: the dashboard is at %s\n", w.url)
 	}
 	fmt.Fprintf(streams.ErrOut, "ferry demo: migrating %s from legacy (127.0.0.2) to cluster (127.0.0.3) through ferry's DNS server\n", demo.Domain)
 	if f.opt.Prometheus != "" {
@@ -75,19 +97,25 @@ func (f *flags) run(cmd *cobra.Command, streams clio.Streams) error {
 				f.opt.Prometheus, t["api-legacy"], t["api-cluster"])
 		}
 	}
-	sum, err := demo.Run(cmd.Context(), f.opt)
+	sum, err := demo.Run(ctx, f.opt)
 	view.finish()
 	if err != nil {
 		return clio.Failed(err)
 	}
-	if f.output == clio.JSON {
-		if err := clio.WriteJSON(streams.Out, sum); err != nil {
-			return err
-		}
-	} else if err := printSummary(streams.Out, sum); err != nil {
+	if err := f.print(streams.Out, sum); err != nil {
 		return err
 	}
+	if w != nil {
+		w.wait(ctx, streams.ErrOut)
+	}
 	return verdict(sum, f.opt.FailAt)
+}
+
+func (f *flags) print(out io.Writer, sum *demo.Summary) error {
+	if f.output == clio.JSON {
+		return clio.WriteJSON(out, sum)
+	}
+	return printSummary(out, sum)
 }
 
 // verdict fails the command when the demo did not show what it should: a
@@ -96,6 +124,8 @@ func (f *flags) run(cmd *cobra.Command, streams clio.Streams) error {
 // failure past the TTL after the rollback.
 func verdict(sum *demo.Summary, failAt int) error {
 	switch {
+	case sum.Reason == migrate.ReasonOperatorRollback || sum.Result == string(migrate.StageAborted):
+		return nil // the operator stopped it (from the dashboard): as asked
 	case failAt > 0 && sum.Result != "rolled-back":
 		return clio.Failed(fmt.Errorf("the cluster failed at %d%% but the migration ended %s", failAt, sum.Result))
 	case failAt == 0 && sum.Result != "done":

@@ -21,7 +21,7 @@ func newGetCommand(streams clio.Streams) *cobra.Command {
 		Example: "  ferry dns get api.example.test A\n  ferry dns get api.example.test A -o json",
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := cf.client()
+			c, err := cf.dnsProvider(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -58,7 +58,7 @@ func newSetCommand(streams clio.Streams) *cobra.Command {
 			if err != nil {
 				return clio.Usage(err)
 			}
-			c, err := cf.client()
+			c, err := cf.dnsProvider(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -132,7 +132,7 @@ func newDeleteCommand(streams clio.Streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c, err := cf.client()
+			c, err := cf.dnsProvider(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -40,11 +40,20 @@ written on, and when.`,
 			if err != nil {
 				return clio.Failed(err)
 			}
-			if o.output == clio.JSON {
-				return clio.WriteJSON(o.streams.Out, map[string]any{"config": su.cfg, "current": today.desc,
-					"owner": today.owner, "warnings": warnings(su.cfg), "changes": changes})
+			batches, warn, err := route53Plan(su.cfg, changes)
+			if err != nil {
+				return clio.Failed(err)
 			}
-			return printPlan(o.streams.Out, su.cfg, today, changes)
+			warn = append(warnings(su.cfg), warn...)
+			if o.output == clio.JSON {
+				out := map[string]any{"config": su.cfg, "current": today.desc,
+					"owner": today.owner, "warnings": warn, "changes": changes}
+				if batches != nil {
+					out["batches"] = batches
+				}
+				return clio.WriteJSON(o.streams.Out, out)
+			}
+			return printPlan(o.streams.Out, su.cfg, today, changes, warn, batches)
 		},
 	}
 }
@@ -103,7 +112,7 @@ func looksLikeHealthPath(p string) bool {
 	return false
 }
 
-func printPlan(w io.Writer, cfg migrate.Config, t today, changes []migrate.Change) error {
+func printPlan(w io.Writer, cfg migrate.Config, t today, changes []migrate.Change, warn []string, batches []batch) error {
 	b := &strings.Builder{}
 	g := cfg.Gates
 	fmt.Fprintf(b, "migration of %s (service %s): legacy %s → cluster %s\n", cfg.Domain, cfg.Service, cfg.Legacy, cfg.Cluster)
@@ -115,8 +124,8 @@ func printPlan(w io.Writer, cfg migrate.Config, t today, changes []migrate.Chang
 	writeMetricGates(b, cfg)
 	fmt.Fprintf(b, "dns:    %s; a change failing transiently is retried for %v, then the migration pauses; every change is conditional on the record as ferry last saw it\n",
 		cfg.DNS.Provider, cfg.DNS.RetryFor)
-	for _, warn := range warnings(cfg) {
-		fmt.Fprintf(b, "WARNING: %s\n", warn)
+	for _, w := range warn {
+		fmt.Fprintf(b, "WARNING: %s\n", w)
 	}
 	b.WriteString("\n")
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
@@ -138,6 +147,7 @@ func printPlan(w io.Writer, cfg migrate.Config, t today, changes []migrate.Chang
 	}
 	b.WriteString("\neach change is made only if the record is still what the change before it wrote (the first: today's record);\n" +
 		"a record changed by hand stops the migration as drift instead of being overwritten (-o json shows each condition)\n")
+	printBatches(b, batches)
 	b.WriteString("nothing has been changed; `ferry migrate start " + cfg.Service + "` applies this plan\n")
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -24,7 +24,7 @@ func TestFerryProvider(t *testing.T) {
 		t.Fatal(err)
 	}
 	reg := providers.Registry()
-	if diff := cmp.Diff([]string{"ferry"}, reg.Names()); diff != "" {
+	if diff := cmp.Diff([]string{"external-dns", "ferry", "route53"}, reg.Names()); diff != "" {
 		t.Errorf("Names() (-want +got):\n%s", diff)
 	}
 	p, err := reg.New(t.Context(), "ferry", dns.Settings{Server: srv.AdminURL(), TokenFile: "dns.token", BaseDir: dir})

@@ -38,6 +38,7 @@ func addAPIRecords(t *testing.T, srv *server.Server) {
 	set(t, srv, one("dangling.example.test.", "CNAME", "nothing.example.test."))
 	set(t, srv, one("api.example.test.", "AAAA", "::1"))
 	set(t, srv, bigTXT())
+	set(t, srv, one("r53alias.example.test.", "A", "alias:Z35SXDOTRQ7X7K:legacy-lb.elb.test."))
 }
 
 // queryCases are the behaviours of an authoritative server, checked record
@@ -70,6 +71,8 @@ func queryCases(t *testing.T, rev uint64) []queryCase {
 		{name: "generated SOA of a zone without a file", qname: "other.test.", qtype: mdns.TypeSOA, aa: true,
 			answer: rrs(t, soa(3600, "other.test.", 1))},
 		{name: "weighted set with one live set", qname: "api.example.test.", qtype: mdns.TypeA, aa: true, answer: rrs(t, "api.example.test. 30 IN A 127.0.0.2")},
+		{name: "a Route 53 alias is answered as a CNAME to its target", qname: "r53alias.example.test.", qtype: mdns.TypeA, aa: true,
+			answer: rrs(t, "r53alias.example.test. 30 IN CNAME legacy-lb.elb.test.")},
 		{name: "NXDOMAIN carries the SOA", qname: "nope.example.test.", qtype: mdns.TypeA, aa: true, rcode: mdns.RcodeNameError, ns: neg},
 		{name: "NODATA carries the SOA", qname: "www.example.test.", qtype: mdns.TypeAAAA, aa: true, answer: []string{}, ns: neg},
 		{name: "empty non-terminal is NODATA, not NXDOMAIN", qname: "sub.example.test.", qtype: mdns.TypeA, aa: true, ns: neg},

@@ -297,6 +297,17 @@ func compileSet(rs dns.RecordSet, s dns.WeightedSet) (wset, error) {
 // toRR turns one value of rs into a record.
 func toRR(rs dns.RecordSet, val string) (mdns.RR, error) {
 	h := mdns.RR_Header{Name: rs.Name, Rrtype: mdns.StringToType[rs.Type], Class: mdns.ClassINET, Ttl: rs.TTL}
+	if dns.IsAlias(val) {
+		// Route 53 answers an alias with its target's addresses, looked up
+		// on its side; this server has no resolver, so it answers with a
+		// CNAME to the target and the client's resolver looks it up.
+		a, err := dns.ParseAlias(val)
+		if err != nil {
+			return nil, err
+		}
+		h.Rrtype = mdns.TypeCNAME
+		return &mdns.CNAME{Hdr: h, Target: a.DNSName}, nil
+	}
 	switch rs.Type {
 	case dns.TypeA, dns.TypeAAAA:
 		a, err := netip.ParseAddr(val)

@@ -1,0 +1,114 @@
+package route53
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/route53/types"
+	"github.com/aws/smithy-go"
+	"github.com/google/go-cmp/cmp"
+
+	"ferry.dev/ferry/internal/dns"
+)
+
+func TestReadName(t *testing.T) {
+	for in, want := range map[string]string{
+		"API.Example.com.":  "api.example.com.",
+		`\052.example.com.`: "*.example.com.",
+		"example.com":       "example.com.",
+	} {
+		if got := readName(in); got != want {
+			t.Errorf("readName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTXTQuoting(t *testing.T) {
+	for _, v := range []string{"", "plain", `a "quoted" \ value`, string(make([]byte, 600))} {
+		got, err := unquoteTXT(quoteTXT(v))
+		if err != nil || got != v {
+			t.Errorf("round trip of %q = %q, %v", v, got, err)
+		}
+	}
+	if got, err := unquoteTXT(`"v=spf1 " "include:x"`); err != nil || got != "v=spf1 include:x" {
+		t.Errorf("two strings = %q, %v", got, err)
+	}
+	for _, bad := range []string{`unquoted`, `"open`, `"ends\`} {
+		if _, err := unquoteTXT(bad); err == nil {
+			t.Errorf("unquoteTXT(%q) accepted it", bad)
+		}
+	}
+}
+
+func TestUnsupportedGroups(t *testing.T) {
+	latency := rr("eu", 0, 60, "192.0.2.1")
+	latency.Weight, latency.Region = nil, types.ResourceRecordSetRegionEuWest1
+	for name, group := range map[string][]types.ResourceRecordSet{
+		"latency": {latency}, "mixed TTLs": {rr("a", 1, 60, "192.0.2.1"), rr("b", 1, 30, "192.0.2.2")},
+	} {
+		if _, err := fromRoute53("api.example.com.", "A", group); !errors.Is(err, ErrUnsupported) || !errors.Is(err, dns.ErrTerminal) {
+			t.Errorf("%s: fromRoute53 = %v, want ErrUnsupported", name, err)
+		}
+	}
+}
+
+func TestMappingRoundTrip(t *testing.T) {
+	elb := dns.Alias{HostedZoneID: "Z35SXDOTRQ7X7K", DNSName: "dualstack.legacy-123.us-east-1.elb.amazonaws.com", EvaluateTargetHealth: true}.String()
+	for _, rs := range []dns.RecordSet{
+		{Name: "api.example.com.", Type: "A", TTL: 60, Sets: []dns.WeightedSet{{ID: "legacy", Weight: 90, Values: []string{elb}}, {ID: "cluster", Weight: 10, Values: []string{"192.0.2.2"}}}},
+		{Name: "example.com.", Type: "A", TTL: dns.AliasTTL, Sets: []dns.WeightedSet{{ID: dns.PlainSetID, Weight: dns.PlainWeight, Values: []string{elb}}}},
+		{Name: "api.example.com.", Type: "A", TTL: 60, Sets: []dns.WeightedSet{{ID: "legacy", Weight: 255, Values: []string{"192.0.2.1", "192.0.2.3"}}, {ID: "cluster", Values: []string{"192.0.2.2"}}}},
+		{Name: "api.example.com.", Type: "CNAME", TTL: 1, Sets: []dns.WeightedSet{{ID: dns.PlainSetID, Weight: dns.PlainWeight, Values: []string{"lb.example.net."}}}},
+	} {
+		got, err := fromRoute53(rs.Name, rs.Type, toRoute53(rs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(rs, got); diff != "" {
+			t.Errorf("round trip (-want +got):\n%s", diff)
+		}
+	}
+}
+
+func TestClassify(t *testing.T) {
+	api := func(code, msg string) error { return &smithy.GenericAPIError{Code: code, Message: msg} }
+	tests := []struct {
+		err  error
+		want error
+	}{
+		{api("Throttling", "Rate exceeded"), errRateLimited},
+		{api("PriorRequestNotComplete", "The request was rejected because Route 53 was still processing a prior request."), errRateLimited},
+		{api("AccessDenied", "User: arn:aws:iam::1:user/x is not authorized"), dns.ErrUnauthorized},
+		{api("InvalidClientTokenId", "The security token included in the request is invalid."), dns.ErrUnauthorized},
+		{api("InvalidChangeBatch", "[RRSet of type CNAME with DNS name a.example.com. is not permitted at apex in zone a.example.com.]"), dns.ErrInvalid},
+		{api("NoSuchHostedZone", "No hosted zone found with ID: Z1"), dns.ErrInvalid},
+	}
+	for _, tt := range tests {
+		if got := classify("op", tt.err); !errors.Is(got, tt.want) {
+			t.Errorf("classify(%v) = %v, want %v", tt.err, got, tt.want)
+		}
+	}
+	var refused *batchRefused
+	for _, msg := range []string{
+		"Tried to delete resource record set [name='a.example.com.', type='A'] but the values provided do not match the current values",
+		"Tried to delete resource record set [name='a.example.com.', type='A'] but it was not found",
+		"Tried to create resource record set [name='a.example.com.', type='A'] but it already exists",
+	} {
+		if !errors.As(classify("op", api("InvalidChangeBatch", msg)), &refused) {
+			t.Errorf("%q is not taken for a failed precondition", msg)
+		}
+	}
+}
+
+func TestZoneFor(t *testing.T) {
+	zones := []zone{{ID: "Z1", Name: "example.com."}, {ID: "Z2", Name: "k8s.example.com."}, {ID: "Z3", Name: "other.com."}, {ID: "Z4", Name: "other.com.", Private: true}}
+	for name, want := range map[string]string{"api.example.com": "Z1", "api.k8s.example.com.": "Z2", "example.com.": "Z1", "xexample.com.": ""} {
+		z, err := zoneFor(name, zones)
+		if z.ID != want || (want == "") != errors.Is(err, dns.ErrInvalid) {
+			t.Errorf("zoneFor(%s) = %s, %v; want %q", name, z.ID, err, want)
+		}
+	}
+	if _, err := zoneFor("api.other.com.", zones); !errors.Is(err, dns.ErrInvalid) {
+		t.Errorf("a public and a private zone of one name = %v, want ErrInvalid", err)
+	}
+}

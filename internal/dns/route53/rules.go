@@ -1,0 +1,128 @@
+package route53
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/route53/types"
+
+	"ferry.dev/ferry/internal/dns"
+)
+
+// Route 53's limits for one weighted group (one name and type).
+const (
+	maxWeight          = 255
+	maxWeightedRecords = 100
+)
+
+// Check returns every Route 53 rule rs breaks, each error wrapping
+// dns.ErrInvalid and quoting what Route 53 would answer, before anything
+// is sent. zone is the hosted zone's name ("" when not known: the apex
+// rule is then not checked). It is pure: `ferry validate` and `migrate
+// plan` call it with the record sets a migration will write.
+func Check(rs dns.RecordSet, zone string) error {
+	return checkGroup(zone, rs.Name, rs.Type, toRoute53(rs), nil)
+}
+
+// Differences lists, for an operator, where Route 53 answers rs otherwise
+// than ferry's own DNS server would. It is pure; `migrate plan` prints it.
+func Differences(rs dns.RecordSet) []string {
+	var out []string
+	if isPlain(rs) {
+		out = append(out, fmt.Sprintf("%s %s is written as one plain (simple routing) record: Route 53 keeps no set id or weight for it", rs.Name, rs.Type))
+	}
+	for _, s := range rs.Sets {
+		if len(s.Values) == 1 && dns.IsAlias(s.Values[0]) {
+			out = append(out, fmt.Sprintf("%s %s set %q is an alias: Route 53 answers it with the target's addresses and TTL (%d s for a load balancer), so the drain waits on that; ferry's own server answers it with a CNAME to the target", rs.Name, rs.Type, s.ID, dns.AliasTTL))
+		}
+		if len(s.Values) > 1 {
+			out = append(out, fmt.Sprintf("%s %s set %q holds %d values: Route 53 answers all of them together, as ferry's server does, but its documentation allows one value per weighted record", rs.Name, rs.Type, s.ID, len(s.Values)))
+		}
+	}
+	return out
+}
+
+// checkGroup checks the resource record sets a batch leaves for one name
+// and type (next), with otherTypes the types of the other record sets at
+// the same name. Each error names the Route 53 rule and quotes Route 53's
+// answer. It is pure.
+func checkGroup(zone, name, rrtype string, next []types.ResourceRecordSet, otherTypes []string) error {
+	name = dns.CanonicalName(name)
+	var errs []error
+	refuse := func(rule, said string, args ...any) {
+		errs = append(errs, fmt.Errorf("%w: %s %s: %s (Route 53: %q)", dns.ErrInvalid, name, rrtype, rule, fmt.Sprintf(said, args...)))
+	}
+	var plain, weighted []types.ResourceRecordSet
+	for _, r := range next {
+		if r.SetIdentifier == nil {
+			plain = append(plain, r)
+		} else {
+			weighted = append(weighted, r)
+		}
+	}
+	checkWeights(name, rrtype, weighted, refuse)
+	if len(plain) > 0 && len(weighted) > 0 {
+		refuse("a plain record and weighted records cannot share a name and type",
+			"RRSet with DNS name %s, type %s, SetIdentifier %s cannot be created as a non-weighted set exists with the same name and type.", name, rrtype, aws.ToString(weighted[0].SetIdentifier))
+	}
+	if len(plain) > 1 {
+		refuse("a name and type holds at most one plain record",
+			"RRSet with DNS name %s, type %s cannot be created as other RRSets exist with the same name and type.", name, rrtype)
+	}
+	checkCNAME(zone, name, rrtype, otherTypes, refuse)
+	return errors.Join(errs...)
+}
+
+// checkWeights applies the rules of a weighted group.
+func checkWeights(name, rrtype string, weighted []types.ResourceRecordSet, refuse func(rule, said string, args ...any)) {
+	if len(weighted) > maxWeightedRecords {
+		refuse(fmt.Sprintf("at most %d weighted records per name and type, not %d", maxWeightedRecords, len(weighted)),
+			"RRSet with DNS name %s, type %s cannot be created because the limit of %d weighted records with the same name and type is reached.", name, rrtype, maxWeightedRecords)
+	}
+	allZero := len(weighted) > 0
+	var first *int64 // the TTL of the first record that has one
+	for i, r := range weighted {
+		w := aws.ToInt64(r.Weight)
+		if w < 0 || w > maxWeight {
+			refuse(fmt.Sprintf("set %q: weight %d is outside 0-%d", aws.ToString(r.SetIdentifier), w, maxWeight),
+				"1 validation error detected: Value '%d' at 'changeBatch.changes.%d.member.resourceRecordSet.weight' failed to satisfy constraint: Member must have value less than or equal to %d", w, i+1, maxWeight)
+		}
+		allZero = allZero && w == 0
+		if r.TTL == nil { // an alias: it has its target's TTL
+			continue
+		}
+		if first == nil {
+			first = r.TTL
+		} else if *r.TTL != *first {
+			refuse(fmt.Sprintf("set %q: every weighted record of a name and type has the same TTL (%d, not %d)", aws.ToString(r.SetIdentifier), *first, *r.TTL),
+				"RRSet with DNS name %s and type %s, SetIdentifier %s cannot be created as weighted sets must contain the same TTL.", name, rrtype, aws.ToString(r.SetIdentifier))
+		}
+	}
+	if allZero {
+		refuse("every weight is 0: Route 53 would then split traffic equally between the sets, which no migration step means; ferry refuses it",
+			"(accepted: traffic is routed to all records with equal probability)")
+	}
+}
+
+// checkCNAME applies the rules that keep a CNAME alone at its name.
+func checkCNAME(zone, name, rrtype string, otherTypes []string, refuse func(rule, said string, args ...any)) {
+	z := zone
+	if z == "" {
+		z = "the zone"
+	}
+	if rrtype == dns.TypeCNAME && zone != "" && strings.EqualFold(name, dns.CanonicalName(zone)) {
+		refuse("a CNAME cannot be at the zone apex",
+			"RRSet of type CNAME with DNS name %s is not permitted at apex in zone %s", name, z)
+	}
+	switch {
+	case rrtype == dns.TypeCNAME && len(otherTypes) > 0:
+		refuse(fmt.Sprintf("a CNAME cannot share its name with other records (%s are there)", strings.Join(otherTypes, ", ")),
+			"RRSet of type CNAME with DNS name %s is not permitted as it conflicts with other records with the same DNS name in zone %s.", name, z)
+	case rrtype != dns.TypeCNAME && slices.Contains(otherTypes, dns.TypeCNAME):
+		refuse("no other record can share its name with a CNAME (a CNAME is there)",
+			"RRSet of type %s with DNS name %s is not permitted because a conflicting RRSet of type  CNAME with the same DNS name already exists in zone %s.", rrtype, name, z)
+	}
+}
