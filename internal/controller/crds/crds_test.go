@@ -9,8 +9,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"ferry.dev/ferry/api/v1alpha1"
-	"ferry.dev/ferry/internal/controller"
-	"ferry.dev/ferry/internal/controller/crds"
+	"ferry.dev/ferry/internal/controller/controllertest"
 	"ferry.dev/ferry/internal/testcluster"
 )
 
@@ -22,14 +21,7 @@ func ptr[T any](v T) *T { return &v }
 // a fresh namespace.
 func setup(t *testing.T) (client.Client, string) {
 	t.Helper()
-	c := testcluster.Start(t)
-	cl, err := controller.NewClient(c.RESTConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := crds.Install(t.Context(), cl); err != nil {
-		t.Fatal(err)
-	}
+	c, cl := controllertest.Start(t)
 	return cl, c.Namespace(t)
 }
 

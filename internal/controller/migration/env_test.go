@@ -19,7 +19,7 @@ import (
 
 	"ferry.dev/ferry/api/v1alpha1"
 	"ferry.dev/ferry/internal/controller"
-	"ferry.dev/ferry/internal/controller/crds"
+	"ferry.dev/ferry/internal/controller/controllertest"
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/providers"
 	"ferry.dev/ferry/internal/dns/server"
@@ -42,16 +42,9 @@ type env struct {
 
 func newEnv(t *testing.T, name string) *env {
 	t.Helper()
-	c := testcluster.Start(t)
-	cl, err := controller.NewClient(c.RESTConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := crds.Install(t.Context(), cl); err != nil {
-		t.Fatal(err)
-	}
+	c, cl := controllertest.Start(t)
 	e := &env{c: c, cl: cl, ns: c.Namespace(t), srv: servertest.Start(t, "ctl.test"), domain: name + ".ctl.test"}
-	err = e.srv.Replace(t.Context(), dns.RecordSet{Name: e.domain + ".", Type: dns.TypeA, TTL: 1,
+	err := e.srv.Replace(t.Context(), dns.RecordSet{Name: e.domain + ".", Type: dns.TypeA, TTL: 1,
 		Sets: []dns.WeightedSet{{ID: "default", Weight: 1, Values: []string{"127.0.0.2"}}}}, dns.Always())
 	if err != nil {
 		t.Fatal(err)

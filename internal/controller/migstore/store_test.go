@@ -12,8 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"ferry.dev/ferry/api/v1alpha1"
-	"ferry.dev/ferry/internal/controller"
-	"ferry.dev/ferry/internal/controller/crds"
+	"ferry.dev/ferry/internal/controller/controllertest"
 	"ferry.dev/ferry/internal/controller/migstore"
 	"ferry.dev/ferry/internal/migrate"
 	"ferry.dev/ferry/internal/migrate/migratetest"
@@ -26,14 +25,7 @@ const domain = "api.store.test"
 
 func setup(t *testing.T) (client.Client, types.NamespacedName) {
 	t.Helper()
-	c := testcluster.Start(t)
-	cl, err := controller.NewClient(c.RESTConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := crds.Install(t.Context(), cl); err != nil {
-		t.Fatal(err)
-	}
+	c, cl := controllertest.Start(t)
 	port := 8080
 	m := &v1alpha1.MigrationResource{
 		ObjectMeta: metav1.ObjectMeta{Name: "api", Namespace: c.Namespace(t)},

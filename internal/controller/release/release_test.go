@@ -17,7 +17,7 @@ import (
 
 	"ferry.dev/ferry/api/v1alpha1"
 	"ferry.dev/ferry/internal/controller"
-	"ferry.dev/ferry/internal/controller/crds"
+	"ferry.dev/ferry/internal/controller/controllertest"
 	"ferry.dev/ferry/internal/testcluster"
 )
 
@@ -35,14 +35,7 @@ type env struct {
 // for drift every second.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	c := testcluster.Start(t)
-	cl, err := controller.NewClient(c.RESTConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := crds.Install(t.Context(), cl); err != nil {
-		t.Fatal(err)
-	}
+	c, cl := controllertest.Start(t)
 	e := &env{c: c, cl: cl, ns: c.Namespace(t)}
 	ctx, cancel := context.WithCancel(context.WithoutCancel(t.Context()))
 	done := make(chan error, 1)
