@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/leaderelection/resourcelock"
@@ -97,25 +98,33 @@ func NewManager(o Options) (ctrl.Manager, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating the controller manager: %w", err)
 	}
+	if err := register(mgr, o, scheme); err != nil {
+		return nil, err
+	}
+	return mgr, nil
+}
+
+// register adds the Migration and ServiceFile reconcilers to mgr.
+func register(mgr ctrl.Manager, o Options, scheme *runtime.Scheme) error {
 	direct, err := client.New(o.Config, client.Options{Scheme: scheme})
 	if err != nil {
-		return nil, fmt.Errorf("creating a client: %w", err)
+		return fmt.Errorf("creating a client: %w", err)
 	}
 	mr := &migration.Reconciler{
 		Cached: mgr.GetClient(), Direct: direct, Providers: o.Providers, Identity: o.Identity,
 		Events: mgr.GetEventRecorder("ferry-controller"), Logger: o.Logger, Sensors: o.Sensors,
 	}
 	if err := mr.SetupWithManager(mgr); err != nil {
-		return nil, fmt.Errorf("setting up the Migration reconciler: %w", err)
+		return fmt.Errorf("setting up the Migration reconciler: %w", err)
 	}
 	rr := &release.Reconciler{
 		Config: o.Config, Cached: mgr.GetClient(), Direct: direct, Events: mgr.GetEventRecorder("ferry-controller"),
 		Logger: o.Logger, Version: o.Version, Resync: o.Resync,
 	}
 	if err := rr.SetupWithManager(mgr); err != nil {
-		return nil, fmt.Errorf("setting up the ServiceFile reconciler: %w", err)
+		return fmt.Errorf("setting up the ServiceFile reconciler: %w", err)
 	}
-	return mgr, nil
+	return nil
 }
 
 // leaseLock is the Lease the replicas elect with, held under Identity (so
