@@ -76,7 +76,8 @@ func (r *Reconciler) Start(ctx context.Context) error {
 	return nil
 }
 
-// Reconcile: see the package comment.
+// Reconcile runs the Migration req names one step further; its contract is
+// in the package comment.
 func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
 	m := &v1alpha1.MigrationResource{}
 	if err := r.Cached.Get(ctx, req.NamespacedName, m); err != nil {

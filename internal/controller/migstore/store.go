@@ -68,13 +68,13 @@ func (s *Store) Load(ctx context.Context, domain string) (migrate.State, error) 
 		return migrate.State{}, err
 	}
 	if obj.Spec.Domain != domain {
-		return migrate.State{}, fmt.Errorf("Migration %s migrates %s, not %s", s.Key, obj.Spec.Domain, domain)
+		return migrate.State{}, fmt.Errorf("the Migration %s migrates %s, not %s", s.Key, obj.Spec.Domain, domain)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.last, s.saved = obj, canonical(rawState(obj))
 	if s.saved == nil {
-		return migrate.State{}, fmt.Errorf("Migration %s: %w", s.Key, migrate.ErrNoState)
+		return migrate.State{}, fmt.Errorf("the Migration %s: %w", s.Key, migrate.ErrNoState)
 	}
 	var st migrate.State
 	if err := json.Unmarshal(rawState(obj), &st); err != nil {

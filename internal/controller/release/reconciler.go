@@ -75,7 +75,8 @@ func (r *Reconciler) filesOf(ctx context.Context, o client.Object) []reconcile.R
 	return out
 }
 
-// Reconcile: see the package comment.
+// Reconcile brings the ServiceFile req names to its file; its contract is
+// in the package comment.
 func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
 	sf := &v1alpha1.ServiceFile{}
 	if err := r.Cached.Get(ctx, req.NamespacedName, sf); err != nil {
