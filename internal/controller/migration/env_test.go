@@ -2,13 +2,9 @@ package migration_test
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -24,6 +20,7 @@ import (
 	"ferry.dev/ferry/internal/dns/providers"
 	"ferry.dev/ferry/internal/dns/server"
 	"ferry.dev/ferry/internal/dns/server/servertest"
+	"ferry.dev/ferry/internal/migrate/migratetest"
 	"ferry.dev/ferry/internal/testcluster"
 )
 
@@ -49,7 +46,7 @@ func newEnv(t *testing.T, name string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.port = servePair(t)
+	e.port = migratetest.ServePair(t, "127.0.0.2", migratetest.OK, migratetest.OK)
 	e.token = filepath.Join(t.TempDir(), "dns.token")
 	if err := os.WriteFile(e.token, []byte(servertest.Token+"\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -139,31 +136,4 @@ func (e *env) await(t *testing.T, name, what string, ok func(*v1alpha1.Migration
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-}
-
-// servePair serves "ok" on 127.0.0.2 (legacy) and 127.0.0.3 (cluster)
-// at one port.
-func servePair(t *testing.T) int {
-	t.Helper()
-	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	for range 20 {
-		l1, err := net.Listen("tcp", "127.0.0.2:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l1.Addr().(*net.TCPAddr).Port
-		l2, err := net.Listen("tcp", net.JoinHostPort("127.0.0.3", strconv.Itoa(port)))
-		if err != nil {
-			l1.Close()
-			continue
-		}
-		for _, l := range []net.Listener{l1, l2} {
-			s := &http.Server{Handler: h, ReadHeaderTimeout: time.Second}
-			go s.Serve(l) //nolint:errcheck // closed at cleanup
-			t.Cleanup(func() { s.Close() })
-		}
-		return port
-	}
-	t.Fatal("no free port on both 127.0.0.2 and 127.0.0.3")
-	return 0
 }
