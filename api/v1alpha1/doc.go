@@ -7,6 +7,13 @@
 // what was omitted — so the loader (internal/spec) can point at the line of a
 // bad value and never confuse "not set" with "set to zero". Defaults and
 // parsing live in internal/spec.
+//
+// The package also holds the custom resources of "ferry controller"
+// (ServiceFile, Migration); the +kubebuilder markers are read by
+// controller-gen (hack/crd.sh) to write their CRDs.
+//
+// +kubebuilder:object:generate=true
+// +groupName=ferry.dev
 package v1alpha1
 
 // APIVersion and Kind identify a ferry service file.

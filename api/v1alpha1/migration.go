@@ -4,24 +4,36 @@ package v1alpha1
 // its legacy endpoint to the cluster. Every field has a default; a field
 // that is written is used as written: an explicit zero means zero where that
 // is meaningful ("hold: 0s") and is refused where it is not.
+//
+// +kubebuilder:validation:XValidation:rule="!has(self.steps) || size(self.steps) == 0 || (self.steps[size(self.steps) - 1] == 100 && self.steps.isSorted() && self.steps.all(x, self.steps.indexOf(x) == self.steps.lastIndexOf(x)))",message="steps must be strictly increasing and end at 100",fieldPath=".steps"
 type Migration struct {
 	DNS *DNSProvider `json:"dns,omitempty"`
 	// TTL of the weighted records while they shift (default: the file's DNS TTL).
 	TTL string `json:"ttl,omitempty"`
 	// Steps are the cluster's weights in percent, strictly increasing and
 	// ending at 100 (default [1, 10, 25, 50, 100]).
+	//
+	// +kubebuilder:validation:MaxItems=100
+	// +kubebuilder:validation:items:Minimum=1
+	// +kubebuilder:validation:items:Maximum=100
 	Steps []int `json:"steps,omitempty"`
 	// Hold is how long each step holds with gates passing (default "5m";
 	// "0s" moves on as soon as the gates pass).
 	Hold string `json:"hold,omitempty"`
 	// Promotion is "auto" (default) or "manual" (wait for "ferry migrate
 	// promote" after each step).
+	//
+	// +kubebuilder:validation:Enum=auto;manual
 	Promotion string `json:"promotion,omitempty"`
 	// OnFailure is "rollback" (default) or "pause" when the cluster's gate
 	// fails while legacy's passes.
+	//
+	// +kubebuilder:validation:Enum=rollback;pause
 	OnFailure string `json:"onFailure,omitempty"`
 	// OnBothFailing is "pause" (default) or "rollback" when both sides fail
 	// their gates: rolling back would move traffic onto a broken legacy.
+	//
+	// +kubebuilder:validation:Enum=rollback;pause
 	OnBothFailing string `json:"onBothFailing,omitempty"`
 	// Lease is how long the ownership lease stored with the domain's DNS
 	// data lasts without renewal (default "1m", at least "15s"); it is
@@ -81,6 +93,9 @@ type Gates struct {
 	// Window is the sliding window the figures are computed over (default "10s").
 	Window string `json:"window,omitempty"`
 	// SuccessRatio is the lowest acceptable share of good answers (default 0.99).
+	//
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=1
 	SuccessRatio *float64 `json:"successRatio,omitempty"`
 	// P99Latency is the highest acceptable 99th percentile (default "500ms").
 	P99Latency string `json:"p99Latency,omitempty"`
@@ -88,6 +103,8 @@ type Gates struct {
 	MinRequests *int `json:"minRequests,omitempty"`
 	// Failures is how many evaluations in a row a side's window must fail
 	// before ferry acts on it (default 3).
+	//
+	// +kubebuilder:validation:Minimum=1
 	Failures *int `json:"failures,omitempty"`
 	// Paths probed on each side (default: each service's health path and
 	// "/", so a cluster that answers only its health check fails).

@@ -77,11 +77,16 @@ func (r *IssuerRef) UnmarshalText(b []byte) error {
 // Service is one workload: what runs, where it is reached, how big it is.
 type Service struct {
 	// Image with a tag or digest ("registry.example.com/shop/api:1.4.2").
+	//
+	// +kubebuilder:validation:MinLength=1
 	Image   string   `json:"image"`
 	Command []string `json:"command,omitempty"`
 	Args    []string `json:"args,omitempty"`
 	// Port the container serves HTTP on. Without it no Service, Ingress or
 	// probe is rendered (a worker).
+	//
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=65535
 	Port *int `json:"port,omitempty"`
 	// Domain is shorthand for a single entry of Domains.
 	Domain  string   `json:"domain,omitempty"`
@@ -94,7 +99,8 @@ type Service struct {
 	Readiness *Probe `json:"readiness,omitempty"`
 	// Liveness restarts containers whose probe fails; off unless set.
 	Liveness *Probe `json:"liveness,omitempty"`
-	Replicas *int   `json:"replicas,omitempty"`
+	// +kubebuilder:validation:Minimum=0
+	Replicas *int `json:"replicas,omitempty"`
 	// CPU and Memory are resource requests ("250m", "256Mi"); the memory
 	// limit defaults to the request and there is no CPU limit unless Limits
 	// says so.
@@ -203,8 +209,11 @@ type Spread struct {
 // Endpoint is an address a side of a migration is reached at: an IP address
 // or a host name, with an optional port.
 type Endpoint struct {
+	// +kubebuilder:validation:MinLength=1
 	Address string `json:"address"`
-	Port    *int   `json:"port,omitempty"`
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=65535
+	Port *int `json:"port,omitempty"`
 	// Alias publishes this side as a Route 53 alias record to Address, a
 	// load balancer's DNS name (ferry's own server answers it as a CNAME to
 	// Address); migration.ttl must then be 60s, the TTL resolvers see for a

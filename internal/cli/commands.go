@@ -5,6 +5,7 @@ import (
 
 	"ferry.dev/ferry/internal/cli/check"
 	"ferry.dev/ferry/internal/cli/clio"
+	clicontroller "ferry.dev/ferry/internal/cli/controller"
 	"ferry.dev/ferry/internal/cli/dashboard"
 	"ferry.dev/ferry/internal/cli/demo"
 	clideploy "ferry.dev/ferry/internal/cli/deploy"
@@ -34,5 +35,6 @@ func subcommands(streams clio.Streams) []*cobra.Command {
 		dashboard.NewCommand(streams),
 		migrate.NewCommand(streams),
 		importcmd.NewCommand(streams),
+		clicontroller.NewCommand(streams),
 	}
 }

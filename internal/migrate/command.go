@@ -102,8 +102,10 @@ func (m *machine) promote() {
 		}
 		return
 	case m.s.Stage == StagePreview && m.s.Parity.OK():
+		m.s.PromotionRequested = false // carried out: one promote, one step
 		m.beginShift("promoted by operator")
 	case m.s.Stage == StageShift:
+		m.s.PromotionRequested = false
 		m.advance("promoted by operator")
 	default:
 		refuse("nothing to promote in this stage")

@@ -6,12 +6,9 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,6 +19,7 @@ import (
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/adminclient"
 	"ferry.dev/ferry/internal/migrate"
+	"ferry.dev/ferry/internal/migrate/migratetest"
 	"ferry.dev/ferry/internal/migrate/store"
 )
 
@@ -107,27 +105,7 @@ func newCrashEnv(t *testing.T, bin string) *crashEnv {
 }
 
 func sharedPortBackends(t *testing.T) int {
-	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	for range 20 {
-		l1, err := net.Listen("tcp", "127.0.0.2:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l1.Addr().(*net.TCPAddr).Port
-		l2, err := net.Listen("tcp", net.JoinHostPort("127.0.0.3", strconv.Itoa(port)))
-		if err != nil {
-			l1.Close()
-			continue
-		}
-		for _, l := range []net.Listener{l1, l2} {
-			s := &http.Server{Handler: ok, ReadHeaderTimeout: time.Second}
-			go s.Serve(l) //nolint:errcheck // closed at cleanup
-			t.Cleanup(func() { s.Close() })
-		}
-		return port
-	}
-	t.Fatal("no free port on both 127.0.0.2 and 127.0.0.3")
-	return 0
+	return migratetest.ServePair(t, "127.0.0.2", migratetest.OK, migratetest.OK)
 }
 
 const crashFile = `apiVersion: ferry.dev/v1alpha1

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,6 +16,7 @@ import (
 	"ferry.dev/ferry/internal/dns/server"
 	"ferry.dev/ferry/internal/dns/server/servertest"
 	"ferry.dev/ferry/internal/migrate"
+	"ferry.dev/ferry/internal/migrate/migratetest"
 	"ferry.dev/ferry/internal/migrate/store"
 )
 
@@ -141,7 +140,7 @@ func newFaultEnvOn(t *testing.T, name, hold string, srv *server.Server) *faultEn
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := servePair(t, e.legacy, e.cluster)
+	port := migratetest.ServePair(t, "127.0.0.2", e.legacy, e.cluster)
 	token := writeFile(t, filepath.Join(e.dir, "dns.token"), servertest.Token+"\n")
 	body := fmt.Sprintf(faultFile, hold, e.srv.AdminURL(), token, e.domain, port, port)
 	e.file = writeFile(t, filepath.Join(e.dir, "ferry.yaml"), body)
@@ -151,31 +150,6 @@ func newFaultEnvOn(t *testing.T, name, hold string, srv *server.Server) *faultEn
 
 func newSwitchable(seed uint64) *switchable {
 	return &switchable{rng: rand.New(rand.NewPCG(seed, seed)), delayed: 400 * time.Millisecond}
-}
-
-// servePair serves legacy on 127.0.0.2 and cluster on 127.0.0.3 at one port.
-func servePair(t *testing.T, legacy, cluster http.Handler) int {
-	t.Helper()
-	for range 20 {
-		l1, err := net.Listen("tcp", "127.0.0.2:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l1.Addr().(*net.TCPAddr).Port
-		l2, err := net.Listen("tcp", net.JoinHostPort("127.0.0.3", strconv.Itoa(port)))
-		if err != nil {
-			l1.Close()
-			continue
-		}
-		for l, h := range map[net.Listener]http.Handler{l1: legacy, l2: cluster} {
-			s := &http.Server{Handler: h, ReadHeaderTimeout: time.Second}
-			go s.Serve(l) //nolint:errcheck // closed at cleanup
-			t.Cleanup(func() { s.Close() })
-		}
-		return port
-	}
-	t.Fatal("no free port on both 127.0.0.2 and 127.0.0.3")
-	return 0
 }
 
 func (e *faultEnv) state(t *testing.T) migrate.State {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"ferry.dev/ferry/internal/migrate/migratetest"
+
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/server/servertest"
 	"ferry.dev/ferry/internal/gate"
@@ -87,7 +89,7 @@ func newMetricEnv(t *testing.T, name, hold string, p *promtest.Server, extra str
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.port = servePair(t, e.legacy.handler(), e.cluster.handler())
+	e.port = migratetest.ServePair(t, "127.0.0.2", e.legacy.handler(), e.cluster.handler())
 	for side, host := range map[string]string{"legacy": "127.0.0.2", "cluster": "127.0.0.3"} {
 		stop, err := p.Scrape(name+"-"+side, net.JoinHostPort(host, strconv.Itoa(e.port)))
 		if err != nil {

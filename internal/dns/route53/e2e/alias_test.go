@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"ferry.dev/ferry/internal/migrate/migratetest"
+
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/route53/r53test"
 	"ferry.dev/ferry/internal/dns/server/servertest"
@@ -49,7 +51,7 @@ func TestAliasMigrationOnFerrysServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := servePair(t, "127.0.0.1", &e.legacy, &e.cluster)
+	port := migratetest.ServePair(t, "127.0.0.1", &e.legacy, &e.cluster)
 	dir := t.TempDir()
 	token := filepath.Join(dir, "dns.token")
 	if err := os.WriteFile(token, []byte(servertest.Token+"\n"), 0o600); err != nil {

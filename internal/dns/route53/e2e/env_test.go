@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -21,6 +19,7 @@ import (
 	climigrate "ferry.dev/ferry/internal/cli/migrate"
 	"ferry.dev/ferry/internal/dns/route53/r53test"
 	"ferry.dev/ferry/internal/migrate"
+	"ferry.dev/ferry/internal/migrate/migratetest"
 	"ferry.dev/ferry/internal/migrate/store"
 )
 
@@ -115,7 +114,7 @@ func newEnvOf(t *testing.T, name string, sh shape) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(e.proxy.Close)
-	port := servePair(t, sh.legacyIP, &e.legacy, &e.cluster)
+	port := migratetest.ServePair(t, sh.legacyIP, &e.legacy, &e.cluster)
 	dir := t.TempDir()
 	e.file = filepath.Join(dir, "ferry.yaml")
 	body := fmt.Sprintf(migrationFile, sh.ttl, sh.steps, sh.hold, e.proxy.URL, e.domain, sh.legacyAddress, port, sh.legacyAlias, port)
@@ -124,31 +123,6 @@ func newEnvOf(t *testing.T, name string, sh shape) *env {
 	}
 	e.st = &store.File{Dir: filepath.Join(dir, ".ferry")}
 	return e
-}
-
-// servePair serves legacy on legacyIP and cluster on 127.0.0.3, one port.
-func servePair(t *testing.T, legacyIP string, legacy, cluster http.Handler) int {
-	t.Helper()
-	for range 20 {
-		l1, err := net.Listen("tcp", legacyIP+":0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l1.Addr().(*net.TCPAddr).Port
-		l2, err := net.Listen("tcp", net.JoinHostPort("127.0.0.3", strconv.Itoa(port)))
-		if err != nil {
-			l1.Close()
-			continue
-		}
-		for l, h := range map[net.Listener]http.Handler{l1: legacy, l2: cluster} {
-			s := &http.Server{Handler: h, ReadHeaderTimeout: time.Second}
-			go s.Serve(l) //nolint:errcheck // closed at cleanup
-			t.Cleanup(func() { s.Close() })
-		}
-		return port
-	}
-	t.Fatal("no free port on both 127.0.0.2 and 127.0.0.3")
-	return 0
 }
 
 // migrateCmd runs `ferry migrate args…` in process; it returns the exit

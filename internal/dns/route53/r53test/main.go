@@ -19,7 +19,7 @@ func Main(m *testing.M, use func(*Moto)) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	moto, err := Start(ctx, dir)

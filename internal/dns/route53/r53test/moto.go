@@ -64,7 +64,7 @@ func Start(ctx context.Context, dir string) (*Moto, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting moto_server: %w", err)
 	}
-	defer log.Close()
+	defer func() { _ = log.Close() }() // moto_server holds its own descriptor
 	script := filepath.Join(dir, "strict_moto.py")
 	if err := os.WriteFile(script, strictMoto, 0o600); err != nil {
 		return nil, fmt.Errorf("starting moto_server: %w", err)
@@ -89,7 +89,7 @@ func freePort() (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("finding a free port: %w", err)
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
@@ -98,7 +98,7 @@ func (m *Moto) waitReady(ctx context.Context) error {
 	for time.Now().Before(deadline) {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, m.URL+"/moto-api/data.json", nil)
 		if resp, err := http.DefaultClient.Do(req); err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			return nil
 		}
 		select {

@@ -191,7 +191,7 @@ func (p *Proxy) rewrite(resp *http.Response) error {
 		return nil
 	}
 	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close() // read whole above
 	if err != nil {
 		return err
 	}

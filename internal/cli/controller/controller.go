@@ -1,0 +1,90 @@
+package controller
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/version"
+	"ferry.dev/ferry/internal/controller"
+	"ferry.dev/ferry/internal/dns/providers"
+	"ferry.dev/ferry/internal/kube"
+)
+
+// NewCommand returns "ferry controller" and its subcommands.
+func NewCommand(streams clio.Streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "controller",
+		Short: "Run deploys and migrations in the cluster, from ServiceFile and Migration objects",
+		Long: `The controller reconciles two custom resources of ferry.dev/v1alpha1:
+ServiceFile (a service file, deployed and kept deployed as "ferry deploy"
+would: Synced/OutOfSync, Healthy/Progressing/Degraded, drift and self-heal)
+and Migration (one service's domain migration, run by the same engine as
+"ferry migrate start", its state in the object's status, commands in
+spec.commands). Replicas elect a leader with a Lease; a new leader resumes
+every migration where the last one stopped.`,
+	}
+	cmd.AddCommand(newRunCommand(streams), newInstallCommand(streams), newUninstallCommand(streams))
+	return cmd
+}
+
+type runOptions struct {
+	kube                                      kube.Flags
+	identity                                  string
+	leaderElect                               bool
+	leaseDuration, renewDeadline, retryPeriod time.Duration
+	metricsAddr, healthAddr                   string
+	resync                                    time.Duration
+}
+
+func newRunCommand(streams clio.Streams) *cobra.Command {
+	o := &runOptions{}
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Run the controller until interrupted (what the installed Deployment runs)",
+		Example: "  ferry controller run --kubeconfig ~/.kube/config -n ferry-system\n" +
+			"  ferry controller run --leader-elect=false   # one replica, by hand",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context(), streams) },
+	}
+	f := cmd.Flags()
+	o.kube.Add(f)
+	f.StringVar(&o.identity, "identity", "", "this replica's name in the leader Lease and in status (default: $POD_NAME, else host and pid)")
+	f.BoolVar(&o.leaderElect, "leader-elect", true, "elect a leader with a Lease in the namespace; only the leader reconciles")
+	f.DurationVar(&o.leaseDuration, "lease-duration", 15*time.Second, "how long a leader's Lease lasts unrenewed (a killed leader is replaced after it)")
+	f.DurationVar(&o.renewDeadline, "renew-deadline", 10*time.Second, "how long the leader tries to renew before it gives up leading")
+	f.DurationVar(&o.retryPeriod, "retry-period", 2*time.Second, "how often replicas try to take or renew the Lease")
+	f.StringVar(&o.metricsAddr, "metrics-addr", "0", `listen address of the Prometheus metrics ("0": off)`)
+	f.StringVar(&o.healthAddr, "health-addr", "0", `listen address of /healthz and /readyz ("0": off)`)
+	f.DurationVar(&o.resync, "resync", time.Minute, "how often a synced ServiceFile is checked for drift")
+	return cmd
+}
+
+func (o *runOptions) run(ctx context.Context, streams clio.Streams) error {
+	kc, err := o.kube.Connect()
+	if err != nil {
+		return clio.Usage(err)
+	}
+	host, _ := os.Hostname()
+	identity := cmp.Or(o.identity, os.Getenv("POD_NAME"), fmt.Sprintf("%s pid %d", host, os.Getpid()))
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err = controller.Run(ctx, controller.Options{
+		Config: kc.Config, Namespace: kc.Namespace, Identity: identity,
+		LeaderElection: o.leaderElect, LeaseDuration: o.leaseDuration, RenewDeadline: o.renewDeadline, RetryPeriod: o.retryPeriod,
+		MetricsAddr: o.metricsAddr, HealthAddr: o.healthAddr, Resync: o.resync, Version: version.Version,
+		Providers: providers.Registry(), Logger: slog.New(slog.NewTextHandler(streams.ErrOut, nil)),
+	})
+	if err != nil {
+		return clio.Failed(err)
+	}
+	return nil
+}

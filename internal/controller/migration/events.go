@@ -1,0 +1,44 @@
+package migration
+
+import (
+	"fmt"
+	"sync"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"ferry.dev/ferry/api/v1alpha1"
+	"ferry.dev/ferry/internal/migrate"
+)
+
+// eventSink turns every new entry of a migration's timeline (each
+// decision of the engine, with its numbers) into a Kubernetes event.
+type eventSink struct {
+	r    *Reconciler
+	key  types.NamespacedName
+	mu   sync.Mutex
+	seen int
+}
+
+func (e *eventSink) observe(s migrate.State) {
+	if e.r.Events == nil {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(s.Timeline) < e.seen {
+		e.seen = 0
+	}
+	m := &v1alpha1.MigrationResource{}
+	m.Namespace, m.Name = e.key.Namespace, e.key.Name
+	m.SetGroupVersionKind(v1alpha1.GroupVersion().WithKind(v1alpha1.MigrationKind))
+	for _, ev := range s.Timeline[e.seen:] {
+		kind := corev1.EventTypeNormal
+		if s.Stage == migrate.StageRollingBack || s.Alert != "" {
+			kind = corev1.EventTypeWarning
+		}
+		note := fmt.Sprintf("%s step %d %s: %s", ev.Stage, ev.Step, ev.Weights, ev.Message)
+		e.r.Events.Eventf(m, nil, kind, string(ev.Kind), "Migrate", "%s", note)
+	}
+	e.seen = len(s.Timeline)
+}

@@ -1,0 +1,21 @@
+// Package release reconciles ServiceFile objects (ferry.dev/v1alpha1) with
+// the engine of "ferry deploy" (internal/deploy): render, server-side
+// apply, inventory prune, revision history. The release is the object's
+// name, its records live in the object's namespace, and services without
+// a namespace of their own go there too.
+//
+// Reconcile's contract:
+//   - a file the settings model refuses: Valid=False, Sync OutOfSync with
+//     the problem; terminal until the spec changes (no requeue);
+//   - a new generation (or nothing applied yet): deploy it, without
+//     waiting for rollouts; Synced with the revision;
+//   - otherwise look for drift with a server-side dry run: an owned field
+//     another manager changed shows as a conflict naming that manager, or a
+//     difference naming the object. With spec.selfHeal the file is applied
+//     again over it (forcing ownership back); without, OutOfSync;
+//   - health from the Deployments' rollouts (deploy.Evaluate): Healthy,
+//     Progressing (with the pod that is not ready and why), Degraded (a
+//     rollout that cannot succeed: the pod and reason);
+//   - errors from the API server are returned (retried with backoff);
+//     Progressing requeues soon, everything else at the resync interval.
+package release

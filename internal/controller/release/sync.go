@@ -1,0 +1,125 @@
+package release
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"ferry.dev/ferry/api/v1alpha1"
+	"ferry.dev/ferry/internal/deploy"
+	"ferry.dev/ferry/internal/spec"
+)
+
+// sync applies a new generation, or looks for drift and heals it when
+// asked; it sets Sync, Drift and Revision.
+func (r *Reconciler) sync(ctx context.Context, sf *v1alpha1.ServiceFile, d *deploy.Deployer, f *spec.File) error {
+	if sf.Spec.Suspend {
+		return r.checkDrift(ctx, sf, d, f)
+	}
+	if sf.Generation != sf.Status.ObservedGeneration || sf.Status.Revision == 0 || sf.Status.Sync != v1alpha1.SyncSynced {
+		// With self-heal on, fields another manager took are taken back.
+		return r.apply(ctx, sf, d, f, sf.Spec.SelfHeal)
+	}
+	if err := r.checkDrift(ctx, sf, d, f); err != nil {
+		return err
+	}
+	if sf.Status.Sync == v1alpha1.SyncOutOfSync && sf.Spec.SelfHeal {
+		r.event(sf, corev1.EventTypeNormal, "SelfHeal", "applying the file again over drift: "+sf.Status.Message)
+		return r.apply(ctx, sf, d, f, true)
+	}
+	return nil
+}
+
+// apply deploys f (without waiting for rollouts: health is judged on
+// every reconcile). A field owned by another manager is drift, unless
+// force takes it back.
+func (r *Reconciler) apply(ctx context.Context, sf *v1alpha1.ServiceFile, d *deploy.Deployer, f *spec.File, force bool) error {
+	res, err := d.Run(ctx, deploy.Request{File: f, ForceConflicts: force})
+	var conflict bool
+	if err != nil {
+		if conflict = apierrors.IsConflict(err); !conflict {
+			return fmt.Errorf("deploying ServiceFile %s/%s: %w", sf.Namespace, sf.Name, err)
+		}
+		setSync(&sf.Status, sf.Generation, false, "Conflict", err.Error(), nil)
+		return nil
+	}
+	if !res.Unchanged {
+		r.event(sf, corev1.EventTypeNormal, "Deployed", fmt.Sprintf("revision %d: %d objects, %d sent, %d pruned", res.Revision, len(res.Applied), res.Sent, len(res.Pruned)))
+	}
+	sf.Status.Revision = res.Revision
+	setSync(&sf.Status, sf.Generation, true, "Applied", fmt.Sprintf("revision %d applied", res.Revision), nil)
+	return nil
+}
+
+// checkDrift dry-runs the file: a conflict names the manager that took
+// an owned field, a difference names the object.
+func (r *Reconciler) checkDrift(ctx context.Context, sf *v1alpha1.ServiceFile, d *deploy.Deployer, f *spec.File) error {
+	res, err := d.Run(ctx, deploy.Request{File: f, DryRun: true})
+	var status *apierrors.StatusError
+	switch {
+	case err != nil && apierrors.IsConflict(err) && errors.As(err, &status):
+		drift := conflictDrift(status, err)
+		setSync(&sf.Status, sf.Generation, false, "Drift", "drift: "+err.Error(), drift)
+		return nil
+	case err != nil:
+		return fmt.Errorf("checking ServiceFile %s/%s for drift: %w", sf.Namespace, sf.Name, err)
+	}
+	var drift []v1alpha1.DriftedObject
+	for _, c := range res.Changes {
+		if c.Action != "unchanged" {
+			drift = append(drift, v1alpha1.DriftedObject{Object: fmt.Sprintf("%s %s (%s)", c.Ref.Kind, c.Ref.Name, c.Action)})
+		}
+	}
+	if len(drift) > 0 {
+		setSync(&sf.Status, sf.Generation, false, "Drift", fmt.Sprintf("drift: %d object(s) differ from the file, first %s", len(drift), drift[0].Object), drift)
+		return nil
+	}
+	setSync(&sf.Status, sf.Generation, true, "InSync", fmt.Sprintf("revision %d in place", sf.Status.Revision), nil)
+	return nil
+}
+
+// conflictDrift reads the object and managers out of an apply conflict;
+// deploy names the object in err ("applying Deployment shop/api: ...").
+func conflictDrift(s *apierrors.StatusError, err error) []v1alpha1.DriftedObject {
+	det := s.ErrStatus.Details
+	if det == nil {
+		return nil
+	}
+	o := v1alpha1.DriftedObject{Object: det.Kind + " " + det.Name}
+	if _, rest, ok := strings.Cut(err.Error(), "applying "); ok {
+		o.Object, _, _ = strings.Cut(rest, ":")
+	}
+	for _, c := range det.Causes {
+		if c.Type == metav1.CauseTypeFieldManagerConflict {
+			o.Fields = append(o.Fields, c.Field)
+			if m := managerOf(c.Message); m != "" && !contains(o.Managers, m) {
+				o.Managers = append(o.Managers, m)
+			}
+		}
+	}
+	return []v1alpha1.DriftedObject{o}
+}
+
+// managerOf finds the manager in `conflict with "kubectl-edit" using apps/v1`.
+func managerOf(msg string) string {
+	_, rest, ok := strings.Cut(msg, `conflict with "`)
+	if !ok {
+		return ""
+	}
+	m, _, _ := strings.Cut(rest, `"`)
+	return m
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
