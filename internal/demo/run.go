@@ -39,7 +39,7 @@ func (d *run) run(ctx context.Context, dir string) (*Summary, error) {
 	}
 	defer func() { _ = lock.Unlock() }()
 	ex := &migrate.Executor{Provider: d.srv, Store: st, Commands: st, Logger: d.opt.Logger, Observe: d.observe}
-	if ex.Start, err = ex.Check(ctx, cfg); err != nil {
+	if ex.Start, err = migrate.ReadDomain(ctx, d.srv, cfg); err != nil {
 		return nil, err
 	}
 	if err := d.scraped(ctx); err != nil {

@@ -53,7 +53,8 @@ type Executor struct {
 	// ObserveEvery is how often the records the migration owns are read
 	// back to find hand edits between its own changes; default 2s.
 	ObserveEvery time.Duration
-	// Start is the domain's records as read by Check, for a new migration.
+	// Start is the domain's records as ReadDomain read them, for a new
+	// migration.
 	Start Start
 
 	mu      sync.Mutex // guards Provider, which Connect replaces
@@ -76,21 +77,21 @@ type Sensors interface {
 	Parity(ctx context.Context) (mismatches int, detail string)
 }
 
-// Check reads the domain's and the preview domain's records and reports
-// whether the domain's may be adopted. The Start it returns carries both
-// as read, so the first change to each is conditional on them: a hand edit
-// made after this check is found, never overwritten.
-func (e *Executor) Check(ctx context.Context, cfg Config) (Start, error) {
+// ReadDomain reads the domain's and the preview domain's records from p
+// and reports whether the domain's may be adopted. The Start it returns
+// carries both as read, so the first change to each is conditional on
+// them: a hand edit made after this check is found, never overwritten.
+func ReadDomain(ctx context.Context, p dns.Provider, cfg Config) (Start, error) {
 	var st Start
 	rrtype, err := cfg.RecordType()
 	if err != nil {
 		return st, err
 	}
-	if st.Record, err = Read(ctx, e.Provider, cfg.Domain, rrtype); err != nil {
+	if st.Record, err = Read(ctx, p, cfg.Domain, rrtype); err != nil {
 		return st, err
 	}
 	if cfg.PreviewDomain != "" {
-		if st.PreviewRecord, err = Read(ctx, e.Provider, cfg.PreviewDomain, rrtype); err != nil {
+		if st.PreviewRecord, err = Read(ctx, p, cfg.PreviewDomain, rrtype); err != nil {
 			return st, err
 		}
 	}

@@ -50,7 +50,7 @@ func realDNS(t *testing.T, legacy string) *server.Server {
 // executor under test may hold a wrong token).
 func readStart(t *testing.T, srv *server.Server, cfg migrate.Config) migrate.Start {
 	t.Helper()
-	st, err := (&migrate.Executor{Provider: srv}).Check(t.Context(), cfg)
+	st, err := migrate.ReadDomain(t.Context(), srv, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,7 +82,7 @@ func TestExecutorMigratesAndSavesEveryStep(t *testing.T) {
 		Sets: []dns.WeightedSet{{ID: "default", Weight: 1, Values: []string{"127.0.0.1"}}}}, dns.Always())
 	p.changes = nil
 	e, st := newExecutor(t, p)
-	start, err := e.Check(t.Context(), cfg)
+	start, err := migrate.ReadDomain(t.Context(), p, cfg)
 	if err != nil {
 		t.Fatalf("Check = %v", err)
 	}

@@ -107,8 +107,7 @@ func (s *Session) open(ctx context.Context) error {
 	if s.resumed {
 		return nil
 	}
-	ex := &Executor{Provider: s.o.Provider}
-	start, err := ex.Check(ctx, s.o.Config)
+	start, err := ReadDomain(ctx, s.o.Provider, s.o.Config)
 	if err != nil {
 		_ = s.held.Release(ctx)
 		return err

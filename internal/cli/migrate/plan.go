@@ -73,7 +73,7 @@ func (o *options) today(ctx context.Context, cfg migrate.Config) (today, error) 
 	if err != nil {
 		return today{}, err
 	}
-	st, err := (&migrate.Executor{Provider: p}).Check(ctx, cfg)
+	st, err := migrate.ReadDomain(ctx, p, cfg)
 	t := today{start: st, desc: st.Record.String(), owner: "free"}
 	switch {
 	case errors.Is(err, dns.ErrTerminal):
