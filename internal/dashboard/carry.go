@@ -3,9 +3,7 @@ package dashboard
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
-	"time"
 
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/providers"
@@ -38,20 +36,13 @@ func (l *Local) carryOut(ctx context.Context, s migrate.State, kind migrate.Comm
 	if err != nil {
 		return "", fmt.Errorf("%s queued, but connecting to the DNS provider to carry it out failed: %w", kind, err)
 	}
-	host, _ := os.Hostname()
-	holder := store.Holder{PID: os.Getpid(), Host: host, Started: time.Now().UTC(), Command: "ferry dashboard: " + string(kind)}
+	holder := store.ThisProcess("ferry dashboard: " + string(kind))
 	sess, err := migrate.OpenSession(ctx, migrate.SessionOptions{
 		Config: s.Config, Store: l.store, Commands: l.store, Provider: p,
 		Connect: func() (dns.Provider, error) { return l.Connect(ctx, s.Config) },
-		Lock: func(domain string) (func() error, error) {
-			lk, err := l.store.Lock(domain, holder)
-			if err != nil {
-				return nil, err
-			}
-			return lk.Unlock, nil
-		},
-		Holder: fmt.Sprintf("%s pid %d: %s", host, holder.PID, holder.Command),
-		Logger: l.Logger,
+		Lock:    l.store.Locker(holder),
+		Holder:  holder.LeaseName(),
+		Logger:  l.Logger,
 	})
 	if err != nil {
 		return "", fmt.Errorf("%s queued, but opening the migration to carry it out failed: %w", kind, err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"sync"
 	"time"
 
@@ -32,8 +31,7 @@ func (d *run) run(ctx context.Context, dir string) (*Summary, error) {
 	}
 	// Held like a "ferry migrate start" holds it, so a dashboard on the
 	// state directory sees who runs the demo and hands it commands.
-	host, _ := os.Hostname()
-	lock, err := st.Lock(Domain, store.Holder{PID: os.Getpid(), Host: host, Started: time.Now().UTC(), Command: "ferry demo"})
+	lock, err := st.Lock(Domain, store.ThisProcess("ferry demo"))
 	if err != nil {
 		return nil, err
 	}

@@ -84,22 +84,15 @@ func (o *options) start(ctx context.Context, service string, force bool) error {
 }
 
 func (o *options) sessionOptions(ctx context.Context, su *setup, p dns.Provider, service string, force bool, view *view) migrate.SessionOptions {
-	host, _ := os.Hostname()
-	holder := store.Holder{PID: os.Getpid(), Host: host, Started: time.Now().UTC(), Command: "ferry migrate start " + service}
+	holder := store.ThisProcess("ferry migrate start " + service)
 	return migrate.SessionOptions{
 		Config: su.cfg, Store: su.store, Commands: su.store, Provider: p,
 		// After a refused change, build the provider again (re-reading
 		// its token file).
 		Connect: func() (dns.Provider, error) { return o.provider(ctx, su.cfg) },
-		Lock: func(domain string) (func() error, error) {
-			l, err := su.store.Lock(domain, holder)
-			if err != nil {
-				return nil, err
-			}
-			return l.Unlock, nil
-		},
-		Holder: fmt.Sprintf("%s pid %d: %s", host, holder.PID, holder.Command),
-		Force:  force, Observe: view.update,
+		Lock:    su.store.Locker(holder),
+		Holder:  holder.LeaseName(),
+		Force:   force, Observe: view.update,
 		Logger: slog.New(slog.NewTextHandler(view, nil)),
 	}
 }
