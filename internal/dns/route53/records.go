@@ -64,11 +64,16 @@ func setFrom(r types.ResourceRecordSet) (dns.WeightedSet, uint32, error) {
 	}
 	for _, v := range r.ResourceRecords {
 		val := aws.ToString(v.Value)
-		if string(r.Type) == dns.TypeTXT {
+		switch string(r.Type) {
+		case dns.TypeTXT:
 			var err error
 			if val, err = unquoteTXT(val); err != nil {
 				return dns.WeightedSet{}, 0, fmt.Errorf("%w: set %q: %w", ErrUnsupported, id, err)
 			}
+		case dns.TypeCNAME:
+			// Route 53 lists a CNAME's target as it was written, Terraform's
+			// usually without the final dot; the batch DELETEs it as listed.
+			val = dns.CanonicalName(val)
 		}
 		set.Values = append(set.Values, val)
 	}

@@ -52,6 +52,21 @@ func TestUnsupportedGroups(t *testing.T) {
 	}
 }
 
+// TestCNAMEAsTerraformWritesIt: a CNAME target written without the final
+// dot (as Terraform's records usually are) reads as the same name ferry
+// writes, so the record is adopted rather than taken for a foreign one.
+func TestCNAMEAsTerraformWritesIt(t *testing.T) {
+	cname := rr("", 0, 300, "LB-1.elb.amazonaws.com")
+	cname.Type = types.RRTypeCname
+	got, err := fromRoute53("api.example.com.", "CNAME", []types.ResourceRecordSet{cname})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"lb-1.elb.amazonaws.com."}; !cmp.Equal(got.Sets[0].Values, want) {
+		t.Errorf("values = %q, want %q", got.Sets[0].Values, want)
+	}
+}
+
 func TestMappingRoundTrip(t *testing.T) {
 	elb := dns.Alias{HostedZoneID: "Z35SXDOTRQ7X7K", DNSName: "dualstack.legacy-123.us-east-1.elb.amazonaws.com", EvaluateTargetHealth: true}.String()
 	for _, rs := range []dns.RecordSet{

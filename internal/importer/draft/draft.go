@@ -2,8 +2,8 @@
 // service per balancer, each value followed by the Terraform attribute it
 // came from, and each value Terraform cannot know written as a
 // <FILL-IN …> placeholder that `ferry validate` refuses until a person
-// replaces it. Route 53 details that the service file has no field for yet
-// (hosted zone, alias target) are written as comments.
+// replaces it. Domains whose records are in Route 53 migrate there: the
+// draft names the route53 provider, the hosted zone and each alias target.
 package draft
 
 import (
@@ -118,21 +118,31 @@ func defaults(w *writer, e estate.Estate) {
 
 // migration writes the DNS provider every service's migration needs: each
 // has a legacy endpoint, so each takes part once its domain is known.
+// Records read from Route 53 are migrated in Route 53; an estate with none
+// gets ferry's own DNS server.
 func migration(w *writer, e estate.Estate) {
+	var records []*estate.Record
 	var zones []string
 	for _, s := range e.Services {
 		if s.Record != nil && !slices.Contains(zones, s.Record.ZoneID) {
+			records = append(records, s.Record)
 			zones = append(zones, s.Record.ZoneID)
 		}
 	}
 	w.line(0, "migration:")
-	if len(zones) > 0 {
-		w.line(1, "# The records are in Route 53 (hosted zone %s). Until ferry has a Route 53", strings.Join(zones, ", "))
-		w.line(1, "# provider (issue 10), ferry's own DNS server serves the domains while they move.")
-	}
 	w.line(1, "dns:")
-	w.line(2, "provider: ferry")
-	w.holes = append(w.holes, "migration.dns.server")
-	w.line(2, "server: %s admin API URL of ferry's DNS server, like http://127.0.0.1:8081>", Marker)
-	w.line(2, "# tokenFile: the admin API token file (ferry migrate needs it)")
+	switch len(zones) {
+	case 0:
+		w.line(2, "provider: ferry")
+		w.holes = append(w.holes, "migration.dns.server")
+		w.line(2, "server: %s admin API URL of ferry's DNS server, like http://127.0.0.1:8081>", Marker)
+		w.line(2, "# tokenFile: the admin API token file (ferry migrate needs it)")
+		return
+	case 1:
+		w.line(2, "provider: route53  # the records are in Route 53; credentials come from the standard AWS chain (AWS_PROFILE, …)")
+		w.line(2, "hostedZoneId: %s  # %s zone_id", zones[0], records[0].Sets[0].Address)
+	default:
+		w.line(2, "provider: route53  # the records are in Route 53; credentials come from the standard AWS chain (AWS_PROFILE, …)")
+		w.line(2, "# hostedZoneId is left out: the domains are in %d zones (%s), each found by its longest matching name", len(zones), strings.Join(zones, ", "))
+	}
 }

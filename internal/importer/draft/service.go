@@ -24,10 +24,8 @@ func service(w *writer, s estate.Service) {
 	if s.Record != nil && s.Record.TTL > 0 {
 		w.line(2, "dnsTTL: %ds  # %s ttl", s.Record.TTL, s.Record.Sets[0].Address)
 	}
-	w.value(path, "legacy", s.Legacy, false, "")
-	w.holes = append(w.holes, path+".cluster")
-	w.line(2, "cluster: %s address of the cluster's ingress load balancer>", Marker)
-	route53(w, s.Record)
+	legacy(w, path, s)
+	weightedToday(w, s.Record)
 	for _, n := range s.Notes {
 		w.line(2, "# note: %s", n)
 	}
@@ -87,26 +85,37 @@ func resources(w *writer, s estate.Service) {
 	w.line(2, "# cpu, memory: Terraform does not know what the container uses; each replica has %s today", today)
 }
 
-// route53 writes what the migration needs of the record and the service
-// file cannot say yet.
-func route53(w *writer, r *estate.Record) {
-	if r == nil {
+// legacy writes the side traffic goes to today, as an alias when the
+// record is one, and the placeholder for the cluster side, which must be
+// of the same kind: one weighted record set holds one record type.
+func legacy(w *writer, path string, s estate.Service) {
+	r := s.Record
+	if r == nil || r.Alias == nil || !s.Legacy.Known() {
+		w.value(path, "legacy", s.Legacy, false, "")
+		w.holes = append(w.holes, path+".cluster")
+		w.line(2, "cluster: %s address of the cluster's ingress load balancer>", Marker)
 		return
 	}
-	kind := fmt.Sprintf("%s record", r.Type)
-	if r.Alias != nil {
-		kind = fmt.Sprintf("%s alias to %s (zone %s, evaluate_target_health %v)", r.Type, r.Alias.Name, r.Alias.ZoneID, r.Alias.EvaluateTargetHealth)
+	w.line(2, "legacy:  # %s alias", r.Sets[0].Address)
+	w.line(3, "address: %s", scalar(s.Legacy.Text))
+	w.line(3, "alias: {hostedZoneId: %s, evaluateTargetHealth: %v}", r.Alias.ZoneID, r.Alias.EvaluateTargetHealth)
+	w.holes = append(w.holes, path+".cluster")
+	w.line(2, "cluster: %s the cluster's ingress: an IPv4 address, or {address: its load balancer's DNS name, alias: {hostedZoneId: …}}>", Marker)
+}
+
+// weightedToday notes a record that is already a weighted group, which
+// the service file cannot say.
+func weightedToday(w *writer, r *estate.Record) {
+	if r == nil || (len(r.Sets) == 1 && r.Sets[0].ID == "") {
+		return
 	}
-	w.line(2, "# Route 53, no service-file field yet (issue 10): hosted zone %s; %s", r.ZoneID, kind)
-	if len(r.Sets) > 1 || r.Sets[0].ID != "" {
-		var sets []string
-		for _, s := range r.Sets {
-			wt := "none"
-			if s.Weight != nil {
-				wt = fmt.Sprint(*s.Weight)
-			}
-			sets = append(sets, fmt.Sprintf("%s=%s", s.ID, wt))
+	var sets []string
+	for _, s := range r.Sets {
+		wt := "none"
+		if s.Weight != nil {
+			wt = fmt.Sprint(*s.Weight)
 		}
-		w.line(2, "#   weighted sets today: %s", strings.Join(sets, ", "))
+		sets = append(sets, fmt.Sprintf("%s=%s", s.ID, wt))
 	}
+	w.line(2, "# Route 53 today: %s %s is weighted: %s", r.Name, r.Type, strings.Join(sets, ", "))
 }
