@@ -3,6 +3,7 @@ package migrate
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"ferry.dev/ferry/internal/dns/route53"
@@ -39,7 +40,11 @@ func route53Plan(cfg migrate.Config, changes []migrate.Change) ([]batch, []strin
 		if err := route53.Check(*c.Record, ""); err != nil {
 			warn = append(warn, fmt.Sprintf("change %d: Route 53 would refuse it: %v", i+1, err))
 		}
-		warn = append(warn, route53.Differences(*c.Record)...)
+		for _, d := range route53.Differences(*c.Record) {
+			if !slices.Contains(warn, d) { // the same set differs the same way at every step
+				warn = append(warn, d)
+			}
+		}
 	}
 	return out, warn, nil
 }
