@@ -81,6 +81,16 @@ type DNSProvider struct {
 	// server) or hostedZoneId/endpoint (Route 53), each step counts only
 	// once it reads back there; otherwise once external-dns has read it.
 	PublishesTo string `json:"publishesTo,omitempty"`
+	// TXTOwnerID is the --txt-owner-id of the external-dns that publishes
+	// ferry's DNSEndpoints (external-dns only; default "default", as
+	// external-dns's). ferry adopts a record external-dns already
+	// publishes only when its TXT registry record names this owner.
+	TXTOwnerID string `json:"txtOwnerId,omitempty"`
+	// TXTPrefix and TXTSuffix are that external-dns's --txt-prefix and
+	// --txt-suffix (external-dns only; at most one), so ferry finds its
+	// registry records.
+	TXTPrefix string `json:"txtPrefix,omitempty"`
+	TXTSuffix string `json:"txtSuffix,omitempty"`
 	// RetryFor is how long a DNS change that fails transiently is retried
 	// before the migration pauses with an alert (default "2m").
 	RetryFor string `json:"retryFor,omitempty"`

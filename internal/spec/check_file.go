@@ -29,6 +29,11 @@ func (c *checker) convert(raw *v1alpha1.File) *File {
 	d := c.defaults(raw.Defaults)
 	f := &File{}
 	f.Migration, d.probes = c.migration(raw.Migration, d.dnsTTL)
+	if f.Migration.Provider == "external-dns" {
+		// The annotations ferry edits to adopt a record through
+		// external-dns are read under the prefix the file names.
+		f.Migration.DNSSettings["annotationPrefix"] = d.dnsPrefix
+	}
 	f.Notifications = c.notifications("notifications", raw.Notifications)
 	names := make([]string, 0, len(raw.Services))
 	for name := range raw.Services {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"ferry.dev/ferry/api/v1alpha1"
@@ -62,7 +63,8 @@ func (c *checker) dnsProvider(path string, raw *v1alpha1.DNSProvider, m *Migrati
 		c.onlyFor(path, "route53", map[string]string{"hostedZoneId": raw.HostedZoneID, "endpoint": raw.Endpoint})
 	}
 	if m.Provider != "external-dns" {
-		c.onlyFor(path, "external-dns", map[string]string{"namespace": raw.Namespace, "context": raw.Context, "publishesTo": raw.PublishesTo})
+		c.onlyFor(path, "external-dns", map[string]string{"namespace": raw.Namespace, "context": raw.Context, "publishesTo": raw.PublishesTo,
+			"txtOwnerId": raw.TXTOwnerID, "txtPrefix": raw.TXTPrefix, "txtSuffix": raw.TXTSuffix})
 	}
 	m.RetryFor = c.positive(path+".retryFor", raw.RetryFor, DefaultDNSRetryFor,
 		"the first DNS change that fails for a moment would pause the migration (write how long to retry, like 2m)")
@@ -102,7 +104,7 @@ func (c *checker) route53Fields(path string, raw *v1alpha1.DNSProvider) map[stri
 // weight property, and where a step is read back (ferry's server or
 // Route 53, one at most).
 func (c *checker) externalDNS(path string, raw *v1alpha1.DNSProvider) map[string]string {
-	settings := map[string]string{"namespace": "default", "publishesTo": "aws"}
+	settings := map[string]string{"namespace": "default", "publishesTo": "aws", "txtOwnerId": DefaultTXTOwnerID}
 	if raw.Namespace != "" {
 		settings["namespace"] = c.namespace(path+".namespace", raw.Namespace)
 	}
@@ -112,6 +114,7 @@ func (c *checker) externalDNS(path string, raw *v1alpha1.DNSProvider) map[string
 	if raw.PublishesTo != "" {
 		settings["publishesTo"] = c.oneOf(path+".publishesTo", raw.PublishesTo, "aws", "aws", "webhook")
 	}
+	c.txtRegistry(path, raw, settings)
 	route53 := c.route53Fields(path, raw)
 	ferry := raw.Server != "" || raw.TokenFile != ""
 	switch {
@@ -124,6 +127,26 @@ func (c *checker) externalDNS(path string, raw *v1alpha1.DNSProvider) map[string
 	}
 	maps.Copy(settings, route53)
 	return settings
+}
+
+// txtRegistry checks the settings that find external-dns's TXT registry
+// records: the owner id, and a prefix or a suffix (external-dns refuses
+// both at once).
+func (c *checker) txtRegistry(path string, raw *v1alpha1.DNSProvider, settings map[string]string) {
+	if raw.TXTOwnerID != "" {
+		if strings.ContainsAny(raw.TXTOwnerID, ",=\"\n") {
+			c.errorf(path+".txtOwnerId", "%q cannot be an external-dns owner id (no comma, equals sign, quote or newline)", raw.TXTOwnerID)
+		}
+		settings["txtOwnerId"] = raw.TXTOwnerID
+	}
+	switch {
+	case raw.TXTPrefix != "" && raw.TXTSuffix != "":
+		c.errorf(path+".txtSuffix", "external-dns takes --txt-prefix or --txt-suffix, not both")
+	case raw.TXTPrefix != "":
+		settings["txtPrefix"] = raw.TXTPrefix
+	case raw.TXTSuffix != "":
+		settings["txtSuffix"] = raw.TXTSuffix
+	}
 }
 
 // onlyFor refuses each written field of fields, which only provider takes.

@@ -14,16 +14,18 @@ const (
 	// DefaultExternalDNSPrefix is external-dns's annotation prefix since
 	// v0.22 (before: "external-dns.alpha.kubernetes.io/").
 	DefaultExternalDNSPrefix = "external-dns.kubernetes.io/"
-	DefaultPreStop           = 5 * time.Second
-	DefaultTerminationGrace  = 30 * time.Second
-	DefaultMaxSurge          = "25%"
-	DefaultMaxUnavailable    = "0"
-	DefaultPDBMaxUnavail     = "1"
-	DefaultMetricsPath       = "/metrics"
-	DefaultProbePeriod       = 5 * time.Second
-	DefaultProbeTimeout      = 2 * time.Second
-	DefaultProbeFailures     = 3
-	DefaultIssuerKind        = "ClusterIssuer"
+	// DefaultTXTOwnerID is external-dns's --txt-owner-id when none is given.
+	DefaultTXTOwnerID       = "default"
+	DefaultPreStop          = 5 * time.Second
+	DefaultTerminationGrace = 30 * time.Second
+	DefaultMaxSurge         = "25%"
+	DefaultMaxUnavailable   = "0"
+	DefaultPDBMaxUnavail    = "1"
+	DefaultMetricsPath      = "/metrics"
+	DefaultProbePeriod      = 5 * time.Second
+	DefaultProbeTimeout     = 2 * time.Second
+	DefaultProbeFailures    = 3
+	DefaultIssuerKind       = "ClusterIssuer"
 
 	DefaultProvider     = "ferry"
 	DefaultHold         = 5 * time.Minute

@@ -12,7 +12,8 @@ import (
 )
 
 // externalDNS builds the external-dns provider from its settings
-// (namespace, context, publishesTo) and, when the file names one, the
+// (namespace, context, publishesTo, txtOwnerId, txtPrefix, txtSuffix,
+// annotationPrefix) and, when the file names one, the
 // provider it reads steps back from: ferry's DNS server (server,
 // tokenFile) or Route 53 (hostedZoneId, endpoint).
 func externalDNS(ctx context.Context, s dns.Settings) (dns.Provider, error) {
@@ -30,6 +31,10 @@ func externalDNS(ctx context.Context, s dns.Settings) (dns.Provider, error) {
 	}
 	return externaldns.New(externaldns.Options{
 		Client: c.Dynamic, Namespace: s.Settings["namespace"], Published: published, Weight: weight,
+		Registry: externaldns.Registry{
+			OwnerID: s.Settings["txtOwnerId"], Prefix: s.Settings["txtPrefix"], Suffix: s.Settings["txtSuffix"],
+		},
+		AnnotationPrefix: s.Settings["annotationPrefix"],
 	}), nil
 }
 

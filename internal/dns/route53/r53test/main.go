@@ -13,7 +13,11 @@ import (
 // use, sets the test credentials (Env) in the process environment, runs
 // the tests and stops moto. Missing tools fail the package with a message
 // saying which; they never skip it.
-func Main(m *testing.M, use func(*Moto)) int {
+func Main(m *testing.M, use func(*Moto)) int { return Run(m.Run, use) }
+
+// Run is Main for a package whose TestMain also wraps m.Run in another
+// kit (testcluster.Main): run runs the tests.
+func Run(run func() int, use func(*Moto)) int {
 	dir, err := os.MkdirTemp("", "ferry-route53-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -36,5 +40,5 @@ func Main(m *testing.M, use func(*Moto)) int {
 			return 1
 		}
 	}
-	return m.Run()
+	return run()
 }

@@ -201,3 +201,21 @@ func List(ctx context.Context, endpoint, zoneID, name, rrtype string) ([]RecordS
 	}
 	return sets, nil
 }
+
+// Weights are the record sets of name and type in the zone as the AWS
+// CLI lists them: set id → weight, -1 for a plain record (id "").
+func Weights(ctx context.Context, endpoint, zoneID, name, rrtype string) (map[string]int64, error) {
+	sets, err := List(ctx, endpoint, zoneID, name, rrtype)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int64{}
+	for _, s := range sets {
+		w := int64(-1)
+		if s.Weight != nil {
+			w = *s.Weight
+		}
+		out[s.SetIdentifier] = w
+	}
+	return out, nil
+}

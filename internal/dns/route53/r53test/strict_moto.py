@@ -6,8 +6,10 @@ weight, values) or the whole batch fails, and a CREATE fails only when the
 record set exists after the batch's earlier changes. moto checks DELETEs
 against its change journal (ignoring weights) and CREATEs against every
 record at or after the name, so a DELETE of a changed record passes and a
-DELETE+CREATE of one record fails. This wrapper replaces those two checks
-and leaves the rest of moto as it is. The error texts are Route 53's.
+DELETE+CREATE of one record fails; and moto lets a plain record set and
+weighted sets of the same name and type stand side by side, which Route
+53 refuses. This wrapper replaces those checks and leaves the rest of moto
+as it is. The error texts are Route 53's.
 """
 import sys
 
@@ -57,7 +59,23 @@ def _check(zone, change_list):
         elif change["Action"] == "CREATE":
             if k in live:
                 raise InvalidChangeBatch(f"Tried to create resource record set {shown} but it already exists")
+            _mixed(live, k)
             live[k] = None
+        elif change["Action"] == "UPSERT" and k not in live:
+            _mixed(live, k)
+            live[k] = None
+
+
+def _mixed(live, k):
+    """Refuses a weighted set beside a plain one of the same name and type, and the reverse."""
+    for other in live:
+        if other[:2] != k[:2] or (other[2] is None) == (k[2] is None):
+            continue
+        if k[2]:
+            raise InvalidChangeBatch(f"[RRSet with DNS name {k[0]}., type {k[1]}, SetIdentifier {k[2]} cannot be created "
+                                     "because a non multivalue answer rrset exists with the same name and type.]")
+        raise InvalidChangeBatch(f"[RRSet with DNS name {k[0]}., type {k[1]} cannot be created because a "
+                                 "weighted rrset exists with the same name and type.]")
 
 
 _original = models.Route53Backend.change_resource_record_sets
