@@ -1,6 +1,7 @@
 package render
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -50,10 +51,21 @@ func podDisruptionBudget(s spec.Service) *policyv1.PodDisruptionBudget {
 }
 
 // dnsAnnotations tell external-dns which names to publish and with what
-// TTL, under the annotation prefix the cluster's external-dns reads.
+// TTL, under the annotation prefix the cluster's external-dns reads. A
+// domain the service migrates is left out: its record moves by ferry's
+// weights behind the gates, and an external-dns publishing it at the
+// cluster's address as soon as the service is deployed would move all of
+// its traffic at once.
 func dnsAnnotations(s spec.Service) map[string]string {
+	publish := s.Domains
+	if m := s.Migration; m != nil && m.Domain != "" {
+		publish = slices.DeleteFunc(slices.Clone(s.Domains), func(d string) bool { return d == m.Domain })
+	}
+	if len(publish) == 0 {
+		return nil
+	}
 	return map[string]string{
-		s.DNSPrefix + "hostname": strings.Join(s.Domains, ","),
+		s.DNSPrefix + "hostname": strings.Join(publish, ","),
 		s.DNSPrefix + "ttl":      strconv.Itoa(int(s.DNSTTL / time.Second)),
 	}
 }
