@@ -73,3 +73,12 @@ type Provider interface {
 	Replace(ctx context.Context, rs RecordSet, cond Condition) error
 	Delete(ctx context.Context, name, rrtype string, cond Condition) error
 }
+
+// Lister is a Provider that can list every record set it holds (an
+// optional ability, found by type assertion): `ferry dns list`. List
+// returns them sorted by name, then type. Record sets ferry's model cannot
+// represent (another record type, a routing policy ferry does not drive)
+// are left out: Get on one of them names why.
+type Lister interface {
+	List(ctx context.Context) ([]RecordSet, error)
+}
