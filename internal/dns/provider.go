@@ -82,3 +82,13 @@ type Provider interface {
 type Lister interface {
 	List(ctx context.Context) ([]RecordSet, error)
 }
+
+// Prechecker is a Provider with rules of its own beyond RecordSet.Validate
+// (an optional ability, found by type assertion): Precheck reports,
+// changing nothing, every rule writing rs now would break — those that
+// depend on what else the zone holds included — each error wrapping
+// ErrInvalid. `ferry migrate plan` runs it on every record set a
+// migration will write.
+type Prechecker interface {
+	Precheck(ctx context.Context, rs RecordSet) error
+}

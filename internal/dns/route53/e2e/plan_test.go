@@ -95,3 +95,19 @@ func TestDNSCommands(t *testing.T) {
 		t.Error("a dns command printed a credential")
 	}
 }
+
+// TestPlanChecksTheZone: a rule only the zone's contents decide — the
+// domain already holds a CNAME, so Route 53 would refuse every A record
+// the migration writes there (moto would accept it) — is reported by plan
+// for each record set, before anything is sent.
+func TestPlanChecksTheZone(t *testing.T) {
+	t.Parallel()
+	e := newEnvOf(t, "plancname", shape{ttl: "1s", steps: "[10, 100]", hold: "0s", legacyIP: "127.0.0.2", legacyAddress: "127.0.0.2",
+		plain: `"Type":"CNAME","TTL":1,"ResourceRecords":[{"Value":"lb.example.net"}]`})
+	code, text := migrateCmd(t.Context(), "-f", e.file, "plan", "api")
+	checkExit(t, "plan", result{code, text}, 0, "change 1 (adopt-record), 2 (set-weights), 3 (set-weights), 4 (remove-legacy), 6 (restore-legacy): the DNS provider would refuse it",
+		"no other record can share its name with a CNAME (a CNAME is there)", "zone plancname.r53.test.\")")
+	if len(e.proxy.Changes()) != 0 {
+		t.Errorf("plan sent %d changes", len(e.proxy.Changes()))
+	}
+}
