@@ -103,7 +103,7 @@ func check(f *spec.File, writes []write) spec.ProblemList {
 	for _, w := range writes {
 		others := slices.DeleteFunc(slices.Clone(types[w.rs.Name]), func(t string) bool { return t == w.rs.Type })
 		for _, v := range route53.Violations(w.rs, apexZone(w.rs), others) {
-			b := &broken{field: fieldOf(f, w, v.Rule), rrtype: w.rs.Type, rule: v.Rule,
+			b := &broken{field: fieldOf(w, v.Rule), rrtype: w.rs.Type, rule: v.Rule,
 				said: strings.TrimPrefix(v.Err.Error(), dns.ErrInvalid.Error()+": ")}
 			key := b.field + "\x00" + b.said
 			if byKey[key] == nil {
@@ -140,7 +140,7 @@ func apexZone(rs dns.RecordSet) string {
 // fieldOf is the path of the field responsible for breaking rule: the
 // weights come from migration.steps, the TTL from migration.ttl, the name
 // and its record type from the domain (or preview domain) and endpoints.
-func fieldOf(f *spec.File, w write, rule route53.Rule) string {
+func fieldOf(w write, rule route53.Rule) string {
 	switch rule {
 	case route53.RuleWeightRange, route53.RuleAllZero, route53.RuleMaxWeighted:
 		return "migration.steps"

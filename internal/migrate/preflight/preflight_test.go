@@ -116,7 +116,7 @@ func TestRulesPointAtTheirField(t *testing.T) {
 			}
 		})
 	}
-	if fieldOf(f, write{}, "one-ttl") != "migration.ttl" {
+	if fieldOf(write{}, "one-ttl") != "migration.ttl" {
 		t.Error("mixed TTLs do not point at migration.ttl")
 	}
 }
