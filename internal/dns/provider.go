@@ -73,3 +73,22 @@ type Provider interface {
 	Replace(ctx context.Context, rs RecordSet, cond Condition) error
 	Delete(ctx context.Context, name, rrtype string, cond Condition) error
 }
+
+// Lister is a Provider that can list every record set it holds (an
+// optional ability, found by type assertion): `ferry dns list`. List
+// returns them sorted by name, then type. Record sets ferry's model cannot
+// represent (another record type, a routing policy ferry does not drive)
+// are left out: Get on one of them names why.
+type Lister interface {
+	List(ctx context.Context) ([]RecordSet, error)
+}
+
+// Prechecker is a Provider with rules of its own beyond RecordSet.Validate
+// (an optional ability, found by type assertion): Precheck reports,
+// changing nothing, every rule writing rs now would break — those that
+// depend on what else the zone holds included — each error wrapping
+// ErrInvalid. `ferry migrate plan` runs it on every record set a
+// migration will write.
+type Prechecker interface {
+	Precheck(ctx context.Context, rs RecordSet) error
+}

@@ -61,6 +61,9 @@ type Executor struct {
 	saved   []byte
 	savedAt time.Time
 	refused bool // the provider refused a change; Connect before the next
+	// calls are the API calls of the attempts so far at each DNS action
+	// not yet done, by action id.
+	calls map[int]dns.Calls
 }
 
 // ErrNeedsOperator is returned by Run when the DNS provider refused a change

@@ -3,6 +3,7 @@ package migrate
 import (
 	"time"
 
+	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/gate"
 )
 
@@ -94,6 +95,10 @@ type ActionDone struct {
 	Now        time.Time // when it took effect; zero means the last tick
 	Mismatches int
 	Detail     string
+	// Calls are the API calls a DNS change took, every attempt and retry
+	// included; nil when the provider does not count them
+	// (dns.CallCounter).
+	Calls *dns.Calls
 }
 
 // ActionFailed reports that the action with ID could not be performed.

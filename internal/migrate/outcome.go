@@ -72,6 +72,9 @@ func (m *machine) done(d ActionDone) {
 		m.s.Now = d.Now
 	}
 	m.s.Since = m.s.Now
+	if a.Set != nil && d.Calls != nil {
+		m.s.Calls = append(m.s.Calls, ChangeCalls{At: m.s.Now, Action: a.Kind, Name: a.Set.Name, Weights: a.Weights, Calls: d.Calls.Add(dns.Calls{})})
+	}
 	if a.Set != nil {
 		m.s.Changed = m.s.Now
 		*m.seen(a.Set.Name) = SeenSet(*a.Set)

@@ -30,13 +30,45 @@ func (e *Executor) perform(ctx context.Context, s State, a Action, sensors Senso
 		e.mu.Unlock()
 	}
 	start := e.Now()
-	err := e.provider().Replace(ctx, *a.Set, condition(a.Expect))
+	p := e.provider()
+	tally := &dns.Tally{}
+	err := p.Replace(dns.WithTally(ctx, tally), *a.Set, condition(a.Expect))
+	calls := e.countCalls(p, a.ID, tally, err == nil)
 	if err != nil {
-		return e.failure(s, a, err)
+		return e.failure(s, a, err, calls)
 	}
-	e.Logger.Info("DNS changed", "name", a.Set.Name, "type", a.Set.Type, "ttl", a.Set.TTL,
-		"sets", fmt.Sprint(a.Set.Weights()), "action", string(a.Kind), "took", e.Now().Sub(start).String())
-	return ActionDone{ID: a.ID, Now: e.Now()}
+	e.Logger.Info("DNS changed", append([]any{"name", a.Set.Name, "type", a.Set.Type, "ttl", a.Set.TTL,
+		"sets", fmt.Sprint(a.Set.Weights()), "action", string(a.Kind), "took", e.Now().Sub(start).String()}, callAttrs(calls)...)...)
+	return ActionDone{ID: a.ID, Now: e.Now(), Calls: calls}
+}
+
+// countCalls adds the calls one attempt at action id took to those of its
+// earlier attempts, and returns the sum so far; it forgets them once the
+// action is done. It returns nil for a provider that does not count its
+// calls (dns.CallCounter): zero would be a claim, not a count.
+func (e *Executor) countCalls(p dns.Provider, id int, t *dns.Tally, done bool) *dns.Calls {
+	if _, ok := p.(dns.CallCounter); !ok {
+		return nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.calls == nil {
+		e.calls = map[int]dns.Calls{}
+	}
+	sum := e.calls[id].Add(t.Calls())
+	e.calls[id] = sum
+	if done {
+		delete(e.calls, id)
+	}
+	return &sum
+}
+
+// callAttrs are the log attributes of a change's API calls.
+func callAttrs(c *dns.Calls) []any {
+	if c == nil {
+		return nil
+	}
+	return []any{"calls", c.Total(), "retries", c.Retries}
 }
 
 func (e *Executor) provider() dns.Provider {
@@ -54,7 +86,7 @@ func condition(seen *Seen) dns.Condition {
 }
 
 // failure turns a provider error into the engine's input.
-func (e *Executor) failure(s State, a Action, err error) Input {
+func (e *Executor) failure(s State, a Action, err error, calls *dns.Calls) Input {
 	f := ActionFailed{ID: a.ID, Err: err.Error(), Now: e.Now()}
 	var conflict *dns.ConflictError
 	switch {
@@ -64,10 +96,10 @@ func (e *Executor) failure(s State, a Action, err error) Input {
 			found = SeenSet(*conflict.Current)
 		}
 		f.Conflict = &found
-		e.Logger.Warn("DNS change refused: the record is not what ferry last saw", "domain", s.Config.Domain,
-			"action", string(a.Kind), "found", found.String())
+		e.Logger.Warn("DNS change refused: the record is not what ferry last saw", append([]any{"domain", s.Config.Domain,
+			"action", string(a.Kind), "found", found.String()}, callAttrs(calls)...)...)
 	default:
-		e.Logger.Warn("DNS change failed", "domain", s.Config.Domain, "action", string(a.Kind), "error", err)
+		e.Logger.Warn("DNS change failed", append([]any{"domain", s.Config.Domain, "action", string(a.Kind), "error", err}, callAttrs(calls)...)...)
 		if cause, fix, ok := Refusal(err); ok {
 			f.Err, f.Terminal, f.Fix = cause+": "+f.Err, true, fix
 			e.refused = true

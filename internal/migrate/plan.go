@@ -109,8 +109,10 @@ var ErrForeignRecord = errors.New("the domain's record does not point at the leg
 // CheckCurrent decides whether the domain's current record set (nil when
 // there is none) may be adopted without moving traffic: absent, a plain
 // record whose values are the legacy endpoint, or ferry's own sets with all
-// weight on legacy (after a rollback). It is pure; the executor fetches the
-// record.
+// weight on legacy (after a rollback). Any set ferry did not write and
+// does not adopt (Foreign) refuses the adoption with ErrNotOwned, which
+// names each and what it does to the split. It is pure; the executor
+// fetches the record.
 func CheckCurrent(cfg Config, current *dns.RecordSet) error {
 	if current == nil {
 		return nil
@@ -118,6 +120,9 @@ func CheckCurrent(cfg Config, current *dns.RecordSet) error {
 	rrtype, _ := cfg.RecordType()
 	if current.Type != rrtype {
 		return fmt.Errorf("%s has a %s record, but the endpoints need %s: %w", cfg.Domain, current.Type, rrtype, ErrForeignRecord)
+	}
+	if foreign := Foreign(cfg, *current); len(foreign) > 0 {
+		return notOwned(cfg, *current, foreign)
 	}
 	legacy := cfg.legacyValue(rrtype)
 	cluster := cfg.clusterValue(rrtype)

@@ -163,6 +163,16 @@ type Event struct {
 	Evidence []gate.Evidence `json:"evidence,omitempty"`
 }
 
+// ChangeCalls are the API calls one DNS change took, every attempt and
+// retry included (dns.CallCounter), for status and logs.
+type ChangeCalls struct {
+	At      time.Time  `json:"at"`
+	Action  ActionKind `json:"action"`
+	Name    string     `json:"name"`
+	Weights Weights    `json:"weights"`
+	Calls   dns.Calls  `json:"calls"`
+}
+
 // State is everything the engine knows about one migration. It is a plain
 // value: the engine returns a new one from every Step, and the executor
 // persists it (as JSON) before performing the actions that came with it.
@@ -223,6 +233,9 @@ type State struct {
 	// LegacyAlert is set while legacy fails its gate: ferry does not roll
 	// back onto it on its own.
 	LegacyAlert string `json:"legacyAlert,omitempty"`
+	// Calls are the DNS provider's API calls of each change the migration
+	// made, oldest first; empty for a provider that does not count them.
+	Calls []ChangeCalls `json:"dnsCalls,omitempty"`
 	// Hooks is where the step webhooks stand.
 	Hooks    HookState `json:"hooks,omitzero"`
 	Reason   string    `json:"reason,omitempty"`

@@ -66,6 +66,7 @@ type machine struct {
 func clone(s State) State {
 	s.Pending = slices.Clone(s.Pending)
 	s.Timeline = slices.Clone(s.Timeline)
+	s.Calls = slices.Clone(s.Calls)
 	s.Health = maps.Clone(s.Health)
 	s.Metrics = maps.Clone(s.Metrics)
 	if s.Health == nil {

@@ -47,6 +47,7 @@ func Load(name string, data []byte) (*File, error) {
 	}
 	f.Path = name
 	f.Source = data
+	f.pos = pos
 	return f, nil
 }
 

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -20,6 +21,26 @@ type File struct {
 	Migration Migration
 	// Notifications receive migration and deploy events.
 	Notifications []Notification
+
+	// pos is where each field was written, by path.
+	pos map[string]Pos
+}
+
+// Position returns where the field at path ("migration.steps",
+// "services.api.domain") was written in the file, or, when it was not,
+// its nearest written parent: a check made after loading points at the
+// field responsible as Load's own problems do.
+func (f *File) Position(path string) Pos { return lookup(f.pos, path) }
+
+// Written reports whether the field at path was written in the file.
+func (f *File) Written(path string) bool {
+	_, ok := f.pos[path]
+	return ok
+}
+
+// Problem is a Problem about the field at path, placed at its position.
+func (f *File) Problem(path, format string, args ...any) Problem {
+	return newProblem(f.Path, f.Position(path), path, fmt.Sprintf(format, args...))
 }
 
 // Service returns the service called name.

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/load"
 	ferrydns "ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/adminclient"
 	"ferry.dev/ferry/internal/dns/providers"
@@ -38,16 +40,25 @@ func NewCommand(streams clio.Streams) *cobra.Command {
 }
 
 // clientFlags are the flags of every command that talks to a DNS
-// provider: ferry's admin API, or Route 53.
+// provider: ferry's admin API or Route 53 named by flags, or whatever
+// provider a service file's migration.dns names (-f).
 type clientFlags struct {
 	provider     string
 	server       string
 	tokenFile    string
 	endpoint     string
 	hostedZoneID string
+	file         string
+
+	fs      *pflag.FlagSet
+	streams clio.Streams
 }
 
-func (f *clientFlags) add(fs *pflag.FlagSet) {
+// connFlags are the flags -f stands in for.
+var connFlags = []string{"provider", "server", "token-file", "endpoint", "hosted-zone-id"}
+
+func (f *clientFlags) add(fs *pflag.FlagSet, streams clio.Streams) {
+	f.fs, f.streams = fs, streams
 	server := os.Getenv(envServer)
 	if server == "" {
 		server = "http://" + defaultAdmin
@@ -59,9 +70,17 @@ func (f *clientFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&f.hostedZoneID, "hosted-zone-id", "", "route53: the hosted zone (default: the zone with the longest name matching each record)")
 }
 
-// dnsProvider builds the provider --provider names, through the one
+// addFile registers -f, for the commands that work with every provider.
+func (f *clientFlags) addFile(fs *pflag.FlagSet) {
+	fs.StringVarP(&f.file, "file", "f", "", "take the provider and its settings from this service file's migration.dns instead of the flags above")
+}
+
+// dnsProvider builds the provider -f or --provider names, through the one
 // registry; bad settings are usage errors.
 func (f *clientFlags) dnsProvider(ctx context.Context) (ferrydns.Provider, error) {
+	if f.file != "" {
+		return f.fromFile(ctx)
+	}
 	if f.provider == "ferry" {
 		return f.client()
 	}
@@ -71,17 +90,46 @@ func (f *clientFlags) dnsProvider(ctx context.Context) (ferrydns.Provider, error
 			settings[k] = v
 		}
 	}
-	p, err := providers.Registry().New(ctx, f.provider, ferrydns.Settings{Settings: settings})
+	return newProvider(ctx, "--provider "+f.provider, f.provider, ferrydns.Settings{Settings: settings})
+}
+
+// fromFile builds the provider of the service file's migration.dns, the
+// one `ferry migrate` uses. A connection flag given beside -f is refused
+// rather than silently ignored.
+func (f *clientFlags) fromFile(ctx context.Context) (ferrydns.Provider, error) {
+	for _, name := range connFlags {
+		if f.fs != nil && f.fs.Changed(name) {
+			return nil, clio.Usage(fmt.Errorf("--%s: the provider comes from -f %s (migration.dns); give one or the other", name, f.file))
+		}
+	}
+	file, err := load.File(f.streams, f.file)
 	if err != nil {
-		return nil, clio.Usage(fmt.Errorf("--provider %s: %w", f.provider, err))
+		return nil, err
+	}
+	m := file.Migration
+	return newProvider(ctx, f.file+": migration.dns", m.Provider, ferrydns.Settings{
+		Server: m.Server, TokenFile: m.TokenFile, Settings: m.DNSSettings, BaseDir: filepath.Dir(f.file),
+	})
+}
+
+// newProvider builds provider name from the registry; what names the
+// settings (a flag, a file) prefixes its errors.
+func newProvider(ctx context.Context, what, name string, s ferrydns.Settings) (ferrydns.Provider, error) {
+	p, err := providers.Registry().New(ctx, name, s)
+	if errors.Is(err, ferrydns.ErrInvalid) {
+		return nil, clio.Usage(fmt.Errorf("%s: %w", what, err))
+	}
+	if err != nil {
+		return nil, clio.Failed(fmt.Errorf("%s: %w", what, err))
 	}
 	return p, nil
 }
 
-// client builds the admin API client; its errors are usage errors.
+// client builds the admin API client from the flags; its errors are usage
+// errors.
 func (f *clientFlags) client() (*adminclient.Client, error) {
 	if f.provider != "ferry" {
-		return nil, clio.Usage(fmt.Errorf("--provider %s: listing every record is for ferry's server only (for Route 53: aws route53 list-resource-record-sets)", f.provider))
+		return nil, clio.Usage(fmt.Errorf("--provider %s: this command works with ferry's own DNS server only", f.provider))
 	}
 	if f.tokenFile == "" {
 		return nil, clio.Usage(errors.New("--token-file: must be set (or " + envTokenFile + ")"))

@@ -32,7 +32,8 @@ func newGetCommand(streams clio.Streams) *cobra.Command {
 			return printRecordSet(streams.Out, rs, output)
 		},
 	}
-	cf.add(cmd.Flags())
+	cf.add(cmd.Flags(), streams)
+	cf.addFile(cmd.Flags())
 	clio.AddOutputFlag(cmd.Flags(), &output, clio.Table, clio.JSON)
 	return cmd
 }
@@ -72,7 +73,8 @@ func newSetCommand(streams clio.Streams) *cobra.Command {
 			return printRecordSet(streams.Out, now, output)
 		},
 	}
-	cf.add(cmd.Flags())
+	cf.add(cmd.Flags(), streams)
+	cf.addFile(cmd.Flags())
 	addIfMatch(cmd, &ifMatch)
 	cmd.Flags().Uint32Var(&ttl, "ttl", 30, "TTL in seconds")
 	clio.AddOutputFlag(cmd.Flags(), &output, clio.Table, clio.JSON)
@@ -85,13 +87,17 @@ func newListCommand(streams clio.Streams) *cobra.Command {
 	var zone string
 	cmd := &cobra.Command{
 		Use:     "list [--zone ZONE]",
-		Short:   "Show every weighted record set the server holds",
-		Example: "  ferry dns list\n  ferry dns list --zone example.test -o json",
+		Short:   "Show every weighted record set the provider holds",
+		Example: "  ferry dns list\n  ferry dns list --zone example.test -o json\n  ferry dns list --provider route53 --hosted-zone-id Z0123456789ABCDEFGHIJ\n  ferry dns list -f ferry.yaml   # the provider of the file's migration.dns",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := cf.client()
+			p, err := cf.dnsProvider(cmd.Context())
 			if err != nil {
 				return err
+			}
+			c, ok := p.(ferrydns.Lister)
+			if !ok {
+				return clio.Usage(fmt.Errorf("this DNS provider cannot list its records; ferry dns get NAME TYPE reads one"))
 			}
 			all, err := c.List(cmd.Context())
 			if err != nil {
@@ -100,7 +106,8 @@ func newListCommand(streams clio.Streams) *cobra.Command {
 			return printRecordSets(streams.Out, inZone(all, zone), output)
 		},
 	}
-	cf.add(cmd.Flags())
+	cf.add(cmd.Flags(), streams)
+	cf.addFile(cmd.Flags())
 	cmd.Flags().StringVar(&zone, "zone", "", "only names at or below this one")
 	clio.AddOutputFlag(cmd.Flags(), &output, clio.Table, clio.JSON)
 	return cmd
@@ -143,7 +150,8 @@ func newDeleteCommand(streams clio.Streams) *cobra.Command {
 			return err
 		},
 	}
-	cf.add(cmd.Flags())
+	cf.add(cmd.Flags(), streams)
+	cf.addFile(cmd.Flags())
 	addIfMatch(cmd, &ifMatch)
 	return cmd
 }

@@ -46,7 +46,7 @@ a loopback address unless --insecure-listen says otherwise.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runWebhook(cmd.Context(), streams, f) },
 	}
-	f.add(cmd.Flags())
+	f.add(cmd.Flags(), streams)
 	cmd.Flags().StringVar(&f.listen, "listen", "127.0.0.1:8888", "address to serve the webhook protocol on (external-dns's default provider URL)")
 	cmd.Flags().StringArrayVar(&f.zones, "zone", nil, "a zone external-dns may publish into (repeatable; its domain filter)")
 	cmd.Flags().Uint32Var(&f.ttl, "ttl", 300, "TTL of a record external-dns creates without one, in seconds")

@@ -28,13 +28,19 @@ func File(streams clio.Streams, path string) (*spec.File, error) {
 	}
 	var problems spec.ProblemList
 	if errors.As(err, &problems) {
-		for _, p := range problems {
-			fmt.Fprintln(streams.ErrOut, p.Error())
-		}
-		fmt.Fprintf(streams.ErrOut, "%s: %d %s\n", path, len(problems), plural(len(problems), "problem", "problems"))
-		return nil, clio.Usage(clio.ErrReported)
+		return nil, Report(streams, path, problems)
 	}
 	return nil, clio.Usage(err)
+}
+
+// Report writes problems found in the file at path to streams.ErrOut, one
+// per line, and a count, and returns the error of exit status 2.
+func Report(streams clio.Streams, path string, problems spec.ProblemList) error {
+	for _, p := range problems {
+		fmt.Fprintln(streams.ErrOut, p.Error())
+	}
+	fmt.Fprintf(streams.ErrOut, "%s: %d %s\n", path, len(problems), plural(len(problems), "problem", "problems"))
+	return clio.Usage(clio.ErrReported)
 }
 
 func plural(n int, one, many string) string {

@@ -32,7 +32,11 @@ written on, and when.`,
 			if err != nil {
 				return err
 			}
-			today, err := o.today(cmd.Context(), su.cfg)
+			p, err := o.provider(cmd.Context(), su.cfg)
+			if err != nil {
+				return err
+			}
+			today, err := o.today(cmd.Context(), p, su.cfg)
 			if err != nil {
 				return err
 			}
@@ -44,7 +48,7 @@ written on, and when.`,
 			if err != nil {
 				return clio.Failed(err)
 			}
-			warn = append(warnings(su.cfg), warn...)
+			warn = append(append(warnings(su.cfg), precheck(cmd.Context(), p, changes)...), warn...)
 			if o.output == clio.JSON {
 				out := map[string]any{"config": su.cfg, "current": today.desc,
 					"owner": today.owner, "warnings": warn, "changes": changes}
@@ -68,11 +72,7 @@ type today struct {
 // today reads the domain's records (an unreachable provider leaves them
 // unknown). An answer retrying cannot change (a wrong token, a server URL
 // that is not the admin API) is an error: start would refuse the same way.
-func (o *options) today(ctx context.Context, cfg migrate.Config) (today, error) {
-	p, err := o.provider(ctx, cfg)
-	if err != nil {
-		return today{}, err
-	}
+func (o *options) today(ctx context.Context, p dns.Provider, cfg migrate.Config) (today, error) {
 	st, err := migrate.ReadDomain(ctx, p, cfg)
 	t := today{start: st, desc: st.Record.String(), owner: "free"}
 	switch {
@@ -87,6 +87,44 @@ func (o *options) today(ctx context.Context, cfg migrate.Config) (today, error) 
 		t.owner = "lease held by " + l.String()
 	}
 	return t, nil
+}
+
+// precheck asks a provider with rules of its own (dns.Prechecker: Route
+// 53's, those that depend on the rest of the zone included) about every
+// record set the plan writes, each distinct one once, and says what it
+// would refuse. A check that cannot be made says so too.
+func precheck(ctx context.Context, p dns.Provider, changes []migrate.Change) []string {
+	pc, ok := p.(dns.Prechecker)
+	if !ok {
+		return nil
+	}
+	var said []string              // each answer once, in the order first given
+	which := map[string][]string{} // answer → the changes it was given for
+	asked := map[string]bool{}
+	for i, c := range changes {
+		if c.Record == nil || asked[c.Record.Digest()] {
+			continue
+		}
+		asked[c.Record.Digest()] = true
+		var msg string
+		switch err := pc.Precheck(ctx, *c.Record); {
+		case errors.Is(err, dns.ErrInvalid):
+			msg = fmt.Sprintf("the DNS provider would refuse it: %v", err)
+		case err != nil:
+			msg = fmt.Sprintf("could not check it against the DNS provider's rules: %v", err)
+		default:
+			continue
+		}
+		if which[msg] == nil {
+			said = append(said, msg)
+		}
+		which[msg] = append(which[msg], fmt.Sprintf("%d (%s)", i+1, c.Action))
+	}
+	warn := make([]string, len(said))
+	for i, msg := range said {
+		warn[i] = fmt.Sprintf("change %s: %s", strings.Join(which[msg], ", "), msg)
+	}
+	return warn
 }
 
 // warnings are what a plan should tell before anyone starts it.

@@ -3,7 +3,6 @@ package migrate
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"ferry.dev/ferry/internal/dns/route53"
@@ -20,8 +19,9 @@ type batch struct {
 }
 
 // route53Plan is what a plan adds for provider route53: each change's
-// batch, and where Route 53 refuses a record or answers otherwise than
-// ferry's server (as warnings). Other providers add nothing.
+// batch, and where Route 53 answers otherwise than ferry's server (as
+// warnings; what it would refuse is precheck's). Other providers add
+// nothing.
 func route53Plan(cfg migrate.Config, changes []migrate.Change) ([]batch, []string, error) {
 	if cfg.DNS.Provider != "route53" {
 		return nil, nil, nil
@@ -37,14 +37,7 @@ func route53Plan(cfg migrate.Config, changes []migrate.Change) ([]batch, []strin
 			return nil, nil, err
 		}
 		out = append(out, batch{Change: i + 1, Action: string(c.Action), Batch: j})
-		if err := route53.Check(*c.Record, ""); err != nil {
-			warn = append(warn, fmt.Sprintf("change %d: Route 53 would refuse it: %v", i+1, err))
-		}
-		for _, d := range route53.Differences(*c.Record) {
-			if !slices.Contains(warn, d) { // the same set differs the same way at every step
-				warn = append(warn, d)
-			}
-		}
+		warn = append(warn, route53.Differences(*c.Record)...)
 	}
 	return out, warn, nil
 }

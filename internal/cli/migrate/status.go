@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,6 +63,7 @@ func (o *options) printState(s migrate.State, holder *store.Holder) error {
 		row("running", "no (`ferry migrate start %s` resumes)", s.Config.Service)
 	}
 	writeTimeline(b, s.Timeline)
+	writeCalls(b, s.Calls)
 	_, err := io.WriteString(o.streams.Out, b.String())
 	return err
 }
@@ -138,5 +141,27 @@ func writeTimeline(b *strings.Builder, events []migrate.Event) {
 				fmt.Fprintf(b, "      evidence: %s\n", ev)
 			}
 		}
+	}
+}
+
+// writeCalls is the DNS provider's API calls per change, for a provider
+// that counts them (Route 53's rate limit is per account).
+func writeCalls(b *strings.Builder, calls []migrate.ChangeCalls) {
+	if len(calls) == 0 {
+		return
+	}
+	total, retries := 0, 0
+	for _, c := range calls {
+		total += c.Calls.Total()
+		retries += c.Calls.Retries
+	}
+	fmt.Fprintf(b, "dns calls: %d in %d changes, %d of them retries (every attempt counted)\n", total, len(calls), retries)
+	for _, c := range calls {
+		ops := make([]string, 0, len(c.Calls.ByOp))
+		for _, op := range slices.Sorted(maps.Keys(c.Calls.ByOp)) {
+			ops = append(ops, fmt.Sprintf("%s %d", op, c.Calls.ByOp[op]))
+		}
+		fmt.Fprintf(b, "  %s  %-14s %3d/%-3d %2d calls, %d retries: %s\n", c.At.Local().Format(time.TimeOnly), c.Action,
+			c.Weights.Legacy, c.Weights.Cluster, c.Calls.Total(), c.Calls.Retries, strings.Join(ops, ", "))
 	}
 }

@@ -47,7 +47,7 @@ var errRateLimited = errors.New("rate limited")
 func call[T any](ctx context.Context, p *Provider, op string, fn func(context.Context) (T, error)) (T, error) {
 	var zero T
 	for n := 1; ; n++ {
-		p.count(op, n > 1)
+		p.count(ctx, op, n > 1)
 		out, err := fn(ctx)
 		if err == nil {
 			return out, nil

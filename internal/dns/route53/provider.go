@@ -126,31 +126,22 @@ func FromSettings(ctx context.Context, s dns.Settings) (dns.Provider, error) {
 	return New(ctx, Options{HostedZoneID: s.Settings[SettingHostedZoneID], Endpoint: s.Settings[SettingEndpoint]})
 }
 
-// Calls counts the API calls a Provider made, by operation
-// ("ListResourceRecordSets", "ChangeResourceRecordSets", "GetChange", …),
-// retries included; Retries counts the retries alone.
-type Calls struct {
-	ByOp    map[string]int
-	Retries int
-}
+var _ dns.CallCounter = (*Provider)(nil)
 
-// Total is the number of API calls.
-func (c Calls) Total() int {
-	n := 0
-	for _, v := range c.ByOp {
-		n += v
-	}
-	return n
-}
-
-// Calls returns a copy of the counts so far.
-func (p *Provider) Calls() Calls {
+// Calls returns a copy of the counts of every call this Provider made
+// (dns.CallCounter).
+func (p *Provider) Calls() dns.Calls {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return Calls{ByOp: maps.Clone(p.calls), Retries: p.retries}
+	return dns.Calls{ByOp: maps.Clone(p.calls), Retries: p.retries}
 }
 
-func (p *Provider) count(op string, retry bool) {
+// count counts one call, into the Provider's totals and into the tally of
+// ctx, if any (dns.WithTally).
+func (p *Provider) count(ctx context.Context, op string, retry bool) {
+	if t := dns.TallyOf(ctx); t != nil {
+		t.Count(op, retry)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.calls[op]++

@@ -1,6 +1,7 @@
 package route53
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -27,6 +28,37 @@ func Check(rs dns.RecordSet, zone string) error {
 	return checkGroup(zone, rs.Name, rs.Type, toRoute53(rs), nil)
 }
 
+// Rule names one of Route 53's rules for a name and type.
+type Rule string
+
+// The rules Check applies.
+const (
+	RuleWeightRange       Rule = "weight-range"        // weights 0-255
+	RuleAllZero           Rule = "all-zero"            // ferry's: never every weight 0
+	RuleOneTTL            Rule = "one-ttl"             // one TTL per weighted group
+	RuleMaxWeighted       Rule = "max-weighted"        // at most 100 weighted records
+	RulePlainOrWeighted   Rule = "plain-or-weighted"   // no plain record beside weighted ones
+	RuleOnePlain          Rule = "one-plain"           // at most one plain record
+	RuleCNAMEAtApex       Rule = "cname-at-apex"       // no CNAME at the zone apex
+	RuleCNAMEBesideOthers Rule = "cname-beside-others" // a CNAME is alone at its name
+)
+
+// Violation is one rule a record set breaks; Err wraps dns.ErrInvalid and
+// quotes what Route 53 would answer.
+type Violation struct {
+	Rule Rule
+	Err  error
+}
+
+// Violations is Check as a list, each violation with the rule it breaks,
+// for callers that point each at its own cause (`ferry validate` at the
+// field of the service file responsible). others are the types the caller
+// knows to be at rs's name too; zone is the hosted zone's name ("" when
+// not known). It is pure.
+func Violations(rs dns.RecordSet, zone string, others []string) []Violation {
+	return violations(zone, rs.Name, rs.Type, toRoute53(rs), others)
+}
+
 // Differences lists, for an operator, where Route 53 answers rs otherwise
 // than ferry's own DNS server would. It is pure; `migrate plan` prints it.
 func Differences(rs dns.RecordSet) []string {
@@ -50,10 +82,24 @@ func Differences(rs dns.RecordSet) []string {
 // the same name. Each error names the Route 53 rule and quotes Route 53's
 // answer. It is pure.
 func checkGroup(zone, name, rrtype string, next []types.ResourceRecordSet, otherTypes []string) error {
-	name = dns.CanonicalName(name)
 	var errs []error
-	refuse := func(rule, said string, args ...any) {
-		errs = append(errs, fmt.Errorf("%w: %s %s: %s (Route 53: %q)", dns.ErrInvalid, name, rrtype, rule, fmt.Sprintf(said, args...)))
+	for _, v := range violations(zone, name, rrtype, next, otherTypes) {
+		errs = append(errs, v.Err)
+	}
+	return errors.Join(errs...)
+}
+
+// refuseFunc records a violation of rule: what ferry says, and Route 53's
+// answer (said, formatted with args).
+type refuseFunc func(r Rule, rule, said string, args ...any)
+
+// violations is every rule next breaks, in the order checkGroup reports
+// them. It is pure.
+func violations(zone, name, rrtype string, next []types.ResourceRecordSet, otherTypes []string) []Violation {
+	name = dns.CanonicalName(name)
+	var out []Violation
+	refuse := func(r Rule, rule, said string, args ...any) {
+		out = append(out, Violation{Rule: r, Err: fmt.Errorf("%w: %s %s: %s (Route 53: %q)", dns.ErrInvalid, name, rrtype, rule, fmt.Sprintf(said, args...))})
 	}
 	var plain, weighted []types.ResourceRecordSet
 	for _, r := range next {
@@ -65,21 +111,21 @@ func checkGroup(zone, name, rrtype string, next []types.ResourceRecordSet, other
 	}
 	checkWeights(name, rrtype, weighted, refuse)
 	if len(plain) > 0 && len(weighted) > 0 {
-		refuse("a plain record and weighted records cannot share a name and type",
+		refuse(RulePlainOrWeighted, "a plain record and weighted records cannot share a name and type",
 			"RRSet with DNS name %s, type %s, SetIdentifier %s cannot be created as a non-weighted set exists with the same name and type.", name, rrtype, aws.ToString(weighted[0].SetIdentifier))
 	}
 	if len(plain) > 1 {
-		refuse("a name and type holds at most one plain record",
+		refuse(RuleOnePlain, "a name and type holds at most one plain record",
 			"RRSet with DNS name %s, type %s cannot be created as other RRSets exist with the same name and type.", name, rrtype)
 	}
 	checkCNAME(zone, name, rrtype, otherTypes, refuse)
-	return errors.Join(errs...)
+	return out
 }
 
 // checkWeights applies the rules of a weighted group.
-func checkWeights(name, rrtype string, weighted []types.ResourceRecordSet, refuse func(rule, said string, args ...any)) {
+func checkWeights(name, rrtype string, weighted []types.ResourceRecordSet, refuse refuseFunc) {
 	if len(weighted) > maxWeightedRecords {
-		refuse(fmt.Sprintf("at most %d weighted records per name and type, not %d", maxWeightedRecords, len(weighted)),
+		refuse(RuleMaxWeighted, fmt.Sprintf("at most %d weighted records per name and type, not %d", maxWeightedRecords, len(weighted)),
 			"RRSet with DNS name %s, type %s cannot be created because the limit of %d weighted records with the same name and type is reached.", name, rrtype, maxWeightedRecords)
 	}
 	allZero := len(weighted) > 0
@@ -87,7 +133,7 @@ func checkWeights(name, rrtype string, weighted []types.ResourceRecordSet, refus
 	for i, r := range weighted {
 		w := aws.ToInt64(r.Weight)
 		if w < 0 || w > maxWeight {
-			refuse(fmt.Sprintf("set %q: weight %d is outside 0-%d", aws.ToString(r.SetIdentifier), w, maxWeight),
+			refuse(RuleWeightRange, fmt.Sprintf("set %q: weight %d is outside 0-%d", aws.ToString(r.SetIdentifier), w, maxWeight),
 				"1 validation error detected: Value '%d' at 'changeBatch.changes.%d.member.resourceRecordSet.weight' failed to satisfy constraint: Member must have value less than or equal to %d", w, i+1, maxWeight)
 		}
 		allZero = allZero && w == 0
@@ -97,32 +143,46 @@ func checkWeights(name, rrtype string, weighted []types.ResourceRecordSet, refus
 		if first == nil {
 			first = r.TTL
 		} else if *r.TTL != *first {
-			refuse(fmt.Sprintf("set %q: every weighted record of a name and type has the same TTL (%d, not %d)", aws.ToString(r.SetIdentifier), *first, *r.TTL),
+			refuse(RuleOneTTL, fmt.Sprintf("set %q: every weighted record of a name and type has the same TTL (%d, not %d)", aws.ToString(r.SetIdentifier), *first, *r.TTL),
 				"RRSet with DNS name %s and type %s, SetIdentifier %s cannot be created as weighted sets must contain the same TTL.", name, rrtype, aws.ToString(r.SetIdentifier))
 		}
 	}
 	if allZero {
-		refuse("every weight is 0: Route 53 would then split traffic equally between the sets, which no migration step means; ferry refuses it",
+		refuse(RuleAllZero, "every weight is 0: Route 53 would then split traffic equally between the sets, which no migration step means; ferry refuses it",
 			"(accepted: traffic is routed to all records with equal probability)")
 	}
 }
 
 // checkCNAME applies the rules that keep a CNAME alone at its name.
-func checkCNAME(zone, name, rrtype string, otherTypes []string, refuse func(rule, said string, args ...any)) {
-	z := zone
+func checkCNAME(zone, name, rrtype string, otherTypes []string, refuse refuseFunc) {
+	z := strings.TrimSuffix(zone, ".") // Route 53 names it without the final dot
 	if z == "" {
 		z = "the zone"
 	}
 	if rrtype == dns.TypeCNAME && zone != "" && strings.EqualFold(name, dns.CanonicalName(zone)) {
-		refuse("a CNAME cannot be at the zone apex",
-			"RRSet of type CNAME with DNS name %s is not permitted at apex in zone %s", name, z)
+		refuse(RuleCNAMEAtApex, "a CNAME cannot be at the zone apex",
+			"RRSet of type CNAME with DNS name %s is not permitted at apex in zone %s.", name, z)
 	}
 	switch {
 	case rrtype == dns.TypeCNAME && len(otherTypes) > 0:
-		refuse(fmt.Sprintf("a CNAME cannot share its name with other records (%s are there)", strings.Join(otherTypes, ", ")),
+		refuse(RuleCNAMEBesideOthers, fmt.Sprintf("a CNAME cannot share its name with other records (%s are there)", strings.Join(otherTypes, ", ")),
 			"RRSet of type CNAME with DNS name %s is not permitted as it conflicts with other records with the same DNS name in zone %s.", name, z)
 	case rrtype != dns.TypeCNAME && slices.Contains(otherTypes, dns.TypeCNAME):
-		refuse("no other record can share its name with a CNAME (a CNAME is there)",
+		refuse(RuleCNAMEBesideOthers, "no other record can share its name with a CNAME (a CNAME is there)",
 			"RRSet of type %s with DNS name %s is not permitted because a conflicting RRSet of type  CNAME with the same DNS name already exists in zone %s.", rrtype, name, z)
 	}
+}
+
+var _ dns.Prechecker = (*Provider)(nil)
+
+// Precheck reports every Route 53 rule writing rs now would break,
+// changing nothing (dns.Prechecker): Check's rules, and those that need
+// the zone — the apex, and the CNAME rules against the other types at the
+// name. It costs one ListResourceRecordSets (and the zones, once).
+func (p *Provider) Precheck(ctx context.Context, rs dns.RecordSet) error {
+	g, err := p.read(ctx, rs.Name, rs.Type)
+	if err != nil {
+		return err
+	}
+	return checkGroup(g.zone.Name, g.name, g.rrtype, toRoute53(rs), g.others)
 }

@@ -95,12 +95,22 @@ func (p *Provider) loadZones(ctx context.Context) ([]zone, error) {
 func (p *Provider) zone(ctx context.Context, name string) (zone, error) {
 	p.zonesMu.Lock()
 	defer p.zonesMu.Unlock()
+	zones, err := p.loadZonesOnce(ctx)
+	if err != nil {
+		return zone{}, err
+	}
+	return zoneFor(name, zones)
+}
+
+// loadZonesOnce returns the zones, listing them at the first call only.
+// p.zonesMu is held.
+func (p *Provider) loadZonesOnce(ctx context.Context) ([]zone, error) {
 	if p.zones == nil {
 		zones, err := p.loadZones(ctx)
 		if err != nil {
-			return zone{}, err
+			return nil, err
 		}
 		p.zones = zones
 	}
-	return zoneFor(name, p.zones)
+	return p.zones, nil
 }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,16 +16,19 @@ import (
 
 // TestMigrationEndToEnd: a plain record created with the AWS CLI is
 // adopted, shifted through every step, cut over and drained to done, with
-// a third of the calls throttled and each change PENDING for two polls.
-// The API calls are counted, and the secret the test signs with appears
-// nowhere in the output or the state.
+// a third of the calls throttled, every other batch throttled too, and
+// each change PENDING for two polls. The API calls of each change, the
+// retries among them, are in start's log lines and in `migrate status`
+// (table and -o json); the secret the test signs with appears nowhere in
+// the output or the state.
 func TestMigrationEndToEnd(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, "e2e", "0s")
 	e.proxy.Set(0.33, 2, false)
+	e.proxy.ThrottleEvery("ChangeResourceRecordSets", 2)
 	began := time.Now()
 	r := <-e.start(t.Context())
-	checkExit(t, "start", r, 0, "done: legacy has drained")
+	checkExit(t, "start", r, 0, "done: legacy has drained", "action=adopt-record", "calls=", "retries=")
 	if d := cmp.Diff(map[string]int64{"": -1}, e.weights(t)); d != "" {
 		t.Errorf("DNS at done, one plain record for the cluster (-want +got):\n%s", d)
 	}
@@ -40,6 +44,19 @@ func TestMigrationEndToEnd(t *testing.T) {
 		}
 	}
 	t.Logf("migration in %v: %d step events; Route 53 calls %v (%d throttled)", time.Since(began).Round(time.Millisecond), changes, calls, throttled)
+	checkCallsPerChange(t, s.Calls, calls)
+	code, text := migrateCmd(t.Context(), "-f", e.file, "status", "api")
+	checkExit(t, "status", result{code, text}, 0, "dns calls: ", "adopt-record", "retries: ChangeResourceRecordSets ", "GetChange ")
+	code, text = migrateCmd(t.Context(), "-f", e.file, "status", "api", "-o", "json")
+	var shown struct {
+		Calls []migrate.ChangeCalls `json:"dnsCalls"`
+	}
+	if err := json.Unmarshal([]byte(text), &shown); code != 0 || err != nil {
+		t.Fatalf("status -o json: exit %d, %v: %s", code, err, text)
+	}
+	if d := cmp.Diff(s.Calls, shown.Calls); d != "" {
+		t.Errorf("status -o json dnsCalls differ from the saved state (-saved +shown):\n%s", d)
+	}
 	state, _ := os.ReadFile(filepath.Join(filepath.Dir(e.file), ".ferry", strings.TrimSuffix(e.domain, ".")+".json"))
 	for what, text := range map[string]string{"output": r.msg, "state": string(state)} {
 		if strings.Contains(text, r53test.Secret) || strings.Contains(text, r53test.AccessKeyID) {
@@ -80,5 +97,36 @@ func TestHandEditBetweenSteps(t *testing.T) {
 	checkExit(t, "start", r, 1, "ALERT:", "changed outside this migration")
 	if d := cmp.Diff(map[string]int64{"legacy": 100, "cluster": 0}, e.weights(t)); d != "" {
 		t.Errorf("the hand edit was overwritten (-want +got):\n%s", d)
+	}
+}
+
+// checkCallsPerChange: one entry per DNS change of a migration without a
+// preview domain (adopt, three steps, cutover), each counting its every
+// other batch throttled and retried, its list read and its polls until
+// INSYNC (PENDING for two); together never more than the proxy saw.
+func checkCallsPerChange(t *testing.T, got []migrate.ChangeCalls, proxied map[string]int) {
+	t.Helper()
+	var actions []migrate.ActionKind
+	sum := map[string]int{}
+	for _, c := range got {
+		actions = append(actions, c.Action)
+		if n := c.Calls.ByOp["ChangeResourceRecordSets"]; n < 2 || c.Calls.Retries < 1 {
+			t.Errorf("%s: %d batches with %d retries counted, want the throttled batch and its retry", c.Action, n, c.Calls.Retries)
+		}
+		if c.Calls.ByOp["GetChange"] < 3 || c.Calls.ByOp["ListResourceRecordSets"] < 1 {
+			t.Errorf("%s: calls %v, want a read and at least three polls", c.Action, c.Calls.ByOp)
+		}
+		for op, n := range c.Calls.ByOp {
+			sum[op] += n
+		}
+	}
+	want := []migrate.ActionKind{migrate.AdoptRecord, migrate.SetWeights, migrate.SetWeights, migrate.SetWeights, migrate.RemoveLegacy}
+	if d := cmp.Diff(want, actions); d != "" {
+		t.Errorf("changes with counted calls (-want +got):\n%s", d)
+	}
+	for op, n := range sum {
+		if n > proxied[op] {
+			t.Errorf("%d %s calls counted, but the proxy saw %d", n, op, proxied[op])
+		}
 	}
 }

@@ -26,8 +26,9 @@ type Proxy struct {
 	srv *httptest.Server
 
 	mu        sync.Mutex
-	throttle  float64 // share of calls answered Throttling
-	pending   int     // polls a change stays PENDING
+	throttle  float64        // share of calls answered Throttling
+	every     map[string]int // op → the first of every k calls of op is answered Throttling
+	pending   int            // polls a change stays PENDING
 	deny      bool
 	polls     map[string]int // change id → GetChange calls seen
 	calls     map[string]int
@@ -69,6 +70,19 @@ func (p *Proxy) Set(throttle float64, pendingPolls int, deny bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.throttle, p.pending, p.deny = throttle, pendingPolls, deny
+}
+
+// ThrottleEvery answers Throttling to the first of every k calls of op
+// (k 2: the 1st, 3rd, 5th …), counted from the proxy's start: with one
+// caller, each call of op is then retried exactly once, a count a test
+// can expect. k 0 stops it.
+func (p *Proxy) ThrottleEvery(op string, k int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.every == nil {
+		p.every = map[string]int{}
+	}
+	p.every[op] = k
 }
 
 // SetSyncDelay makes each change PENDING until d after it was made, as
@@ -143,7 +157,8 @@ func (p *Proxy) handler(next http.Handler) http.Handler {
 		p.mu.Lock()
 		p.calls[op]++
 		deny := p.deny
-		throttled := !deny && p.throttle > 0 && rand.Float64() < p.throttle
+		k := p.every[op]
+		throttled := !deny && (p.throttle > 0 && rand.Float64() < p.throttle || k > 0 && (p.calls[op]-1)%k == 0)
 		if throttled {
 			p.throttled++
 		}
