@@ -30,6 +30,7 @@ func (c *checker) convert(raw *v1alpha1.File) *File {
 	f := &File{}
 	f.Migration, d.probes = c.migration(raw.Migration, d.dnsTTL)
 	f.Notifications = c.notifications("notifications", raw.Notifications)
+	f.RunIn = RunIn(c.oneOf("runIn", raw.RunIn, string(DefaultRunIn), string(RunLocal), string(RunCluster)))
 	names := make([]string, 0, len(raw.Services))
 	for name := range raw.Services {
 		names = append(names, name)

@@ -20,7 +20,21 @@ type File struct {
 	Migration Migration
 	// Notifications receive migration and deploy events.
 	Notifications []Notification
+	// RunIn is where deploys and migrations of the file run.
+	RunIn RunIn
 }
+
+// RunIn is where a command does its work: RunLocal or RunCluster.
+type RunIn string
+
+// Where commands run.
+const (
+	// RunLocal: the ferry process that runs the command does the work.
+	RunLocal RunIn = "local"
+	// RunCluster: the controller does it, from ServiceFile and Migration
+	// objects the command creates and commands.
+	RunCluster RunIn = "cluster"
+)
 
 // Service returns the service called name.
 func (f *File) Service(name string) (Service, bool) {
