@@ -52,7 +52,11 @@ func (r *Reconciler) apply(ctx context.Context, sf *v1alpha1.ServiceFile, d *dep
 		r.event(sf, corev1.EventTypeNormal, "Deployed", fmt.Sprintf("revision %d: %d objects, %d sent, %d pruned", res.Revision, len(res.Applied), res.Sent, len(res.Pruned)))
 	}
 	sf.Status.Revision = res.Revision
-	sf.Status.LastDeploy = report(sf.Generation, res)
+	if last := sf.Status.LastDeploy; last == nil || last.Generation != sf.Generation || !res.Unchanged {
+		// Applying a generation again (self-heal, a stale cache) keeps the
+		// report of the apply that recorded it.
+		sf.Status.LastDeploy = report(sf.Generation, res)
+	}
 	setSync(&sf.Status, sf.Generation, true, "Applied", fmt.Sprintf("revision %d applied", res.Revision), nil)
 	return nil
 }
