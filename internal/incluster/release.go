@@ -20,8 +20,9 @@ const condSynced = "Synced"
 // the command wrote.
 type Applied struct {
 	Object *v1alpha1.ServiceFile
-	// Before is the revision applied before this command (0: none).
-	Before int
+	// Unchanged: the object already held this file (its generation did
+	// not change), so the controller had nothing new to apply.
+	Unchanged bool
 }
 
 // ApplyServiceFile creates want or updates the ServiceFile of its name
@@ -32,7 +33,7 @@ type Applied struct {
 // (a conflict with another field manager) is an error; nothing acting on
 // it within Observe is ErrNoController.
 func (c *Client) ApplyServiceFile(ctx context.Context, want *v1alpha1.ServiceFile) (Applied, error) {
-	obj, before, err := c.writeServiceFile(ctx, want)
+	obj, unchanged, err := c.writeServiceFile(ctx, want)
 	if err != nil {
 		return Applied{}, err
 	}
@@ -56,12 +57,12 @@ func (c *Client) ApplyServiceFile(ctx context.Context, want *v1alpha1.ServiceFil
 		}
 		return false, nil
 	})
-	return Applied{Object: got, Before: before}, err
+	return Applied{Object: got, Unchanged: unchanged}, err
 }
 
 // writeServiceFile creates or updates the object; it returns the object
-// written and the revision it had.
-func (c *Client) writeServiceFile(ctx context.Context, want *v1alpha1.ServiceFile) (*v1alpha1.ServiceFile, int, error) {
+// written and whether it held want's spec already.
+func (c *Client) writeServiceFile(ctx context.Context, want *v1alpha1.ServiceFile) (*v1alpha1.ServiceFile, bool, error) {
 	key := types.NamespacedName{Namespace: want.Namespace, Name: want.Name}
 	for attempt := 0; ; attempt++ {
 		have := &v1alpha1.ServiceFile{}
@@ -70,15 +71,15 @@ func (c *Client) writeServiceFile(ctx context.Context, want *v1alpha1.ServiceFil
 			obj := want.DeepCopy()
 			err := c.C.Create(ctx, obj)
 			if err == nil {
-				return obj, 0, nil
+				return obj, false, nil
 			}
 			if apierrors.IsAlreadyExists(err) && attempt < 10 {
 				continue // created meanwhile: update it
 			}
-			return nil, 0, fmt.Errorf("creating ServiceFile %s: %w", key, err)
+			return nil, false, fmt.Errorf("creating ServiceFile %s: %w", key, err)
 		}
 		if err != nil {
-			return nil, 0, fmt.Errorf("reading ServiceFile %s: %w", key, err)
+			return nil, false, fmt.Errorf("reading ServiceFile %s: %w", key, err)
 		}
 		obj := have.DeepCopy()
 		selfHeal, suspend := obj.Spec.SelfHeal, obj.Spec.Suspend
@@ -89,10 +90,10 @@ func (c *Client) writeServiceFile(ctx context.Context, want *v1alpha1.ServiceFil
 		}
 		err = c.C.Update(ctx, obj)
 		if err == nil {
-			return obj, have.Status.Revision, nil
+			return obj, obj.Generation == have.Generation, nil
 		}
 		if !apierrors.IsConflict(err) || attempt >= 10 {
-			return nil, 0, fmt.Errorf("updating ServiceFile %s: %w", key, err)
+			return nil, false, fmt.Errorf("updating ServiceFile %s: %w", key, err)
 		}
 	}
 }

@@ -50,7 +50,7 @@ func runDeployInCluster(ctx context.Context, streams clio.Streams, fl deployFlag
 			return clusterFailed(err)
 		}
 	}
-	res, err := result(ctx, d, applied.Object.Status.LastDeploy)
+	res, err := result(ctx, d, applied)
 	if err != nil {
 		return clio.Failed(err)
 	}
@@ -71,9 +71,15 @@ func localOnly(fl deployFlags) error {
 }
 
 // result is the controller's report as deploy.Result: the objects come
-// from the revision it recorded.
-func result(ctx context.Context, d *deploy.Deployer, r *v1alpha1.DeployReport) (deploy.Result, error) {
-	res := deploy.Result{Revision: r.Revision, Unchanged: r.Unchanged, Sent: r.Sent}
+// from the revision it recorded. A file the object held already is
+// Unchanged, as a local deploy of the same file is.
+func result(ctx context.Context, d *deploy.Deployer, a incluster.Applied) (deploy.Result, error) {
+	r := a.Object.Status.LastDeploy
+	res := deploy.Result{Revision: r.Revision, Unchanged: r.Unchanged || a.Unchanged, Sent: r.Sent}
+	if a.Unchanged {
+		res.Sent = 0
+		r = &v1alpha1.DeployReport{Revision: r.Revision, Objects: r.Objects}
+	}
 	for _, p := range r.Pruned {
 		res.Pruned = append(res.Pruned, deploy.Ref{APIVersion: p.APIVersion, Kind: p.Kind, Namespace: p.Namespace, Name: p.Name})
 	}
