@@ -211,4 +211,3 @@ func (e *clusterEnv) awaitMigration(t *testing.T, name string, ok func(*v1alpha1
 	t.Helper()
 	awaitObject(t, e, name, &v1alpha1.MigrationResource{}, ok)
 }
-
