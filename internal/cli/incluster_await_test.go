@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -22,7 +23,8 @@ func awaitObject[T client.Object](t *testing.T, e *clusterEnv, name string, obj 
 		}
 		select {
 		case <-ctx.Done():
-			t.Fatalf("waiting for %s %s: %v; last: %+v", obj.GetObjectKind().GroupVersionKind().Kind, name, ctx.Err(), obj)
+			last := fmt.Sprintf("%+v", obj)
+			t.Fatalf("waiting for %s: %v; last: %s", name, ctx.Err(), last[:min(len(last), 2000)])
 		case <-time.After(50 * time.Millisecond):
 		}
 	}

@@ -1,7 +1,11 @@
 package cli_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -210,4 +214,51 @@ func tableShape(table string) []string {
 func (e *clusterEnv) awaitMigration(t *testing.T, name string, ok func(*v1alpha1.MigrationResource) bool) {
 	t.Helper()
 	awaitObject(t, e, name, &v1alpha1.MigrationResource{}, ok)
+}
+
+// TestMigrateInClusterCtrlCStopsFollowingOnly: SIGINT to a following
+// "ferry migrate start --in-cluster" (a real process) ends it with exit 0
+// and says the controller keeps going, and the controller does; --detach
+// returns at once.
+func TestMigrateInClusterCtrlCStopsFollowingOnly(t *testing.T) {
+	e := newClusterEnv(t)
+	e.runController(t)
+	domain := "sigint.cli.test"
+	file := e.migrationFile(t, "sigint", domain, "10m", "auto")
+	bin := filepath.Join(t.TempDir(), "ferry")
+	if out, err := exec.CommandContext(t.Context(), "go", "build", "-o", bin, "ferry.dev/ferry/cmd/ferry").CombinedOutput(); err != nil {
+		t.Fatalf("building ferry: %v\n%s", err, out)
+	}
+	cmd := exec.CommandContext(t.Context(), bin, "migrate", "start", "api", "-f", file, "--in-cluster", "--kubeconfig", e.c.Kubeconfig, "-n", e.ns)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	e.awaitMigration(t, "api", func(m *v1alpha1.MigrationResource) bool {
+		return m.Status.Stage == string(migrate.StagePreview) && strings.Contains(stderr.String(), "parity: both sides answer alike")
+	})
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil || !strings.Contains(stderr.String(), "stopped following at stage preview (legacy:100,cluster:0); the controller keeps running the migration") {
+		t.Fatalf("start after SIGINT: %v\n%s", err, stderr.String())
+	}
+	st := e.ferry(t, "migrate", "status", "api", "-f", file, "--in-cluster", "-o", "json")
+	var s struct {
+		Stage     migrate.Stage `json:"stage"`
+		RunningBy struct {
+			Host string `json:"host"`
+		} `json:"runningBy"`
+	}
+	if err := json.Unmarshal([]byte(st.Stdout), &s); err != nil || s.Stage != migrate.StagePreview || s.RunningBy.Host != "cli-test-controller" {
+		t.Errorf("status after SIGINT: %+v (%v), want preview run by cli-test-controller\n%s", s, err, st.Stderr)
+	}
+	r := e.ferry(t, "migrate", "start", "api", "-f", file, "--in-cluster", "--detach")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "is there already, at stage preview") || r.Stdout != "" {
+		t.Errorf("start --detach on the running migration: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if r := e.ferry(t, "migrate", "rollback", "api", "-f", file, "--in-cluster"); r.Code != 0 {
+		t.Errorf("rollback: exit %d: %s", r.Code, r.Stderr)
+	}
 }

@@ -54,7 +54,7 @@ func MigrationFor(f *spec.File, service, ns string) (*v1alpha1.MigrationResource
 			Labels: map[string]string{render.ManagedByLabel: render.ManagedBy, ServiceLabel: service}},
 		Spec: v1alpha1.MigrationSpec{
 			Service: service, Domain: svc.Migration.Domain, PreviewDomain: rs.PreviewDomain,
-			DNSTTL: dnsTTL(raw, rs), Legacy: *rs.Legacy, Cluster: *rs.Cluster, Settings: raw.Migration,
+			DNSTTL: rs.DNSTTL, Legacy: *rs.Legacy, Cluster: *rs.Cluster, Settings: settings(raw),
 		},
 	}
 	if svc.Readiness != nil {
@@ -76,11 +76,17 @@ func mustService(f *spec.File, name string) spec.Service {
 	return s
 }
 
-// dnsTTL is the TTL the service's domain has in the file: its own, else
-// the file's default.
-func dnsTTL(raw *v1alpha1.File, s *v1alpha1.Service) string {
-	if s.DNSTTL != "" || raw.Defaults == nil {
-		return s.DNSTTL
+// settings are the file's migration block with the TTL the file gives
+// it: a file's defaults.dnsTTL is its migration's TTL when migration.ttl
+// is not written, and a Migration object has no defaults of its own.
+func settings(raw *v1alpha1.File) *v1alpha1.Migration {
+	m := raw.Migration.DeepCopy()
+	if raw.Defaults == nil || raw.Defaults.DNSTTL == "" || (m != nil && m.TTL != "") {
+		return m
 	}
-	return raw.Defaults.DNSTTL
+	if m == nil {
+		m = &v1alpha1.Migration{}
+	}
+	m.TTL = raw.Defaults.DNSTTL
+	return m
 }

@@ -43,7 +43,7 @@ func (o *options) startInCluster(ctx context.Context, su *setup, service string,
 	defer stop()
 	out, err := ic.FollowMigration(sig, started.Object, view.update)
 	view.finish()
-	if err != nil && sig.Err() != nil && ctx.Err() == nil {
+	if errors.Is(err, context.Canceled) { // Ctrl-C, SIGTERM, SIGHUP: main's context or sig
 		fmt.Fprintf(o.streams.ErrOut, "stopped following at stage %s (%s); the controller keeps running the migration: `ferry migrate status %s --in-cluster` shows it\n",
 			orNew(out.State.Stage), out.State.Weights, service)
 		return nil
