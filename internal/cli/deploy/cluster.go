@@ -39,7 +39,7 @@ func (m *clusterMode) on(cmd *cobra.Command, streams clio.Streams, t *target, f 
 			return false, nil
 		}
 		if _, err := os.Stat(t.file); err != nil {
-			return false, nil //nolint:nilerr // no file: nothing says cluster
+			return false, nil // no file: nothing says cluster
 		}
 		var err error
 		if f, err = load.File(streams, t.file); err != nil {

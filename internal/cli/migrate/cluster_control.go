@@ -47,7 +47,7 @@ func (o *options) statusInCluster(ctx context.Context, su *setup, service string
 		return clio.Failed(err)
 	}
 	if !ok {
-		return clusterFailed(fmt.Errorf("Migration %s has no state yet: %w to start it", incluster.Key(m), incluster.ErrNoController), service)
+		return clusterFailed(fmt.Errorf("no state yet in Migration %s: %w to start it", incluster.Key(m), incluster.ErrNoController), service)
 	}
 	return o.printState(s, clusterRunner(m))
 }
