@@ -17,14 +17,11 @@ import (
 
 // Condition types and reasons the controller writes on a Migration.
 const (
-	condRunning      = "Running"
-	condValid        = "Valid"
-	reasonLeaseHeld  = "LeaseHeld"
-	reasonRefused    = "Refused"
-	reasonNeedsOp    = "NeedsOperator"
-	reasonRunEnded   = "Ended"
-	reasonLeaseLost  = "LeaseLost"
-	reasonOpenFailed = "OpenFailed"
+	condRunning     = "Running"
+	condValid       = "Valid"
+	reasonLeaseHeld = "LeaseHeld"
+	reasonNeedsOp   = "NeedsOperator"
+	reasonRunEnded  = "Ended"
 )
 
 // Started is what StartMigration did.
