@@ -78,6 +78,9 @@ type ServiceFileStatus struct {
 	Drift []DriftedObject `json:"drift,omitempty"`
 	// History are the latest revisions, newest first.
 	History []RevisionSummary `json:"history,omitempty"`
+	// LastDeploy is what the controller's latest apply of the file did,
+	// as "ferry deploy" reports it ("ferry deploy --in-cluster" prints it).
+	LastDeploy *DeployReport `json:"lastDeploy,omitempty"`
 	// Conditions: Synced, Healthy, Valid.
 	//
 	// +listType=map
@@ -101,6 +104,30 @@ type RevisionSummary struct {
 	Time     metav1.Time `json:"time"`
 	// Objects is how many objects the revision owns.
 	Objects int `json:"objects"`
+}
+
+// DeployReport is what one apply of a ServiceFile did.
+type DeployReport struct {
+	// Generation is the spec's generation that was applied.
+	Generation int64 `json:"generation"`
+	// Revision is the revision recorded, or the current one when the
+	// file was already in place (Unchanged).
+	Revision  int  `json:"revision"`
+	Unchanged bool `json:"unchanged,omitempty"`
+	// Objects counts every object of the file; Sent those that were not
+	// already in place and so were applied.
+	Objects int `json:"objects"`
+	Sent    int `json:"sent"`
+	// Pruned are the objects deleted because they left the file.
+	Pruned []ObjectRef `json:"pruned,omitempty"`
+}
+
+// ObjectRef names one object ferry applied or pruned.
+type ObjectRef struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
 }
 
 // ServiceFileList is a list of ServiceFiles.

@@ -11,6 +11,12 @@ type File struct {
 	Migration *Migration `json:"migration,omitempty"`
 	// Notifications receive migration and deploy events.
 	Notifications []Notification `json:"notifications,omitempty"`
+	// RunIn says where "ferry deploy" and "ferry migrate" do their work:
+	// "local" (default: in the ferry process that runs the command) or
+	// "cluster" (the controller does it, through a ServiceFile and
+	// Migration objects the command creates and commands). The
+	// --in-cluster flag overrides it.
+	RunIn string `json:"runIn,omitempty"`
 	// Services by name. A name becomes the name of each object rendered for
 	// the service, so it must be a DNS-1035 label ("api", "web-admin").
 	Services map[string]*Service `json:"services"`

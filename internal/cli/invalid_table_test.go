@@ -21,6 +21,9 @@ var invalidFiles = map[string][]string{
 	"bad-namespace": {
 		`4:14: defaults.namespace: "Shop_Prod" must be lower case letters, digits and '-' (like "shop-prod")`,
 	},
+	"run-in-unknown": {
+		`3:8: runIn: "kubernetes" is not one of: local, cluster`,
+	},
 	"external-dns-prefix-no-slash": {
 		`4:35: defaults.externalDNS.annotationPrefix: "external-dns.kubernetes.io" must end with "/" (like external-dns.kubernetes.io/)`,
 	},

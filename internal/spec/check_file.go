@@ -35,6 +35,7 @@ func (c *checker) convert(raw *v1alpha1.File) *File {
 		f.Migration.DNSSettings["annotationPrefix"] = d.dnsPrefix
 	}
 	f.Notifications = c.notifications("notifications", raw.Notifications)
+	f.RunIn = RunIn(c.oneOf("runIn", raw.RunIn, string(DefaultRunIn), string(RunLocal), string(RunCluster)))
 	names := make([]string, 0, len(raw.Services))
 	for name := range raw.Services {
 		names = append(names, name)

@@ -26,6 +26,8 @@ const (
 	DefaultProbeTimeout     = 2 * time.Second
 	DefaultProbeFailures    = 3
 	DefaultIssuerKind       = "ClusterIssuer"
+	// DefaultRunIn keeps the work in the process that runs the command.
+	DefaultRunIn = RunLocal
 
 	DefaultProvider     = "ferry"
 	DefaultHold         = 5 * time.Minute

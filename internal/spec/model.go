@@ -21,6 +21,8 @@ type File struct {
 	Migration Migration
 	// Notifications receive migration and deploy events.
 	Notifications []Notification
+	// RunIn is where deploys and migrations of the file run.
+	RunIn RunIn
 
 	// pos is where each field was written, by path.
 	pos map[string]Pos
@@ -42,6 +44,18 @@ func (f *File) Written(path string) bool {
 func (f *File) Problem(path, format string, args ...any) Problem {
 	return newProblem(f.Path, f.Position(path), path, fmt.Sprintf(format, args...))
 }
+
+// RunIn is where a command does its work: RunLocal or RunCluster.
+type RunIn string
+
+// Where commands run.
+const (
+	// RunLocal: the ferry process that runs the command does the work.
+	RunLocal RunIn = "local"
+	// RunCluster: the controller does it, from ServiceFile and Migration
+	// objects the command creates and commands.
+	RunCluster RunIn = "cluster"
+)
 
 // Service returns the service called name.
 func (f *File) Service(name string) (Service, bool) {

@@ -1,7 +1,6 @@
 package deploy
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -42,10 +41,11 @@ applies the previous revision again. --dry-run prints a server-side diff.`,
   ferry deploy -f shop.yaml --service api --timeout 3m --atomic
   ferry deploy -f shop.yaml --dry-run`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runDeploy(cmd.Context(), streams, fl) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runDeploy(cmd, streams, fl) },
 	}
 	fs := cmd.Flags()
 	fl.addFlags(fs)
+	fl.cluster.add(fs, "let the controller deploy: create or update the release's ServiceFile and wait for it to be applied and healthy (default: the file's runIn)")
 	fs.StringVar(&fl.service, "service", "", "deploy only this service (and prune only its objects)")
 	fs.BoolVar(&fl.dryRun, "dry-run", false, "print what would change (a server-side dry run); change nothing")
 	fs.BoolVar(&fl.wait, "wait", true, "watch rollouts until every Deployment is Available")
@@ -56,7 +56,8 @@ applies the previous revision again. --dry-run prints a server-side diff.`,
 	return cmd
 }
 
-func runDeploy(ctx context.Context, streams clio.Streams, fl deployFlags) error {
+func runDeploy(cmd *cobra.Command, streams clio.Streams, fl deployFlags) error {
+	ctx := cmd.Context()
 	if fl.timeout <= 0 {
 		return clio.Usage(fmt.Errorf("--timeout %s: want a positive duration", fl.timeout))
 	}
@@ -66,6 +67,13 @@ func runDeploy(ctx context.Context, streams clio.Streams, fl deployFlags) error 
 	}
 	if _, err := render.Render(f, render.Options{Service: fl.service}); err != nil {
 		return clio.Usage(err)
+	}
+	if on, err := fl.cluster.on(cmd, streams, &fl.target, f); err != nil || (on && !fl.dryRun) {
+		// A dry run is the same diff wherever the apply would run.
+		if err != nil {
+			return err
+		}
+		return runDeployInCluster(ctx, streams, fl, f)
 	}
 	p := newProgress(streams.ErrOut)
 	d, err := fl.deployer(p.observe)

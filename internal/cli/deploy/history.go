@@ -23,14 +23,21 @@ func NewHistoryCommand(streams clio.Streams) *cobra.Command {
 	}, runHistory)
 }
 
-func runHistory(ctx context.Context, streams clio.Streams, t *target, output clio.Format) error {
-	d, err := t.deployer(nil)
+func runHistory(cmd *cobra.Command, streams clio.Streams, t *target, output clio.Format) error {
+	d, kc, err := t.connect(nil)
 	if err != nil {
 		return err
 	}
-	revs, err := d.History(ctx)
+	sf, err := t.inCluster(cmd, streams, kc, d.Release())
+	if err != nil {
+		return err
+	}
+	revs, err := d.History(cmd.Context())
 	if err != nil {
 		return clio.Failed(err)
+	}
+	if sf != nil {
+		fmt.Fprintln(streams.ErrOut, describe(sf))
 	}
 	if output == clio.JSON {
 		if revs == nil {

@@ -1,7 +1,6 @@
 package deploy
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -22,14 +21,21 @@ func NewStatusCommand(streams clio.Streams) *cobra.Command {
 	}, runStatus)
 }
 
-func runStatus(ctx context.Context, streams clio.Streams, t *target, output clio.Format) error {
-	d, err := t.deployer(nil)
+func runStatus(cmd *cobra.Command, streams clio.Streams, t *target, output clio.Format) error {
+	d, kc, err := t.connect(nil)
 	if err != nil {
 		return err
 	}
-	sts, err := d.Status(ctx)
+	sf, err := t.inCluster(cmd, streams, kc, d.Release())
+	if err != nil {
+		return err
+	}
+	sts, err := d.Status(cmd.Context())
 	if err != nil {
 		return clio.Failed(err)
+	}
+	if sf != nil {
+		fmt.Fprintln(streams.ErrOut, describe(sf))
 	}
 	if output == clio.JSON {
 		return clio.WriteJSON(streams.Out, sts)

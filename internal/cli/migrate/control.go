@@ -33,9 +33,12 @@ func (o *options) controlCommand(kind migrate.CommandKind) *cobra.Command {
 // or carries out a rollback, an abort or a waiting resume itself when none
 // runs.
 func (o *options) control(cmd *cobra.Command, service string, kind migrate.CommandKind) error {
-	su, err := o.setup(service)
+	su, err := o.setup(cmd, service)
 	if err != nil {
 		return err
+	}
+	if su.inCluster {
+		return o.controlInCluster(cmd.Context(), su, service, kind)
 	}
 	running := func(domain string) (string, bool) {
 		h, ok := su.store.Holder(domain)
@@ -55,7 +58,7 @@ func (o *options) control(cmd *cobra.Command, service string, kind migrate.Comma
 		fmt.Fprintf(o.streams.ErrOut, "queued %s: no migration is running; `ferry migrate start %s` applies it when it resumes\n", kind, service)
 	case migrate.RunHere:
 		fmt.Fprintf(o.streams.ErrOut, "no `ferry migrate start` is running; carrying out %s here\n", kind)
-		return o.start(cmd.Context(), service, false)
+		return o.start(cmd, service, false)
 	}
 	return nil
 }

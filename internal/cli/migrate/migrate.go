@@ -22,6 +22,9 @@ type options struct {
 	stateDir string
 	output   clio.Format
 	streams  clio.Streams
+	cluster  clusterFlags
+	// detach and wait are start's: whether to follow a Migration.
+	detach, wait bool
 }
 
 // NewCommand returns "ferry migrate" and its subcommands.
@@ -43,6 +46,7 @@ killed "ferry migrate start" resumes where it stopped.`,
 	pf.StringVarP(&o.file, "file", "f", "ferry.yaml", "the service file")
 	pf.StringVar(&o.stateDir, "state-dir", "", "where migration state and locks live (default .ferry/ next to the file)")
 	clio.AddOutputFlag(pf, &o.output, clio.Table, clio.JSON)
+	o.cluster.add(pf)
 	cmd.AddCommand(o.planCommand(), o.startCommand(), o.statusCommand())
 	for _, k := range []migrate.CommandKind{migrate.Promote, migrate.Pause, migrate.Resume, migrate.Rollback, migrate.Abort} {
 		cmd.AddCommand(o.controlCommand(k))
@@ -54,10 +58,13 @@ killed "ferry migrate start" resumes where it stopped.`,
 type setup struct {
 	file  *spec.File
 	cfg   migrate.Config
-	store *store.File
+	store *store.File // nil in cluster mode
+	// inCluster: the controller runs the migration (--in-cluster, else
+	// the file's runIn).
+	inCluster bool
 }
 
-func (o *options) setup(service string) (*setup, error) {
+func (o *options) setup(cmd *cobra.Command, service string) (*setup, error) {
 	f, err := spec.LoadFile(o.file, o.streams.In)
 	if err != nil {
 		var problems spec.ProblemList
@@ -70,6 +77,9 @@ func (o *options) setup(service string) (*setup, error) {
 	cfg, err := migrate.FromSpec(f, service)
 	if err != nil {
 		return nil, clio.Usage(err)
+	}
+	if o.cluster.inClusterFor(cmd, f) {
+		return &setup{file: f, cfg: cfg, inCluster: true}, nil
 	}
 	dir := o.stateDir
 	if dir == "" {

@@ -28,7 +28,7 @@ written on, and when.`,
 		Example: "  ferry migrate plan api\n  ferry migrate plan api -o json",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			su, err := o.setup(args[0])
+			su, err := o.setup(cmd, args[0])
 			if err != nil {
 				return err
 			}

@@ -35,19 +35,25 @@ safely; start again resumes.`,
 		Example: "  ferry migrate start api\n  ferry migrate start api -f team/ferry.yaml --state-dir /var/lib/ferry\n  ferry migrate start api --force   # take over a lease whose holder is gone",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.start(cmd.Context(), args[0], force)
+			return o.start(cmd, args[0], force)
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "take the domain's ownership lease over even if another holder's has not expired")
+	cmd.Flags().BoolVar(&o.detach, "detach", false, "in-cluster mode: return once the Migration is created instead of following it (same as --wait=false)")
+	cmd.Flags().BoolVar(&o.wait, "wait", true, "in-cluster mode: follow the Migration's status until it is done, paused or stopped")
 	return cmd
 }
 
 // start opens the migration's session and runs it; queued commands are
 // applied first (how rollback and abort act when no start is running).
-func (o *options) start(ctx context.Context, service string, force bool) error {
-	su, err := o.setup(service)
+func (o *options) start(cmd *cobra.Command, service string, force bool) error {
+	ctx := cmd.Context()
+	su, err := o.setup(cmd, service)
 	if err != nil {
 		return err
+	}
+	if su.inCluster {
+		return o.startInCluster(ctx, su, service, force)
 	}
 	p, err := o.provider(ctx, su.cfg)
 	if err != nil {
@@ -135,7 +141,7 @@ func (o *options) finished(final migrate.State, err error, service string) error
 	case err != nil:
 		return clio.Failed(err)
 	}
-	if err := o.printState(final, nil); err != nil {
+	if err := o.printState(final, runner{}); err != nil {
 		return err
 	}
 	switch {

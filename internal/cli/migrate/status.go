@@ -23,9 +23,12 @@ func (o *options) statusCommand() *cobra.Command {
 		Example: "  ferry migrate status api\n  ferry migrate status api -o json",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			su, err := o.setup(args[0])
+			su, err := o.setup(cmd, args[0])
 			if err != nil {
 				return err
+			}
+			if su.inCluster {
+				return o.statusInCluster(cmd.Context(), su, args[0])
 			}
 			s, err := su.store.Load(cmd.Context(), su.cfg.Domain)
 			if errors.Is(err, migrate.ErrNoState) {
@@ -34,13 +37,27 @@ func (o *options) statusCommand() *cobra.Command {
 			if err != nil {
 				return clio.Failed(err)
 			}
-			var holder *store.Holder
-			if h, ok := su.store.Holder(su.cfg.Domain); ok {
-				holder = &h
-			}
-			return o.printState(s, holder)
+			return o.printState(s, o.localRunner(su, args[0]))
 		},
 	}
+}
+
+// runner is who runs a migration, as status shows it.
+type runner struct {
+	// holder is -o json's runningBy (nil: none runs it).
+	holder *store.Holder
+	// text is the table's "running:" row when one runs it; idle the row
+	// when none does and the migration goes on.
+	text, idle string
+}
+
+// localRunner is the process holding the state directory's lock.
+func (o *options) localRunner(su *setup, service string) runner {
+	r := runner{idle: fmt.Sprintf("no (`ferry migrate start %s` resumes)", service)}
+	if h, ok := su.store.Holder(su.cfg.Domain); ok {
+		r.holder, r.text = &h, h.String()
+	}
+	return r
 }
 
 // statusJSON is what "-o json" prints for start and status.
@@ -49,18 +66,18 @@ type statusJSON struct {
 	RunningBy *store.Holder `json:"runningBy,omitempty"`
 }
 
-func (o *options) printState(s migrate.State, holder *store.Holder) error {
+func (o *options) printState(s migrate.State, run runner) error {
 	if o.output == clio.JSON {
-		return clio.WriteJSON(o.streams.Out, statusJSON{State: s, RunningBy: holder})
+		return clio.WriteJSON(o.streams.Out, statusJSON{State: s, RunningBy: run.holder})
 	}
 	b := &strings.Builder{}
 	row := func(k, format string, args ...any) { fmt.Fprintf(b, "%-10s %s\n", k+":", fmt.Sprintf(format, args...)) }
 	writeProgress(row, s)
 	writeTrouble(row, s)
-	if holder != nil {
-		row("running", "%s", holder)
+	if run.holder != nil {
+		row("running", "%s", run.text)
 	} else if !s.Stage.Terminal() {
-		row("running", "no (`ferry migrate start %s` resumes)", s.Config.Service)
+		row("running", "%s", run.idle)
 	}
 	writeTimeline(b, s.Timeline)
 	writeCalls(b, s.Calls)

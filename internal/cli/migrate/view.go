@@ -15,7 +15,10 @@ import (
 // a terminal the decision log already carries every event, so the view
 // adds none (each would show twice).
 type view struct {
-	line   *statusline.Line
+	line *statusline.Line
+	// lines: print each timeline event (on a terminal, or where no
+	// decision log carries them: following a controller's run).
+	lines  bool
 	mu     sync.Mutex
 	events int
 }
@@ -23,7 +26,7 @@ type view struct {
 func newView(w io.Writer, terminal bool) *view {
 	l := statusline.New(w, terminal)
 	l.Redraw = 200 * time.Millisecond
-	return &view{line: l}
+	return &view{line: l, lines: terminal}
 }
 
 // Write lets the decision log share the terminal with the status line.
@@ -35,7 +38,7 @@ func (v *view) update(s migrate.State) {
 	if v.events > len(s.Timeline) {
 		v.events = 0
 	}
-	if v.line.Terminal() {
+	if v.lines {
 		for _, e := range s.Timeline[v.events:] {
 			v.line.Println(fmt.Sprintf("==> %s  %s", e.At.Local().Format(time.TimeOnly), e.Message))
 		}

@@ -145,7 +145,10 @@ func (r *Reconciler) writeStatus(ctx context.Context, before, sf *v1alpha1.Servi
 	if equalStatus(before.Status, sf.Status) {
 		return nil
 	}
-	err := r.Direct.Status().Patch(ctx, sf, client.MergeFrom(before))
+	// Conditional on the resourceVersion read: a reconcile that read a
+	// stale copy from the cache must not write its status over a newer
+	// one (its lastDeploy, its revision); the conflict requeues it.
+	err := r.Direct.Status().Patch(ctx, sf, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}))
 	if apierrors.IsNotFound(err) {
 		return nil
 	}

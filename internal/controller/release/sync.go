@@ -52,6 +52,11 @@ func (r *Reconciler) apply(ctx context.Context, sf *v1alpha1.ServiceFile, d *dep
 		r.event(sf, corev1.EventTypeNormal, "Deployed", fmt.Sprintf("revision %d: %d objects, %d sent, %d pruned", res.Revision, len(res.Applied), res.Sent, len(res.Pruned)))
 	}
 	sf.Status.Revision = res.Revision
+	if last := sf.Status.LastDeploy; last == nil || last.Generation != sf.Generation || !res.Unchanged {
+		// Applying a generation again (self-heal, a stale cache) keeps the
+		// report of the apply that recorded it.
+		sf.Status.LastDeploy = report(sf.Generation, res)
+	}
 	setSync(&sf.Status, sf.Generation, true, "Applied", fmt.Sprintf("revision %d applied", res.Revision), nil)
 	return nil
 }
@@ -122,4 +127,13 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// report is res as status keeps it, for "ferry deploy --in-cluster".
+func report(gen int64, res deploy.Result) *v1alpha1.DeployReport {
+	r := &v1alpha1.DeployReport{Generation: gen, Revision: res.Revision, Unchanged: res.Unchanged, Objects: len(res.Applied), Sent: res.Sent}
+	for _, p := range res.Pruned {
+		r.Pruned = append(r.Pruned, v1alpha1.ObjectRef{APIVersion: p.APIVersion, Kind: p.Kind, Namespace: p.Namespace, Name: p.Name})
+	}
+	return r
 }

@@ -1,0 +1,99 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"ferry.dev/ferry/api/v1alpha1"
+	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/deploy"
+	"ferry.dev/ferry/internal/incluster"
+	"ferry.dev/ferry/internal/spec"
+)
+
+// runDeployInCluster hands the file to the controller as the release's
+// ServiceFile, waits until it is applied (and, with --wait, healthy), and
+// prints what the controller did as a local deploy prints its own work.
+func runDeployInCluster(ctx context.Context, streams clio.Streams, fl deployFlags, f *spec.File) error {
+	if err := localOnly(fl); err != nil {
+		return err
+	}
+	d, kc, err := fl.connect(nil)
+	if err != nil {
+		return err
+	}
+	ic, err := fl.cluster.client(kc)
+	if err != nil {
+		return err
+	}
+	sf, err := incluster.ServiceFileFor(f, d.Release(), d.Namespace())
+	if err != nil {
+		return clio.Usage(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, fl.timeout)
+	defer cancel()
+	fmt.Fprintf(streams.ErrOut, "handing %s to the controller as ServiceFile %s/%s\n", f.Path, sf.Namespace, sf.Name)
+	applied, err := ic.ApplyServiceFile(ctx, sf)
+	if err != nil {
+		return clusterFailed(err)
+	}
+	fmt.Fprintln(streams.ErrOut, describe(applied.Object))
+	if fl.wait {
+		err := ic.AwaitHealthy(ctx, sf.Name, func(r incluster.Rollout) {
+			fmt.Fprintf(streams.ErrOut, "health %s: %s\n", r.Health, r.Message)
+		})
+		if errors.Is(err, context.DeadlineExceeded) {
+			return clio.Failed(fmt.Errorf("ServiceFile %s/%s is not Healthy after %v; the controller keeps deploying it", sf.Namespace, sf.Name, fl.timeout))
+		}
+		if err != nil {
+			return clusterFailed(err)
+		}
+	}
+	res, err := result(ctx, d, applied)
+	if err != nil {
+		return clio.Failed(err)
+	}
+	if fl.output == clio.JSON {
+		return clio.WriteJSON(streams.Out, res)
+	}
+	return printResult(streams, d, res)
+}
+
+// localOnly refuses the flags that only a local deploy can honour.
+func localOnly(fl deployFlags) error {
+	for flag, set := range map[string]bool{"--service": fl.service != "", "--atomic": fl.atomic, "--force-conflicts": fl.force} {
+		if set {
+			return clio.Usage(fmt.Errorf("%s is not available in-cluster: the controller deploys the whole file, and spec.selfHeal of the ServiceFile takes fields back", flag))
+		}
+	}
+	return nil
+}
+
+// result is the controller's report as deploy.Result: the objects come
+// from the revision it recorded. A file the object held already is
+// Unchanged, as a local deploy of the same file is.
+func result(ctx context.Context, d *deploy.Deployer, a incluster.Applied) (deploy.Result, error) {
+	r := a.Object.Status.LastDeploy
+	res := deploy.Result{Revision: r.Revision, Unchanged: r.Unchanged || a.Unchanged, Sent: r.Sent}
+	if a.Unchanged {
+		res.Sent = 0
+		r = &v1alpha1.DeployReport{Revision: r.Revision, Objects: r.Objects}
+	}
+	for _, p := range r.Pruned {
+		res.Pruned = append(res.Pruned, deploy.Ref{APIVersion: p.APIVersion, Kind: p.Kind, Namespace: p.Namespace, Name: p.Name})
+	}
+	revs, err := d.History(ctx)
+	if err != nil {
+		return res, err
+	}
+	for _, rev := range revs {
+		if rev.Number == r.Revision {
+			res.Applied = rev.Objects
+		}
+	}
+	if len(res.Applied) != r.Objects {
+		return res, fmt.Errorf("revision %d of release %s lists %d objects; the controller reported %d", r.Revision, d.Release(), len(res.Applied), r.Objects)
+	}
+	return res, nil
+}

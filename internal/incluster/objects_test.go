@@ -1,0 +1,96 @@
+package incluster_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"ferry.dev/ferry/api/v1alpha1"
+	"ferry.dev/ferry/internal/controller/migration"
+	"ferry.dev/ferry/internal/incluster"
+	"ferry.dev/ferry/internal/migrate"
+	"ferry.dev/ferry/internal/spec"
+)
+
+const file = `apiVersion: ferry.dev/v1alpha1
+kind: Services
+runIn: cluster
+defaults:
+  dnsTTL: 30s
+migration:
+  steps: [5, 50, 100]
+  hold: 2m
+  promotion: manual
+  dns: {provider: ferry, server: "http://127.0.0.1:8053", tokenFile: /etc/ferry/dns.token}
+notifications:
+  - {urlEnv: FERRY_HOOK}
+services:
+  api:
+    image: registry.example.com/api:1
+    port: 8080
+    domains: [api.example.com, www.example.com]
+    readiness: {path: /ready}
+    previewDomain: api.k8s.example.com
+    dnsTTL: 20s
+    legacy: {address: 192.0.2.10, port: 8080}
+    cluster: {address: 192.0.2.20}
+  worker:
+    image: registry.example.com/worker:1
+`
+
+func load(t *testing.T) *spec.File {
+	t.Helper()
+	f, err := spec.Load("ferry.yaml", []byte(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// TestMigrationForRunsWhatALocalStartRuns: the controller's reading of
+// the object (migration.ConfigFor) is exactly migrate.FromSpec of the
+// file — the readiness path as the health path, the file's default TTL,
+// the migrated domain of several — and the object names its service.
+func TestMigrationForRunsWhatALocalStartRuns(t *testing.T) {
+	f := load(t)
+	m, err := incluster.MigrationFor(f, "api", "team")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := migrate.FromSpec(f, "api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := migration.ConfigFor(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("config (-file +object):\n%s", d)
+	}
+	if m.Name != "api" || m.Namespace != "team" || m.Spec.Domain != "api.example.com" || m.Spec.Health != "/ready" ||
+		m.Spec.Settings.TTL != "30s" || m.Labels[incluster.ServiceLabel] != "api" {
+		t.Errorf("object %s/%s: %+v labels %v", m.Namespace, m.Name, m.Spec, m.Labels)
+	}
+	if _, err := incluster.MigrationFor(f, "worker", "team"); err == nil {
+		t.Error("a service without legacy and cluster became a Migration")
+	}
+}
+
+// TestServiceFileForHoldsTheFile: defaults, migration and services as
+// written; runIn and notifications stay with the CLI.
+func TestServiceFileForHoldsTheFile(t *testing.T) {
+	f := load(t)
+	sf, err := incluster.ServiceFileFor(f, "shop", "team")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := spec.Decode("ferry.yaml", []byte(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := v1alpha1.ServiceFileSpec{Defaults: raw.Defaults, Migration: raw.Migration, Services: raw.Services}
+	if d := cmp.Diff(want, sf.Spec); d != "" || sf.Name != "shop" || sf.Namespace != "team" {
+		t.Errorf("ServiceFile %s/%s (-want +got):\n%s", sf.Namespace, sf.Name, d)
+	}
+}
