@@ -68,6 +68,4 @@ func imageVersion(image string) string {
 }
 
 // labelValueByte reports whether c may stand inside a label value.
-func labelValueByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
-}
+func labelValueByte(c byte) bool { return isAlnum(c) || c == '-' || c == '_' || c == '.' }
