@@ -13,7 +13,7 @@ import "strings"
 // DNS-1035 label (which also does not start with a digit). Length is the
 // caller's check.
 func isLabel(s string, letterFirst bool) bool {
-	return dashed(s, isLowerAlnum) && !(letterFirst && isDigit(s[0]))
+	return dashed(s, isLowerAlnum) && (!letterFirst || !isDigit(s[0]))
 }
 
 // dashed reports whether s is bytes that are ok and '-', not starting or
@@ -84,7 +84,7 @@ func imageRef(img string) (valid, pinned bool) {
 // instead be a registry host with an optional port.
 func isRepository(name string) bool {
 	first, rest, more := strings.Cut(name, "/")
-	if !isComponent(first) && !(more && isRegistry(first)) {
+	if !isComponent(first) && (!more || !isRegistry(first)) {
 		return false
 	}
 	for more {
