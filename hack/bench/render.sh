@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Render benchmark (issues 2 and 17): "ferry render" vs "helm template" on
-# an equivalent chart, same services, same machine, same run, beside two
+# an equivalent chart, same services, same machine, same run, beside the
 # floors no renderer can beat: a Go process that reads the same file and
-# writes the same bytes with nothing in between (hack/bench/iofloor), and
-# the ferry binary starting and exiting ("ferry version"). Best of RUNS wall
-# times for several service counts, so growth can be read off as well; then
-# where ferry's start goes (GODEBUG=inittrace=1).
+# writes the same bytes with nothing in between (hack/bench/iofloor), the
+# ferry binary starting and exiting ("ferry version"), and the same render
+# command in a binary that links nothing else (hack/bench/renderonly: what
+# the other commands' packages cost render at each start). Each round runs
+# every command once, interleaved; the median of RUNS rounds is printed,
+# for several service counts so growth can be read off as well; then where
+# ferry's start goes (GODEBUG=inittrace=1).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source hack/lib.sh
@@ -16,23 +19,18 @@ work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 go build -o "$work/ferry" ./cmd/ferry
 go build -o "$work/rendergen" ./hack/bench/rendergen
 go build -o "$work/iofloor" ./hack/bench/iofloor
+go build -o "$work/renderonly" ./hack/bench/renderonly
 
-# best_ms CMD... runs CMD RUNS times, discarding output, and prints the
-# fastest wall time in milliseconds.
-best_ms() {
-  local best=""
-  for _ in $(seq "$RUNS"); do
-    local t0 t1; t0=$(date +%s%N); "$@" >/dev/null; t1=$(date +%s%N)
-    local ms=$(( (t1 - t0) / 1000000 ))
-    if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
-  done
-  echo "$best"
+# ms CMD... prints CMD's wall time in milliseconds, output discarded.
+ms() {
+  local t0 t1; t0=$(date +%s%N); "$@" >/dev/null; t1=$(date +%s%N)
+  echo $(( (t1 - t0) / 1000000 ))
 }
+median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / (b > 0 ? b : 1) }'; }
-echo "== render: ferry render vs helm template (best of $RUNS, ms; load average $(cut -d' ' -f1-3 /proc/loadavg))"
-start=$(best_ms "$work/ferry" version)
-printf "%-9s %8s %8s %8s %8s %10s %10s %10s %8s\n" services io-floor start ferry helm helm/ferry ferry/floor "ferry/svc" objects
+echo "== render: ferry render vs helm template (median of $RUNS interleaved rounds, ms; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+printf "%-9s %8s %8s %8s %8s %8s %8s %10s %10s %10s %8s\n" services io-floor start start-r ferry ferry-r helm helm/ferry ferry/floor "ferry/svc" objects
 for n in $SIZES; do
   d="$work/$n"; mkdir -p "$d"
   "$work/rendergen" -n "$n" -dir "$d"
@@ -40,12 +38,21 @@ for n in $SIZES; do
   objs_h=$("$helm" template bench hack/bench/chart -f "$d/values.yaml" | grep -c '^kind:')
   if [ "$objs_f" != "$objs_h" ]; then echo "object counts differ: ferry $objs_f, helm $objs_h" >&2; exit 1; fi
   "$work/ferry" render -f "$d/ferry.yaml" >"$d/rendered.yaml"
-  io=$(best_ms "$work/iofloor" -f "$d/ferry.yaml" -out "$d/rendered.yaml")
-  f=$(best_ms "$work/ferry" render -f "$d/ferry.yaml")
-  h=$(best_ms "$helm" template bench hack/bench/chart -f "$d/values.yaml")
+  "$work/renderonly" -f "$d/ferry.yaml" | cmp -s - "$d/rendered.yaml" || { echo "renderonly prints other bytes" >&2; exit 1; }
+  for _ in $(seq "$RUNS"); do
+    ms "$work/iofloor" -f "$d/ferry.yaml" -out "$d/rendered.yaml" >>"$d/io"
+    ms "$work/ferry" version >>"$d/start"
+    ms "$work/renderonly" --help >>"$d/start-r"
+    ms "$work/ferry" render -f "$d/ferry.yaml" >>"$d/ferry"
+    ms "$work/renderonly" -f "$d/ferry.yaml" >>"$d/ferry-r"
+    ms "$helm" template bench hack/bench/chart -f "$d/values.yaml" >>"$d/helm"
+  done
+  io=$(median <"$d/io"); start=$(median <"$d/start"); startr=$(median <"$d/start-r")
+  f=$(median <"$d/ferry"); fr=$(median <"$d/ferry-r"); h=$(median <"$d/helm")
   per=$(awk -v f="$f" -v n="$n" 'BEGIN { printf "%.3f", f / n }')
-  printf "%-9s %8s %8s %8s %8s %10s %10s %10s %8s\n" "$n" "$io" "$start" "$f" "$h" "$(ratio "$h" "$f")" "$(ratio "$f" "$((io > start ? io : start))")" "$per" "$objs_f"
+  printf "%-9s %8s %8s %8s %8s %8s %8s %10s %10s %10s %8s\n" "$n" "$io" "$start" "$startr" "$f" "$fr" "$h" "$(ratio "$h" "$f")" "$(ratio "$f" "$((io > start ? io : start))")" "$per" "$objs_f"
 done
+echo "start-r and ferry-r: the render command alone in a binary (hack/bench/renderonly)"
 echo "goal: helm/ferry >= 20x at 1000 services, ferry/svc flat to 10000; ferry/floor is ferry over the larger of the two floors"
 echo "== render: package initialisation of the ferry binary (GODEBUG=inittrace=1 ferry version; median of 5 runs, then the 6 slowest packages of one run)"
 for _ in 1 2 3 4 5; do

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"ferry.dev/ferry/internal/migrate"
@@ -118,11 +119,13 @@ func (s *Server) refuseCSRF(r *http.Request) string {
 	return ""
 }
 
-var pageTemplate = template.Must(template.ParseFS(assets, "assets/index.html"))
+var pageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(assets, "assets/index.html"))
+})
 
 func (s *Server) page(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = pageTemplate.Execute(w, map[string]string{"CSRF": s.csrf})
+	_ = pageTemplate().Execute(w, map[string]string{"CSRF": s.csrf})
 }
 
 func (s *Server) snapshot(w http.ResponseWriter, _ *http.Request) {

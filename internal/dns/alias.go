@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // AliasTTL is the TTL resolvers see for a Route 53 alias to a load
@@ -16,7 +17,7 @@ const AliasTTL = 60
 const aliasPrefix = "alias:"
 
 // hostedZoneID is what a Route 53 hosted zone id looks like.
-var hostedZoneID = regexp.MustCompile(`^[A-Z0-9]{1,32}$`)
+var hostedZoneID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z0-9]{1,32}$`) })
 
 // Alias is a Route 53 alias target: the hosted zone of the target (an
 // ELB's zone is per region, like Z35SXDOTRQ7X7K), its DNS name, and whether
@@ -49,7 +50,7 @@ func ParseAlias(v string) (Alias, error) {
 	}
 	a := Alias{HostedZoneID: strings.ToUpper(parts[0]), DNSName: CanonicalName(parts[1])}
 	switch {
-	case !hostedZoneID.MatchString(a.HostedZoneID):
+	case !hostedZoneID().MatchString(a.HostedZoneID):
 		return Alias{}, fmt.Errorf("%q: %q is not a hosted zone id", v, parts[0])
 	case parts[1] == "" || strings.ContainsAny(parts[1], " \t,"):
 		return Alias{}, fmt.Errorf("%q: %q is not a DNS name", v, parts[1])

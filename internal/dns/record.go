@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Record types a weighted RecordSet may hold.
@@ -38,7 +39,7 @@ const MaxTTL = 1<<31 - 1
 
 // setID is what a set id may look like: it becomes a metrics label and a
 // word in logs and tables, so it is kept to a short, plain token.
-var setID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
+var setID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`) })
 
 // WeightedSet is one answer a name can give: a query picks one set with
 // probability Weight/sum of weights (all zero: equal chance).
@@ -121,7 +122,7 @@ func validateSet(rrtype string, i int, s WeightedSet, seen map[string]bool) []er
 	switch {
 	case s.ID == "":
 		errs = append(errs, fmt.Errorf("%s.id: must not be empty", field))
-	case !setID.MatchString(s.ID):
+	case !setID().MatchString(s.ID):
 		errs = append(errs, fmt.Errorf("%s.id: %q must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit", field, s.ID))
 	case seen[s.ID]:
 		errs = append(errs, fmt.Errorf("%s.id: %q is used by another set", field, s.ID))

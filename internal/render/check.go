@@ -3,6 +3,7 @@ package render
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -17,74 +18,50 @@ import (
 // Large renders are checked in contiguous parts on every core; the problems
 // come out in the order of objs all the same.
 func check(objs []Object) error {
-	parts := make([]metaChecker, chunks(len(objs), parallelMin))
+	parts := make([][]error, chunks(len(objs), parallelMin))
 	inChunks(len(objs), len(parts), func(c, lo, hi int) {
-		parts[c].valid = map[checkKey]bool{}
 		for _, obj := range objs[lo:hi] {
-			parts[c].object(obj)
+			parts[c] = checkObject(parts[c], obj)
 		}
 	})
-	var errs []error
-	for _, c := range parts {
-		errs = append(errs, c.errs...)
-	}
-	return errors.Join(errs...)
+	return errors.Join(slices.Concat(parts...)...)
 }
 
-// metaChecker remembers what it found valid: the same labels recur on every
-// object of a service, and the same keys on every service.
-type metaChecker struct {
-	valid map[checkKey]bool
-	errs  []error
-}
-
-// checkKey is one thing checked: a name, a label key, a label value or an
-// annotation key.
-type checkKey struct {
-	what byte // 'n', 'k', 'v' or 'a'
-	s    string
-}
-
-func (c *metaChecker) object(obj Object) {
+// checkObject appends to errs what is wrong with obj's metadata.
+func checkObject(errs []error, obj Object) []error {
 	// where is only needed for a message, and most objects have none.
 	where := func() string { return obj.GetObjectKind().GroupVersionKind().Kind + " " + obj.GetName() }
-	name := obj.GetName()
-	c.once(checkKey{'n', name}, func() []string { return validation.IsDNS1123Subdomain(name) },
-		func(msg string) error { return fmt.Errorf("%s: name: %s", where(), msg) })
-	c.meta(where, obj.GetLabels(), obj.GetAnnotations())
-	if t, ok := templateOf(obj); ok {
-		c.meta(func() string { return where() + " pod template" }, t.Labels, t.Annotations)
+	if name := obj.GetName(); !isSubdomain(name) {
+		if msgs := validation.IsDNS1123Subdomain(name); len(msgs) > 0 {
+			errs = append(errs, fmt.Errorf("%s: name: %s", where(), strings.Join(msgs, "; ")))
+		}
 	}
+	errs = checkMeta(errs, where, obj.GetLabels(), obj.GetAnnotations())
+	if t, ok := templateOf(obj); ok {
+		errs = checkMeta(errs, func() string { return where() + " pod template" }, t.Labels, t.Annotations)
+	}
+	return errs
 }
 
-func (c *metaChecker) meta(where func() string, labels, annotations map[string]string) {
+// checkMeta appends the problems of labels and annotations to errs. The
+// API machinery's checks (regular expressions) only run on what the byte
+// tests in names.go do not find valid: they alone word the messages.
+func checkMeta(errs []error, where func() string, labels, annotations map[string]string) []error {
 	for k, v := range labels {
-		// Keys and values are remembered apart: the keys are the same on
-		// every service, a value (the service's name) on all its labels.
-		if c.valid[checkKey{'k', k}] && c.valid[checkKey{'v', v}] {
+		if isQualifiedName(k) && isLabelValue(v) {
 			continue
 		}
-		keyMsgs, valueMsgs := validation.IsQualifiedName(k), validation.IsValidLabelValue(v)
-		c.valid[checkKey{'k', k}] = len(keyMsgs) == 0
-		c.valid[checkKey{'v', v}] = len(valueMsgs) == 0
-		if msgs := append(keyMsgs, valueMsgs...); len(msgs) > 0 {
-			c.errs = append(c.errs, fmt.Errorf("%s: label %s=%q: %s", where(), k, v, strings.Join(msgs, "; ")))
+		if msgs := append(validation.IsQualifiedName(k), validation.IsValidLabelValue(v)...); len(msgs) > 0 {
+			errs = append(errs, fmt.Errorf("%s: label %s=%q: %s", where(), k, v, strings.Join(msgs, "; ")))
 		}
 	}
 	for k := range annotations {
-		c.once(checkKey{'a', k}, func() []string {
-			return validation.IsQualifiedName(strings.ToLower(k))
-		}, func(msg string) error { return fmt.Errorf("%s: annotation %s: %s", where(), k, msg) })
+		if isQualifiedName(k) {
+			continue
+		}
+		if msgs := validation.IsQualifiedName(strings.ToLower(k)); len(msgs) > 0 {
+			errs = append(errs, fmt.Errorf("%s: annotation %s: %s", where(), k, strings.Join(msgs, "; ")))
+		}
 	}
-}
-
-func (c *metaChecker) once(key checkKey, validate func() []string, problem func(msg string) error) {
-	if c.valid[key] {
-		return
-	}
-	if msgs := validate(); len(msgs) > 0 {
-		c.errs = append(c.errs, problem(strings.Join(msgs, "; ")))
-		return
-	}
-	c.valid[key] = true
+	return errs
 }

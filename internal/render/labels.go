@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"ferry.dev/ferry/internal/spec"
 )
@@ -56,8 +55,17 @@ func imageVersion(image string) string {
 	tag := image[i+1:]
 	alnum := func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' }
 	tag = strings.TrimFunc(tag[:min(63, len(tag))], func(r rune) bool { return !alnum(r) })
-	if len(validation.IsValidLabelValue(tag)) > 0 {
-		return ""
+	// Short enough and trimmed to letters and digits at both ends, tag is
+	// a label value when every byte is one a label value may hold (what
+	// validation.IsValidLabelValue's expression says, without running it
+	// for every object).
+	for i := 0; i < len(tag); i++ {
+		if !labelValueByte(tag[i]) {
+			return ""
+		}
 	}
 	return tag
 }
+
+// labelValueByte reports whether c may stand inside a label value.
+func labelValueByte(c byte) bool { return isAlnum(c) || c == '-' || c == '_' || c == '.' }

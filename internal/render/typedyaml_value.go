@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -105,17 +106,19 @@ func (w *yamlWriter) stringMap(m map[string]string, indent int) error {
 		}
 		return nil
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	// Entries are taken out whole, so values need no second lookup, into
+	// room on the stack for the usual handful of labels.
+	entries := make([][2]string, 0, 8)
+	for k, v := range m {
+		entries = append(entries, [2]string{k, v})
 	}
-	slices.Sort(keys)
+	slices.SortFunc(entries, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
 	w.buf.WriteByte('\n')
-	for _, k := range keys {
+	for _, e := range entries {
 		w.pad(indent + 2)
-		w.str(k)
+		w.str(e[0])
 		w.buf.WriteString(": ")
-		w.str(m[k])
+		w.str(e[1])
 		w.buf.WriteByte('\n')
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -70,9 +69,6 @@ func (c *checker) dnsProvider(path string, raw *v1alpha1.DNSProvider, m *Migrati
 		"the first DNS change that fails for a moment would pause the migration (write how long to retry, like 2m)")
 }
 
-// hostedZoneID is what a Route 53 hosted zone id looks like.
-var hostedZoneID = regexp.MustCompile(`^(/hostedzone/)?[A-Z0-9]{1,32}$`)
-
 // route53 checks the settings of provider route53 and returns them keyed
 // as its constructor takes them. Credentials come from the AWS chain, so
 // a server or token file written for it is refused rather than ignored.
@@ -85,7 +81,7 @@ func (c *checker) route53(path string, raw *v1alpha1.DNSProvider) map[string]str
 func (c *checker) route53Fields(path string, raw *v1alpha1.DNSProvider) map[string]string {
 	settings := map[string]string{}
 	if raw.HostedZoneID != "" {
-		if !hostedZoneID.MatchString(raw.HostedZoneID) {
+		if !isHostedZoneID(raw.HostedZoneID) {
 			c.errorf(path+".hostedZoneId", "%q is not a Route 53 hosted zone id (like Z0123456789ABCDEFGHIJ)", raw.HostedZoneID)
 		}
 		settings["hostedZoneId"] = raw.HostedZoneID

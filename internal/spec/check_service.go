@@ -203,7 +203,7 @@ func (c *checker) env(path string, raw map[string]string) []EnvVar {
 	names := slices.Sorted(maps.Keys(raw))
 	out := make([]EnvVar, 0, len(names))
 	for _, n := range names {
-		if !envName.MatchString(n) {
+		if !isEnvName(n) {
 			c.errorf(path+"."+n+"#key", "%q is not a valid variable name (letters, digits and _, not starting with a digit)", n)
 		}
 		out = append(out, EnvVar{Name: n, Value: raw[n]})
@@ -246,7 +246,7 @@ func (c *checker) secrets(path string, raw []v1alpha1.SecretRef) []v1alpha1.Secr
 			c.errorf(p+".mount", "%q must be an absolute path", s.Mount)
 		case (s.Key == "") != (s.Env == ""):
 			c.errorf(p, "key and env go together: key names the Secret's key, env the variable")
-		case s.Env != "" && !envName.MatchString(s.Env):
+		case s.Env != "" && !isEnvName(s.Env):
 			c.errorf(p+".env", "%q is not a valid variable name", s.Env)
 		}
 	}

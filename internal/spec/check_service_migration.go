@@ -145,7 +145,7 @@ func (c *checker) endpoint(path string, raw *v1alpha1.Endpoint, hint string) End
 		e.Port = int(c.port(path+".port", raw.Port))
 	}
 	if a := raw.Alias; a != nil {
-		if strings.HasPrefix(a.HostedZoneID, "/") || !hostedZoneID.MatchString(a.HostedZoneID) {
+		if strings.HasPrefix(a.HostedZoneID, "/") || !isHostedZoneID(a.HostedZoneID) {
 			c.errorf(path+".alias.hostedZoneId", "%q is not a Route 53 hosted zone id (the load balancer's, like Z35SXDOTRQ7X7K)", a.HostedZoneID)
 		}
 		if _, err := netip.ParseAddr(raw.Address); err == nil {

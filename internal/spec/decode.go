@@ -22,6 +22,9 @@ type decoder struct {
 	// visits counts nodes decoded, so aliases that expand exponentially
 	// ("billion laughs") stop with a problem instead of eating the machine.
 	visits int
+	// fields caches structFields: the same few types are decoded once
+	// for every service.
+	fields map[reflect.Type]map[string]int
 }
 
 // maxVisits bounds the nodes one file may expand to through aliases.
@@ -82,8 +85,8 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		d.problem(n, path, "expected a mapping of fields, got %s", describe(n))
 		return
 	}
-	fields := structFields(v.Type())
-	seen := map[string]bool{}
+	fields := d.structFields(v.Type())
+	seen := make([]bool, v.NumField())
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key, val := n.Content[i], n.Content[i+1]
 		sub := join(path, key.Value)
@@ -91,13 +94,26 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		switch {
 		case !ok:
 			d.problem(key, sub, "unknown field%s", suggest(key.Value, fields))
-		case seen[key.Value]:
+		case seen[idx]:
 			d.problem(key, sub, "is set twice in the same mapping")
 		default:
-			seen[key.Value] = true
+			seen[idx] = true
 			d.decode(val, v.Field(idx), sub)
 		}
 	}
+}
+
+// structFields is structFields(t), remembered.
+func (d *decoder) structFields(t reflect.Type) map[string]int {
+	m, ok := d.fields[t]
+	if !ok {
+		m = structFields(t)
+		if d.fields == nil {
+			d.fields = map[reflect.Type]map[string]int{}
+		}
+		d.fields[t] = m
+	}
+	return m
 }
 
 func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {

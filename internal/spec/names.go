@@ -3,24 +3,7 @@ package spec
 import (
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strings"
-)
-
-const (
-	refDomainLabel = `[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?`
-	refDomain      = refDomainLabel + `(?:\.` + refDomainLabel + `)*(?::[0-9]+)?`
-	refComponent   = `[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*`
-)
-
-var (
-	dns1035Label = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
-	dns1123Label = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
-	envName      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	// imageRef is [domain[:port]/]path[:tag][@digest] as the OCI
-	// distribution reference grammar defines its parts.
-	imageRef = regexp.MustCompile(`^(?:` + refDomain + `/)?` + refComponent + `(?:/` + refComponent + `)*` +
-		`(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}))?$`)
 )
 
 // checkServiceName: a service name names a Kubernetes Service, so it is a
@@ -29,7 +12,7 @@ func checkServiceName(name string) string {
 	switch {
 	case len(name) > 63:
 		return "must be at most 63 characters"
-	case !dns1035Label.MatchString(name):
+	case !isLabel(name, true):
 		return fmt.Sprintf("%q must be lower case letters, digits and '-', starting with a letter (like %q)", name, suggestLabel(name))
 	}
 	return ""
@@ -39,7 +22,7 @@ func checkLabel(name string) string {
 	switch {
 	case len(name) > 63:
 		return "must be at most 63 characters"
-	case !dns1123Label.MatchString(name):
+	case !isLabel(name, false):
 		return fmt.Sprintf("%q must be lower case letters, digits and '-' (like %q)", name, suggestLabel(name))
 	}
 	return ""
@@ -87,13 +70,13 @@ func checkDomain(d string) string {
 
 // checkImage requires a tag or digest so a deploy always means one version.
 func checkImage(img string) string {
-	m := imageRef.FindStringSubmatch(img)
+	valid, pinned := imageRef(img)
 	switch {
 	case img == "":
 		return "is required (like registry.example.com/team/api:1.4.2)"
-	case m == nil:
+	case !valid:
 		return fmt.Sprintf("%q is not a valid image reference (lower case [registry/]path:tag or @sha256:digest)", img)
-	case m[1] == "" && m[2] == "":
+	case !pinned:
 		return fmt.Sprintf("%q has no tag or digest; pin a version (like %s:1.0.0 or %s@sha256:…)", img, img, img)
 	}
 	return ""

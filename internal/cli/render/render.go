@@ -3,6 +3,8 @@ package render
 import (
 	"errors"
 	"fmt"
+	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -37,6 +39,7 @@ func NewCommand(streams clio.Streams) *cobra.Command {
 }
 
 func (o options) run(streams clio.Streams) error {
+	defer withoutGC()()
 	f, err := load.File(streams, o.path)
 	if err != nil {
 		return err
@@ -57,4 +60,29 @@ func (o options) run(streams clio.Streams) error {
 		return clio.WriteJSON(streams.Out, list)
 	}
 	return render.WriteYAML(streams.Out, objs)
+}
+
+// gcLimit is the heap at which the collector comes back during a render.
+// A render allocates about 30 MB per 1000 services and keeps half of it
+// to the end, so collecting saves little memory and cost a fifth of the
+// time: a new process starts with a 4 MB heap goal and collected seven
+// times to render 1000 services. 10,000 services peak at 360 MB without
+// collection (240 MB with it), so they stay under the limit; the largest
+// file spec.Load accepts (4 MiB, about 20,000 services) reaches it and is
+// collected as usual from there.
+const gcLimit = 512 << 20
+
+// withoutGC turns the collector off up to gcLimit for a render and returns
+// what puts the settings back (commands also run inside tests). GOGC or
+// GOMEMLIMIT in the environment win: they are the user's choice.
+func withoutGC() (restore func()) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	percent := debug.SetGCPercent(-1)
+	limit := debug.SetMemoryLimit(gcLimit)
+	return func() {
+		debug.SetMemoryLimit(limit)
+		debug.SetGCPercent(percent)
+	}
 }

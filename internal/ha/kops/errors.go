@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 )
 
 // Error is one problem in a kops file, at a line (0 when the problem is the
@@ -48,13 +49,13 @@ func (p *problems) err() error {
 	return errors.Join(p.errs...)
 }
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`) })
 
 // addYAML turns a yaml.v3 error ("yaml: line 3: ...", or a TypeError's
 // "line 3: cannot unmarshal ...") into file:line problems.
 func (p *problems) addYAML(file string, msgs ...string) {
 	for _, m := range msgs {
-		if g := yamlLine.FindStringSubmatch(m); g != nil {
+		if g := yamlLine().FindStringSubmatch(m); g != nil {
 			n, _ := strconv.Atoi(g[1])
 			p.add(file, n, "%s", g[2])
 			continue

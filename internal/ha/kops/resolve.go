@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"ferry.dev/ferry/internal/ha"
 )
@@ -168,8 +169,8 @@ func instances(g group, role ha.Role, places []place, size int) []ha.Instance {
 }
 
 var (
-	awsZone = regexp.MustCompile(`^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$`)
-	gceZone = regexp.MustCompile(`^([a-z]+(?:-[a-z]+)*\d+)-[a-z]$`)
+	awsZone = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$`) })
+	gceZone = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([a-z]+(?:-[a-z]+)*\d+)-[a-z]$`) })
 )
 
 // regionOf derives the region from a zone where the cloud's naming allows:
@@ -179,9 +180,9 @@ func regionOf(cloud, zone string) string {
 	var re *regexp.Regexp
 	switch strings.ToLower(cloud) {
 	case "aws":
-		re = awsZone
+		re = awsZone()
 	case "gce":
-		re = gceZone
+		re = gceZone()
 	default:
 		return ""
 	}
