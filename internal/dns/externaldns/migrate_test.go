@@ -37,9 +37,9 @@ func (x *externalDNSProcess) start(t *testing.T) {
 	t.Helper()
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.cmd = exec.Command(x.bin, "--source=crd", "--provider=webhook", "--webhook-provider-url="+x.url,
+	x.cmd = exec.Command(x.bin, testcluster.ExternalDNSArgs("--source=crd", "--provider=webhook", "--webhook-provider-url="+x.url,
 		"--kubeconfig="+x.kubeconfig, "--namespace="+x.ns, "--registry=txt", "--txt-owner-id=ferry-test",
-		"--domain-filter=example.test", "--interval=1s", "--events", "--min-event-sync-interval=100ms")
+		"--domain-filter=example.test", "--interval=1s", "--events", "--min-event-sync-interval=100ms")...)
 	x.cmd.Stdout, x.cmd.Stderr = &lockedWriter{mu: &x.mu, b: &x.log}, &lockedWriter{mu: &x.mu, b: &x.log}
 	if err := x.cmd.Start(); err != nil {
 		t.Fatal(err)

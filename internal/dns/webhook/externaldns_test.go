@@ -108,9 +108,9 @@ func runOnce(t *testing.T, bin, kubeconfig, url string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--source=ingress", "--provider=webhook", "--webhook-provider-url="+url,
+	cmd := exec.CommandContext(ctx, bin, testcluster.ExternalDNSArgs("--source=ingress", "--provider=webhook", "--webhook-provider-url="+url,
 		"--kubeconfig="+kubeconfig, "--registry=txt", "--txt-owner-id=ferry-test", "--domain-filter=example.test",
-		"--once", "--log-level=debug")
+		"--once", "--log-level=debug")...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("external-dns --once: %v\n%s", err, out)
 	}
