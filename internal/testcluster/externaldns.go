@@ -29,3 +29,13 @@ func ExternalDNS(tb testing.TB) (binary, crd string) {
 	}
 	return run(), run("crd")
 }
+
+// ExternalDNSArgs returns args with what every external-dns a test runs
+// needs first: its metrics and health server on a loopback port of its own.
+// Left at its default (:7979 on every interface), the second external-dns
+// on the machine — another package's test, another checkout's — fails to
+// listen and exits ("bind: address already in use"), even in the middle of
+// a test, whose changes then are never published.
+func ExternalDNSArgs(args ...string) []string {
+	return append([]string{"--metrics-address=127.0.0.1:0"}, args...)
+}

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,29 +25,82 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(testcluster.Main(m)) }
 
+// publishing is external-dns publishing into ferry's DNS server: the
+// package's cluster, a real external-dns, ferry's server behind the
+// webhook, and in the server a record external-dns does not own.
+type publishing struct {
+	c   *testcluster.Cluster
+	bin string
+	srv *server.Server
+	url string // the webhook's
+}
+
+// foreign is the record of ferry's server that external-dns does not own.
+const foreign, foreignIP = "legacy.example.test.", "192.0.2.99"
+
+func newPublishing(t *testing.T) *publishing {
+	t.Helper()
+	bin, _ := testcluster.ExternalDNS(t)
+	p := &publishing{c: testcluster.Start(t), bin: bin, srv: servertest.Start(t, "example.test")}
+	hook := httptest.NewServer(webhook.New(servertest.Client(t, p.srv), []string{"example.test"}, 300,
+		slog.New(slog.NewTextHandler(io.Discard, nil))))
+	t.Cleanup(hook.Close)
+	p.url = hook.URL
+	mustReplace(t, p.srv, dns.RecordSet{Name: foreign, Type: dns.TypeA, TTL: 60,
+		Sets: []dns.WeightedSet{{ID: "web", Weight: 1, Values: []string{foreignIP}}}})
+	return p
+}
+
+// runOnce runs one external-dns synchronisation from source and fails the
+// test with its log if it fails.
+func (p *publishing) runOnce(t *testing.T, source string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, p.bin, testcluster.ExternalDNSArgs("--source="+source, "--provider=webhook",
+		"--webhook-provider-url="+p.url, "--kubeconfig="+p.c.Kubeconfig, "--registry=txt", "--txt-owner-id=ferry-test",
+		"--domain-filter=example.test", "--once", "--log-level=debug")...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("external-dns --source=%s --once: %v\n%s", source, err, out)
+	}
+}
+
+// checkGone fails the test if ferry's server still holds name, or
+// external-dns's registry record of it (a-name., and so on).
+func (p *publishing) checkGone(t *testing.T, name, why string) {
+	t.Helper()
+	for _, rs := range p.srv.List(t.Context()) {
+		if rs.Name == name || strings.HasSuffix(rs.Name, "-"+name) {
+			t.Errorf("%s %s is still there after %s", rs.Name, rs.Type, why)
+		}
+	}
+}
+
+// checkForeignKept fails the test if the record external-dns does not own
+// is gone or changed.
+func (p *publishing) checkForeignKept(t *testing.T) {
+	t.Helper()
+	if a := query(t, p.srv, foreign); a == nil || a.A.String() != foreignIP {
+		t.Errorf("%s (not external-dns's) = %v, want it kept at %s", foreign, a, foreignIP)
+	}
+}
+
 // TestExternalDNSPublishesIntoFerry runs a real external-dns (--source=ingress
 // --provider=webhook) against the local kube-apiserver and ferry's DNS
 // server behind the webhook: an Ingress's host answers with its address over
 // real DNS, a weighted Ingress becomes a weighted set, a record external-dns
 // does not own survives, and deleting the Ingress deletes its record.
 func TestExternalDNSPublishesIntoFerry(t *testing.T) {
-	bin, _ := testcluster.ExternalDNS(t)
-	c := testcluster.Start(t)
-	srv := servertest.Start(t, "example.test")
-	hook := httptest.NewServer(webhook.New(servertest.Client(t, srv), []string{"example.test"}, 300,
-		slog.New(slog.NewTextHandler(io.Discard, nil))))
-	t.Cleanup(hook.Close)
-	mustReplace(t, srv, dns.RecordSet{Name: "legacy.example.test.", Type: dns.TypeA, TTL: 60,
-		Sets: []dns.WeightedSet{{ID: "web", Weight: 1, Values: []string{"192.0.2.99"}}}})
-
+	p := newPublishing(t)
+	c, srv := p.c, p.srv
 	ns := c.Namespace(t)
 	createIngress(t, c, ns, "api", "api.example.test", "192.0.2.50", nil)
 	createIngress(t, c, ns, "shop-blue", "shop.example.test", "192.0.2.60", map[string]string{
 		"external-dns.alpha.kubernetes.io/set-identifier": "blue", "external-dns.alpha.kubernetes.io/webhook-weight": "30"})
-	runOnce(t, bin, c.Kubeconfig, hook.URL)
+	p.runOnce(t, "ingress")
 
-	if got := query(t, srv, "api.example.test."); got != "192.0.2.50" {
-		t.Errorf("api.example.test A = %q over DNS, want 192.0.2.50 (the Ingress's address)", got)
+	if a := query(t, srv, "api.example.test."); a == nil || a.A.String() != "192.0.2.50" {
+		t.Errorf("api.example.test A = %v over DNS, want 192.0.2.50 (the Ingress's address)", a)
 	}
 	shop, err := srv.Get(t.Context(), "shop.example.test.", dns.TypeA)
 	if err != nil || len(shop.Sets) != 1 || shop.Sets[0].ID != "blue" || shop.Sets[0].Weight != 30 {
@@ -56,7 +110,7 @@ func TestExternalDNSPublishesIntoFerry(t *testing.T) {
 	// A second pass finds nothing to change: what external-dns wants and
 	// what the webhook lists back compare equal (weights included).
 	before := srv.List(t.Context())
-	runOnce(t, bin, c.Kubeconfig, hook.URL)
+	p.runOnce(t, "ingress")
 	if d := cmp.Diff(before, srv.List(t.Context())); d != "" {
 		t.Errorf("a second external-dns pass changed records (-before +after):\n%s", d)
 	}
@@ -64,13 +118,9 @@ func TestExternalDNSPublishesIntoFerry(t *testing.T) {
 	if err := c.Clientset().NetworkingV1().Ingresses(ns).Delete(t.Context(), "api", metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	runOnce(t, bin, c.Kubeconfig, hook.URL)
-	if _, err := srv.Get(t.Context(), "api.example.test.", dns.TypeA); err == nil {
-		t.Error("api.example.test is still there after its Ingress was deleted")
-	}
-	if got := query(t, srv, "legacy.example.test."); got != "192.0.2.99" {
-		t.Errorf("legacy.example.test (not external-dns's) = %q, want it kept at 192.0.2.99", got)
-	}
+	p.runOnce(t, "ingress")
+	p.checkGone(t, "api.example.test.", "its Ingress was deleted")
+	p.checkForeignKept(t)
 }
 
 func mustReplace(t *testing.T, srv *server.Server, rs dns.RecordSet) {
@@ -102,23 +152,9 @@ func createIngress(t *testing.T, c *testcluster.Cluster, ns, name, host, ip stri
 	}
 }
 
-// runOnce runs one external-dns synchronisation and fails the test with its
-// log if it fails.
-func runOnce(t *testing.T, bin, kubeconfig, url string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--source=ingress", "--provider=webhook", "--webhook-provider-url="+url,
-		"--kubeconfig="+kubeconfig, "--registry=txt", "--txt-owner-id=ferry-test", "--domain-filter=example.test",
-		"--once", "--log-level=debug")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("external-dns --once: %v\n%s", err, out)
-	}
-}
-
 // query asks ferry's server over UDP for name's A record and returns the
-// first address, or "" when there is none.
-func query(t *testing.T, srv *server.Server, name string) string {
+// first address record of the answer, or nil when there is none.
+func query(t *testing.T, srv *server.Server, name string) *mdns.A {
 	t.Helper()
 	m := new(mdns.Msg)
 	m.SetQuestion(name, mdns.TypeA)
@@ -128,8 +164,8 @@ func query(t *testing.T, srv *server.Server, name string) string {
 	}
 	for _, rr := range r.Answer {
 		if a, ok := rr.(*mdns.A); ok {
-			return a.A.String()
+			return a
 		}
 	}
-	return ""
+	return nil
 }

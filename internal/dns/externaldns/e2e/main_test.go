@@ -79,9 +79,9 @@ func cluster(t *testing.T) (*testcluster.Cluster, dynamic.Interface, string) {
 		x := &xdns
 		// Every namespace and every zone of moto; the events wake it up
 		// at once on a change, the interval catches the rest.
-		x.cmd = exec.Command(bin, "--source=crd", "--source=ingress", "--provider=aws", "--aws-zone-type=public",
+		x.cmd = exec.Command(bin, testcluster.ExternalDNSArgs("--source=crd", "--source=ingress", "--provider=aws", "--aws-zone-type=public",
 			"--registry=txt", "--txt-owner-id="+OwnerID, "--domain-filter=xdns.test", "--kubeconfig="+c.Kubeconfig,
-			"--interval=2s", "--events", "--min-event-sync-interval=200ms", "--policy=sync")
+			"--interval=2s", "--events", "--min-event-sync-interval=200ms", "--policy=sync")...)
 		x.cmd.Env = append(os.Environ(), r53test.Env()...)
 		x.cmd.Env = append(x.cmd.Env, "AWS_ENDPOINT_URL_ROUTE_53="+moto.URL)
 		x.cmd.Stdout, x.cmd.Stderr = x, x
