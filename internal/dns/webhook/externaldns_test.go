@@ -140,16 +140,10 @@ func createIngress(t *testing.T, c *testcluster.Cluster, ns, name, host, ip stri
 				Backend: networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{Name: name, Port: networkingv1.ServiceBackendPort{Number: 80}}}}}},
 		}}}},
 	}
-	ings := c.Clientset().NetworkingV1().Ingresses(ns)
-	created, err := ings.Create(t.Context(), ing, metav1.CreateOptions{})
-	if err != nil {
+	if _, err := c.Clientset().NetworkingV1().Ingresses(ns).Create(t.Context(), ing, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	// No ingress controller runs here: give the Ingress the address one would.
-	created.Status.LoadBalancer.Ingress = []networkingv1.IngressLoadBalancerIngress{{IP: ip}}
-	if _, err := ings.UpdateStatus(t.Context(), created, metav1.UpdateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	giveAddress(t, c, ns, name, ip)
 }
 
 // query asks ferry's server over UDP for name's A record and returns the
