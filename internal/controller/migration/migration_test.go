@@ -77,8 +77,10 @@ func TestMigrationRollsBackFromFiftyPercentThroughTheObject(t *testing.T) {
 		t.Fatalf("record at 50%%: %v", w)
 	}
 	e.command(t, "api", "back", migrate.Rollback)
-	m := e.await(t, "api", "rolled back", func(m *v1alpha1.MigrationResource) bool {
-		return m.Status.Stage == string(migrate.StageRolledBack)
+	// A command is acknowledged once applied, in the status write after
+	// the rolled-back state's own.
+	m := e.await(t, "api", "rolled back and acknowledged", func(m *v1alpha1.MigrationResource) bool {
+		return m.Status.Stage == string(migrate.StageRolledBack) && slices.Contains(m.Status.Acknowledged, "back")
 	})
 	if w := e.weights(t); w["cluster"] != 0 || len(w) != 1 {
 		t.Errorf("record after rollback: %v, want legacy only", w)
