@@ -114,7 +114,7 @@ func (d *Deployer) readState(ctx context.Context, objs []object) (state, error) 
 	var wg sync.WaitGroup
 	wg.Go(func() { st.revs, histErr = d.History(ctx) })
 	wg.Go(func() { st.inventory, st.rv, invErr = d.readInventory(ctx) })
-	wg.Go(func() { st.live = d.liveObjects(ctx, objs) })
+	wg.Go(func() { st.live = d.readLive(ctx, objs) })
 	wg.Wait()
 	if histErr != nil {
 		return state{}, histErr
