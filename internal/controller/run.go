@@ -38,11 +38,11 @@ type Options struct {
 	// LeaderElection is off only for a single replica run by hand.
 	LeaderElection                            bool
 	LeaseDuration, RenewDeadline, RetryPeriod time.Duration
-	// MetricsAddr and HealthAddr are the listen addresses of the metrics
-	// and health endpoints; "" or "0" turns each off.
-	MetricsAddr, HealthAddr string
-	Providers               dns.Registry
-	Logger                  *slog.Logger
+	// MetricsAddr, HealthAddr and PprofAddr are the listen addresses of
+	// the metrics, health and profiling endpoints; "" or "0" turns each off.
+	MetricsAddr, HealthAddr, PprofAddr string
+	Providers                          dns.Registry
+	Logger                             *slog.Logger
 	// Sensors replaces the HTTP probes of migrations (tests).
 	Sensors func(migrate.Config) migrate.Sensors
 	// Resync is how often a synced ServiceFile is checked for drift
@@ -69,6 +69,7 @@ func Run(ctx context.Context, o Options) error {
 // NewManager builds the manager with every reconciler registered.
 func NewManager(o Options) (ctrl.Manager, error) {
 	skipNameValidation := true
+	o.Config = Counted(o.Config, func(verb, resource string) { requestCounter().WithLabelValues(verb, resource).Inc() })
 	scheme, err := NewScheme()
 	if err != nil {
 		return nil, err
@@ -91,6 +92,7 @@ func NewManager(o Options) (ctrl.Manager, error) {
 		LeaseDuration:                       d(o.LeaseDuration), RenewDeadline: d(o.RenewDeadline), RetryPeriod: d(o.RetryPeriod),
 		Metrics:                metricsserver.Options{BindAddress: cmp.Or(o.MetricsAddr, "0")},
 		HealthProbeBindAddress: cmp.Or(o.HealthAddr, "0"),
+		PprofBindAddress:       cmp.Or(o.PprofAddr, "0"),
 		// controller-runtime refuses a second controller of one name in a
 		// process; tests run one manager after another.
 		Controller: config.Controller{SkipNameValidation: &skipNameValidation},
