@@ -43,6 +43,7 @@ type runOptions struct {
 	leaseDuration, renewDeadline, retryPeriod time.Duration
 	metricsAddr, healthAddr, pprofAddr        string
 	resync                                    time.Duration
+	workers                                   int
 }
 
 func newRunCommand(streams clio.Streams) *cobra.Command {
@@ -65,7 +66,8 @@ func newRunCommand(streams clio.Streams) *cobra.Command {
 	f.StringVar(&o.metricsAddr, "metrics-addr", "0", `listen address of the Prometheus metrics ("0": off)`)
 	f.StringVar(&o.healthAddr, "health-addr", "0", `listen address of /healthz and /readyz ("0": off)`)
 	f.StringVar(&o.pprofAddr, "pprof-addr", "0", `listen address of Go's /debug/pprof profiles ("0": off)`)
-	f.DurationVar(&o.resync, "resync", time.Minute, "how often a synced ServiceFile is checked for drift")
+	f.DurationVar(&o.resync, "resync", time.Minute, "how often a synced ServiceFile is checked for drift (from the informer cache; the API server is asked only about what differs)")
+	f.IntVar(&o.workers, "workers", 8, "how many ServiceFiles are reconciled at once")
 	return cmd
 }
 
@@ -81,7 +83,7 @@ func (o *runOptions) run(ctx context.Context, streams clio.Streams) error {
 	err = controller.Run(ctx, controller.Options{
 		Config: kc.Config, Namespace: kc.Namespace, Identity: identity,
 		LeaderElection: o.leaderElect, LeaseDuration: o.leaseDuration, RenewDeadline: o.renewDeadline, RetryPeriod: o.retryPeriod,
-		MetricsAddr: o.metricsAddr, HealthAddr: o.healthAddr, PprofAddr: o.pprofAddr, Resync: o.resync, Version: version.Version,
+		MetricsAddr: o.metricsAddr, HealthAddr: o.healthAddr, PprofAddr: o.pprofAddr, Resync: o.resync, Workers: o.workers, Version: version.Version,
 		Providers: providers.Registry(), Logger: slog.New(slog.NewTextHandler(streams.ErrOut, nil)),
 	})
 	if err != nil {

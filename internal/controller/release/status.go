@@ -19,6 +19,18 @@ const (
 	condHealthy = "Healthy"
 )
 
+// reasonDrift is the Synced condition's reason when another manager
+// changed what ferry applied.
+const reasonDrift = "Drift"
+
+// syncReason is the Synced condition's reason, "" without one.
+func syncReason(sf *v1alpha1.ServiceFile) string {
+	if c := meta.FindStatusCondition(sf.Status.Conditions, condSynced); c != nil {
+		return c.Reason
+	}
+	return ""
+}
+
 // historyKept is how many revisions status lists.
 const historyKept = 5
 

@@ -15,24 +15,34 @@ import (
 	"ferry.dev/ferry/internal/spec"
 )
 
-// sync applies a new generation, or looks for drift and heals it when
-// asked; it sets Sync, Drift and Revision.
-func (r *Reconciler) sync(ctx context.Context, sf *v1alpha1.ServiceFile, d *deploy.Deployer, f *spec.File) error {
+// sync applies a new generation (or retries an apply that failed), or,
+// when due, looks for drift and heals it when asked; it sets Sync, Drift
+// and Revision, and reports whether it applied.
+func (r *Reconciler) sync(ctx context.Context, sf *v1alpha1.ServiceFile, d *deploy.Deployer, f *spec.File, due bool) (bool, error) {
+	newGen := sf.Generation != sf.Status.ObservedGeneration || sf.Status.Revision == 0
 	if sf.Spec.Suspend {
-		return r.checkDrift(ctx, sf, d, f)
+		if !due && !newGen {
+			return false, nil
+		}
+		return false, r.checkDrift(ctx, sf, d, f)
 	}
-	if sf.Generation != sf.Status.ObservedGeneration || sf.Status.Revision == 0 || sf.Status.Sync != v1alpha1.SyncSynced {
+	// A failed apply is tried again when due; drift is not "failed": it
+	// is checked, and applied over only with self-heal.
+	if newGen || due && sf.Status.Sync != v1alpha1.SyncSynced && syncReason(sf) != reasonDrift {
 		// With self-heal on, fields another manager took are taken back.
-		return r.apply(ctx, sf, d, f, sf.Spec.SelfHeal)
+		return true, r.apply(ctx, sf, d, f, sf.Spec.SelfHeal)
+	}
+	if !due {
+		return false, nil
 	}
 	if err := r.checkDrift(ctx, sf, d, f); err != nil {
-		return err
+		return false, err
 	}
 	if sf.Status.Sync == v1alpha1.SyncOutOfSync && sf.Spec.SelfHeal {
 		r.event(sf, corev1.EventTypeNormal, "SelfHeal", "applying the file again over drift: "+sf.Status.Message)
-		return r.apply(ctx, sf, d, f, true)
+		return true, r.apply(ctx, sf, d, f, true)
 	}
-	return nil
+	return false, nil
 }
 
 // apply deploys f (without waiting for rollouts: health is judged on
@@ -56,15 +66,26 @@ func (r *Reconciler) apply(ctx context.Context, sf *v1alpha1.ServiceFile, d *dep
 	return nil
 }
 
-// checkDrift dry-runs the file: a conflict names the manager that took
-// an owned field, a difference names the object.
+// checkDrift compares the file with the informer cache first: when every
+// object is as ferry last applied it, the file is in sync and nothing is
+// sent. Otherwise a server-side dry run says what differs: a conflict
+// names the manager that took an owned field, a difference names the
+// object.
 func (r *Reconciler) checkDrift(ctx context.Context, sf *v1alpha1.ServiceFile, d *deploy.Deployer, f *spec.File) error {
+	moved, err := d.NotInPlace(ctx, deploy.Request{File: f})
+	if err != nil {
+		return fmt.Errorf("checking ServiceFile %s/%s for drift: %w", sf.Namespace, sf.Name, err)
+	}
+	if len(moved) == 0 {
+		setSync(&sf.Status, sf.Generation, true, "InSync", fmt.Sprintf("revision %d in place", sf.Status.Revision), nil)
+		return nil
+	}
 	res, err := d.Run(ctx, deploy.Request{File: f, DryRun: true})
 	var status *apierrors.StatusError
 	switch {
 	case err != nil && apierrors.IsConflict(err) && errors.As(err, &status):
 		drift := conflictDrift(status, err)
-		setSync(&sf.Status, sf.Generation, false, "Drift", "drift: "+err.Error(), drift)
+		setSync(&sf.Status, sf.Generation, false, reasonDrift, "drift: "+err.Error(), drift)
 		return nil
 	case err != nil:
 		return fmt.Errorf("checking ServiceFile %s/%s for drift: %w", sf.Namespace, sf.Name, err)
@@ -76,7 +97,7 @@ func (r *Reconciler) checkDrift(ctx context.Context, sf *v1alpha1.ServiceFile, d
 		}
 	}
 	if len(drift) > 0 {
-		setSync(&sf.Status, sf.Generation, false, "Drift", fmt.Sprintf("drift: %d object(s) differ from the file, first %s", len(drift), drift[0].Object), drift)
+		setSync(&sf.Status, sf.Generation, false, reasonDrift, fmt.Sprintf("drift: %d object(s) differ from the file, first %s", len(drift), drift[0].Object), drift)
 		return nil
 	}
 	setSync(&sf.Status, sf.Generation, true, "InSync", fmt.Sprintf("revision %d in place", sf.Status.Revision), nil)
