@@ -3,7 +3,6 @@ package release
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -53,8 +52,8 @@ type Reconciler struct {
 func (r *Reconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager) error {
 	r.Resync = cmp.Or(r.Resync, time.Minute)
 	r.source = cacheSource{reader: r.Cached, scheme: mgr.GetScheme(), written: &written{}}
-	if err := mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.ServiceFile{}, serviceIndex, servicesOf); err != nil {
-		return fmt.Errorf("indexing ServiceFiles by service: %w", err)
+	if err := index(ctx, mgr.GetFieldIndexer()); err != nil {
+		return err
 	}
 	b := ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.ServiceFile{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
@@ -96,8 +95,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	}
 	d.ReadLiveFrom(r.source)
 	due := r.due.take(req.NamespacedName, time.Now(), r.Resync)
-	applied, err := r.sync(ctx, sf, d, f, due)
-	if err != nil {
+	if err := r.sync(ctx, sf, d, f, due); err != nil {
 		if due {
 			r.due.mark(req.NamespacedName)
 		}
@@ -108,8 +106,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		return reconcile.Result{}, err
 	}
 	setHealth(&sf.Status, sf.Generation, health, msg)
-	// The history changes only with an apply (or is not in status yet).
-	if applied || len(sf.Status.History) == 0 && sf.Status.Revision > 0 {
+	// An apply sets the history; it is read here only when status has
+	// none yet (written by an older controller).
+	if len(sf.Status.History) == 0 && sf.Status.Revision > 0 {
 		if err := r.history(ctx, sf, d); err != nil {
 			return reconcile.Result{}, err
 		}

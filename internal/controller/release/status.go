@@ -67,19 +67,26 @@ func setHealth(s *v1alpha1.ServiceFileStatus, gen int64, health, msg string) {
 	}
 }
 
-// history lists the latest revisions, newest first.
+// history lists the latest revisions in status, newest first.
 func (r *Reconciler) history(ctx context.Context, sf *v1alpha1.ServiceFile, d *deploy.Deployer) error {
 	revs, err := d.History(ctx)
 	if err != nil {
 		return err
 	}
-	sf.Status.History = nil
-	for i := len(revs) - 1; i >= 0 && len(sf.Status.History) < historyKept; i-- {
-		sf.Status.History = append(sf.Status.History, v1alpha1.RevisionSummary{
-			Revision: revs[i].Number, Time: metav1.NewTime(revs[i].Time.Truncate(time.Second)), // as the API server keeps it Objects: len(revs[i].Objects),
+	setHistory(&sf.Status, revs)
+	return nil
+}
+
+// setHistory lists the latest of revs (oldest first) in s, newest first.
+func setHistory(s *v1alpha1.ServiceFileStatus, revs []deploy.Revision) {
+	s.History = nil
+	for i := len(revs) - 1; i >= 0 && len(s.History) < historyKept; i-- {
+		s.History = append(s.History, v1alpha1.RevisionSummary{
+			Revision: revs[i].Number,
+			Time:     metav1.NewTime(revs[i].Time.Truncate(time.Second)), // as the API server keeps it
+			Objects:  len(revs[i].Objects),
 		})
 	}
-	return nil
 }
 
 // equalStatus: times are kept to the second, as the API server stores

@@ -16,33 +16,33 @@ import (
 )
 
 // sync applies a new generation (or retries an apply that failed), or,
-// when due, looks for drift and heals it when asked; it sets Sync, Drift
-// and Revision, and reports whether it applied.
-func (r *Reconciler) sync(ctx context.Context, sf *v1alpha1.ServiceFile, d *deploy.Deployer, f *spec.File, due bool) (bool, error) {
+// when due, looks for drift and heals it when asked; it sets Sync, Drift,
+// Revision and, after an apply, History.
+func (r *Reconciler) sync(ctx context.Context, sf *v1alpha1.ServiceFile, d *deploy.Deployer, f *spec.File, due bool) error {
 	newGen := sf.Generation != sf.Status.ObservedGeneration || sf.Status.Revision == 0
 	if sf.Spec.Suspend {
 		if !due && !newGen {
-			return false, nil
+			return nil
 		}
-		return false, r.checkDrift(ctx, sf, d, f)
+		return r.checkDrift(ctx, sf, d, f)
 	}
 	// A failed apply is tried again when due; drift is not "failed": it
 	// is checked, and applied over only with self-heal.
 	if newGen || due && sf.Status.Sync != v1alpha1.SyncSynced && syncReason(sf) != reasonDrift {
 		// With self-heal on, fields another manager took are taken back.
-		return true, r.apply(ctx, sf, d, f, sf.Spec.SelfHeal)
+		return r.apply(ctx, sf, d, f, sf.Spec.SelfHeal)
 	}
 	if !due {
-		return false, nil
+		return nil
 	}
 	if err := r.checkDrift(ctx, sf, d, f); err != nil {
-		return false, err
+		return err
 	}
 	if sf.Status.Sync == v1alpha1.SyncOutOfSync && sf.Spec.SelfHeal {
 		r.event(sf, corev1.EventTypeNormal, "SelfHeal", "applying the file again over drift: "+sf.Status.Message)
-		return true, r.apply(ctx, sf, d, f, true)
+		return r.apply(ctx, sf, d, f, true)
 	}
-	return false, nil
+	return nil
 }
 
 // apply deploys f (without waiting for rollouts: health is judged on
@@ -62,6 +62,7 @@ func (r *Reconciler) apply(ctx context.Context, sf *v1alpha1.ServiceFile, d *dep
 		r.event(sf, corev1.EventTypeNormal, "Deployed", fmt.Sprintf("revision %d: %d objects, %d sent, %d pruned", res.Revision, len(res.Applied), res.Sent, len(res.Pruned)))
 	}
 	sf.Status.Revision = res.Revision
+	setHistory(&sf.Status, res.History)
 	setSync(&sf.Status, sf.Generation, true, "Applied", fmt.Sprintf("revision %d applied", res.Revision), nil)
 	return nil
 }

@@ -3,7 +3,10 @@ package release
 import (
 	"cmp"
 	"context"
+	"fmt"
+	"maps"
 	"reflect"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,11 +19,13 @@ import (
 	"k8s.io/client-go/util/workqueue"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"ferry.dev/ferry/api/v1alpha1"
+	"ferry.dev/ferry/internal/deploy"
 	"ferry.dev/ferry/internal/render"
 )
 
@@ -50,6 +55,31 @@ func servicesOf(o client.Object) []string {
 	return keys
 }
 
+// serviceLabelIndex indexes ReplicaSets and pods by their service label,
+// so the health of one Deployment lists its own and not the namespace's.
+const serviceLabelIndex = "ferry.dev/service-label"
+
+func serviceLabelOf(o client.Object) []string {
+	if s := o.GetLabels()[render.ServiceLabel]; s != "" {
+		return []string{s}
+	}
+	return nil
+}
+
+// index registers the cache's indexes: files by service, ReplicaSets and
+// pods by service label.
+func index(ctx context.Context, ix client.FieldIndexer) error {
+	if err := ix.IndexField(ctx, &v1alpha1.ServiceFile{}, serviceIndex, servicesOf); err != nil {
+		return fmt.Errorf("indexing ServiceFiles by service: %w", err)
+	}
+	for _, o := range []client.Object{&appsv1.ReplicaSet{}, &corev1.Pod{}} {
+		if err := ix.IndexField(ctx, o, serviceLabelIndex, serviceLabelOf); err != nil {
+			return fmt.Errorf("indexing %T by service: %w", o, err)
+		}
+	}
+	return nil
+}
+
 // managed selects what ferry renders (pods and ReplicaSets inherit it
 // from the pod template).
 var managed = labels.SelectorFromSet(labels.Set{render.ManagedByLabel: render.ManagedBy})
@@ -65,17 +95,32 @@ func owned() []client.Object {
 }
 
 // CacheByObject is the informer cache's configuration the reconciler
-// needs: ferry's objects only, for what it renders and what health reads.
+// needs: ferry's objects only, for what it renders and what health reads;
+// of ReplicaSets and pods only what deploy.Evaluate reads.
 func CacheByObject() map[client.Object]cache.ByObject {
 	by := map[client.Object]cache.ByObject{
 		&corev1.Namespace{}:  {Label: managed},
-		&appsv1.ReplicaSet{}: {Label: managed},
-		&corev1.Pod{}:        {Label: managed},
+		&appsv1.ReplicaSet{}: {Label: managed, Transform: healthOnly},
+		&corev1.Pod{}:        {Label: managed, Transform: healthOnly},
 	}
 	for _, o := range owned() {
 		by[o] = cache.ByObject{Label: managed}
 	}
 	return by
+}
+
+// healthOnly drops what health never reads from a ReplicaSet or pod
+// (the pod template and spec, most of each object) and managedFields.
+func healthOnly(in any) (any, error) {
+	switch o := in.(type) {
+	case *appsv1.ReplicaSet:
+		o.Spec.Template = corev1.PodTemplateSpec{}
+		o.ManagedFields = nil
+	case *corev1.Pod:
+		o.Spec = corev1.PodSpec{NodeName: o.Spec.NodeName}
+		o.ManagedFields = nil
+	}
+	return in, nil
 }
 
 // objectEvents maps an event on an object ferry renders to its files.
@@ -85,7 +130,11 @@ func CacheByObject() map[client.Object]cache.ByObject {
 func (r *Reconciler) objectEvents() handler.EventHandler {
 	type queue = workqueue.TypedRateLimitingInterface[reconcile.Request]
 	return handler.Funcs{
-		CreateFunc: func(ctx context.Context, e event.CreateEvent, q queue) { r.enqueue(ctx, e.Object, true, q) },
+		// An object this controller has just created tells nothing new
+		// about drift; a Deployment's health still counts.
+		CreateFunc: func(ctx context.Context, e event.CreateEvent, q queue) {
+			r.enqueue(ctx, e.Object, !r.ours(e.Object), q)
+		},
 		DeleteFunc: func(ctx context.Context, e event.DeleteEvent, q queue) { r.enqueue(ctx, e.Object, true, q) },
 		UpdateFunc: func(ctx context.Context, e event.UpdateEvent, q queue) {
 			switch {
@@ -98,9 +147,31 @@ func (r *Reconciler) objectEvents() handler.EventHandler {
 	}
 }
 
+// changedForDrift: what a drift check compares changed. The Deployment
+// controller's own annotations (deployment.kubernetes.io/revision) do not
+// count: ferry never sets them.
 func changedForDrift(a, b client.Object) bool {
 	return a.GetGeneration() != b.GetGeneration() || !b.GetDeletionTimestamp().IsZero() ||
-		!reflect.DeepEqual(a.GetLabels(), b.GetLabels()) || !reflect.DeepEqual(a.GetAnnotations(), b.GetAnnotations())
+		!reflect.DeepEqual(a.GetLabels(), b.GetLabels()) || !equalAnnotations(a.GetAnnotations(), b.GetAnnotations())
+}
+
+func equalAnnotations(a, b map[string]string) bool {
+	ours := func(k, _ string) bool { return strings.HasPrefix(k, "deployment.kubernetes.io/") }
+	a, b = maps.Clone(a), maps.Clone(b)
+	maps.DeleteFunc(a, ours)
+	maps.DeleteFunc(b, ours)
+	return maps.Equal(a, b)
+}
+
+// ours reports whether o is, as the event has it, this controller's own
+// last write.
+func (r *Reconciler) ours(o client.Object) bool {
+	gvk, err := apiutil.GVKForObject(o, r.source.scheme)
+	if err != nil {
+		return false
+	}
+	ref := deploy.Ref{APIVersion: gvk.GroupVersion().String(), Kind: gvk.Kind, Namespace: o.GetNamespace(), Name: o.GetName()}
+	return r.source.written.ours(ref, o.GetResourceVersion())
 }
 
 // changedForHealth: what deploy.Evaluate reads of a Deployment's status
