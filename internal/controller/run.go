@@ -47,8 +47,9 @@ type Options struct {
 	// Sensors replaces the HTTP probes of migrations (tests).
 	Sensors func(migrate.Config) migrate.Sensors
 	// Resync is how often a synced ServiceFile is checked for drift
-	// (default 1m); Workers how many are reconciled at once (default 8);
-	// Version is ferry's, written into revisions.
+	// (default release.DefaultResync); Workers how many files are
+	// reconciled at once (default 8); Version is ferry's, written into
+	// revisions.
 	Resync  time.Duration
 	Workers int
 	Version string

@@ -15,6 +15,7 @@ import (
 	"ferry.dev/ferry/internal/cli/clio"
 	"ferry.dev/ferry/internal/cli/version"
 	"ferry.dev/ferry/internal/controller"
+	"ferry.dev/ferry/internal/controller/release"
 	"ferry.dev/ferry/internal/dns/providers"
 	"ferry.dev/ferry/internal/kube"
 )
@@ -66,7 +67,7 @@ func newRunCommand(streams clio.Streams) *cobra.Command {
 	f.StringVar(&o.metricsAddr, "metrics-addr", "0", `listen address of the Prometheus metrics ("0": off)`)
 	f.StringVar(&o.healthAddr, "health-addr", "0", `listen address of /healthz and /readyz ("0": off)`)
 	f.StringVar(&o.pprofAddr, "pprof-addr", "0", `listen address of Go's /debug/pprof profiles ("0": off)`)
-	f.DurationVar(&o.resync, "resync", time.Minute, "how often a synced ServiceFile is checked for drift (from the informer cache; the API server is asked only about what differs)")
+	f.DurationVar(&o.resync, "resync", release.DefaultResync, "how often a synced ServiceFile is checked for drift besides every change of its objects (from the informer cache; the API server is asked only about what differs)")
 	f.IntVar(&o.workers, "workers", 8, "how many ServiceFiles are reconciled at once")
 	return cmd
 }

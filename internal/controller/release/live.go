@@ -86,16 +86,6 @@ func (w *written) note(e deploy.Event) {
 	w.rv[e.Ref.String()] = max(w.rv[e.Ref.String()], v)
 }
 
-// ours reports whether the object at version rv is this controller's own
-// last write of ref (an event about it tells nothing new).
-func (w *written) ours(ref deploy.Ref, rv string) bool {
-	w.mu.Lock()
-	last, ok := w.rv[ref.String()]
-	w.mu.Unlock()
-	v, err := strconv.ParseUint(rv, 10, 64)
-	return ok && err == nil && v == last
-}
-
 // newer reports whether this controller wrote ref at a version later than
 // cached. Resource versions are compared as the numbers etcd makes them;
 // one that is not a number is never trusted.

@@ -62,7 +62,14 @@ func setHealth(s *v1alpha1.ServiceFileStatus, gen int64, health, msg string) {
 	s.Health = health
 	reason := health
 	set(s, gen, condHealthy, health == v1alpha1.HealthHealthy, reason, msg)
-	if health != v1alpha1.HealthHealthy && s.Message == "" {
+	// The message is the sync's while out of sync, else the health's. A
+	// reconcile for health alone leaves Sync as it was, so the message is
+	// set here from both, never kept from an earlier health.
+	if s.Sync == v1alpha1.SyncOutOfSync {
+		return
+	}
+	s.Message = ""
+	if health != v1alpha1.HealthHealthy {
 		s.Message = msg
 	}
 }

@@ -78,7 +78,7 @@ func (r *Reconciler) checkDrift(ctx context.Context, sf *v1alpha1.ServiceFile, d
 		return fmt.Errorf("checking ServiceFile %s/%s for drift: %w", sf.Namespace, sf.Name, err)
 	}
 	if len(moved) == 0 {
-		setSync(&sf.Status, sf.Generation, true, "InSync", fmt.Sprintf("revision %d in place", sf.Status.Revision), nil)
+		inSync(sf)
 		return nil
 	}
 	res, err := d.Run(ctx, deploy.Request{File: f, DryRun: true})
@@ -101,8 +101,18 @@ func (r *Reconciler) checkDrift(ctx context.Context, sf *v1alpha1.ServiceFile, d
 		setSync(&sf.Status, sf.Generation, false, reasonDrift, fmt.Sprintf("drift: %d object(s) differ from the file, first %s", len(drift), drift[0].Object), drift)
 		return nil
 	}
-	setSync(&sf.Status, sf.Generation, true, "InSync", fmt.Sprintf("revision %d in place", sf.Status.Revision), nil)
+	inSync(sf)
 	return nil
+}
+
+// inSync records a drift check that found the file in place. A file
+// already Synced keeps its condition as it is ("revision 3 applied"), so
+// a check that finds nothing writes nothing.
+func inSync(sf *v1alpha1.ServiceFile) {
+	if sf.Status.Sync == v1alpha1.SyncSynced && len(sf.Status.Drift) == 0 {
+		return
+	}
+	setSync(&sf.Status, sf.Generation, true, "InSync", fmt.Sprintf("revision %d in place", sf.Status.Revision), nil)
 }
 
 // conflictDrift reads the object and managers out of an apply conflict;

@@ -19,13 +19,11 @@ import (
 	"k8s.io/client-go/util/workqueue"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"ferry.dev/ferry/api/v1alpha1"
-	"ferry.dev/ferry/internal/deploy"
 	"ferry.dev/ferry/internal/render"
 )
 
@@ -130,10 +128,14 @@ func healthOnly(in any) (any, error) {
 func (r *Reconciler) objectEvents() handler.EventHandler {
 	type queue = workqueue.TypedRateLimitingInterface[reconcile.Request]
 	return handler.Funcs{
-		// An object this controller has just created tells nothing new
-		// about drift; a Deployment's health still counts.
+		// An object created is not drift: ferry created it (when its
+		// watch event beats the apply's answer, nothing can tell ferry's
+		// own create from another's), or it is not ferry's at all. A
+		// deleted one is. A Deployment's health still counts.
 		CreateFunc: func(ctx context.Context, e event.CreateEvent, q queue) {
-			r.enqueue(ctx, e.Object, !r.ours(e.Object), q)
+			if _, ok := e.Object.(*appsv1.Deployment); ok {
+				r.enqueue(ctx, e.Object, false, q)
+			}
 		},
 		DeleteFunc: func(ctx context.Context, e event.DeleteEvent, q queue) { r.enqueue(ctx, e.Object, true, q) },
 		UpdateFunc: func(ctx context.Context, e event.UpdateEvent, q queue) {
@@ -156,22 +158,11 @@ func changedForDrift(a, b client.Object) bool {
 }
 
 func equalAnnotations(a, b map[string]string) bool {
-	ours := func(k, _ string) bool { return strings.HasPrefix(k, "deployment.kubernetes.io/") }
+	theirs := func(k, _ string) bool { return strings.HasPrefix(k, "deployment.kubernetes.io/") }
 	a, b = maps.Clone(a), maps.Clone(b)
-	maps.DeleteFunc(a, ours)
-	maps.DeleteFunc(b, ours)
+	maps.DeleteFunc(a, theirs)
+	maps.DeleteFunc(b, theirs)
 	return maps.Equal(a, b)
-}
-
-// ours reports whether o is, as the event has it, this controller's own
-// last write.
-func (r *Reconciler) ours(o client.Object) bool {
-	gvk, err := apiutil.GVKForObject(o, r.source.scheme)
-	if err != nil {
-		return false
-	}
-	ref := deploy.Ref{APIVersion: gvk.GroupVersion().String(), Kind: gvk.Kind, Namespace: o.GetNamespace(), Name: o.GetName()}
-	return r.source.written.ours(ref, o.GetResourceVersion())
 }
 
 // changedForHealth: what deploy.Evaluate reads of a Deployment's status
