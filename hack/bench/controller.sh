@@ -7,6 +7,9 @@
 # and requests while idle afterwards (IDLE seconds, default 30) and the API
 # requests it sent per file, by verb and resource — against the same files
 # deployed with "ferry deploy" in a loop (DEPLOY_LOOP=0 skips the loop).
+# Idle is measured once every file is Synced and Healthy (the Deployment
+# controller's status updates after Synced are reported apart). RESYNC
+# sets the controller's --resync (default: the controller's default).
 # Services have replicas: 0, so the figures are the controller's and the
 # API server's, not kwok's pod simulation. PPROF_DIR=dir keeps a heap
 # profile taken when all are Synced and a CPU profile of the sync.
@@ -16,6 +19,7 @@ source hack/lib.sh
 source hack/lib-k8s.sh
 SIZES="${SIZES:-${N:-1000}}"
 IDLE="${IDLE:-30}"
+RESYNC="${RESYNC:-}"
 DEPLOY_LOOP="${DEPLOY_LOOP:-1}"
 bin="$(bash hack/tools.sh)"
 kubectl="$bin/kubectl"
@@ -109,13 +113,14 @@ run() {
 
   metrics_port=$(( 20000 + RANDOM % 9000 ))
   local pprof_port=$(( metrics_port + 1 ))
-  "$top/ferry" controller run --leader-elect=false -n bench-ctl --resync 10m \
+  "$top/ferry" controller run --leader-elect=false -n bench-ctl ${RESYNC:+--resync "$RESYNC"} \
     --metrics-addr "127.0.0.1:$metrics_port" --pprof-addr "127.0.0.1:$pprof_port" 2>"$work/controller.log" &
   ctl_pid=$!
   until curl -sf "http://127.0.0.1:$metrics_port/metrics" >/dev/null; do sleep 0.2; done
   sleep 2
-  local load0 t0 tc t1 synced hwm cpu0 cpu1 tick cpu_prof="" k
+  local load0 t0 tc t1 th synced healthy rss0 hwm cpu0 cpu1 tick cpu_prof="" k
   load0="$(loadavg)"
+  rss0=$(awk '/VmRSS/ {print $2}' "/proc/$ctl_pid/status")
   metrics >"$work/m0"
   cluster_cpu >"$work/cpu0"
   t0=$(now)
@@ -140,6 +145,13 @@ run() {
   metrics >"$work/m1"
   cluster_cpu >"$work/cpu1"
   [ -n "${PPROF_DIR:-}" ] && curl -s -o "$PPROF_DIR/heap-synced-n$n.pprof" "http://127.0.0.1:$pprof_port/debug/pprof/heap"
+  while :; do
+    healthy=$("$kubectl" get servicefiles -n bench-ctl -o jsonpath='{range .items[*]}{.status.health}{"\n"}{end}' | grep -c '^Healthy$' || true)
+    [ "$healthy" -ge "$n" ] && break
+    sleep 1
+  done
+  th=$(now)
+  metrics >"$work/m1h"
   cpu0=$(awk '{print $14+$15}' "/proc/$ctl_pid/stat")
   sleep "$IDLE"
   cpu1=$(awk '{print $14+$15}' "/proc/$ctl_pid/stat")
@@ -149,18 +161,19 @@ run() {
   [ -n "$cpu_prof" ] && wait "$cpu_prof"
   local sync_req idle_req
   sync_req=$(( $(total "$work/m1") - $(total "$work/m0") ))
-  idle_req=$(( $(total "$work/m2") - $(total "$work/m1") ))
+  idle_req=$(( $(total "$work/m2") - $(total "$work/m1h") ))
 
   echo "== controller N=$n: $n ServiceFiles x 5 services (load average $load0 before, $(loadavg) after the idle window)"
   echo "   all Synced in $(ms "$t0" "$t1") ms (all created by kubectl in $(ms "$t0" "$tc") ms)"
-  echo "   peak RSS $((hwm / 1024)) MiB"
+  echo "   all Healthy $(ms "$t1" "$th") ms after that ($(( $(total "$work/m1h") - $(total "$work/m1") )) requests: health in status)"
+  echo "   peak RSS $((hwm / 1024)) MiB ($((rss0 / 1024)) MiB before the files)"
   echo "   CPU seconds during the sync: $(awk -v t="$(getconf CLK_TCK)" 'NR == FNR {a[$1] = $2; next} {printf "%s %.1f  ", $1, ($2 - a[$1]) / t}' "$work/cpu0" "$work/cpu1")"
   echo "   idle over ${IDLE}s: $(awk -v a="$cpu0" -v b="$cpu1" -v t="$tick" -v s="$IDLE" 'BEGIN {printf "%.2f%% of a core", (b-a)/t/s*100}'), $idle_req API requests"
   echo "   API requests to sync: $sync_req ($(awk -v r="$sync_req" -v n="$n" 'BEGIN {printf "%.1f", r/n}') per file):"
   breakdown "$work/m0" "$work/m1" "$n"
   if [ "$idle_req" -gt 0 ]; then
     echo "   API requests while idle:"
-    breakdown "$work/m1" "$work/m2" "$n"
+    breakdown "$work/m1h" "$work/m2" "$n"
   fi
   kill "$ctl_pid" 2>/dev/null || true
   wait "$ctl_pid" 2>/dev/null || true
