@@ -33,3 +33,21 @@ ferry::tools_ready() {
   bin="$(ferry::tools_bin)"
   [ -f "$bin/.stamp" ] && [ "$(cat "$bin/.stamp")" = "$(ferry::tools_stamp)" ]
 }
+
+# ferry::kwok_config prints internal/testcluster/kwok-config.yaml plus
+# loopback ports drawn at random from 20000-29999 (see docs/cluster.md:
+# kwokctl's own choice collides with other clusters on this machine).
+ferry::kwok_config() {
+  local root
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  cat "$root/internal/testcluster/kwok-config.yaml"
+  printf -- '---\napiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokctlConfiguration\noptions:\n  bindAddress: 127.0.0.1\n'
+  local i=0 p key
+  for key in etcdPeerPort etcdPort kubeApiserverPort kwokControllerPort kubeControllerManagerPort kubeSchedulerPort; do
+    while :; do
+      p=$((20000 + RANDOM % 10000 + i)); i=$((i + 1))
+      (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || break
+    done
+    echo "  $key: $p"
+  done
+}

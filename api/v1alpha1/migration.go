@@ -50,6 +50,8 @@ type Migration struct {
 }
 
 // DNSProvider selects and configures the DNS provider that holds the domains.
+//
+// +kubebuilder:validation:XValidation:rule="!(has(self.tokenFile) && has(self.tokenSecretRef))",message="tokenFile and tokenSecretRef are exclusive: the token comes from one of them",fieldPath=".tokenSecretRef"
 type DNSProvider struct {
 	// Provider is "ferry" (ferry's own DNS server, the default),
 	// "route53" (Amazon Route 53; credentials from the standard AWS chain)
@@ -60,6 +62,10 @@ type DNSProvider struct {
 	Server string `json:"server,omitempty"`
 	// TokenFile holds the admin API's bearer token (ferry only).
 	TokenFile string `json:"tokenFile,omitempty"`
+	// TokenSecretRef names a Secret in the Migration's namespace, and its
+	// key, that holds the admin API's bearer token instead of tokenFile:
+	// read by ferry's controller only (ferry only, as tokenFile).
+	TokenSecretRef *SecretKeyRef `json:"tokenSecretRef,omitempty"`
 	// HostedZoneID is the Route 53 hosted zone that holds the domains
 	// ("Z0123456789ABCDEFGHIJ"; route53 only). Default: for each name, the
 	// account's hosted zone with the longest matching name.
@@ -94,6 +100,22 @@ type DNSProvider struct {
 	// RetryFor is how long a DNS change that fails transiently is retried
 	// before the migration pauses with an alert (default "2m").
 	RetryFor string `json:"retryFor,omitempty"`
+}
+
+// SecretKeyRef names one key of a Secret in the object's own namespace.
+type SecretKeyRef struct {
+	// Name is the Secret's name.
+	//
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+	Name string `json:"name"`
+	// Key is the key of the Secret's data that holds the value.
+	//
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[-._a-zA-Z0-9]+$`
+	Key string `json:"key"`
 }
 
 // Gates are the health checks that must keep passing, measured on each side.

@@ -29,6 +29,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source hack/lib.sh
+source hack/lib-k8s.sh
 SIZES="${SIZES:-10 50 200}"
 ROUNDS="${ROUNDS:-3}"
 helm="$(ferry::go_tool helm.sh/helm/v3/cmd/helm@v3.22.0)"
@@ -44,23 +45,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# kwok_config is internal/testcluster/kwok-config.yaml plus loopback ports
-# drawn at random from 20000-29999 (see docs/cluster.md: kwokctl's own
-# choice collides with other clusters on this machine).
-kwok_config() {
-  cat internal/testcluster/kwok-config.yaml
-  printf -- '---\napiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokctlConfiguration\noptions:\n  bindAddress: 127.0.0.1\n'
-  local i=0 p
-  for key in etcdPeerPort etcdPort kubeApiserverPort kwokControllerPort kubeControllerManagerPort kubeSchedulerPort; do
-    while :; do
-      p=$((20000 + RANDOM % 10000 + i)); i=$((i + 1))
-      (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || break
-    done
-    echo "  $key: $p"
-  done
-}
 mkdir -p "$work/kwok"
-kwok_config >"$work/kwok/kwok.yaml"
+ferry::kwok_config >"$work/kwok/kwok.yaml"
 kwokctl create cluster --runtime binary --etcd-binary "$bin/etcd" \
   --kube-apiserver-binary "$bin/kube-apiserver" --kube-controller-manager-binary "$bin/kube-controller-manager" \
   --kube-scheduler-binary "$bin/kube-scheduler" --kwok-controller-binary "$bin/kwok" \

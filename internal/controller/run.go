@@ -14,6 +14,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/leaderelection/resourcelock"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/config"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
@@ -38,16 +39,19 @@ type Options struct {
 	// LeaderElection is off only for a single replica run by hand.
 	LeaderElection                            bool
 	LeaseDuration, RenewDeadline, RetryPeriod time.Duration
-	// MetricsAddr and HealthAddr are the listen addresses of the metrics
-	// and health endpoints; "" or "0" turns each off.
-	MetricsAddr, HealthAddr string
-	Providers               dns.Registry
-	Logger                  *slog.Logger
+	// MetricsAddr, HealthAddr and PprofAddr are the listen addresses of
+	// the metrics, health and profiling endpoints; "" or "0" turns each off.
+	MetricsAddr, HealthAddr, PprofAddr string
+	Providers                          dns.Registry
+	Logger                             *slog.Logger
 	// Sensors replaces the HTTP probes of migrations (tests).
 	Sensors func(migrate.Config) migrate.Sensors
 	// Resync is how often a synced ServiceFile is checked for drift
-	// (default 1m); Version is ferry's, written into revisions.
+	// (default release.DefaultResync); Workers how many files are
+	// reconciled at once (default 8); Version is ferry's, written into
+	// revisions.
 	Resync  time.Duration
+	Workers int
 	Version string
 }
 
@@ -55,7 +59,7 @@ type Options struct {
 // leadership (an error: the process should exit and be restarted, as a
 // Deployment's pod is, so that nothing runs without the lease).
 func Run(ctx context.Context, o Options) error {
-	mgr, err := NewManager(o)
+	mgr, err := NewManager(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -66,9 +70,11 @@ func Run(ctx context.Context, o Options) error {
 	return nil
 }
 
-// NewManager builds the manager with every reconciler registered.
-func NewManager(o Options) (ctrl.Manager, error) {
+// NewManager builds the manager with every reconciler registered; ctx
+// bounds the setup only.
+func NewManager(ctx context.Context, o Options) (ctrl.Manager, error) {
 	skipNameValidation := true
+	o.Config = Counted(o.Config, func(verb, resource string) { requestCounter().WithLabelValues(verb, resource).Inc() })
 	scheme, err := NewScheme()
 	if err != nil {
 		return nil, err
@@ -91,21 +97,25 @@ func NewManager(o Options) (ctrl.Manager, error) {
 		LeaseDuration:                       d(o.LeaseDuration), RenewDeadline: d(o.RenewDeadline), RetryPeriod: d(o.RetryPeriod),
 		Metrics:                metricsserver.Options{BindAddress: cmp.Or(o.MetricsAddr, "0")},
 		HealthProbeBindAddress: cmp.Or(o.HealthAddr, "0"),
+		PprofBindAddress:       cmp.Or(o.PprofAddr, "0"),
 		// controller-runtime refuses a second controller of one name in a
 		// process; tests run one manager after another.
 		Controller: config.Controller{SkipNameValidation: &skipNameValidation},
+		// ferry's objects only, without managedFields (nothing reads them
+		// from the cache): memory grows with what ferry deploys.
+		Cache: cache.Options{ByObject: release.CacheByObject(), DefaultTransform: cache.TransformStripManagedFields()},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating the controller manager: %w", err)
 	}
-	if err := register(mgr, o, scheme); err != nil {
+	if err := register(ctx, mgr, o, scheme); err != nil {
 		return nil, err
 	}
 	return mgr, nil
 }
 
 // register adds the Migration and ServiceFile reconcilers to mgr.
-func register(mgr ctrl.Manager, o Options, scheme *runtime.Scheme) error {
+func register(ctx context.Context, mgr ctrl.Manager, o Options, scheme *runtime.Scheme) error {
 	direct, err := client.New(o.Config, client.Options{Scheme: scheme})
 	if err != nil {
 		return fmt.Errorf("creating a client: %w", err)
@@ -119,9 +129,9 @@ func register(mgr ctrl.Manager, o Options, scheme *runtime.Scheme) error {
 	}
 	rr := &release.Reconciler{
 		Config: o.Config, Cached: mgr.GetClient(), Direct: direct, Events: mgr.GetEventRecorder("ferry-controller"),
-		Logger: o.Logger, Version: o.Version, Resync: o.Resync,
+		Logger: o.Logger, Version: o.Version, Resync: o.Resync, Workers: o.Workers,
 	}
-	if err := rr.SetupWithManager(mgr); err != nil {
+	if err := rr.SetupWithManager(ctx, mgr); err != nil {
 		return fmt.Errorf("setting up the ServiceFile reconciler: %w", err)
 	}
 	return nil

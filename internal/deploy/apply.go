@@ -169,7 +169,7 @@ func (d *Deployer) applyOne(ctx context.Context, o object, opts applyOptions) (*
 	case err == nil:
 		if !opts.dryRun {
 			opts.applied.set(o.ref, got.GetGeneration())
-			d.observe(Event{Kind: EventApplied, Ref: o.ref})
+			d.observe(Event{Kind: EventApplied, Ref: o.ref, ResourceVersion: got.GetResourceVersion()})
 		}
 		return got, nil
 	case apierrors.IsConflict(err):

@@ -51,6 +51,10 @@ type Result struct {
 	Changes []Change `json:"changes,omitempty"`
 	// RolledBackTo is the revision an atomic deploy put back after failing.
 	RolledBackTo int `json:"rolledBackTo,omitempty"`
+	// History is the release's revisions once the deploy is recorded,
+	// oldest first, as History would list them (not for dry runs or
+	// failed deploys): the caller need not ask again.
+	History []Revision `json:"-"`
 }
 
 // Run deploys req.File: apply, prune, wait, record. Rendering and mapping
@@ -114,7 +118,7 @@ func (d *Deployer) readState(ctx context.Context, objs []object) (state, error) 
 	var wg sync.WaitGroup
 	wg.Go(func() { st.revs, histErr = d.History(ctx) })
 	wg.Go(func() { st.inventory, st.rv, invErr = d.readInventory(ctx) })
-	wg.Go(func() { st.live = d.liveObjects(ctx, objs) })
+	wg.Go(func() { st.live = d.readLive(ctx, objs) })
 	wg.Wait()
 	if histErr != nil {
 		return state{}, histErr
@@ -231,7 +235,7 @@ func (d *Deployer) failed(ctx context.Context, req Request, revs []Revision, res
 func (d *Deployer) finish(ctx context.Context, req Request, revs []Revision, res Result) (Result, error) {
 	prev := latest(revs)
 	if prev != nil && req.rollbackOf == 0 && prev.Service == req.Service && bytes.Equal(prev.Source, req.File.Source) {
-		res.Revision, res.Unchanged = prev.Number, true
+		res.Revision, res.Unchanged, res.History = prev.Number, true, revs
 		return res, nil
 	}
 	r := Revision{
@@ -245,7 +249,7 @@ func (d *Deployer) finish(ctx context.Context, req Request, revs []Revision, res
 	if err := d.record(ctx, r); err != nil {
 		return res, err
 	}
-	res.Revision = r.Number
+	res.Revision, res.History = r.Number, append(slices.Clone(revs), r)
 	return res, nil
 }
 

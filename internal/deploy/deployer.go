@@ -28,6 +28,8 @@ type Deployer struct {
 	observe func(Event)
 	now     func() time.Time
 	backoff backoff
+	// source, when set, is where live objects are read (see ReadLiveFrom).
+	source LiveSource
 }
 
 // New returns a Deployer for release, whose records live in the client's
@@ -74,6 +76,9 @@ type Event struct {
 	Rollout  Rollout
 	Err      error
 	Revision int
+	// ResourceVersion is the object's after an EventApplied: a cache of
+	// live objects is stale for Ref until it holds this version or later.
+	ResourceVersion string
 }
 
 func (d *Deployer) retryNote(err error) { d.observe(Event{Kind: EventRetry, Err: err}) }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -98,13 +99,20 @@ func decodeRevision(s *corev1.Secret) (Revision, error) {
 	return r, nil
 }
 
+// gzipWriters are reused: each holds about a megabyte of compressor
+// state, which a controller recording thousands of revisions would
+// otherwise allocate (and collect) once per revision.
+var gzipWriters = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
+
 func encodeRevision(r Revision) (map[string][]byte, error) {
 	rec, err := json.Marshal(r)
 	if err != nil {
 		return nil, fmt.Errorf("encoding revision %d: %w", r.Number, err)
 	}
 	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
+	zw := gzipWriters.Get().(*gzip.Writer)
+	defer gzipWriters.Put(zw)
+	zw.Reset(&buf)
 	if _, err := zw.Write(r.Source); err != nil {
 		return nil, fmt.Errorf("compressing revision %d: %w", r.Number, err)
 	}

@@ -19,6 +19,10 @@ type Settings struct {
 	Server string
 	// TokenFile holds the provider's credentials; read it with ReadToken.
 	TokenFile string
+	// Token is the credential itself, when the caller read it from
+	// elsewhere (the controller, from a Secret); it takes the place of
+	// TokenFile. Check it with CheckToken; never log it.
+	Token string
 	// Settings are the provider's own settings; a provider refuses any key
 	// it does not know.
 	Settings map[string]string
@@ -61,10 +65,7 @@ func (r Registry) Names() []string {
 }
 
 // ReadToken is the one place token files are read. It returns the file's
-// content without one trailing newline ("\n" or "\r\n"), and refuses a
-// token that is empty or that an HTTP header cannot carry as it is
-// (control characters such as a second line, or spaces at either end,
-// which HTTP drops). Its errors name the path.
+// content as CheckToken accepts it. Its errors name the path.
 func ReadToken(path string) (string, error) {
 	if path == "" {
 		return "", errors.New("reading token: no token file given")
@@ -73,14 +74,23 @@ func ReadToken(path string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("reading token: %w", err)
 	}
-	tok := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
+	return CheckToken(string(b), path)
+}
+
+// CheckToken returns raw without one trailing newline ("\n" or "\r\n"),
+// and refuses a token that is empty or that an HTTP header cannot carry as
+// it is (control characters such as a second line, or spaces at either
+// end, which HTTP drops). Its errors name where the token came from
+// (source), never the token.
+func CheckToken(raw, source string) (string, error) {
+	tok := strings.TrimSuffix(strings.TrimSuffix(raw, "\n"), "\r")
 	switch {
 	case tok == "":
-		return "", fmt.Errorf("reading token: %s is empty", path)
+		return "", fmt.Errorf("reading token: %s is empty", source)
 	case strings.ContainsFunc(tok, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		return "", fmt.Errorf("reading token: %s holds a control character or more than one line; a token is one line", path)
+		return "", fmt.Errorf("reading token: %s holds a control character or more than one line; a token is one line", source)
 	case strings.TrimSpace(tok) != tok:
-		return "", fmt.Errorf("reading token: %s starts or ends with a space, which HTTP would drop", path)
+		return "", fmt.Errorf("reading token: %s starts or ends with a space, which HTTP would drop", source)
 	}
 	return tok, nil
 }

@@ -54,6 +54,18 @@ func TestReadToken(t *testing.T) {
 	}
 }
 
+// A token read from elsewhere (a Secret) is checked as a file's is, and
+// the error names where it came from, never the token.
+func TestCheckTokenNamesTheSourceNotTheToken(t *testing.T) {
+	if got, err := dns.CheckToken("s3cret\r\n", "Secret shop/dns key token"); err != nil || got != "s3cret" {
+		t.Errorf("got %q, %v", got, err)
+	}
+	_, err := dns.CheckToken("s3cret\nline two", "Secret shop/dns key token")
+	if err == nil || !strings.Contains(err.Error(), "Secret shop/dns key token") || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("error %v: want the source named and the token left out", err)
+	}
+}
+
 func TestSettingsTokenPath(t *testing.T) {
 	cases := []struct {
 		s    dns.Settings

@@ -11,6 +11,7 @@ import (
 
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/gate"
+	"ferry.dev/ferry/internal/spec"
 )
 
 // Promotion says who moves the weight on after a step's hold.
@@ -118,6 +119,9 @@ type DNS struct {
 	Provider  string `json:"provider"`
 	Server    string `json:"server,omitempty"`
 	TokenFile string `json:"tokenFile,omitempty"`
+	// TokenSecret names the Secret holding the token instead of TokenFile
+	// (the reference only: the token itself is never part of the state).
+	TokenSecret *spec.SecretKeyRef `json:"tokenSecretRef,omitempty"`
 	// RetryFor is how long a DNS change that fails transiently (the
 	// provider is unreachable, a 5xx) is retried, with backoff, before the
 	// migration pauses with an alert. It never rolls back on its own: the

@@ -38,7 +38,7 @@ func FromSpec(f *spec.File, service string) (Config, error) {
 		},
 		Drain:  Drain{TTLMultiple: m.Drain.TTLMultiple},
 		Parity: Parity{Paths: slices.Clone(sm.ParityPaths), CompareBodies: m.Parity.CompareBodies},
-		DNS: DNS{Provider: m.Provider, Server: m.Server, TokenFile: m.TokenFile, RetryFor: m.RetryFor, Settings: maps.Clone(m.DNSSettings),
+		DNS: DNS{Provider: m.Provider, Server: m.Server, TokenFile: m.TokenFile, TokenSecret: m.TokenSecret, RetryFor: m.RetryFor, Settings: maps.Clone(m.DNSSettings),
 			PlainCutover: m.PlainCutover},
 		Lease: m.Lease,
 	}

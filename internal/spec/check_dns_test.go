@@ -52,6 +52,13 @@ func TestDNSProviderSettings(t *testing.T) {
 			errs: []string{`migration.dns.publishesTo: "google" is not one of: aws, webhook`}},
 		{name: "ferry refuses external-dns's settings", dns: `{provider: ferry, server: "http://127.0.0.1:8081", tokenFile: t, namespace: shop}`,
 			errs: []string{"migration.dns.namespace: is a setting of provider external-dns only"}},
+		{name: "ferry with its token in a Secret", dns: `{provider: ferry, server: "http://127.0.0.1:8081", tokenSecretRef: {name: dns-admin, key: token}}`},
+		{name: "a token from a file and a Secret", dns: `{provider: ferry, server: "http://127.0.0.1:8081", tokenFile: t, tokenSecretRef: {name: dns-admin, key: token}}`,
+			errs: []string{"migration.dns.tokenSecretRef: tokenFile and tokenSecretRef are exclusive"}},
+		{name: "route53 refuses a token Secret", dns: `{provider: route53, tokenSecretRef: {name: dns-admin, key: token}}`,
+			errs: []string{"migration.dns.tokenSecretRef: is a setting of provider ferry only"}},
+		{name: "a token Secret's name and key as the API server checks them", dns: `{provider: ferry, server: "http://127.0.0.1:8081", tokenSecretRef: {name: DNS_admin, key: "a/b"}}`,
+			errs: []string{`migration.dns.tokenSecretRef.name: "DNS_admin" is not a Secret name`, `migration.dns.tokenSecretRef.key: "a/b" is not a Secret key`}},
 		{name: "an unknown provider", dns: "{provider: cloudflare}", errs: []string{`migration.dns.provider: "cloudflare" is not one of: ferry, route53`}},
 	}
 	for _, tt := range tests {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/apimachinery/pkg/util/validation"
+
 	"ferry.dev/ferry/api/v1alpha1"
 )
 
@@ -52,6 +54,10 @@ func (c *checker) dnsProvider(path string, raw *v1alpha1.DNSProvider, m *Migrati
 	m.Provider = c.oneOf(path+".provider", raw.Provider, DefaultProvider, "ferry", "route53", "external-dns")
 	m.Server = c.url(path+".server", raw.Server)
 	m.TokenFile = raw.TokenFile
+	m.TokenSecret = c.secretKeyRef(path+".tokenSecretRef", raw.TokenSecretRef)
+	if raw.TokenFile != "" && raw.TokenSecretRef != nil {
+		c.errorf(path+".tokenSecretRef", "tokenFile and tokenSecretRef are exclusive: the token comes from one of them")
+	}
 	switch m.Provider {
 	case "route53":
 		m.DNSSettings = c.route53(path, raw)
@@ -69,11 +75,33 @@ func (c *checker) dnsProvider(path string, raw *v1alpha1.DNSProvider, m *Migrati
 		"the first DNS change that fails for a moment would pause the migration (write how long to retry, like 2m)")
 }
 
+// secretKeyRef checks a Secret's name and key as the API server would.
+func (c *checker) secretKeyRef(path string, raw *v1alpha1.SecretKeyRef) *SecretKeyRef {
+	if raw == nil {
+		return nil
+	}
+	for _, msg := range validation.IsDNS1123Subdomain(raw.Name) {
+		c.errorf(path+".name", "%q is not a Secret name: %s", raw.Name, msg)
+	}
+	for _, msg := range validation.IsConfigMapKey(raw.Key) {
+		c.errorf(path+".key", "%q is not a Secret key: %s", raw.Key, msg)
+	}
+	return &SecretKeyRef{Name: raw.Name, Key: raw.Key}
+}
+
+// secretName is the name of the Secret ref names, "" for none.
+func secretName(ref *v1alpha1.SecretKeyRef) string {
+	if ref == nil {
+		return ""
+	}
+	return "secret " + ref.Name
+}
+
 // route53 checks the settings of provider route53 and returns them keyed
 // as its constructor takes them. Credentials come from the AWS chain, so
 // a server or token file written for it is refused rather than ignored.
 func (c *checker) route53(path string, raw *v1alpha1.DNSProvider) map[string]string {
-	c.onlyFor(path, "ferry", map[string]string{"server": raw.Server, "tokenFile": raw.TokenFile})
+	c.onlyFor(path, "ferry", map[string]string{"server": raw.Server, "tokenFile": raw.TokenFile, "tokenSecretRef": secretName(raw.TokenSecretRef)})
 	return c.route53Fields(path, raw)
 }
 
@@ -112,7 +140,7 @@ func (c *checker) externalDNS(path string, raw *v1alpha1.DNSProvider) map[string
 	}
 	c.txtRegistry(path, raw, settings)
 	route53 := c.route53Fields(path, raw)
-	ferry := raw.Server != "" || raw.TokenFile != ""
+	ferry := raw.Server != "" || raw.TokenFile != "" || raw.TokenSecretRef != nil
 	switch {
 	case ferry && len(route53) > 0:
 		c.errorf(path+".hostedZoneId", "a step is read back from one provider: ferry's server (server, tokenFile) or Route 53 (hostedZoneId, endpoint), not both")

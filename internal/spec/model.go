@@ -185,6 +185,9 @@ type Migration struct {
 	Provider  string
 	Server    string
 	TokenFile string
+	// TokenSecret names the Secret (in the Migration's namespace) that
+	// holds the token instead of TokenFile; read by the controller only.
+	TokenSecret *SecretKeyRef
 	// DNSSettings are the provider's own settings, keyed as its
 	// constructor takes them (route53: hostedZoneId, endpoint); nil when
 	// there are none.
@@ -249,4 +252,11 @@ type Parity struct {
 type Alias struct {
 	HostedZoneID         string
 	EvaluateTargetHealth bool
+}
+
+// SecretKeyRef names one key of a Secret in the namespace of the object
+// that names it.
+type SecretKeyRef struct {
+	Name string `json:"name"`
+	Key  string `json:"key"`
 }

@@ -15,6 +15,7 @@ import (
 	"ferry.dev/ferry/internal/cli/clio"
 	"ferry.dev/ferry/internal/cli/version"
 	"ferry.dev/ferry/internal/controller"
+	"ferry.dev/ferry/internal/controller/release"
 	"ferry.dev/ferry/internal/dns/providers"
 	"ferry.dev/ferry/internal/kube"
 )
@@ -41,8 +42,9 @@ type runOptions struct {
 	identity                                  string
 	leaderElect                               bool
 	leaseDuration, renewDeadline, retryPeriod time.Duration
-	metricsAddr, healthAddr                   string
+	metricsAddr, healthAddr, pprofAddr        string
 	resync                                    time.Duration
+	workers                                   int
 }
 
 func newRunCommand(streams clio.Streams) *cobra.Command {
@@ -64,7 +66,9 @@ func newRunCommand(streams clio.Streams) *cobra.Command {
 	f.DurationVar(&o.retryPeriod, "retry-period", 2*time.Second, "how often replicas try to take or renew the Lease")
 	f.StringVar(&o.metricsAddr, "metrics-addr", "0", `listen address of the Prometheus metrics ("0": off)`)
 	f.StringVar(&o.healthAddr, "health-addr", "0", `listen address of /healthz and /readyz ("0": off)`)
-	f.DurationVar(&o.resync, "resync", time.Minute, "how often a synced ServiceFile is checked for drift")
+	f.StringVar(&o.pprofAddr, "pprof-addr", "0", `listen address of Go's /debug/pprof profiles ("0": off)`)
+	f.DurationVar(&o.resync, "resync", release.DefaultResync, "how often a synced ServiceFile is checked for drift besides every change of its objects (from the informer cache; the API server is asked only about what differs)")
+	f.IntVar(&o.workers, "workers", 8, "how many ServiceFiles are reconciled at once")
 	return cmd
 }
 
@@ -80,7 +84,7 @@ func (o *runOptions) run(ctx context.Context, streams clio.Streams) error {
 	err = controller.Run(ctx, controller.Options{
 		Config: kc.Config, Namespace: kc.Namespace, Identity: identity,
 		LeaderElection: o.leaderElect, LeaseDuration: o.leaseDuration, RenewDeadline: o.renewDeadline, RetryPeriod: o.retryPeriod,
-		MetricsAddr: o.metricsAddr, HealthAddr: o.healthAddr, Resync: o.resync, Version: version.Version,
+		MetricsAddr: o.metricsAddr, HealthAddr: o.healthAddr, PprofAddr: o.pprofAddr, Resync: o.resync, Workers: o.workers, Version: version.Version,
 		Providers: providers.Registry(), Logger: slog.New(slog.NewTextHandler(streams.ErrOut, nil)),
 	})
 	if err != nil {

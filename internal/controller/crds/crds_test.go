@@ -82,6 +82,27 @@ func TestAPIServerRefusesBadObjectsWithFieldPaths(t *testing.T) {
 			m.Spec.Commands = []v1alpha1.MigrationCommand{{Name: "c1", Kind: "jump"}}
 			return m
 		}, []string{"spec.commands[0].kind", `Unsupported value: "jump"`}},
+		{"DNS token from a file and a Secret", func() client.Object {
+			m := validMigration(ns)
+			m.Spec.Settings = &v1alpha1.Migration{DNS: &v1alpha1.DNSProvider{
+				TokenFile: "dns.token", TokenSecretRef: &v1alpha1.SecretKeyRef{Name: "dns", Key: "token"},
+			}}
+			return m
+		}, []string{"spec.settings.dns.tokenSecretRef", "exclusive"}},
+		{"DNS token Secret name not a name", func() client.Object {
+			m := validMigration(ns)
+			m.Spec.Settings = &v1alpha1.Migration{DNS: &v1alpha1.DNSProvider{
+				TokenSecretRef: &v1alpha1.SecretKeyRef{Name: "DNS_Token", Key: "token"},
+			}}
+			return m
+		}, []string{"spec.settings.dns.tokenSecretRef.name"}},
+		{"DNS token Secret key missing", func() client.Object {
+			m := validMigration(ns)
+			m.Spec.Settings = &v1alpha1.Migration{DNS: &v1alpha1.DNSProvider{
+				TokenSecretRef: &v1alpha1.SecretKeyRef{Name: "dns"},
+			}}
+			return m
+		}, []string{"spec.settings.dns.tokenSecretRef.key"}},
 		{"bad service name", func() client.Object {
 			f := validFile(ns)
 			f.Spec.Services["API_1"] = f.Spec.Services["api"]

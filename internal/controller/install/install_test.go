@@ -6,6 +6,7 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	authorizationv1 "k8s.io/api/authorization/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -31,6 +32,7 @@ func TestInstallRunsTwoReplicasAndUninstallKeepsTheCRDs(t *testing.T) {
 	if err := install.Apply(t.Context(), cl, objs); err != nil {
 		t.Fatal(err)
 	}
+	checkSecretAccess(t, cl, ns)
 	d := &appsv1.Deployment{}
 	for deadline := time.Now().Add(2 * time.Minute); ; { // liveness bound, not speed
 		if err := cl.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: install.Name}, d); err != nil {
@@ -68,6 +70,26 @@ func TestInstallRunsTwoReplicasAndUninstallKeepsTheCRDs(t *testing.T) {
 	for _, name := range []string{"servicefiles.ferry.dev", "migrations.ferry.dev"} {
 		if err := cl.Get(t.Context(), client.ObjectKey{Name: name}, &apiextensionsv1.CustomResourceDefinition{}); err != nil {
 			t.Errorf("CRD %s after uninstall: %v", name, err)
+		}
+	}
+}
+
+// checkSecretAccess asks the API server what the controller's service
+// account may do with Secrets in another namespace: read one (a DNS
+// token) and list and create (deploy's records), nothing else.
+func checkSecretAccess(t *testing.T, cl client.Client, ns string) {
+	t.Helper()
+	for verb, want := range map[string]bool{"get": true, "list": true, "create": true, "watch": false, "update": false, "patch": false, "delete": false} {
+		sar := &authorizationv1.SubjectAccessReview{Spec: authorizationv1.SubjectAccessReviewSpec{
+			User:               "system:serviceaccount:" + ns + ":" + install.Name,
+			Groups:             []string{"system:serviceaccounts", "system:serviceaccounts:" + ns},
+			ResourceAttributes: &authorizationv1.ResourceAttributes{Namespace: "elsewhere", Verb: verb, Resource: "secrets"},
+		}}
+		if err := cl.Create(t.Context(), sar); err != nil {
+			t.Fatal(err)
+		}
+		if sar.Status.Allowed != want {
+			t.Errorf("%s secrets: allowed %t, want %t (%s)", verb, sar.Status.Allowed, want, sar.Status.Reason)
 		}
 	}
 }

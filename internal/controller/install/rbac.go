@@ -8,14 +8,20 @@ import (
 
 // clusterRules are what the reconcilers need: their own resources, what
 // a service file renders (and deploy's records), rollouts to judge health,
-// events to report.
+// events to report. Secrets are read and created only: deploy lists and
+// creates its revision records (immutable Secrets, never changed or
+// deleted), and a Migration's DNS token is one get of the Secret its
+// tokenSecretRef names; the controller neither watches nor caches them.
+// A ClusterRole cannot narrow that get by name (each Migration names its
+// own Secret, in its own namespace).
 func clusterRules() []rbacv1.PolicyRule {
 	all := []string{"get", "list", "watch", "create", "update", "patch", "delete"}
 	read := []string{"get", "list", "watch"}
 	return []rbacv1.PolicyRule{
 		{APIGroups: []string{"ferry.dev"}, Resources: []string{"servicefiles", "migrations"}, Verbs: []string{"get", "list", "watch", "update", "patch"}},
 		{APIGroups: []string{"ferry.dev"}, Resources: []string{"servicefiles/status", "migrations/status"}, Verbs: []string{"get", "update", "patch"}},
-		{APIGroups: []string{""}, Resources: []string{"namespaces", "services", "serviceaccounts", "secrets", "configmaps"}, Verbs: all},
+		{APIGroups: []string{""}, Resources: []string{"namespaces", "services", "serviceaccounts", "configmaps"}, Verbs: all},
+		{APIGroups: []string{""}, Resources: []string{"secrets"}, Verbs: []string{"get", "list", "create"}},
 		{APIGroups: []string{"apps"}, Resources: []string{"deployments"}, Verbs: all},
 		{APIGroups: []string{"apps"}, Resources: []string{"replicasets"}, Verbs: read},
 		{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: read},

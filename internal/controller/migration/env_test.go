@@ -1,10 +1,13 @@
 package migration_test
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,6 +38,7 @@ type env struct {
 	domain string
 	port   int
 	token  string
+	log    logBuffer // every controller's log, for what must never be in it
 }
 
 func newEnv(t *testing.T, name string) *env {
@@ -94,7 +98,7 @@ func runController(t *testing.T, e *env, identity string) {
 	go func() {
 		done <- controller.Run(ctx, controller.Options{
 			Config: e.c.RESTConfig(), Namespace: e.ns, Identity: identity,
-			Providers: providers.Registry(), Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil)),
+			Providers: providers.Registry(), Logger: slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{t}, &e.log), nil)),
 		})
 	}()
 	t.Cleanup(func() {
@@ -103,6 +107,24 @@ func runController(t *testing.T, e *env, identity string) {
 			t.Errorf("controller: %v", err)
 		}
 	})
+}
+
+// logBuffer keeps what the controllers log.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // testWriter sends the controller's log to the test's.

@@ -43,7 +43,7 @@ func (r *Reconciler) launch(key types.NamespacedName, cfg migrate.Config) {
 // stops; it returns when to try again (0: not on its own).
 func (r *Reconciler) run(ctx context.Context, key types.NamespacedName, cfg migrate.Config) time.Duration {
 	log := r.Logger.With("migration", key.String())
-	p, err := r.provider(ctx, cfg)
+	p, err := r.provider(ctx, key.Namespace, cfg)
 	if err != nil {
 		return r.stopped(ctx, key, "ProviderFailed", err, retryAfter)
 	}
@@ -51,7 +51,7 @@ func (r *Reconciler) run(ctx context.Context, key types.NamespacedName, cfg migr
 	ev := &eventSink{r: r, key: key}
 	opts := migrate.SessionOptions{
 		Config: cfg, Store: store, Commands: store, Provider: p,
-		Connect: func() (dns.Provider, error) { return r.provider(ctx, cfg) },
+		Connect: func() (dns.Provider, error) { return r.provider(ctx, key.Namespace, cfg) },
 		Lock:    func(domain string) (func() error, error) { return r.locks.lock(domain, key.String()) },
 		Holder:  r.Identity + ": Migration " + key.String(),
 		Logger:  log, Observe: ev.observe,
@@ -70,9 +70,15 @@ func (r *Reconciler) run(ctx context.Context, key types.NamespacedName, cfg migr
 	return r.finished(ctx, key, final, err)
 }
 
-func (r *Reconciler) provider(ctx context.Context, cfg migrate.Config) (dns.Provider, error) {
+// provider connects to the DNS provider of cfg, with the token from the
+// Secret its settings name in namespace ns, if they name one.
+func (r *Reconciler) provider(ctx context.Context, ns string, cfg migrate.Config) (dns.Provider, error) {
 	d := cfg.DNS
-	return r.Providers.New(ctx, d.Provider, dns.Settings{Server: d.Server, TokenFile: d.TokenFile, Settings: d.Settings})
+	token, err := r.token(ctx, ns, d.TokenSecret)
+	if err != nil {
+		return nil, err
+	}
+	return r.Providers.New(ctx, d.Provider, dns.Settings{Server: d.Server, TokenFile: d.TokenFile, Token: token, Settings: d.Settings})
 }
 
 // openFailed says why the session did not open and when to try again.

@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"ferry.dev/ferry/api/v1alpha1"
@@ -51,7 +52,9 @@ func describe(ro deploy.Rollout) string {
 	return b.String()
 }
 
-// rollout evaluates one Deployment from the cache.
+// rollout evaluates one Deployment from the cache. Its ReplicaSets and
+// pods are read only for a rollout that is not done (Evaluate needs them
+// only then), through the index by service: no list of the namespace.
 func (r *Reconciler) rollout(ctx context.Context, ns, name string) (deploy.Rollout, bool, error) {
 	d := &appsv1.Deployment{}
 	if err := r.Cached.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, d); err != nil {
@@ -60,25 +63,34 @@ func (r *Reconciler) rollout(ctx context.Context, ns, name string) (deploy.Rollo
 		}
 		return deploy.Rollout{}, false, err
 	}
+	now := time.Now()
+	if ro := deploy.Evaluate(d, nil, nil, now); ro.Done {
+		return ro, true, nil
+	}
 	sel, err := metav1.LabelSelectorAsSelector(d.Spec.Selector)
 	if err != nil {
 		return deploy.Rollout{}, false, err
 	}
+	byService := []client.ListOption{client.InNamespace(ns), client.MatchingFields{serviceLabelIndex: name}}
 	var rsl appsv1.ReplicaSetList
 	var pl corev1.PodList
-	if err := r.Cached.List(ctx, &rsl, client.InNamespace(ns), client.MatchingLabelsSelector{Selector: sel}); err != nil {
+	if err := r.Cached.List(ctx, &rsl, byService...); err != nil {
 		return deploy.Rollout{}, false, err
 	}
-	if err := r.Cached.List(ctx, &pl, client.InNamespace(ns), client.MatchingLabelsSelector{Selector: sel}); err != nil {
+	if err := r.Cached.List(ctx, &pl, byService...); err != nil {
 		return deploy.Rollout{}, false, err
 	}
-	rss := make([]*appsv1.ReplicaSet, len(rsl.Items))
+	var rss []*appsv1.ReplicaSet
 	for i := range rsl.Items {
-		rss[i] = &rsl.Items[i]
+		if sel.Matches(labels.Set(rsl.Items[i].Labels)) {
+			rss = append(rss, &rsl.Items[i])
+		}
 	}
-	pods := make([]*corev1.Pod, len(pl.Items))
+	var pods []*corev1.Pod
 	for i := range pl.Items {
-		pods[i] = &pl.Items[i]
+		if sel.Matches(labels.Set(pl.Items[i].Labels)) {
+			pods = append(pods, &pl.Items[i])
+		}
 	}
-	return deploy.Evaluate(d, rss, pods, time.Now()), true, nil
+	return deploy.Evaluate(d, rss, pods, now), true, nil
 }

@@ -35,13 +35,24 @@ type env struct {
 // for drift every second.
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newCountedEnv(t, nil)
+}
+
+// newCountedEnv is newEnv with every request of the controller counted
+// by inc (when not nil).
+func newCountedEnv(t *testing.T, inc func(verb, resource string)) *env {
+	t.Helper()
 	c, cl := controllertest.Start(t)
+	cfg := c.RESTConfig()
+	if inc != nil {
+		cfg = controller.Counted(cfg, inc)
+	}
 	e := &env{c: c, cl: cl, ns: c.Namespace(t)}
 	ctx, cancel := context.WithCancel(context.WithoutCancel(t.Context()))
 	done := make(chan error, 1)
 	go func() {
 		done <- controller.Run(ctx, controller.Options{
-			Config: c.RESTConfig(), Namespace: e.ns, Identity: "test", Resync: time.Second, Version: "test",
+			Config: cfg, Namespace: e.ns, Identity: "test", Resync: time.Second, Version: "test",
 			Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		})
 	}()

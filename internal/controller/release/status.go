@@ -19,6 +19,18 @@ const (
 	condHealthy = "Healthy"
 )
 
+// reasonDrift is the Synced condition's reason when another manager
+// changed what ferry applied.
+const reasonDrift = "Drift"
+
+// syncReason is the Synced condition's reason, "" without one.
+func syncReason(sf *v1alpha1.ServiceFile) string {
+	if c := meta.FindStatusCondition(sf.Status.Conditions, condSynced); c != nil {
+		return c.Reason
+	}
+	return ""
+}
+
 // historyKept is how many revisions status lists.
 const historyKept = 5
 
@@ -50,24 +62,38 @@ func setHealth(s *v1alpha1.ServiceFileStatus, gen int64, health, msg string) {
 	s.Health = health
 	reason := health
 	set(s, gen, condHealthy, health == v1alpha1.HealthHealthy, reason, msg)
-	if health != v1alpha1.HealthHealthy && s.Message == "" {
+	// The message is the sync's while out of sync, else the health's. A
+	// reconcile for health alone leaves Sync as it was, so the message is
+	// set here from both, never kept from an earlier health.
+	if s.Sync == v1alpha1.SyncOutOfSync {
+		return
+	}
+	s.Message = ""
+	if health != v1alpha1.HealthHealthy {
 		s.Message = msg
 	}
 }
 
-// history lists the latest revisions, newest first.
+// history lists the latest revisions in status, newest first.
 func (r *Reconciler) history(ctx context.Context, sf *v1alpha1.ServiceFile, d *deploy.Deployer) error {
 	revs, err := d.History(ctx)
 	if err != nil {
 		return err
 	}
-	sf.Status.History = nil
-	for i := len(revs) - 1; i >= 0 && len(sf.Status.History) < historyKept; i-- {
-		sf.Status.History = append(sf.Status.History, v1alpha1.RevisionSummary{
-			Revision: revs[i].Number, Time: metav1.NewTime(revs[i].Time.Truncate(time.Second)), // as the API server keeps it Objects: len(revs[i].Objects),
+	setHistory(&sf.Status, revs)
+	return nil
+}
+
+// setHistory lists the latest of revs (oldest first) in s, newest first.
+func setHistory(s *v1alpha1.ServiceFileStatus, revs []deploy.Revision) {
+	s.History = nil
+	for i := len(revs) - 1; i >= 0 && len(s.History) < historyKept; i-- {
+		s.History = append(s.History, v1alpha1.RevisionSummary{
+			Revision: revs[i].Number,
+			Time:     metav1.NewTime(revs[i].Time.Truncate(time.Second)), // as the API server keeps it
+			Objects:  len(revs[i].Objects),
 		})
 	}
-	return nil
 }
 
 // equalStatus: times are kept to the second, as the API server stores

@@ -15,15 +15,25 @@ import (
 	"ferry.dev/ferry/internal/spec"
 )
 
-// sync applies a new generation, or looks for drift and heals it when
-// asked; it sets Sync, Drift and Revision.
-func (r *Reconciler) sync(ctx context.Context, sf *v1alpha1.ServiceFile, d *deploy.Deployer, f *spec.File) error {
+// sync applies a new generation (or retries an apply that failed), or,
+// when due, looks for drift and heals it when asked; it sets Sync, Drift,
+// Revision and, after an apply, History.
+func (r *Reconciler) sync(ctx context.Context, sf *v1alpha1.ServiceFile, d *deploy.Deployer, f *spec.File, due bool) error {
+	newGen := sf.Generation != sf.Status.ObservedGeneration || sf.Status.Revision == 0
 	if sf.Spec.Suspend {
+		if !due && !newGen {
+			return nil
+		}
 		return r.checkDrift(ctx, sf, d, f)
 	}
-	if sf.Generation != sf.Status.ObservedGeneration || sf.Status.Revision == 0 || sf.Status.Sync != v1alpha1.SyncSynced {
+	// A failed apply is tried again when due; drift is not "failed": it
+	// is checked, and applied over only with self-heal.
+	if newGen || due && sf.Status.Sync != v1alpha1.SyncSynced && syncReason(sf) != reasonDrift {
 		// With self-heal on, fields another manager took are taken back.
 		return r.apply(ctx, sf, d, f, sf.Spec.SelfHeal)
+	}
+	if !due {
+		return nil
 	}
 	if err := r.checkDrift(ctx, sf, d, f); err != nil {
 		return err
@@ -57,19 +67,31 @@ func (r *Reconciler) apply(ctx context.Context, sf *v1alpha1.ServiceFile, d *dep
 		// report of the apply that recorded it.
 		sf.Status.LastDeploy = report(sf.Generation, res)
 	}
+	setHistory(&sf.Status, res.History)
 	setSync(&sf.Status, sf.Generation, true, "Applied", fmt.Sprintf("revision %d applied", res.Revision), nil)
 	return nil
 }
 
-// checkDrift dry-runs the file: a conflict names the manager that took
-// an owned field, a difference names the object.
+// checkDrift compares the file with the informer cache first: when every
+// object is as ferry last applied it, the file is in sync and nothing is
+// sent. Otherwise a server-side dry run says what differs: a conflict
+// names the manager that took an owned field, a difference names the
+// object.
 func (r *Reconciler) checkDrift(ctx context.Context, sf *v1alpha1.ServiceFile, d *deploy.Deployer, f *spec.File) error {
+	moved, err := d.NotInPlace(ctx, deploy.Request{File: f})
+	if err != nil {
+		return fmt.Errorf("checking ServiceFile %s/%s for drift: %w", sf.Namespace, sf.Name, err)
+	}
+	if len(moved) == 0 {
+		inSync(sf)
+		return nil
+	}
 	res, err := d.Run(ctx, deploy.Request{File: f, DryRun: true})
 	var status *apierrors.StatusError
 	switch {
 	case err != nil && apierrors.IsConflict(err) && errors.As(err, &status):
 		drift := conflictDrift(status, err)
-		setSync(&sf.Status, sf.Generation, false, "Drift", "drift: "+err.Error(), drift)
+		setSync(&sf.Status, sf.Generation, false, reasonDrift, "drift: "+err.Error(), drift)
 		return nil
 	case err != nil:
 		return fmt.Errorf("checking ServiceFile %s/%s for drift: %w", sf.Namespace, sf.Name, err)
@@ -81,11 +103,21 @@ func (r *Reconciler) checkDrift(ctx context.Context, sf *v1alpha1.ServiceFile, d
 		}
 	}
 	if len(drift) > 0 {
-		setSync(&sf.Status, sf.Generation, false, "Drift", fmt.Sprintf("drift: %d object(s) differ from the file, first %s", len(drift), drift[0].Object), drift)
+		setSync(&sf.Status, sf.Generation, false, reasonDrift, fmt.Sprintf("drift: %d object(s) differ from the file, first %s", len(drift), drift[0].Object), drift)
 		return nil
 	}
-	setSync(&sf.Status, sf.Generation, true, "InSync", fmt.Sprintf("revision %d in place", sf.Status.Revision), nil)
+	inSync(sf)
 	return nil
+}
+
+// inSync records a drift check that found the file in place. A file
+// already Synced keeps its condition as it is ("revision 3 applied"), so
+// a check that finds nothing writes nothing.
+func inSync(sf *v1alpha1.ServiceFile) {
+	if sf.Status.Sync == v1alpha1.SyncSynced && len(sf.Status.Drift) == 0 {
+		return
+	}
+	setSync(&sf.Status, sf.Generation, true, "InSync", fmt.Sprintf("revision %d in place", sf.Status.Revision), nil)
 }
 
 // conflictDrift reads the object and managers out of an apply conflict;

@@ -11,9 +11,10 @@ import (
 )
 
 // FromSettings is the dns.Constructor of the "ferry" provider: a Client
-// for the admin API at s.Server, with the token in s.TokenFile (read with
-// dns.ReadToken, relative to s.BaseDir). Missing or bad settings are errors
-// wrapping dns.ErrInvalid that name the service file's field.
+// for the admin API at s.Server, with the token s.Token, or else the one
+// in s.TokenFile (read with dns.ReadToken, relative to s.BaseDir). Missing
+// or bad settings are errors wrapping dns.ErrInvalid that name the
+// service file's field.
 func FromSettings(_ context.Context, s dns.Settings) (dns.Provider, error) {
 	var errs []error
 	if s.Server == "" {
@@ -21,8 +22,8 @@ func FromSettings(_ context.Context, s dns.Settings) (dns.Provider, error) {
 	} else if err := checkURL(s.Server); err != nil {
 		errs = append(errs, fmt.Errorf("migration.dns.server: %w", err))
 	}
-	if s.TokenFile == "" {
-		errs = append(errs, errors.New("migration.dns.tokenFile: the file holding the admin API token is required"))
+	if s.TokenFile == "" && s.Token == "" {
+		errs = append(errs, errors.New("migration.dns.tokenFile: the file holding the admin API token is required (a tokenSecretRef is read by ferry's controller only)"))
 	}
 	for _, k := range slices.Sorted(maps.Keys(s.Settings)) {
 		errs = append(errs, fmt.Errorf("migration.dns.settings.%s: the ferry provider has no such setting", k))
@@ -30,9 +31,11 @@ func FromSettings(_ context.Context, s dns.Settings) (dns.Provider, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("%w: %w", dns.ErrInvalid, err)
 	}
-	token, err := dns.ReadToken(s.TokenPath())
-	if err != nil {
-		return nil, fmt.Errorf("%w: migration.dns.tokenFile: %w", dns.ErrInvalid, err)
+	token, err := s.Token, error(nil)
+	if token == "" {
+		if token, err = dns.ReadToken(s.TokenPath()); err != nil {
+			return nil, fmt.Errorf("%w: migration.dns.tokenFile: %w", dns.ErrInvalid, err)
+		}
 	}
 	c, err := New(s.Server, token, nil)
 	if err != nil { // a nil *Client must not become a non-nil dns.Provider

@@ -41,8 +41,8 @@ func externalDNS(ctx context.Context, s dns.Settings) (dns.Provider, error) {
 // readBack is where external-dns publishes, when ferry can read it.
 func readBack(ctx context.Context, s dns.Settings) (dns.Provider, error) {
 	switch {
-	case s.Server != "" || s.TokenFile != "":
-		return adminclient.FromSettings(ctx, dns.Settings{Server: s.Server, TokenFile: s.TokenFile, BaseDir: s.BaseDir})
+	case s.Server != "" || s.TokenFile != "" || s.Token != "":
+		return adminclient.FromSettings(ctx, dns.Settings{Server: s.Server, TokenFile: s.TokenFile, Token: s.Token, BaseDir: s.BaseDir})
 	case s.Settings[route53.SettingHostedZoneID] != "" || s.Settings[route53.SettingEndpoint] != "":
 		r53 := map[string]string{}
 		for _, k := range []string{route53.SettingHostedZoneID, route53.SettingEndpoint} {

@@ -1,0 +1,250 @@
+package release
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/util/workqueue"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"ferry.dev/ferry/api/v1alpha1"
+	"ferry.dev/ferry/internal/render"
+)
+
+// serviceIndex indexes ServiceFiles by "namespace/name" of each service
+// they deploy, so an event on an object finds its file without listing
+// every file.
+const serviceIndex = "ferry.dev/service"
+
+// servicesOf is serviceIndex's index function.
+func servicesOf(o client.Object) []string {
+	sf, ok := o.(*v1alpha1.ServiceFile)
+	if !ok {
+		return nil
+	}
+	def := sf.Namespace
+	if sf.Spec.Defaults != nil {
+		def = cmp.Or(sf.Spec.Defaults.Namespace, def)
+	}
+	keys := make([]string, 0, len(sf.Spec.Services))
+	for name, s := range sf.Spec.Services {
+		ns := def
+		if s != nil {
+			ns = cmp.Or(s.Namespace, def)
+		}
+		keys = append(keys, ns+"/"+name)
+	}
+	return keys
+}
+
+// serviceLabelIndex indexes ReplicaSets and pods by their service label,
+// so the health of one Deployment lists its own and not the namespace's.
+const serviceLabelIndex = "ferry.dev/service-label"
+
+func serviceLabelOf(o client.Object) []string {
+	if s := o.GetLabels()[render.ServiceLabel]; s != "" {
+		return []string{s}
+	}
+	return nil
+}
+
+// index registers the cache's indexes: files by service, ReplicaSets and
+// pods by service label.
+func index(ctx context.Context, ix client.FieldIndexer) error {
+	if err := ix.IndexField(ctx, &v1alpha1.ServiceFile{}, serviceIndex, servicesOf); err != nil {
+		return fmt.Errorf("indexing ServiceFiles by service: %w", err)
+	}
+	for _, o := range []client.Object{&appsv1.ReplicaSet{}, &corev1.Pod{}} {
+		if err := ix.IndexField(ctx, o, serviceLabelIndex, serviceLabelOf); err != nil {
+			return fmt.Errorf("indexing %T by service: %w", o, err)
+		}
+	}
+	return nil
+}
+
+// managed selects what ferry renders (pods and ReplicaSets inherit it
+// from the pod template).
+var managed = labels.SelectorFromSet(labels.Set{render.ManagedByLabel: render.ManagedBy})
+
+// owned are the kinds ferry renders that the controller watches: its
+// informers hold only objects with ferry's label, so the cache grows with
+// what ferry deploys, not with the cluster.
+func owned() []client.Object {
+	return []client.Object{
+		&appsv1.Deployment{}, &corev1.Service{}, &corev1.ServiceAccount{},
+		&policyv1.PodDisruptionBudget{}, &networkingv1.Ingress{},
+	}
+}
+
+// CacheByObject is the informer cache's configuration the reconciler
+// needs: ferry's objects only, for what it renders and what health reads;
+// of ReplicaSets and pods only what deploy.Evaluate reads.
+func CacheByObject() map[client.Object]cache.ByObject {
+	by := map[client.Object]cache.ByObject{
+		&corev1.Namespace{}:  {Label: managed},
+		&appsv1.ReplicaSet{}: {Label: managed, Transform: healthOnly},
+		&corev1.Pod{}:        {Label: managed, Transform: healthOnly},
+	}
+	for _, o := range owned() {
+		by[o] = cache.ByObject{Label: managed}
+	}
+	return by
+}
+
+// healthOnly drops what health never reads from a ReplicaSet or pod
+// (the pod template and spec, most of each object) and managedFields.
+func healthOnly(in any) (any, error) {
+	switch o := in.(type) {
+	case *appsv1.ReplicaSet:
+		o.Spec.Template = corev1.PodTemplateSpec{}
+		o.ManagedFields = nil
+	case *corev1.Pod:
+		o.Spec = corev1.PodSpec{NodeName: o.Spec.NodeName}
+		o.ManagedFields = nil
+	}
+	return in, nil
+}
+
+// objectEvents maps an event on an object ferry renders to its files.
+// Only a change a drift check could see (spec, labels, annotations, the
+// object gone) makes the check due; a status change of a Deployment
+// reconciles for health alone, and other status changes not at all.
+func (r *Reconciler) objectEvents() handler.EventHandler {
+	type queue = workqueue.TypedRateLimitingInterface[reconcile.Request]
+	return handler.Funcs{
+		// An object created is not drift: ferry created it (when its
+		// watch event beats the apply's answer, nothing can tell ferry's
+		// own create from another's), or it is not ferry's at all. A
+		// deleted one is. A Deployment's health still counts.
+		CreateFunc: func(ctx context.Context, e event.CreateEvent, q queue) {
+			if _, ok := e.Object.(*appsv1.Deployment); ok {
+				r.enqueue(ctx, e.Object, false, q)
+			}
+		},
+		DeleteFunc: func(ctx context.Context, e event.DeleteEvent, q queue) { r.enqueue(ctx, e.Object, true, q) },
+		UpdateFunc: func(ctx context.Context, e event.UpdateEvent, q queue) {
+			switch {
+			case changedForDrift(e.ObjectOld, e.ObjectNew):
+				r.enqueue(ctx, e.ObjectNew, true, q)
+			case changedForHealth(e.ObjectOld, e.ObjectNew):
+				r.enqueue(ctx, e.ObjectNew, false, q)
+			}
+		},
+	}
+}
+
+// changedForDrift: what a drift check compares changed. The Deployment
+// controller's own annotations (deployment.kubernetes.io/revision) do not
+// count: ferry never sets them.
+func changedForDrift(a, b client.Object) bool {
+	return a.GetGeneration() != b.GetGeneration() || !b.GetDeletionTimestamp().IsZero() ||
+		!reflect.DeepEqual(a.GetLabels(), b.GetLabels()) || !equalAnnotations(a.GetAnnotations(), b.GetAnnotations())
+}
+
+func equalAnnotations(a, b map[string]string) bool {
+	theirs := func(k, _ string) bool { return strings.HasPrefix(k, "deployment.kubernetes.io/") }
+	a, b = maps.Clone(a), maps.Clone(b)
+	maps.DeleteFunc(a, theirs)
+	maps.DeleteFunc(b, theirs)
+	return maps.Equal(a, b)
+}
+
+// changedForHealth: what deploy.Evaluate reads of a Deployment's status
+// changed (condition times alone do not count).
+func changedForHealth(a, b client.Object) bool {
+	da, ok1 := a.(*appsv1.Deployment)
+	db, ok2 := b.(*appsv1.Deployment)
+	if !ok1 || !ok2 {
+		return false
+	}
+	sa, sb := da.Status, db.Status
+	if len(sa.Conditions) != len(sb.Conditions) {
+		return true
+	}
+	for i := range sa.Conditions {
+		ca, cb := sa.Conditions[i], sb.Conditions[i]
+		if ca.Type != cb.Type || ca.Status != cb.Status || ca.Reason != cb.Reason || ca.Message != cb.Message {
+			return true
+		}
+	}
+	sa.Conditions, sb.Conditions = nil, nil
+	return !reflect.DeepEqual(sa, sb)
+}
+
+// enqueue queues the files deploying o's service (found by the index,
+// from the cache: no request); drift marks their drift check due.
+func (r *Reconciler) enqueue(ctx context.Context, o client.Object, drift bool, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+	svc := o.GetLabels()[render.ServiceLabel]
+	if o.GetLabels()[render.ManagedByLabel] != render.ManagedBy || svc == "" {
+		return
+	}
+	var list v1alpha1.ServiceFileList
+	if err := r.Cached.List(ctx, &list, client.MatchingFields{serviceIndex: o.GetNamespace() + "/" + svc}); err != nil {
+		return
+	}
+	for i := range list.Items {
+		req := reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])}
+		if drift {
+			r.due.mark(req.NamespacedName)
+		}
+		q.Add(req)
+	}
+}
+
+// dueChecks says when a file's drift check is due: an event marked it,
+// or the last check is older than the resync interval.
+type dueChecks struct {
+	mu      sync.Mutex
+	marked  map[types.NamespacedName]bool
+	checked map[types.NamespacedName]time.Time
+}
+
+func (d *dueChecks) mark(n types.NamespacedName) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.marked == nil {
+		d.marked = map[types.NamespacedName]bool{}
+	}
+	d.marked[n] = true
+}
+
+// take reports whether n's check is due at now and, if so, counts it as
+// done (mark again when it fails).
+func (d *dueChecks) take(n types.NamespacedName, now time.Time, resync time.Duration) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	last, seen := d.checked[n]
+	if !d.marked[n] && seen && now.Sub(last) < resync {
+		return false
+	}
+	delete(d.marked, n)
+	if d.checked == nil {
+		d.checked = map[types.NamespacedName]time.Time{}
+	}
+	d.checked[n] = now
+	return true
+}
+
+// forget drops a deleted file.
+func (d *dueChecks) forget(n types.NamespacedName) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.marked, n)
+	delete(d.checked, n)
+}

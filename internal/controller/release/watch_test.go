@@ -1,0 +1,71 @@
+package release
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"ferry.dev/ferry/api/v1alpha1"
+)
+
+// A file is found from an object in whichever namespace its service
+// lands: the service's own, the file's default, or the file's.
+func TestServicesOfIndexesEachServiceWhereItIsDeployed(t *testing.T) {
+	sf := &v1alpha1.ServiceFile{
+		ObjectMeta: metav1.ObjectMeta{Name: "shop", Namespace: "team"},
+		Spec: v1alpha1.ServiceFileSpec{
+			Defaults: &v1alpha1.Defaults{Namespace: "web"},
+			Services: map[string]*v1alpha1.Service{"api": {}, "worker": {Namespace: "jobs"}},
+		},
+	}
+	got := servicesOf(sf)
+	slices.Sort(got)
+	if diff := cmp.Diff([]string{"jobs/worker", "web/api"}, got); diff != "" {
+		t.Errorf("keys (-want +got):\n%s", diff)
+	}
+	sf.Spec.Defaults = nil
+	if got := servicesOf(sf); !slices.Contains(got, "team/api") {
+		t.Errorf("keys %v: without a default the file's namespace", got)
+	}
+}
+
+// Only what a drift check compares makes it due: the Deployment
+// controller's status and revision annotation do not.
+func TestChangedForDrift(t *testing.T) {
+	base := func() *appsv1.Deployment {
+		return &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{
+			Name: "api", Generation: 1, Labels: map[string]string{"a": "1"}, Annotations: map[string]string{"ferry.dev/applied": "x"},
+		}}
+	}
+	tests := []struct {
+		name          string
+		change        func(*appsv1.Deployment)
+		drift, health bool
+	}{
+		{"status only", func(d *appsv1.Deployment) { d.Status.ObservedGeneration = 1 }, false, true},
+		{"revision annotation", func(d *appsv1.Deployment) { d.Annotations["deployment.kubernetes.io/revision"] = "1" }, false, false},
+		{"spec (generation)", func(d *appsv1.Deployment) { d.Generation = 2 }, true, false},
+		{"a label", func(d *appsv1.Deployment) { d.Labels["a"] = "2" }, true, false},
+		{"ferry's annotation", func(d *appsv1.Deployment) { d.Annotations["ferry.dev/applied"] = "y" }, true, false},
+		{"a condition's time only", func(d *appsv1.Deployment) {
+			d.Status.Conditions[0].LastUpdateTime = metav1.Now()
+		}, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := base()
+			a.Status.Conditions = []appsv1.DeploymentCondition{{Type: appsv1.DeploymentAvailable, Status: "True"}}
+			b := a.DeepCopy()
+			tt.change(b)
+			if got := changedForDrift(a, b); got != tt.drift {
+				t.Errorf("changedForDrift %t, want %t", got, tt.drift)
+			}
+			if got := changedForHealth(a, b); got != tt.health {
+				t.Errorf("changedForHealth %t, want %t", got, tt.health)
+			}
+		})
+	}
+}
