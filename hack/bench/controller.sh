@@ -13,6 +13,8 @@
 # Services have replicas: 0, so the figures are the controller's and the
 # API server's, not kwok's pod simulation. PPROF_DIR=dir keeps a heap
 # profile taken when all are Synced and a CPU profile of the sync.
+# CTL_GOMEMLIMIT sets GOMEMLIMIT for the controller alone (as "ferry
+# controller install" does; empty: none).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source hack/lib.sh
@@ -20,6 +22,7 @@ source hack/lib-k8s.sh
 SIZES="${SIZES:-${N:-1000}}"
 IDLE="${IDLE:-30}"
 RESYNC="${RESYNC:-}"
+CTL_GOMEMLIMIT="${CTL_GOMEMLIMIT:-}"
 DEPLOY_LOOP="${DEPLOY_LOOP:-1}"
 bin="$(bash hack/tools.sh)"
 kubectl="$bin/kubectl"
@@ -113,12 +116,12 @@ run() {
 
   metrics_port=$(( 20000 + RANDOM % 9000 ))
   local pprof_port=$(( metrics_port + 1 ))
-  "$top/ferry" controller run --leader-elect=false -n bench-ctl ${RESYNC:+--resync "$RESYNC"} \
+  GOMEMLIMIT="$CTL_GOMEMLIMIT" "$top/ferry" controller run --leader-elect=false -n bench-ctl ${RESYNC:+--resync "$RESYNC"} \
     --metrics-addr "127.0.0.1:$metrics_port" --pprof-addr "127.0.0.1:$pprof_port" 2>"$work/controller.log" &
   ctl_pid=$!
   until curl -sf "http://127.0.0.1:$metrics_port/metrics" >/dev/null; do sleep 0.2; done
   sleep 2
-  local load0 t0 tc t1 th synced healthy rss0 hwm cpu0 cpu1 tick cpu_prof="" k
+  local load0 t0 tc t1 th synced healthy rss0 hwm heap cpu0 cpu1 tick cpu_prof="" k
   load0="$(loadavg)"
   rss0=$(awk '/VmRSS/ {print $2}' "/proc/$ctl_pid/status")
   metrics >"$work/m0"
@@ -157,6 +160,8 @@ run() {
   cpu1=$(awk '{print $14+$15}' "/proc/$ctl_pid/stat")
   metrics >"$work/m2"
   hwm=$(awk '/VmHWM/ {print $2}' "/proc/$ctl_pid/status")
+  # The heap after the idle window: live objects plus garbage not yet collected.
+  heap=$(curl -s "http://127.0.0.1:$metrics_port/metrics" | awk '/^go_memstats_heap_alloc_bytes / {printf "%d", $2 / 1048576}')
   tick=$(getconf CLK_TCK)
   [ -n "$cpu_prof" ] && wait "$cpu_prof"
   local sync_req idle_req
@@ -166,7 +171,8 @@ run() {
   echo "== controller N=$n: $n ServiceFiles x 5 services (load average $load0 before, $(loadavg) after the idle window)"
   echo "   all Synced in $(ms "$t0" "$t1") ms (all created by kubectl in $(ms "$t0" "$tc") ms)"
   echo "   all Healthy $(ms "$t1" "$th") ms after that ($(( $(total "$work/m1h") - $(total "$work/m1") )) requests: health in status)"
-  echo "   peak RSS $((hwm / 1024)) MiB ($((rss0 / 1024)) MiB before the files)"
+  echo "   peak RSS $((hwm / 1024)) MiB ($((rss0 / 1024)) MiB before the files), heap ${heap} MiB after idle${CTL_GOMEMLIMIT:+ (GOMEMLIMIT $CTL_GOMEMLIMIT)}"
+  echo "   RSS after idle: $(awk '/^Rss(Anon|File)/ {printf "%s %d MiB  ", $1, $2 / 1024}' "/proc/$ctl_pid/status")(file: the binary's pages)"
   echo "   CPU seconds during the sync: $(awk -v t="$(getconf CLK_TCK)" 'NR == FNR {a[$1] = $2; next} {printf "%s %.1f  ", $1, ($2 - a[$1]) / t}' "$work/cpu0" "$work/cpu1")"
   echo "   idle over ${IDLE}s: $(awk -v a="$cpu0" -v b="$cpu1" -v t="$tick" -v s="$IDLE" 'BEGIN {printf "%.2f%% of a core", (b-a)/t/s*100}'), $idle_req API requests"
   echo "   API requests to sync: $sync_req ($(awk -v r="$sync_req" -v n="$n" 'BEGIN {printf "%.1f", r/n}') per file):"

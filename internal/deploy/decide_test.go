@@ -93,7 +93,7 @@ func TestEvaluate(t *testing.T) {
 
 func dep(desired, updated, total, available int32) *appsv1.Deployment {
 	return &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "api", UID: "dep", Generation: 1, Annotations: map[string]string{revisionAnnotation: "2"}},
+		ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "api", UID: "dep", Generation: 1, Annotations: map[string]string{RevisionAnnotation: "2"}},
 		Spec:       appsv1.DeploymentSpec{Replicas: &desired},
 		Status: appsv1.DeploymentStatus{
 			ObservedGeneration: 1, Replicas: total, UpdatedReplicas: updated, ReadyReplicas: available, AvailableReplicas: available,
@@ -104,8 +104,8 @@ func dep(desired, updated, total, available int32) *appsv1.Deployment {
 func replicaSets() []*appsv1.ReplicaSet {
 	owner := []metav1.OwnerReference{{UID: "dep"}}
 	return []*appsv1.ReplicaSet{
-		{ObjectMeta: metav1.ObjectMeta{Name: "api-old", UID: "old-rs", OwnerReferences: owner, Annotations: map[string]string{revisionAnnotation: "1"}}},
-		{ObjectMeta: metav1.ObjectMeta{Name: "api-new", UID: "new-rs", OwnerReferences: owner, Annotations: map[string]string{revisionAnnotation: "2"}}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "api-old", UID: "old-rs", OwnerReferences: owner, Annotations: map[string]string{RevisionAnnotation: "1"}}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "api-new", UID: "new-rs", OwnerReferences: owner, Annotations: map[string]string{RevisionAnnotation: "2"}}},
 	}
 }
 

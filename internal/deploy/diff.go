@@ -49,7 +49,7 @@ func comparable(u *unstructured.Unstructured) (string, error) {
 	for _, f := range []string{"managedFields", "resourceVersion", "uid", "generation", "creationTimestamp"} {
 		unstructured.RemoveNestedField(c.Object, "metadata", f)
 	}
-	unstructured.RemoveNestedField(c.Object, "metadata", "annotations", revisionAnnotation)
+	unstructured.RemoveNestedField(c.Object, "metadata", "annotations", RevisionAnnotation)
 	if len(c.GetAnnotations()) == 0 {
 		unstructured.RemoveNestedField(c.Object, "metadata", "annotations")
 	}

@@ -50,7 +50,10 @@ var fatalWaiting = []string{
 // rollout counts as failed; an autoscaler may add a node meanwhile.
 const unschedulableGrace = 30 * time.Second
 
-const revisionAnnotation = "deployment.kubernetes.io/revision"
+// RevisionAnnotation is the Deployment controller's revision of a
+// Deployment and of each of its ReplicaSets: how Evaluate tells the new
+// ReplicaSet from the old.
+const RevisionAnnotation = "deployment.kubernetes.io/revision"
 
 // Evaluate decides where a Deployment's rollout stands from the
 // Deployment, its ReplicaSets and pods (any order, others' ignored).
@@ -86,9 +89,9 @@ func Evaluate(d *appsv1.Deployment, rss []*appsv1.ReplicaSet, pods []*corev1.Pod
 
 // newReplicaSet is the ReplicaSet of the Deployment's current revision.
 func newReplicaSet(d *appsv1.Deployment, rss []*appsv1.ReplicaSet) *appsv1.ReplicaSet {
-	rev := d.Annotations[revisionAnnotation]
+	rev := d.Annotations[RevisionAnnotation]
 	for _, rs := range rss {
-		if ownedBy(rs.OwnerReferences, string(d.UID)) && rev != "" && rs.Annotations[revisionAnnotation] == rev {
+		if ownedBy(rs.OwnerReferences, string(d.UID)) && rev != "" && rs.Annotations[RevisionAnnotation] == rev {
 			return rs
 		}
 	}

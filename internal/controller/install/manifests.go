@@ -5,6 +5,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/yaml"
@@ -21,6 +22,19 @@ const Name = "ferry-controller"
 
 // healthPort serves /healthz and /readyz.
 const healthPort = 8081
+
+// memory is the controller container's memory request and limit.
+const memory = "128Mi"
+
+// softMemoryLimit is GOMEMLIMIT for the controller: nine tenths of its
+// container's limit, so the Go runtime collects harder as the heap nears
+// the limit instead of letting garbage grow past it (by default the heap
+// may reach twice what is live before a collection). The container limit
+// stays the hard one.
+func softMemoryLimit() string {
+	q := resource.MustParse(memory)
+	return fmt.Sprintf("%dMiB", q.Value()*9/10>>20)
+}
 
 // Options say what to install.
 type Options struct {
@@ -68,7 +82,8 @@ func add(out *[]*unstructured.Unstructured, obj runtime.Object) error {
 }
 
 // rendered is the controller as a ferry service: the namespace, the
-// ServiceAccount, the Deployment (POD_NAME added, for the leader Lease),
+// ServiceAccount, the Deployment (POD_NAME added, for the leader Lease;
+// GOMEMLIMIT, a soft limit under the container's),
 // the Service of its health port and its PodDisruptionBudget.
 func rendered(o Options) ([]runtime.Object, error) {
 	port, replicas := healthPort, o.Replicas
@@ -76,7 +91,7 @@ func rendered(o Options) ([]runtime.Object, error) {
 		APIVersion: v1alpha1.APIVersion, Kind: v1alpha1.Kind,
 		Defaults: &v1alpha1.Defaults{Namespace: o.Namespace},
 		Services: map[string]*v1alpha1.Service{Name: {
-			Image: o.Image, Port: &port, Health: "/readyz", Replicas: &replicas, CPU: "100m", Memory: "128Mi",
+			Image: o.Image, Port: &port, Health: "/readyz", Replicas: &replicas, CPU: "100m", Memory: memory,
 			Args: []string{"controller", "run", "--namespace", o.Namespace, fmt.Sprintf("--health-addr=:%d", healthPort), "--metrics-addr=:8080"},
 		}},
 	}
@@ -97,7 +112,8 @@ func rendered(o Options) ([]runtime.Object, error) {
 		if d, ok := obj.(*appsv1.Deployment); ok {
 			pod := &d.Spec.Template.Spec // its ServiceAccount is the rendered one, named Name
 			pod.Containers[0].Env = append(pod.Containers[0].Env, corev1.EnvVar{Name: "POD_NAME",
-				ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.name"}}})
+				ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.name"}}},
+				corev1.EnvVar{Name: "GOMEMLIMIT", Value: softMemoryLimit()})
 		}
 		out = append(out, obj)
 	}

@@ -107,20 +107,6 @@ func CacheByObject() map[client.Object]cache.ByObject {
 	return by
 }
 
-// healthOnly drops what health never reads from a ReplicaSet or pod
-// (the pod template and spec, most of each object) and managedFields.
-func healthOnly(in any) (any, error) {
-	switch o := in.(type) {
-	case *appsv1.ReplicaSet:
-		o.Spec.Template = corev1.PodTemplateSpec{}
-		o.ManagedFields = nil
-	case *corev1.Pod:
-		o.Spec = corev1.PodSpec{NodeName: o.Spec.NodeName}
-		o.ManagedFields = nil
-	}
-	return in, nil
-}
-
 // objectEvents maps an event on an object ferry renders to its files.
 // Only a change a drift check could see (spec, labels, annotations, the
 // object gone) makes the check due; a status change of a Deployment
