@@ -124,7 +124,17 @@ func TestKilledLeaderIsReplacedAndTheMigrationResumesWithoutRepeatingAStep(t *te
 	if got, want := stepWeights(t, m), []int{0, 10, 50, 100}; !slices.Equal(got, want) {
 		t.Errorf("shift steps %v, want %v: none repeated or skipped", got, want)
 	}
-	if _, held, _ := lease.Read(t.Context(), e.srv, e.domain); held {
-		t.Error("the ownership lease is still there after done")
+	// The lease is released after the done state is saved: wait for it,
+	// bounded like await.
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		_, held, err := lease.Read(t.Context(), e.srv, e.domain)
+		if err == nil && !held {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the ownership lease is still there two minutes after done (%v)", err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
