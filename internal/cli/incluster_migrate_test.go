@@ -107,7 +107,8 @@ func TestMigrateInClusterPromoteAndRollback(t *testing.T) {
 		t.Fatalf("record at 50%%: %v", w)
 	}
 	st := e.ferry(t, "migrate", "status", "api", "-f", file, "--in-cluster")
-	for _, row := range []string{"stage:     shift (step 2 of 3)", "weights:   legacy 50%, cluster 50%", "running:   the controller cli-test-controller (Migration " + e.ns + "/api)"} {
+	for _, row := range []string{"stage:     shift (step 2 of 3)", "weights:   legacy 50%, cluster 50%", "running:   the controller cli-test-controller (Migration " + e.ns + "/api)",
+		"waiting:   for `ferry migrate promote api --in-cluster -n " + e.ns + "`"} {
 		if !strings.Contains(st.Stdout, row) {
 			t.Errorf("status --in-cluster lacks %q:\n%s", row, st.Stdout)
 		}

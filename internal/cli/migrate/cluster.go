@@ -74,7 +74,8 @@ func clusterFailed(err error, service string) error {
 // clusterRunner is the controller replica running m, as status shows it.
 func clusterRunner(m *v1alpha1.MigrationResource) runner {
 	obj := "Migration " + m.Namespace + "/" + m.Name
-	r := runner{idle: "no controller runs it now; one resumes it (`kubectl describe migration " + m.Name + " -n " + m.Namespace + "` says why it stopped)"}
+	r := runner{idle: "no controller runs it now; one resumes it (`kubectl describe migration " + m.Name + " -n " + m.Namespace + "` says why it stopped)",
+		flags: " --in-cluster -n " + m.Namespace}
 	if c := meta.FindStatusCondition(m.Status.Conditions, "Running"); c != nil && c.Status == "False" {
 		r.idle = fmt.Sprintf("no: %s: %s", c.Reason, c.Message)
 	}

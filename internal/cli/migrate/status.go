@@ -49,6 +49,9 @@ type runner struct {
 	// text is the table's "running:" row when one runs it; idle the row
 	// when none does and the migration goes on.
 	text, idle string
+	// flags are what the table's command hints need besides the service
+	// (" --in-cluster -n NS" for a Migration object).
+	flags string
 }
 
 // localRunner is the process holding the state directory's lock.
@@ -72,8 +75,8 @@ func (o *options) printState(s migrate.State, run runner) error {
 	}
 	b := &strings.Builder{}
 	row := func(k, format string, args ...any) { fmt.Fprintf(b, "%-10s %s\n", k+":", fmt.Sprintf(format, args...)) }
-	writeProgress(row, s)
-	writeTrouble(row, s)
+	writeProgress(row, s, run.flags)
+	writeTrouble(row, s, run.flags)
 	if run.holder != nil {
 		row("running", "%s", run.text)
 	} else if !s.Stage.Terminal() {
@@ -88,8 +91,9 @@ func (o *options) printState(s migrate.State, run runner) error {
 // rowFunc writes one "key: value" line of status.
 type rowFunc func(k, format string, args ...any)
 
-// writeProgress is where the migration stands and what its gates measure.
-func writeProgress(row rowFunc, s migrate.State) {
+// writeProgress is where the migration stands and what its gates
+// measure; flags complete its command hint.
+func writeProgress(row rowFunc, s migrate.State, flags string) {
 	stage := string(s.Stage)
 	if s.Stage == migrate.StageShift && s.Step >= 0 {
 		stage += fmt.Sprintf(" (step %d of %d)", s.Step+1, len(s.Config.Steps))
@@ -102,7 +106,7 @@ func writeProgress(row rowFunc, s migrate.State) {
 		row("paused", "yes")
 	}
 	if s.AwaitingPromotion {
-		row("waiting", "for `ferry migrate promote %s`", s.Config.Service)
+		row("waiting", "for `ferry migrate promote %s%s`", s.Config.Service, flags)
 	}
 	if len(s.Pending) > 0 {
 		row("pending", "%s %s", s.Pending[0].Kind, s.Pending[0].Weights)
@@ -117,8 +121,10 @@ func writeProgress(row rowFunc, s migrate.State) {
 	writeMetricHealth(row, s)
 }
 
-// writeTrouble is everything that needs a person's attention.
-func writeTrouble(row rowFunc, s migrate.State) {
+// writeTrouble is everything that needs a person's attention; flags
+// complete its command hints.
+func writeTrouble(row rowFunc, s migrate.State, flags string) {
+	svc := s.Config.Service + flags
 	if r := s.Retrying; r != nil {
 		row("retrying", "%s %s: %d attempts since %s, last error: %s", r.Action, s.Target, r.Attempts,
 			r.Since.Local().Format(time.TimeOnly), r.LastError)
@@ -132,7 +138,7 @@ func writeTrouble(row rowFunc, s migrate.State) {
 		row("ALERT", "%s", s.LegacyAlert)
 	}
 	if s.Stage == migrate.StageAborted && s.Weights.Cluster > 0 && s.Weights.Legacy > 0 {
-		row("warning", "the split %s is left as it was and nobody watches it; `ferry migrate rollback %s` puts legacy back", s.Weights, s.Config.Service)
+		row("warning", "the split %s is left as it was and nobody watches it; `ferry migrate rollback %s` puts legacy back", s.Weights, svc)
 	}
 	if s.TrafficError != "" {
 		row("drain", "waiting: the legacy traffic source cannot be read: %s", s.TrafficError)
@@ -142,7 +148,7 @@ func writeTrouble(row rowFunc, s migrate.State) {
 	}
 	if s.Alert != "" {
 		row("ALERT", "%s", s.Alert)
-		row("act", "`ferry migrate resume %s` or `ferry migrate rollback %s`", s.Config.Service, s.Config.Service)
+		row("act", "`ferry migrate resume %s` or `ferry migrate rollback %s`", svc, svc)
 	}
 }
 
