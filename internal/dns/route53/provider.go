@@ -58,9 +58,9 @@ type Provider struct {
 	zonesMu sync.Mutex
 	zones   []zone // nil until listed
 
+	total dns.Tally // every call this Provider made
+
 	mu      sync.Mutex
-	calls   map[string]int
-	retries int
 	pending map[string]string // name+type → a change id not yet seen INSYNC
 }
 
@@ -93,7 +93,7 @@ func New(ctx context.Context, opts Options) (*Provider, error) {
 			o.BaseEndpoint = aws.String(opts.Endpoint)
 		}
 	})
-	return &Provider{client: client, opts: opts, calls: map[string]int{}, pending: map[string]string{}}, nil
+	return &Provider{client: client, opts: opts, pending: map[string]string{}}, nil
 }
 
 // Settings keys a service file may give a route53 provider
@@ -130,11 +130,7 @@ var _ dns.CallCounter = (*Provider)(nil)
 
 // Calls returns a copy of the counts of every call this Provider made
 // (dns.CallCounter).
-func (p *Provider) Calls() dns.Calls {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return dns.Calls{ByOp: maps.Clone(p.calls), Retries: p.retries}
-}
+func (p *Provider) Calls() dns.Calls { return p.total.Calls() }
 
 // count counts one call, into the Provider's totals and into the tally of
 // ctx, if any (dns.WithTally).
@@ -142,10 +138,5 @@ func (p *Provider) count(ctx context.Context, op string, retry bool) {
 	if t := dns.TallyOf(ctx); t != nil {
 		t.Count(op, retry)
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.calls[op]++
-	if retry {
-		p.retries++
-	}
+	p.total.Count(op, retry)
 }
