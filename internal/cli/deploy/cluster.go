@@ -4,37 +4,25 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"ferry.dev/ferry/api/v1alpha1"
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/clusterflag"
 	"ferry.dev/ferry/internal/cli/load"
 	"ferry.dev/ferry/internal/incluster"
-	"ferry.dev/ferry/internal/kube"
 	"ferry.dev/ferry/internal/spec"
 )
 
-// clusterMode is --in-cluster and how long the controller may take.
-type clusterMode struct {
-	inCluster bool
-	observe   time.Duration
-}
-
-func (m *clusterMode) add(fs *pflag.FlagSet, usage string) {
-	fs.BoolVar(&m.inCluster, "in-cluster", false, usage)
-	fs.DurationVar(&m.observe, "controller-timeout", incluster.DefaultObserve, "in-cluster mode: how long the controller may take to act on the ServiceFile before ferry says none is running")
-}
+// clusterMode is the in-cluster mode, read lazily from the file when
+// --in-cluster is not given.
+type clusterMode struct{ clusterflag.Mode }
 
 // on is --in-cluster when given, else the file's runIn; f may be nil (the
 // file is then read when there is one to read).
 func (m *clusterMode) on(cmd *cobra.Command, streams clio.Streams, t *target, f *spec.File) (bool, error) {
-	if fl := cmd.Flag("in-cluster"); fl != nil && fl.Changed {
-		return m.inCluster, nil
-	}
-	if f == nil {
+	if fl := cmd.Flag("in-cluster"); f == nil && (fl == nil || !fl.Changed) {
 		if t.name != "" || t.file == "-" {
 			return false, nil
 		}
@@ -46,20 +34,7 @@ func (m *clusterMode) on(cmd *cobra.Command, streams clio.Streams, t *target, f 
 			return false, err
 		}
 	}
-	return f.RunIn == spec.RunCluster, nil
-}
-
-// client connects to the cluster for ferry's objects.
-func (m *clusterMode) client(kc *kube.Client) (*incluster.Client, error) {
-	if m.observe <= 0 {
-		return nil, clio.Usage(fmt.Errorf("--controller-timeout %s: want a positive duration", m.observe))
-	}
-	ic, err := incluster.New(kc.Config, kc.Namespace)
-	if err != nil {
-		return nil, clio.Failed(err)
-	}
-	ic.Observe = m.observe
-	return ic, nil
+	return m.On(cmd, f), nil
 }
 
 // serviceFile reads the release's ServiceFile, with a hint when there is none.
@@ -76,8 +51,8 @@ func serviceFile(cmd *cobra.Command, ic *incluster.Client, name string) (*v1alph
 
 // clusterFailed adds what to do to the errors a person can act on.
 func clusterFailed(err error) error {
-	if errors.Is(err, incluster.ErrNoController) {
-		return clio.Failed(fmt.Errorf("%w\nis a controller running? `ferry controller install --image …` installs one (or `ferry controller run` runs one here); the ServiceFile stays, and a controller that starts deploys it", err))
+	if e := clusterflag.NoController(err, "ServiceFile", "deploys it"); e != nil {
+		return e
 	}
 	return clio.Failed(err)
 }

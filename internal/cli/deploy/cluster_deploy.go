@@ -23,7 +23,7 @@ func runDeployInCluster(ctx context.Context, streams clio.Streams, fl deployFlag
 	if err != nil {
 		return err
 	}
-	ic, err := fl.cluster.client(kc)
+	ic, err := fl.cluster.Client(kc)
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ applies the previous revision again. --dry-run prints a server-side diff.`,
 	}
 	fs := cmd.Flags()
 	fl.addFlags(fs)
-	fl.cluster.add(fs, "let the controller deploy: create or update the release's ServiceFile and wait for it to be applied and healthy (default: the file's runIn)")
+	fl.cluster.Add(fs, "let the controller deploy: create or update the release's ServiceFile and wait for it to be applied and healthy (default: the file's runIn)", "ServiceFile")
 	fs.StringVar(&fl.service, "service", "", "deploy only this service (and prune only its objects)")
 	fs.BoolVar(&fl.dryRun, "dry-run", false, "print what would change (a server-side dry run); change nothing")
 	fs.BoolVar(&fl.wait, "wait", true, "watch rollouts until every Deployment is Available")

@@ -73,7 +73,7 @@ func (t *target) inCluster(cmd *cobra.Command, streams clio.Streams, kc *kube.Cl
 	if err != nil || !on {
 		return nil, err
 	}
-	ic, err := t.cluster.client(kc)
+	ic, err := t.cluster.Client(kc)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +93,7 @@ func reportCommand(streams clio.Streams, cmd *cobra.Command,
 		return run(cmd, streams, &t, output)
 	}
 	t.addFlags(cmd.Flags())
-	t.cluster.add(cmd.Flags(), "read the release through its ServiceFile, as the controller deployed it, and say how the controller sees it (default: the file's runIn)")
+	t.cluster.Add(cmd.Flags(), "read the release through its ServiceFile, as the controller deployed it, and say how the controller sees it (default: the file's runIn)", "ServiceFile")
 	clio.AddOutputFlag(cmd.Flags(), &output, clio.Table, clio.JSON)
 	return cmd
 }

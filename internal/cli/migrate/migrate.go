@@ -78,7 +78,7 @@ func (o *options) setup(cmd *cobra.Command, service string) (*setup, error) {
 	if err != nil {
 		return nil, clio.Usage(err)
 	}
-	if o.cluster.inClusterFor(cmd, f) {
+	if o.cluster.On(cmd, f) {
 		return &setup{file: f, cfg: cfg, inCluster: true}, nil
 	}
 	dir := o.stateDir
