@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
-	"regexp"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/lease"
@@ -44,7 +44,7 @@ func private(name string) bool { return strings.HasPrefix(dns.CanonicalName(name
 func ObjectName(name, rrtype string) string {
 	canon := strings.TrimSuffix(dns.CanonicalName(name), ".")
 	n := "ferry-" + canon + "-" + strings.ToLower(rrtype)
-	if objectName.MatchString(n) && len(n) <= 253 {
+	if isObjectName(n) {
 		return n
 	}
 	h := fnv.New32a()
@@ -62,9 +62,9 @@ func ObjectName(name, rrtype string) string {
 	return "ferry-" + strings.NewReplacer(".-", ".x", "-.", "x.", "..", ".x").Replace(safe) + suffix
 }
 
-// objectName is what the API server takes as a DNSEndpoint's name (an
-// RFC 1123 subdomain).
-var objectName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+// isObjectName reports whether the API server takes n as a DNSEndpoint's
+// name (an RFC 1123 subdomain).
+func isObjectName(n string) bool { return len(validation.IsDNS1123Subdomain(n)) == 0 }
 
 // object is rs as a DNSEndpoint in namespace, weights under the property
 // weight.
