@@ -2,9 +2,7 @@ package dns
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
-	"sync"
 )
 
 // AliasTTL is the TTL resolvers see for a Route 53 alias to a load
@@ -16,8 +14,19 @@ const AliasTTL = 60
 // address: "alias:ZONEID:DNSNAME" or "alias:ZONEID:DNSNAME:evaluate".
 const aliasPrefix = "alias:"
 
-// hostedZoneID is what a Route 53 hosted zone id looks like.
-var hostedZoneID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z0-9]{1,32}$`) })
+// IsHostedZoneID reports whether s looks like a Route 53 hosted zone id
+// (without "/hostedzone/"): 1 to 32 upper case letters and digits.
+func IsHostedZoneID(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if (s[i] < '0' || s[i] > '9') && (s[i] < 'A' || s[i] > 'Z') {
+			return false
+		}
+	}
+	return true
+}
 
 // Alias is a Route 53 alias target: the hosted zone of the target (an
 // ELB's zone is per region, like Z35SXDOTRQ7X7K), its DNS name, and whether
@@ -50,7 +59,7 @@ func ParseAlias(v string) (Alias, error) {
 	}
 	a := Alias{HostedZoneID: strings.ToUpper(parts[0]), DNSName: CanonicalName(parts[1])}
 	switch {
-	case !hostedZoneID().MatchString(a.HostedZoneID):
+	case !IsHostedZoneID(a.HostedZoneID):
 		return Alias{}, fmt.Errorf("%q: %q is not a hosted zone id", v, parts[0])
 	case parts[1] == "" || strings.ContainsAny(parts[1], " \t,"):
 		return Alias{}, fmt.Errorf("%q: %q is not a DNS name", v, parts[1])

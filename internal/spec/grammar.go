@@ -1,6 +1,10 @@
 package spec
 
-import "strings"
+import (
+	"strings"
+
+	"ferry.dev/ferry/internal/dns"
+)
 
 // The name grammars the file's values must follow, checked byte by byte:
 // as regular expressions they were a third of loading's time (the image
@@ -44,20 +48,9 @@ func isEnvName(s string) bool {
 	return true
 }
 
-// isHostedZoneID reports whether s looks like a Route 53 hosted zone id:
-// 1 to 32 upper case letters and digits, optionally after "/hostedzone/".
-func isHostedZoneID(s string) bool {
-	s = strings.TrimPrefix(s, "/hostedzone/")
-	if s == "" || len(s) > 32 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i]) && (s[i] < 'A' || s[i] > 'Z') {
-			return false
-		}
-	}
-	return true
-}
+// isHostedZoneID reports whether s looks like a Route 53 hosted zone id,
+// optionally after "/hostedzone/".
+func isHostedZoneID(s string) bool { return dns.IsHostedZoneID(strings.TrimPrefix(s, "/hostedzone/")) }
 
 // imageRef parses [domain[:port]/]path[:tag][@digest], the OCI
 // distribution reference grammar, and reports whether img follows it and
