@@ -41,10 +41,14 @@ func stamp(u *unstructured.Unstructured) error {
 // ferry last applied this very configuration (the digests match, so no
 // field was dropped from it since) and every field it sets still has its
 // value (nobody edited one since). When unsure it says no, and the object
-// is applied as usual.
+// is applied as usual. live may be a projection (FieldsAnnotation): then
+// the digests of ferry's fields are compared instead of the fields.
 func InPlace(desired, live *unstructured.Unstructured) bool {
 	if live == nil || desired.GetAnnotations()[AppliedAnnotation] != live.GetAnnotations()[AppliedAnnotation] {
 		return false
+	}
+	if fields, ok := live.GetAnnotations()[FieldsAnnotation]; ok {
+		return fields != "" && fields == desiredFields(desired.Object)
 	}
 	want, err1 := normalize(desired.Object)
 	got, err2 := normalize(live.Object)

@@ -1,9 +1,15 @@
 package release
 
 import (
+	"fmt"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"ferry.dev/ferry/internal/deploy"
 )
@@ -18,11 +24,11 @@ import (
 func healthOnly(in any) (any, error) {
 	switch o := in.(type) {
 	case *appsv1.ReplicaSet:
-		o.ObjectMeta = healthMeta(o.ObjectMeta)
+		o.ObjectMeta = healthMeta(o, deploy.RevisionAnnotation)
 		o.Spec = appsv1.ReplicaSetSpec{}
 		o.Status = appsv1.ReplicaSetStatus{}
 	case *corev1.Pod:
-		o.ObjectMeta = healthMeta(o.ObjectMeta)
+		o.ObjectMeta = healthMeta(o, deploy.RevisionAnnotation)
 		o.Spec = corev1.PodSpec{NodeName: o.Spec.NodeName}
 		o.Status = corev1.PodStatus{
 			Phase: o.Status.Phase, Reason: o.Status.Reason, Message: o.Status.Message,
@@ -34,17 +40,60 @@ func healthOnly(in any) (any, error) {
 	return in, nil
 }
 
-// healthMeta is the metadata health and the cache read: identity,
-// labels, owners, deletion, and of the annotations only the revision
-// (managedFields go with the rest).
-func healthMeta(m metav1.ObjectMeta) metav1.ObjectMeta {
-	out := metav1.ObjectMeta{
-		Name: m.Name, Namespace: m.Namespace, UID: m.UID, ResourceVersion: m.ResourceVersion,
-		Generation: m.Generation, CreationTimestamp: m.CreationTimestamp, DeletionTimestamp: m.DeletionTimestamp,
-		Labels: m.Labels, OwnerReferences: m.OwnerReferences,
+// projected keeps of an object ferry renders what the reconciler reads
+// of it: identity, labels, ferry's digests and, of a Deployment, what
+// health reads. Every field ferry sets is replaced by one digest of them
+// as they are live (deploy.LiveFields), which is what the drift check
+// compares; a whole Deployment is ~7 KB in the cache, its projection a
+// tenth of that.
+func projected(in any) (any, error) {
+	obj, ok := in.(client.Object)
+	if !ok {
+		return in, nil
 	}
-	if rev, ok := m.Annotations[deploy.RevisionAnnotation]; ok {
-		out.Annotations = map[string]string{deploy.RevisionAnnotation: rev}
+	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	if err != nil {
+		return nil, err
+	}
+	meta := healthMeta(obj, deploy.AppliedAnnotation, deploy.RevisionAnnotation)
+	if meta.Annotations == nil {
+		meta.Annotations = map[string]string{}
+	}
+	meta.Annotations[deploy.FieldsAnnotation] = deploy.LiveFields(u, obj.GetManagedFields())
+	switch o := in.(type) {
+	case *appsv1.Deployment:
+		*o = appsv1.Deployment{ObjectMeta: meta, Status: o.Status,
+			Spec: appsv1.DeploymentSpec{Replicas: o.Spec.Replicas, Selector: o.Spec.Selector}}
+	case *corev1.Service:
+		*o = corev1.Service{ObjectMeta: meta}
+	case *corev1.ServiceAccount:
+		*o = corev1.ServiceAccount{ObjectMeta: meta}
+	case *policyv1.PodDisruptionBudget:
+		*o = policyv1.PodDisruptionBudget{ObjectMeta: meta}
+	case *networkingv1.Ingress:
+		*o = networkingv1.Ingress{ObjectMeta: meta}
+	default:
+		return nil, fmt.Errorf("no projection of %T", in)
+	}
+	return in, nil
+}
+
+// healthMeta is the metadata health and the cache read: identity,
+// labels, owners, deletion, and of the annotations only keep
+// (managedFields go with the rest).
+func healthMeta(o metav1.Object, keep ...string) metav1.ObjectMeta {
+	out := metav1.ObjectMeta{
+		Name: o.GetName(), Namespace: o.GetNamespace(), UID: o.GetUID(), ResourceVersion: o.GetResourceVersion(),
+		Generation: o.GetGeneration(), CreationTimestamp: o.GetCreationTimestamp(), DeletionTimestamp: o.GetDeletionTimestamp(),
+		Labels: o.GetLabels(), OwnerReferences: o.GetOwnerReferences(),
+	}
+	for _, k := range keep {
+		if v, ok := o.GetAnnotations()[k]; ok {
+			if out.Annotations == nil {
+				out.Annotations = map[string]string{}
+			}
+			out.Annotations[k] = v
+		}
 	}
 	return out
 }

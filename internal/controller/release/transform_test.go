@@ -96,3 +96,40 @@ func TestHealthOnlyDropsTheRest(t *testing.T) {
 		t.Errorf("pod lost what health reads: %+v", gotPod)
 	}
 }
+
+// A projected Deployment gives Evaluate the same verdict as the whole one
+// and keeps, of everything ferry set, only the digest the drift check
+// compares; its spec's pod template and managedFields are gone.
+func TestProjectedDeploymentKeepsHealthAndDigest(t *testing.T) {
+	d, rs, pod := healthFixture()
+	d.Annotations[deploy.AppliedAnnotation] = "abc"
+	d.Annotations["example.com/other"] = "x"
+	d.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"app.kubernetes.io/name": "api"}}
+	d.Spec.Template.Spec.Containers = []corev1.Container{{Name: "api", Image: "api:2"}}
+	d.ManagedFields = []metav1.ManagedFieldsEntry{{
+		Manager: deploy.FieldManager, Operation: metav1.ManagedFieldsOperationApply,
+		FieldsV1: &metav1.FieldsV1{Raw: []byte(`{"f:spec":{"f:template":{"f:spec":{"f:containers":{"k:{\"name\":\"api\"}":{".":{},"f:image":{},"f:name":{}}}}}}}`)},
+	}}
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	want := deploy.Evaluate(d, []*appsv1.ReplicaSet{rs}, []*corev1.Pod{pod}, now)
+	p, err := projected(d.DeepCopy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := p.(*appsv1.Deployment)
+	if diff := cmp.Diff(want, deploy.Evaluate(got, []*appsv1.ReplicaSet{rs}, []*corev1.Pod{pod}, now)); diff != "" {
+		t.Errorf("Evaluate on the projection (-whole +projected):\n%s", diff)
+	}
+	if got.Spec.Template.Spec.Containers != nil || got.ManagedFields != nil || got.Annotations["example.com/other"] != "" {
+		t.Errorf("projection keeps the pod template, managedFields or others' annotations: %+v", got)
+	}
+	if got.Annotations[deploy.FieldsAnnotation] == "" || got.Annotations[deploy.AppliedAnnotation] != "abc" || got.Spec.Selector == nil {
+		t.Errorf("projection lost ferry's digests or the selector: %+v", got.ObjectMeta)
+	}
+	edited := d.DeepCopy()
+	edited.Spec.Template.Spec.Containers[0].Image = "api:hand"
+	pe, _ := projected(edited)
+	if pe.(*appsv1.Deployment).Annotations[deploy.FieldsAnnotation] == got.Annotations[deploy.FieldsAnnotation] {
+		t.Error("an image edited gives the same digest of ferry's fields")
+	}
+}

@@ -93,8 +93,9 @@ func owned() []client.Object {
 }
 
 // CacheByObject is the informer cache's configuration the reconciler
-// needs: ferry's objects only, for what it renders and what health reads;
-// of ReplicaSets and pods only what deploy.Evaluate reads.
+// needs: ferry's objects only; of what it renders, projections (what the
+// drift check and health read); of ReplicaSets and pods only what
+// deploy.Evaluate reads.
 func CacheByObject() map[client.Object]cache.ByObject {
 	by := map[client.Object]cache.ByObject{
 		&corev1.Namespace{}:  {Label: managed},
@@ -102,7 +103,7 @@ func CacheByObject() map[client.Object]cache.ByObject {
 		&corev1.Pod{}:        {Label: managed, Transform: healthOnly},
 	}
 	for _, o := range owned() {
-		by[o] = cache.ByObject{Label: managed}
+		by[o] = cache.ByObject{Label: managed, Transform: projected}
 	}
 	return by
 }
