@@ -6,7 +6,9 @@
 # until the controller reports every one Synced, its peak memory, its CPU
 # and requests while idle afterwards (IDLE seconds, default 30) and the API
 # requests it sent per file, by verb and resource — against the same files
-# deployed with "ferry deploy" in a loop (DEPLOY_LOOP=0 skips the loop).
+# deployed with "ferry deploy" in a loop (DEPLOY_LOOP=0 skips the loop),
+# and against the floor: the same objects applied at once, with nothing
+# else, on a fresh cluster (FLOOR=0 skips it).
 # Idle is measured once every file is Synced and Healthy (the Deployment
 # controller's status updates after Synced are reported apart). RESYNC
 # sets the controller's --resync (default: the controller's default).
@@ -24,6 +26,7 @@ IDLE="${IDLE:-30}"
 RESYNC="${RESYNC:-}"
 CTL_GOMEMLIMIT="${CTL_GOMEMLIMIT:-}"
 DEPLOY_LOOP="${DEPLOY_LOOP:-1}"
+FLOOR="${FLOOR:-1}"
 bin="$(bash hack/tools.sh)"
 kubectl="$bin/kubectl"
 top="$(mktemp -d)"
@@ -43,6 +46,7 @@ cleanup() {
 }
 trap cleanup EXIT
 go build -o "$top/ferry" ./cmd/ferry
+go build -o "$top/deployfloor" ./hack/bench/deployfloor
 
 now() { date +%s%N; }
 ms() { echo $(( ($2 - $1) / 1000000 )); }
@@ -96,9 +100,11 @@ files() {
   done
 }
 
-run() {
+# new_cluster starts a fresh local cluster for N files in $top/DIR and
+# writes the files there.
+new_cluster() {
   local n="$1"
-  work="$top/n$n"
+  work="$top/$2"
   mkdir -p "$work/kwok"
   ferry::kwok_config >"$work/kwok/kwok.yaml"
   kwokctl create cluster --runtime binary --etcd-binary "$bin/etcd" \
@@ -113,6 +119,11 @@ run() {
   "$kubectl" create namespace bench-ctl >/dev/null
   "$kubectl" create namespace bench-cli >/dev/null
   files "$n"
+}
+
+run() {
+  local n="$1"
+  new_cluster "$n" "n$n"
 
   metrics_port=$(( 20000 + RANDOM % 9000 ))
   local pprof_port=$(( metrics_port + 1 ))
@@ -120,6 +131,9 @@ run() {
     --metrics-addr "127.0.0.1:$metrics_port" --pprof-addr "127.0.0.1:$pprof_port" 2>"$work/controller.log" &
   ctl_pid=$!
   until curl -sf "http://127.0.0.1:$metrics_port/metrics" >/dev/null; do sleep 0.2; done
+  # Anonymous memory (heap, stacks: what grows with N) sampled twice a
+  # second while the controller lives; VmHWM adds the binary's file pages.
+  (while [ -r "/proc/$ctl_pid/status" ]; do awk '/^RssAnon/ {print $2}' "/proc/$ctl_pid/status" 2>/dev/null || true; sleep 0.5; done) >"$work/anon" &
   sleep 2
   local load0 t0 tc t1 th synced healthy rss0 hwm heap cpu0 cpu1 tick cpu_prof="" k
   load0="$(loadavg)"
@@ -172,6 +186,7 @@ run() {
   echo "   all Synced in $(ms "$t0" "$t1") ms (all created by kubectl in $(ms "$t0" "$tc") ms)"
   echo "   all Healthy $(ms "$t1" "$th") ms after that ($(( $(total "$work/m1h") - $(total "$work/m1") )) requests: health in status)"
   echo "   peak RSS $((hwm / 1024)) MiB ($((rss0 / 1024)) MiB before the files), heap ${heap} MiB after idle${CTL_GOMEMLIMIT:+ (GOMEMLIMIT $CTL_GOMEMLIMIT)}"
+  echo "   peak anonymous RSS $(sort -n "$work/anon" | tail -1 | awk '{printf "%d", $1 / 1024}') MiB (sampled every 0.5 s: the heap and stacks, without the binary's file pages)"
   echo "   RSS after idle: $(awk '/^Rss(Anon|File)/ {printf "%s %d MiB  ", $1, $2 / 1024}' "/proc/$ctl_pid/status")(file: the binary's pages)"
   echo "   CPU seconds during the sync: $(awk -v t="$(getconf CLK_TCK)" 'NR == FNR {a[$1] = $2; next} {printf "%s %.1f  ", $1, ($2 - a[$1]) / t}' "$work/cpu0" "$work/cpu1")"
   echo "   idle over ${IDLE}s: $(awk -v a="$cpu0" -v b="$cpu1" -v t="$tick" -v s="$IDLE" 'BEGIN {printf "%.2f%% of a core", (b-a)/t/s*100}'), $idle_req API requests"
@@ -195,6 +210,25 @@ run() {
     echo "   ferry deploy loop: $n files in $(ms "$t2" "$t3") ms (load average $(loadavg) after)"
     echo "   ratio (controller / deploy loop): $(awk -v a="$(ms "$t0" "$t1")" -v b="$(ms "$t2" "$t3")" 'BEGIN {printf "%.2f", a/b}')"
   fi
+  stop_run
+  work=""
+  [ "$FLOOR" = 1 ] && floor "$n" "$(ms "$t0" "$t1")"
+  return 0
+}
+
+# floor: on a fresh cluster of its own, every object the N files render
+# server-side applied at once (hack/bench/deployfloor -ssa: no client rate
+# limit, no records, no status) — the time no controller can beat on this
+# machine — against the controller's SYNCED ms.
+floor() {
+  local n="$1" synced="$2" line applied load0
+  new_cluster "$n" "n$n-floor"
+  "$kubectl" create namespace bench-floor >/dev/null
+  load0="$(loadavg)"
+  line=$("$top/deployfloor" -ssa -f "$work/files/f*.yaml" -n bench-floor -timeout 30m)
+  applied=$(tr ' ' '\n' <<<"$line" | awk -F= '$1 == "created" {print $2}')
+  echo "   floor: every object of the $n files applied at once in $applied ms (load average $load0 before, $(loadavg) after; $line)"
+  echo "   controller / floor: $(awk -v a="$synced" -v b="$applied" 'BEGIN {printf "%.2f", a/b}')"
   stop_run
   work=""
 }

@@ -12,6 +12,7 @@
 // until ferry returned).
 //
 //	deployfloor -f ferry.yaml -n bench-floor [-ferry]
+//	deployfloor -f 'files/*.yaml' -n bench-floor -ssa   # many files' objects in one burst
 //
 // It prints one line of key=value pairs, milliseconds since it started.
 package main
@@ -22,6 +23,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,7 +44,7 @@ import (
 var serverSideApply bool
 
 func main() {
-	file := flag.String("f", "ferry.yaml", "service file")
+	file := flag.String("f", "ferry.yaml", "service file, or a glob of files whose objects go in one burst")
 	ns := flag.String("n", "", "namespace every object goes to (overrides the file's)")
 	withFerry := flag.Bool("ferry", false, "deploy with ferry's library instead of plain creates")
 	flag.BoolVar(&serverSideApply, "ssa", false, "server-side apply (as ferry does) instead of create: the floor of an applying client")
@@ -56,24 +58,35 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, path, ns string, withFerry bool) error {
+func run(ctx context.Context, pattern, ns string, withFerry bool) error {
 	start := time.Now()
-	f, err := spec.LoadFile(path, os.Stdin)
-	if err != nil {
-		return err
+	paths, err := filepath.Glob(pattern)
+	if err != nil || len(paths) == 0 {
+		paths = []string{pattern} // "-", or a file that is not there: LoadFile says so
 	}
-	if ns != "" {
-		for i := range f.Services {
-			f.Services[i].Namespace = ns
-		}
+	if withFerry && len(paths) > 1 {
+		return errors.New("-ferry deploys one file")
 	}
 	c, err := connect(ns, !withFerry)
 	if err != nil {
 		return err
 	}
-	objs, err := render.Render(f, render.Options{})
-	if err != nil {
-		return err
+	var f *spec.File
+	var objs []render.Object
+	for _, path := range paths {
+		if f, err = spec.LoadFile(path, os.Stdin); err != nil {
+			return err
+		}
+		if ns != "" {
+			for i := range f.Services {
+				f.Services[i].Namespace = ns
+			}
+		}
+		rendered, err := render.Render(f, render.Options{})
+		if err != nil {
+			return err
+		}
+		objs = append(objs, rendered...)
 	}
 	ready, err := watchAvailable(ctx, c, ns, countDeployments(objs))
 	if err != nil {
@@ -119,9 +132,13 @@ func countDeployments(objs []render.Object) int {
 // goroutine each, and returns when the last create has been answered.
 func createAll(ctx context.Context, c *kube.Client, objs []render.Object) (time.Time, error) {
 	var namespaces, rest []render.Object
+	seen := map[string]bool{}
 	for _, o := range objs {
 		if o.GetObjectKind().GroupVersionKind().Kind == "Namespace" {
-			namespaces = append(namespaces, o)
+			if !seen[o.GetName()] { // every file of a burst may render it
+				namespaces = append(namespaces, o)
+			}
+			seen[o.GetName()] = true
 		} else {
 			rest = append(rest, o)
 		}
