@@ -47,6 +47,7 @@ func main() {
 	file := flag.String("f", "ferry.yaml", "service file, or a glob of files whose objects go in one burst")
 	ns := flag.String("n", "", "namespace every object goes to (overrides the file's)")
 	withFerry := flag.Bool("ferry", false, "deploy with ferry's library instead of plain creates")
+	flag.IntVar(&parallel, "parallel", 0, "creates in flight at most (0: every object at once; a burst of thousands needs a bound, or the API server times requests out)")
 	flag.BoolVar(&serverSideApply, "ssa", false, "server-side apply (as ferry does) instead of create: the floor of an applying client")
 	timeout := flag.Duration("timeout", 10*time.Minute, "give up after")
 	flag.Parse()
@@ -151,11 +152,23 @@ func createAll(ctx context.Context, c *kube.Client, objs []render.Object) (time.
 	return time.Now(), nil
 }
 
+// parallel bounds the creates in flight (0: one goroutine per object).
+var parallel int
+
 func createBatch(ctx context.Context, c *kube.Client, objs []render.Object) error {
 	errs := make([]error, len(objs))
+	n := parallel
+	if n <= 0 {
+		n = len(objs)
+	}
+	slots := make(chan struct{}, max(n, 1))
 	var wg sync.WaitGroup
 	for i, o := range objs {
-		wg.Go(func() { errs[i] = create(ctx, c, o) })
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			errs[i] = create(ctx, c, o)
+		})
 	}
 	wg.Wait()
 	return errors.Join(errs...)
