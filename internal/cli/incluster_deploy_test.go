@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -106,6 +107,26 @@ func TestDeployInClusterThenStatusAndHistory(t *testing.T) {
 	h := e.ferry(t, "history", "-f", shop, "-o", "json")
 	if err := json.Unmarshal([]byte(h.Stdout), &revs); err != nil || len(revs) != 2 {
 		t.Errorf("history: %v, %d revisions, want 2", err, len(revs))
+	}
+
+	// A rollback through the controller: revision 1's file (the worker
+	// back) goes into the ServiceFile, marked; the controller records it
+	// as revision 3, a rollback of 1. The next deploy is an ordinary one.
+	r = e.ferry(t, "rollback", "-f", shop, "--to", "1")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "handing revision 1 back to the controller as ServiceFile "+e.ns+"/shop") || !strings.Contains(r.Stdout, "recorded as revision 3") {
+		t.Errorf("rollback in-cluster: exit %d\nstdout: %s\nstderr: %s", r.Code, r.Stdout, r.Stderr)
+	}
+	if r := e.ferry(t, "rollback", "-f", shop, "--to", "9"); r.Code != clio.ExitUsage || !strings.Contains(r.Stderr, "revision 9 is not in the history") {
+		t.Errorf("rollback in-cluster to a missing revision: exit %d, %q; want 2", r.Code, r.Stderr)
+	}
+	write("shop.yaml", "3", "")
+	if r := e.ferry(t, "deploy", "-f", shop); r.Code != 0 || !strings.Contains(r.Stdout, "recorded as revision 4") {
+		t.Errorf("deploy v3 after the rollback: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	h = e.ferry(t, "history", "-f", shop, "-o", "json")
+	if err := json.Unmarshal([]byte(h.Stdout), &revs); err != nil || len(revs) != 4 || revs[2].RollbackOf != 1 || revs[3].RollbackOf != 0 ||
+		!slices.ContainsFunc(revs[2].Objects, func(o deploy.Ref) bool { return o.Kind == "Deployment" && o.Name == "worker" }) {
+		t.Errorf("history after the rollback and v3: %v\n%s", err, h.Stdout)
 	}
 
 	for _, flag := range []string{"--atomic", "--service=web", "--force-conflicts"} {

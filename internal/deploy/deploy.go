@@ -33,7 +33,10 @@ type Request struct {
 	Atomic bool
 	// ForceConflicts takes fields other managers own.
 	ForceConflicts bool
-	rollbackOf     int
+	// RollbackOf is the revision whose file this puts back: the deploy is
+	// recorded as a rollback, a new revision even when the latest holds
+	// the same file.
+	RollbackOf int
 }
 
 // Result is what a deploy did.
@@ -220,7 +223,7 @@ func (d *Deployer) failed(ctx context.Context, req Request, revs []Revision, res
 	back, err := d.requestFor(*prev, req)
 	if err == nil {
 		// The previous revision again is that revision, not a new one.
-		back.Atomic, back.rollbackOf = false, 0
+		back.Atomic, back.RollbackOf = false, 0
 		_, err = d.Run(context.WithoutCancel(ctx), back)
 	}
 	if err != nil {
@@ -231,16 +234,17 @@ func (d *Deployer) failed(ctx context.Context, req Request, revs []Revision, res
 }
 
 // finish records the deploy as a new revision, unless it applied exactly
-// what the latest revision already holds.
+// what the latest revision already holds (as a rollback, the same one:
+// a controller applying its rollback again records it once).
 func (d *Deployer) finish(ctx context.Context, req Request, revs []Revision, res Result) (Result, error) {
 	prev := latest(revs)
-	if prev != nil && req.rollbackOf == 0 && prev.Service == req.Service && bytes.Equal(prev.Source, req.File.Source) {
+	if prev != nil && (req.RollbackOf == 0 || req.RollbackOf == prev.RollbackOf) && prev.Service == req.Service && bytes.Equal(prev.Source, req.File.Source) {
 		res.Revision, res.Unchanged, res.History = prev.Number, true, revs
 		return res, nil
 	}
 	r := Revision{
 		Number: 1, Time: d.now().UTC().Truncate(time.Second), User: d.client.User, FerryVersion: d.version,
-		Path: req.File.Path, Service: req.Service, RollbackOf: req.rollbackOf,
+		Path: req.File.Path, Service: req.Service, RollbackOf: req.RollbackOf,
 		Objects: sortedRefs(res.Applied), DeployID: newID(), Source: req.File.Source,
 	}
 	if prev != nil {
@@ -292,27 +296,34 @@ func (d *Deployer) requestFor(r Revision, like Request) (Request, error) {
 	f.Path = r.Path
 	return Request{
 		File: f, Service: r.Service, Wait: like.Wait, Timeout: like.Timeout,
-		ForceConflicts: like.ForceConflicts, rollbackOf: r.Number,
+		ForceConflicts: like.ForceConflicts, RollbackOf: r.Number,
 	}, nil
 }
 
 // Rollback deploys revision to again (0: the one before the latest) and
 // records it as a new revision.
 func (d *Deployer) Rollback(ctx context.Context, to int, like Request) (Result, error) {
-	revs, err := d.History(ctx)
+	req, err := d.RollbackRequest(ctx, to, like)
 	if err != nil {
 		return Result{}, err
+	}
+	d.observe(Event{Kind: EventRollback, Revision: req.RollbackOf})
+	return d.Run(ctx, req)
+}
+
+// RollbackRequest is the deploy that puts revision to back (0: the one
+// before the latest), with like's options: its File is the file that
+// revision recorded. ErrNoRevision when there is no such revision.
+func (d *Deployer) RollbackRequest(ctx context.Context, to int, like Request) (Request, error) {
+	revs, err := d.History(ctx)
+	if err != nil {
+		return Request{}, err
 	}
 	target, err := pickRollback(revs, to)
 	if err != nil {
-		return Result{}, err
+		return Request{}, err
 	}
-	req, err := d.requestFor(target, like)
-	if err != nil {
-		return Result{}, err
-	}
-	d.observe(Event{Kind: EventRollback, Revision: target.Number})
-	return d.Run(ctx, req)
+	return d.requestFor(target, like)
 }
 
 // pickRollback chooses the revision a rollback goes to.

@@ -88,6 +88,11 @@ func (c *Client) writeServiceFile(ctx context.Context, want *v1alpha1.ServiceFil
 		for k, v := range want.Labels {
 			metav1.SetMetaDataLabel(&obj.ObjectMeta, k, v)
 		}
+		if mark, ok := want.Annotations[v1alpha1.RollbackAnnotation]; ok {
+			metav1.SetMetaDataAnnotation(&obj.ObjectMeta, v1alpha1.RollbackAnnotation, mark)
+		} else {
+			delete(obj.Annotations, v1alpha1.RollbackAnnotation)
+		}
 		err = c.C.Update(ctx, obj)
 		if err == nil {
 			return obj, obj.Generation == have.Generation, nil

@@ -31,9 +31,49 @@ func runDeployInCluster(ctx context.Context, streams clio.Streams, fl deployFlag
 	if err != nil {
 		return clio.Usage(err)
 	}
+	fmt.Fprintf(streams.ErrOut, "handing %s to the controller as ServiceFile %s/%s\n", f.Path, sf.Namespace, sf.Name)
+	return handOver(ctx, streams, fl, d, ic, sf)
+}
+
+// runRollbackInCluster writes the file of the revision put back into the
+// release's ServiceFile, marked as a rollback, and follows the controller
+// as runDeployInCluster does: the controller records the rollback.
+func runRollbackInCluster(ctx context.Context, streams clio.Streams, fl deployFlags, to int) error {
+	if err := localOnly(fl); err != nil {
+		return err
+	}
+	d, kc, err := fl.connect(nil)
+	if err != nil {
+		return err
+	}
+	ic, err := fl.cluster.Client(kc)
+	if err != nil {
+		return err
+	}
+	req, err := d.RollbackRequest(ctx, to, deploy.Request{})
+	if errors.Is(err, deploy.ErrNoRevision) {
+		return clio.Usage(err)
+	}
+	if err != nil {
+		return clio.Failed(err)
+	}
+	sf, err := incluster.ServiceFileFor(req.File, d.Release(), d.Namespace())
+	if err == nil {
+		err = sf.MarkRollbackOf(req.RollbackOf)
+	}
+	if err != nil {
+		return clio.Failed(fmt.Errorf("revision %d: %w", req.RollbackOf, err))
+	}
+	fmt.Fprintf(streams.ErrOut, "handing revision %d back to the controller as ServiceFile %s/%s\n", req.RollbackOf, sf.Namespace, sf.Name)
+	return handOver(ctx, streams, fl, d, ic, sf)
+}
+
+// handOver writes sf, waits until the controller has applied it (and,
+// with --wait, until it is healthy), and prints what the controller did
+// as a local deploy prints its own work.
+func handOver(ctx context.Context, streams clio.Streams, fl deployFlags, d *deploy.Deployer, ic *incluster.Client, sf *v1alpha1.ServiceFile) error {
 	ctx, cancel := context.WithTimeout(ctx, fl.timeout)
 	defer cancel()
-	fmt.Fprintf(streams.ErrOut, "handing %s to the controller as ServiceFile %s/%s\n", f.Path, sf.Namespace, sf.Name)
 	applied, err := ic.ApplyServiceFile(ctx, sf)
 	if err != nil {
 		return clusterFailed(err)

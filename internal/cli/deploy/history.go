@@ -80,16 +80,29 @@ func NewRollbackCommand(streams clio.Streams) *cobra.Command {
 		Short: "Deploy an earlier revision again (default: the one before the latest)",
 		Long: `Rollback reads the file recorded in revision N (default: the revision before
 the latest) and deploys it like "ferry deploy": apply, prune, watch. Success is
-recorded as a new revision that notes which one it put back.`,
+recorded as a new revision that notes which one it put back. In-cluster
+(--in-cluster, or the file's runIn: cluster) the controller deploys it: the
+revision's file goes into the release's ServiceFile, marked as the rollback.`,
 		Example: `  ferry rollback -f examples/shop.yaml
-  ferry rollback --name shop --to 3`,
+  ferry rollback --name shop --to 3
+  ferry rollback --name shop -n shop --in-cluster   # through the controller`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if to < 0 || fl.timeout <= 0 {
+				return clio.Usage(fmt.Errorf("--to %d, --timeout %s: want a revision number and a positive duration", to, fl.timeout))
+			}
+			if on, err := fl.cluster.on(cmd, streams, &fl.target, nil); err != nil || on {
+				if err != nil {
+					return err
+				}
+				return runRollbackInCluster(cmd.Context(), streams, fl, to)
+			}
 			return runRollback(cmd.Context(), streams, fl, to)
 		},
 	}
 	fs := cmd.Flags()
 	fl.addFlags(fs)
+	fl.cluster.Add(fs, "let the controller put the revision back: its file goes into the release's ServiceFile, which is recorded as the rollback (default: the file's runIn)", "ServiceFile")
 	fs.IntVar(&to, "to", 0, "revision to go back to (default: the one before the latest)")
 	fs.BoolVar(&fl.wait, "wait", true, "watch rollouts until every Deployment is Available")
 	fs.DurationVar(&fl.timeout, "timeout", 5*time.Minute, "how long rollouts may take")
@@ -98,9 +111,6 @@ recorded as a new revision that notes which one it put back.`,
 }
 
 func runRollback(ctx context.Context, streams clio.Streams, fl deployFlags, to int) error {
-	if to < 0 || fl.timeout <= 0 {
-		return clio.Usage(fmt.Errorf("--to %d, --timeout %s: want a revision number and a positive duration", to, fl.timeout))
-	}
 	p := newProgress(streams.ErrOut)
 	d, err := fl.deployer(p.observe)
 	if err != nil {

@@ -30,7 +30,9 @@ func (r *Reconciler) sync(ctx context.Context, sf *v1alpha1.ServiceFile, d *depl
 	// is checked, and applied over only with self-heal.
 	if newGen || due && sf.Status.Sync != v1alpha1.SyncSynced && syncReason(sf) != reasonDrift {
 		// With self-heal on, fields another manager took are taken back.
-		return r.apply(ctx, sf, d, f, sf.Spec.SelfHeal)
+		// A file "ferry rollback --in-cluster" wrote is recorded as the
+		// rollback it is.
+		return r.apply(ctx, sf, d, f, sf.Spec.SelfHeal, sf.RollbackOf())
 	}
 	if !due {
 		return nil
@@ -40,16 +42,17 @@ func (r *Reconciler) sync(ctx context.Context, sf *v1alpha1.ServiceFile, d *depl
 	}
 	if sf.Status.Sync == v1alpha1.SyncOutOfSync && sf.Spec.SelfHeal {
 		r.event(sf, corev1.EventTypeNormal, "SelfHeal", "applying the file again over drift: "+sf.Status.Message)
-		return r.apply(ctx, sf, d, f, true)
+		return r.apply(ctx, sf, d, f, true, 0)
 	}
 	return nil
 }
 
 // apply deploys f (without waiting for rollouts: health is judged on
-// every reconcile). A field owned by another manager is drift, unless
-// force takes it back.
-func (r *Reconciler) apply(ctx context.Context, sf *v1alpha1.ServiceFile, d *deploy.Deployer, f *spec.File, force bool) error {
-	res, err := d.Run(ctx, deploy.Request{File: f, ForceConflicts: force})
+// every reconcile), recorded as a rollback of revision rollbackOf when
+// not 0. A field owned by another manager is drift, unless force takes
+// it back.
+func (r *Reconciler) apply(ctx context.Context, sf *v1alpha1.ServiceFile, d *deploy.Deployer, f *spec.File, force bool, rollbackOf int) error {
+	res, err := d.Run(ctx, deploy.Request{File: f, ForceConflicts: force, RollbackOf: rollbackOf})
 	var conflict bool
 	if err != nil {
 		if conflict = apierrors.IsConflict(err); !conflict {
