@@ -2,6 +2,7 @@ package incluster
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -40,6 +41,10 @@ func MigrationFor(f *spec.File, service, ns string) (*v1alpha1.MigrationResource
 	want, err := migrate.FromSpec(f, service)
 	if err != nil {
 		return nil, err
+	}
+	if tf := f.Migration.TokenFile; tf != "" && !filepath.IsAbs(tf) {
+		return nil, f.Problem("migration.dns.tokenFile", "%s would be read by the controller, from its own working directory in the cluster, not from this machine: "+
+			"put the token in a Secret and set migration.dns.tokenSecretRef instead (or give a path the controller's pod mounts)", tf)
 	}
 	raw, err := spec.Decode(f.Path, f.Source)
 	if err != nil {

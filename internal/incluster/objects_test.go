@@ -1,6 +1,7 @@
 package incluster_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -74,6 +75,20 @@ func TestMigrationForRunsWhatALocalStartRuns(t *testing.T) {
 	}
 	if _, err := incluster.MigrationFor(f, "worker", "team"); err == nil {
 		t.Error("a service without legacy and cluster became a Migration")
+	}
+}
+
+// A relative tokenFile names a file on the machine that runs the
+// command; the controller would read another one. It is refused at its
+// line, naming tokenSecretRef.
+func TestMigrationForRefusesARelativeTokenFile(t *testing.T) {
+	f, err := spec.Load("ferry.yaml", []byte(strings.Replace(file, "tokenFile: /etc/ferry/dns.token", "tokenFile: dns.token", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = incluster.MigrationFor(f, "api", "team")
+	if err == nil || !strings.HasPrefix(err.Error(), "ferry.yaml:10:") || !strings.Contains(err.Error(), "tokenSecretRef") {
+		t.Errorf("MigrationFor with tokenFile: dns.token = %v; want an error at ferry.yaml:10 naming tokenSecretRef", err)
 	}
 }
 
