@@ -16,14 +16,7 @@ import (
 // ServiceFile, waits until it is applied (and, with --wait, healthy), and
 // prints what the controller did as a local deploy prints its own work.
 func runDeployInCluster(ctx context.Context, streams clio.Streams, fl deployFlags, f *spec.File) error {
-	if err := localOnly(fl); err != nil {
-		return err
-	}
-	d, kc, err := fl.connect(nil)
-	if err != nil {
-		return err
-	}
-	ic, err := fl.cluster.Client(kc)
+	d, ic, err := fl.inClusterClients()
 	if err != nil {
 		return err
 	}
@@ -35,18 +28,25 @@ func runDeployInCluster(ctx context.Context, streams clio.Streams, fl deployFlag
 	return handOver(ctx, streams, fl, d, ic, sf)
 }
 
+// inClusterClients refuses the flags only a local deploy honours, then
+// connects: the release's deployer and the client of its ServiceFile.
+func (fl deployFlags) inClusterClients() (*deploy.Deployer, *incluster.Client, error) {
+	if err := localOnly(fl); err != nil {
+		return nil, nil, err
+	}
+	d, kc, err := fl.connect(nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	ic, err := fl.cluster.Client(kc)
+	return d, ic, err
+}
+
 // runRollbackInCluster writes the file of the revision put back into the
 // release's ServiceFile, marked as a rollback, and follows the controller
 // as runDeployInCluster does: the controller records the rollback.
 func runRollbackInCluster(ctx context.Context, streams clio.Streams, fl deployFlags, to int) error {
-	if err := localOnly(fl); err != nil {
-		return err
-	}
-	d, kc, err := fl.connect(nil)
-	if err != nil {
-		return err
-	}
-	ic, err := fl.cluster.Client(kc)
+	d, ic, err := fl.inClusterClients()
 	if err != nil {
 		return err
 	}
