@@ -19,6 +19,7 @@ type installOptions struct {
 	kube     kube.Flags
 	image    string
 	replicas int
+	memory   string
 	dryRun   bool
 }
 
@@ -31,6 +32,7 @@ func (o *installOptions) add(cmd *cobra.Command, withImage bool) {
 	if withImage {
 		f.StringVar(&o.image, "image", "", "image whose entrypoint is ferry (required; building it is not ferry's job)")
 		f.IntVar(&o.replicas, "replicas", 2, "controller replicas (one leads; the others wait to take over)")
+		f.StringVar(&o.memory, "memory", install.DefaultMemory, "the controller's memory request and limit (GOMEMLIMIT is nine tenths of it); 256Mi for ~1000 ServiceFiles of 5 services")
 	}
 }
 
@@ -66,7 +68,7 @@ func (o *installOptions) manifests() ([]*unstructured.Unstructured, error) {
 	if image == "" {
 		image = "ferry.dev/unused:0" // uninstall only needs the names
 	}
-	objs, err := install.Manifests(install.Options{Namespace: o.kube.Namespace, Image: image, Replicas: o.replicas})
+	objs, err := install.Manifests(install.Options{Namespace: o.kube.Namespace, Image: image, Replicas: o.replicas, Memory: o.memory})
 	if err != nil {
 		return nil, clio.Usage(err)
 	}

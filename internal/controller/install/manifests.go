@@ -1,6 +1,7 @@
 package install
 
 import (
+	"cmp"
 	"fmt"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -23,17 +24,18 @@ const Name = "ferry-controller"
 // healthPort serves /healthz and /readyz.
 const healthPort = 8081
 
-// memory is the controller container's memory request and limit.
-const memory = "128Mi"
+// DefaultMemory is the controller container's memory request and limit
+// unless Options say otherwise: enough for a few hundred ServiceFiles
+// (docs/benchmarks.md, "Controller").
+const DefaultMemory = "128Mi"
 
 // softMemoryLimit is GOMEMLIMIT for the controller: nine tenths of its
 // container's limit, so the Go runtime collects harder as the heap nears
 // the limit instead of letting garbage grow past it (by default the heap
 // may reach twice what is live before a collection). The container limit
 // stays the hard one.
-func softMemoryLimit() string {
-	q := resource.MustParse(memory)
-	return fmt.Sprintf("%dMiB", q.Value()*9/10>>20)
+func softMemoryLimit(memory resource.Quantity) string {
+	return fmt.Sprintf("%dMiB", memory.Value()*9/10>>20)
 }
 
 // Options say what to install.
@@ -42,6 +44,9 @@ type Options struct {
 	// Image runs "ferry controller run" (ferry's binary as entrypoint).
 	Image    string
 	Replicas int
+	// Memory is the container's memory request and limit (default
+	// DefaultMemory).
+	Memory string
 }
 
 // Manifests are every object, CRDs first, as unstructured objects ready to
@@ -87,11 +92,15 @@ func add(out *[]*unstructured.Unstructured, obj runtime.Object) error {
 // the Service of its health port and its PodDisruptionBudget.
 func rendered(o Options) ([]runtime.Object, error) {
 	port, replicas := healthPort, o.Replicas
+	memory, err := resource.ParseQuantity(cmp.Or(o.Memory, DefaultMemory))
+	if err != nil || memory.Value() < 64<<20 {
+		return nil, fmt.Errorf("memory %q: want a quantity of at least 64Mi, such as 256Mi", o.Memory)
+	}
 	f := v1alpha1.File{
 		APIVersion: v1alpha1.APIVersion, Kind: v1alpha1.Kind,
 		Defaults: &v1alpha1.Defaults{Namespace: o.Namespace},
 		Services: map[string]*v1alpha1.Service{Name: {
-			Image: o.Image, Port: &port, Health: "/readyz", Replicas: &replicas, CPU: "100m", Memory: memory,
+			Image: o.Image, Port: &port, Health: "/readyz", Replicas: &replicas, CPU: "100m", Memory: memory.String(),
 			Args: []string{"controller", "run", "--namespace", o.Namespace, fmt.Sprintf("--health-addr=:%d", healthPort), "--metrics-addr=:8080"},
 		}},
 	}
@@ -113,7 +122,7 @@ func rendered(o Options) ([]runtime.Object, error) {
 			pod := &d.Spec.Template.Spec // its ServiceAccount is the rendered one, named Name
 			pod.Containers[0].Env = append(pod.Containers[0].Env, corev1.EnvVar{Name: "POD_NAME",
 				ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.name"}}},
-				corev1.EnvVar{Name: "GOMEMLIMIT", Value: softMemoryLimit()})
+				corev1.EnvVar{Name: "GOMEMLIMIT", Value: softMemoryLimit(memory)})
 		}
 		out = append(out, obj)
 	}
