@@ -44,8 +44,8 @@ func healthOnly(in any) (any, error) {
 // of it: identity, labels, ferry's digests and, of a Deployment, what
 // health reads. Every field ferry sets is replaced by one digest of them
 // as they are live (deploy.LiveFields), which is what the drift check
-// compares; a whole Deployment is ~7 KB in the cache, its projection a
-// tenth of that.
+// compares. A whole Deployment is ~7 KB in the cache; its projection is
+// the struct (1.2 KB), its status and a few strings.
 func projected(in any) (any, error) {
 	obj, ok := in.(client.Object)
 	if !ok {
@@ -79,8 +79,8 @@ func projected(in any) (any, error) {
 }
 
 // healthMeta is the metadata health and the cache read: identity,
-// labels, owners, deletion, and of the annotations only keep
-// (managedFields go with the rest).
+// labels, owners, deletion, and of the annotations only those named in
+// keep (managedFields go with the rest).
 func healthMeta(o metav1.Object, keep ...string) metav1.ObjectMeta {
 	out := metav1.ObjectMeta{
 		Name: o.GetName(), Namespace: o.GetNamespace(), UID: o.GetUID(), ResourceVersion: o.GetResourceVersion(),
