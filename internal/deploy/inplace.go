@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -97,23 +98,40 @@ func subset(want, got any) bool {
 }
 
 // liveObjects lists, with one request per kind and namespace, all at once,
-// the objects carrying ferry's label, keyed like Ref.key. A kind that cannot
-// be listed is left out: its objects are simply applied.
+// the objects carrying ferry's label, keyed like Ref.key: only those of
+// objs' services (by their service label), so a deploy reads its own and
+// not every release's of a shared namespace. A kind that cannot be listed
+// is left out: its objects are simply applied.
 func (d *Deployer) liveObjects(ctx context.Context, objs []object) map[string]*unstructured.Unstructured {
 	type scope struct {
 		gvr schema.GroupVersionResource
 		ns  string
 	}
 	var scopes []scope
+	services := map[scope][]string{} // nil: an object without a service label; list all of ferry's
 	for _, o := range objs {
-		if s := (scope{o.resource, o.ref.Namespace}); !slices.Contains(scopes, s) {
+		s := scope{o.resource, o.ref.Namespace}
+		svc, seen := o.obj.GetLabels()[render.ServiceLabel], slices.Contains(scopes, s)
+		switch {
+		case !seen:
 			scopes = append(scopes, s)
+			services[s] = nil
+			if svc != "" {
+				services[s] = []string{svc}
+			}
+		case svc == "":
+			services[s] = nil
+		case services[s] != nil && !slices.Contains(services[s], svc):
+			services[s] = append(services[s], svc)
 		}
 	}
 	lists := make([]*unstructured.UnstructuredList, len(scopes))
-	sel := metav1.ListOptions{LabelSelector: render.ManagedByLabel + "=" + render.ManagedBy}
 	var wg sync.WaitGroup
 	for i, s := range scopes {
+		sel := metav1.ListOptions{LabelSelector: render.ManagedByLabel + "=" + render.ManagedBy}
+		if svcs := services[s]; svcs != nil {
+			sel.LabelSelector += "," + render.ServiceLabel + " in (" + strings.Join(svcs, ",") + ")"
+		}
 		wg.Go(func() {
 			_ = retry(ctx, d.backoff, d.retryNote, func(ctx context.Context) error {
 				var err error

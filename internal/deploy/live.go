@@ -18,9 +18,9 @@ type LiveSource interface {
 }
 
 // ReadLiveFrom makes d read live objects from s instead of listing them
-// from the API server (one list per kind and namespace, which returns
-// every object ferry manages there: fine for one deploy, quadratic for a
-// controller deploying a thousand releases into one namespace).
+// from the API server (one list per kind and namespace for each deploy,
+// of the file's services: fine for one deploy, a request storm for a
+// controller deploying a thousand releases).
 func (d *Deployer) ReadLiveFrom(s LiveSource) { d.source = s }
 
 // readLive is the live objects of objs, keyed like Ref.key: from the
