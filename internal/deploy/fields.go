@@ -33,7 +33,7 @@ func LiveFields(live map[string]any, managed []metav1.ManagedFieldsEntry) string
 			continue
 		}
 		var set map[string]any
-		if err := json.Unmarshal(m.FieldsV1.Raw, &set); err != nil {
+		if err := json.Unmarshal(m.FieldsV1.GetRawBytes(), &set); err != nil {
 			return ""
 		}
 		return digestOf(extract(live, set))

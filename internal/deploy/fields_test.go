@@ -45,7 +45,7 @@ func TestExtract(t *testing.T) {
 // Update or status entries, give no digest.
 func TestLiveFieldsReadsFerrysApplyOnly(t *testing.T) {
 	live := map[string]any{"spec": map[string]any{"replicas": int64(2)}}
-	set := &metav1.FieldsV1{Raw: []byte(`{"f:spec":{"f:replicas":{}}}`)}
+	set := metav1.NewFieldsV1(`{"f:spec":{"f:replicas":{}}}`)
 	for _, m := range []metav1.ManagedFieldsEntry{
 		{Manager: "kubectl-edit", Operation: metav1.ManagedFieldsOperationApply, FieldsV1: set},
 		{Manager: FieldManager, Operation: metav1.ManagedFieldsOperationUpdate, FieldsV1: set},

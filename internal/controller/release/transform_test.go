@@ -108,7 +108,7 @@ func TestProjectedDeploymentKeepsHealthAndDigest(t *testing.T) {
 	d.Spec.Template.Spec.Containers = []corev1.Container{{Name: "api", Image: "api:2"}}
 	d.ManagedFields = []metav1.ManagedFieldsEntry{{
 		Manager: deploy.FieldManager, Operation: metav1.ManagedFieldsOperationApply,
-		FieldsV1: &metav1.FieldsV1{Raw: []byte(`{"f:spec":{"f:template":{"f:spec":{"f:containers":{"k:{\"name\":\"api\"}":{".":{},"f:image":{},"f:name":{}}}}}}}`)},
+		FieldsV1: metav1.NewFieldsV1(`{"f:spec":{"f:template":{"f:spec":{"f:containers":{"k:{\"name\":\"api\"}":{".":{},"f:image":{},"f:name":{}}}}}}}`),
 	}}
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	want := deploy.Evaluate(d, []*appsv1.ReplicaSet{rs}, []*corev1.Pod{pod}, now)
