@@ -20,7 +20,7 @@ func (w *yamlWriter) writeTyped(obj any) error {
 	for v.Kind() == reflect.Pointer {
 		v = v.Elem()
 	}
-	_, err := w.structFields(v, 0, false, true)
+	_, err := w.structFields(v, infoOf(v.Type()), 0, false, true)
 	return err
 }
 
@@ -32,33 +32,73 @@ type field struct {
 	index     []int
 	omitEmpty bool
 	omitZero  bool
+	info      *typeInfo // of the field's type
 }
 
-// typeInfo is what the writer needs to know of a type, worked out once.
+// typeInfo is what the writer needs to know of a type, worked out once,
+// with the types below it linked: the writer walks a value and its
+// typeInfo together, without looking a type up.
 type typeInfo struct {
+	kind   reflect.Kind
 	fields []field // structs: sorted by name
 	// marshals: the value (1) or its address (2) implements json.Marshaler.
 	marshals int
+	// known: written by yamlWriter.known (Quantity, IntOrString).
+	known bool
+	// elem is of the element of a pointer, slice, array or map (its value).
+	elem *typeInfo
+	// stringMap: a map[string]string (labels, annotations, selectors).
+	stringMap bool
 }
 
-var typeCache sync.Map // reflect.Type → *typeInfo
+var (
+	typeCache sync.Map   // reflect.Type → *typeInfo, each complete
+	typeMu    sync.Mutex // one builder at a time
+)
 
+// infoOf is t's typeInfo, built on first use with every type below it and
+// published only once complete.
 func infoOf(t reflect.Type) *typeInfo {
 	if ti, ok := typeCache.Load(t); ok {
 		return ti.(*typeInfo)
 	}
-	ti := &typeInfo{}
+	typeMu.Lock()
+	defer typeMu.Unlock()
+	building := map[reflect.Type]*typeInfo{}
+	ti := buildInfo(t, building)
+	for t, ti := range building {
+		typeCache.Store(t, ti)
+	}
+	return ti
+}
+
+// buildInfo builds t's typeInfo; building holds those under way, so a
+// type that contains itself links to its own.
+func buildInfo(t reflect.Type, building map[reflect.Type]*typeInfo) *typeInfo {
+	if ti, ok := typeCache.Load(t); ok {
+		return ti.(*typeInfo)
+	}
+	if ti, ok := building[t]; ok {
+		return ti
+	}
+	ti := &typeInfo{kind: t.Kind(), known: isKnown(t), stringMap: t == stringMapType}
+	building[t] = ti
 	switch {
 	case t.Implements(marshalerType):
 		ti.marshals = 1
 	case reflect.PointerTo(t).Implements(marshalerType):
 		ti.marshals = 2
 	}
-	if t.Kind() == reflect.Struct {
+	switch t.Kind() {
+	case reflect.Struct:
 		collectFields(t, nil, &ti.fields)
 		slices.SortFunc(ti.fields, func(a, b field) int { return strings.Compare(a.name, b.name) })
+		for i := range ti.fields {
+			ti.fields[i].info = buildInfo(t.FieldByIndex(ti.fields[i].index).Type, building)
+		}
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+		ti.elem = buildInfo(t.Elem(), building)
 	}
-	typeCache.Store(t, ti)
 	return ti
 }
 
@@ -106,12 +146,16 @@ func shows(f *field, fv reflect.Value, top bool) bool {
 // structFields writes the fields of struct v as mapping entries and says
 // how many; firstInline means the first entry continues a "- " already
 // written.
-func (w *yamlWriter) structFields(v reflect.Value, indent int, firstInline, top bool) (int, error) {
-	fields := w.info(v.Type()).fields
+func (w *yamlWriter) structFields(v reflect.Value, ti *typeInfo, indent int, firstInline, top bool) (int, error) {
 	n := 0
-	for i := range fields {
-		f := &fields[i]
-		fv := v.FieldByIndex(f.index)
+	for i := range ti.fields {
+		f := &ti.fields[i]
+		var fv reflect.Value
+		if len(f.index) == 1 {
+			fv = v.Field(f.index[0])
+		} else {
+			fv = v.FieldByIndex(f.index)
+		}
 		if !shows(f, fv, top) {
 			continue
 		}
@@ -119,8 +163,8 @@ func (w *yamlWriter) structFields(v reflect.Value, indent int, firstInline, top 
 			w.pad(indent)
 		}
 		n++
-		w.buf.WriteString(f.key)
-		if err := w.typedValue(fv, indent); err != nil {
+		w.put(f.key)
+		if err := w.typedValue(fv, f.info, indent); err != nil {
 			return n, fmt.Errorf("%s: %w", f.name, err)
 		}
 	}

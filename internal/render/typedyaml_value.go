@@ -14,66 +14,76 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
-// typedValue writes what follows "key:" for v.
-func (w *yamlWriter) typedValue(v reflect.Value, indent int) error {
-	if v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+// typedValue writes what follows "key:" for v, of the type ti describes.
+func (w *yamlWriter) typedValue(v reflect.Value, ti *typeInfo, indent int) error {
+	switch ti.kind {
+	case reflect.Interface:
 		if v.IsNil() {
-			w.buf.WriteString(" null\n")
+			w.put(" null\n")
 			return nil
 		}
-		if w.info(v.Type()).marshals != 1 || isKnown(v.Type().Elem()) {
-			return w.typedValue(v.Elem(), indent)
+		if ti.marshals != 1 {
+			e := v.Elem()
+			return w.typedValue(e, infoOf(e.Type()), indent)
+		}
+	case reflect.Pointer:
+		if v.IsNil() {
+			w.put(" null\n")
+			return nil
+		}
+		if ti.marshals != 1 || ti.elem.known {
+			return w.typedValue(v.Elem(), ti.elem, indent)
 		}
 	}
-	if w.known(v) {
+	if ti.known && w.known(v) {
 		return nil
 	}
-	if m, ok := asMarshaler(v, w.info(v.Type())); ok {
+	if m, ok := asMarshaler(v, ti); ok {
 		return w.marshaled(m)
 	}
-	switch v.Kind() {
+	switch ti.kind {
 	case reflect.Struct:
-		return w.typedStruct(v, indent, false)
+		return w.typedStruct(v, ti, indent, false)
 	case reflect.Map:
-		return w.typedMap(v, indent)
+		return w.typedMap(v, ti, indent)
 	case reflect.Slice, reflect.Array:
-		return w.typedSlice(v, indent)
+		return w.typedSlice(v, ti, indent)
 	}
-	w.buf.WriteByte(' ')
+	w.putByte(' ')
 	if err := w.typedScalar(v); err != nil {
 		return err
 	}
-	w.buf.WriteByte('\n')
+	w.putByte('\n')
 	return nil
 }
 
 // typedStruct writes a struct after "key:" (inline false) or "-" (inline
 // true) as a mapping, or {} when it has no field to write: found by
 // writing them and taking back the separator if none was.
-func (w *yamlWriter) typedStruct(v reflect.Value, indent int, inline bool) error {
-	mark := w.buf.Len()
+func (w *yamlWriter) typedStruct(v reflect.Value, ti *typeInfo, indent int, inline bool) error {
+	mark := len(w.buf)
 	if inline {
-		w.buf.WriteByte(' ')
+		w.putByte(' ')
 	} else {
-		w.buf.WriteByte('\n')
+		w.putByte('\n')
 	}
-	n, err := w.structFields(v, indent+2, inline, false)
+	n, err := w.structFields(v, ti, indent+2, inline, false)
 	if err == nil && n == 0 {
-		w.buf.Truncate(mark)
-		w.buf.WriteString(" {}\n")
+		w.buf = w.buf[:mark]
+		w.put(" {}\n")
 	}
 	return err
 }
 
-func (w *yamlWriter) typedMap(v reflect.Value, indent int) error {
-	if v.Type() == stringMapType {
+func (w *yamlWriter) typedMap(v reflect.Value, ti *typeInfo, indent int) error {
+	if ti.stringMap {
 		return w.stringMap(v.Interface().(map[string]string), indent)
 	}
 	if v.Len() == 0 {
 		if v.IsNil() {
-			w.buf.WriteString(" null\n")
+			w.put(" null\n")
 		} else {
-			w.buf.WriteString(" {}\n")
+			w.put(" {}\n")
 		}
 		return nil
 	}
@@ -81,12 +91,12 @@ func (w *yamlWriter) typedMap(v reflect.Value, indent int) error {
 	slices.SortFunc(keys, func(a, b reflect.Value) int {
 		return compareStrings(a.String(), b.String())
 	})
-	w.buf.WriteByte('\n')
+	w.putByte('\n')
 	for _, k := range keys {
 		w.pad(indent + 2)
 		w.scalar(k.String())
-		w.buf.WriteByte(':')
-		if err := w.typedValue(v.MapIndex(k), indent+2); err != nil {
+		w.putByte(':')
+		if err := w.typedValue(v.MapIndex(k), ti.elem, indent+2); err != nil {
 			return err
 		}
 	}
@@ -100,9 +110,9 @@ var stringMapType = reflect.TypeFor[map[string]string]()
 func (w *yamlWriter) stringMap(m map[string]string, indent int) error {
 	if len(m) == 0 {
 		if m == nil {
-			w.buf.WriteString(" null\n")
+			w.put(" null\n")
 		} else {
-			w.buf.WriteString(" {}\n")
+			w.put(" {}\n")
 		}
 		return nil
 	}
@@ -113,51 +123,51 @@ func (w *yamlWriter) stringMap(m map[string]string, indent int) error {
 		entries = append(entries, [2]string{k, v})
 	}
 	slices.SortFunc(entries, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
-	w.buf.WriteByte('\n')
+	w.putByte('\n')
 	for _, e := range entries {
 		w.pad(indent + 2)
 		w.str(e[0])
-		w.buf.WriteString(": ")
+		w.put(": ")
 		w.str(e[1])
-		w.buf.WriteByte('\n')
+		w.putByte('\n')
 	}
 	return nil
 }
 
-func (w *yamlWriter) typedSlice(v reflect.Value, indent int) error {
-	if v.Kind() == reflect.Slice && v.IsNil() {
-		w.buf.WriteString(" null\n")
+func (w *yamlWriter) typedSlice(v reflect.Value, ti *typeInfo, indent int) error {
+	if ti.kind == reflect.Slice && v.IsNil() {
+		w.put(" null\n")
 		return nil
 	}
-	if v.Type().Elem().Kind() == reflect.Uint8 {
-		w.buf.WriteByte(' ')
+	if ti.elem.kind == reflect.Uint8 {
+		w.putByte(' ')
 		w.scalar(base64.StdEncoding.EncodeToString(v.Bytes()))
-		w.buf.WriteByte('\n')
+		w.putByte('\n')
 		return nil
 	}
 	if v.Len() == 0 {
-		w.buf.WriteString(" []\n")
+		w.put(" []\n")
 		return nil
 	}
-	w.buf.WriteByte('\n')
+	w.putByte('\n')
 	for i := range v.Len() {
-		if err := w.typedItem(v.Index(i), indent); err != nil {
+		if err := w.typedItem(v.Index(i), ti.elem, indent); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (w *yamlWriter) typedItem(item reflect.Value, indent int) error {
-	for item.Kind() == reflect.Pointer && !item.IsNil() && w.info(item.Type()).marshals != 1 {
-		item = item.Elem()
+func (w *yamlWriter) typedItem(item reflect.Value, ti *typeInfo, indent int) error {
+	for ti.kind == reflect.Pointer && !item.IsNil() && ti.marshals != 1 {
+		item, ti = item.Elem(), ti.elem
 	}
 	w.pad(indent)
-	w.buf.WriteByte('-')
-	if item.Kind() == reflect.Struct && w.info(item.Type()).marshals == 0 {
-		return w.typedStruct(item, indent, true)
+	w.putByte('-')
+	if ti.kind == reflect.Struct && ti.marshals == 0 {
+		return w.typedStruct(item, ti, indent, true)
 	}
-	return w.typedValue(item, indent+2)
+	return w.typedValue(item, ti, indent+2)
 }
 
 func (w *yamlWriter) typedScalar(v reflect.Value) error {
@@ -165,13 +175,13 @@ func (w *yamlWriter) typedScalar(v reflect.Value) error {
 	case reflect.String:
 		w.str(v.String())
 	case reflect.Bool:
-		w.buf.WriteString(strconv.FormatBool(v.Bool()))
+		w.put(strconv.FormatBool(v.Bool()))
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		w.buf.WriteString(strconv.FormatInt(v.Int(), 10))
+		w.put(strconv.FormatInt(v.Int(), 10))
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		w.buf.WriteString(strconv.FormatUint(v.Uint(), 10))
+		w.put(strconv.FormatUint(v.Uint(), 10))
 	case reflect.Float32, reflect.Float64:
-		w.buf.WriteString(strconv.FormatFloat(v.Float(), 'g', -1, v.Type().Bits()))
+		w.put(strconv.FormatFloat(v.Float(), 'g', -1, v.Type().Bits()))
 	default:
 		return fmt.Errorf("no YAML form for %s", v.Type())
 	}
@@ -186,19 +196,19 @@ func (w *yamlWriter) known(v reflect.Value) bool {
 	}
 	switch t := v.Interface().(type) {
 	case resource.Quantity:
-		w.buf.WriteByte(' ')
+		w.putByte(' ')
 		w.str(t.String())
 	case intstr.IntOrString:
-		w.buf.WriteByte(' ')
+		w.putByte(' ')
 		if t.Type == intstr.Int {
-			w.buf.WriteString(strconv.Itoa(int(t.IntVal)))
+			w.put(strconv.Itoa(int(t.IntVal)))
 		} else {
 			w.str(t.StrVal)
 		}
 	default:
 		return false
 	}
-	w.buf.WriteByte('\n')
+	w.putByte('\n')
 	return true
 }
 
@@ -243,9 +253,9 @@ func (w *yamlWriter) marshaled(m json.Marshaler) error {
 	case map[string]any, []any:
 		return fmt.Errorf("%T marshals to a composite value", m)
 	}
-	w.buf.WriteByte(' ')
+	w.putByte(' ')
 	w.scalar(s)
-	w.buf.WriteByte('\n')
+	w.putByte('\n')
 	return nil
 }
 

@@ -1,10 +1,8 @@
 package render
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"strconv"
 	"strings"
 )
@@ -14,31 +12,18 @@ import (
 // YAML through a generic YAML library, re-parses every object and was most of
 // render's time; its output is read back with a real YAML parser in the tests.
 type yamlWriter struct {
-	buf bytes.Buffer
-	// types caches infoOf for this writer: a plain map is cheaper than
-	// the shared sync.Map, asked several times for every value written.
-	types map[reflect.Type]*typeInfo
+	buf []byte
 }
 
-// info is infoOf(t), remembered by this writer.
-func (w *yamlWriter) info(t reflect.Type) *typeInfo {
-	ti, ok := w.types[t]
-	if !ok {
-		ti = infoOf(t)
-		if w.types == nil {
-			w.types = map[reflect.Type]*typeInfo{}
-		}
-		w.types[t] = ti
-	}
-	return ti
-}
+func (w *yamlWriter) put(s string)   { w.buf = append(w.buf, s...) }
+func (w *yamlWriter) putByte(c byte) { w.buf = append(w.buf, c) }
 
 func (w *yamlWriter) pad(n int) {
 	for n > len(spaces) {
-		w.buf.WriteString(spaces)
+		w.put(spaces)
 		n -= len(spaces)
 	}
-	w.buf.WriteString(spaces[:n])
+	w.put(spaces[:n])
 }
 
 const spaces = "                                " // 32
@@ -46,15 +31,15 @@ const spaces = "                                " // 32
 func (w *yamlWriter) scalar(v any) {
 	switch t := v.(type) {
 	case nil:
-		w.buf.WriteString("null")
+		w.put("null")
 	case bool:
-		w.buf.WriteString(strconv.FormatBool(t))
+		w.put(strconv.FormatBool(t))
 	case json.Number:
-		w.buf.WriteString(t.String())
+		w.put(t.String())
 	case float64:
-		w.buf.WriteString(strconv.FormatFloat(t, 'g', -1, 64))
+		w.put(strconv.FormatFloat(t, 'g', -1, 64))
 	case int64:
-		w.buf.WriteString(strconv.FormatInt(t, 10))
+		w.put(strconv.FormatInt(t, 10))
 	case string:
 		w.str(t)
 	default:
@@ -65,10 +50,10 @@ func (w *yamlWriter) scalar(v any) {
 // str writes s as a YAML scalar; scalar(s) would box s on the heap.
 func (w *yamlWriter) str(s string) {
 	if plainSafe(s) {
-		w.buf.WriteString(s)
+		w.put(s)
 		return
 	}
-	w.buf.Write(strconv.AppendQuote(w.buf.AvailableBuffer(), s))
+	w.buf = strconv.AppendQuote(w.buf, s)
 }
 
 // quoted is s as a YAML scalar.

@@ -68,11 +68,11 @@ func FuzzYAMLScalar(f *testing.F) {
 			t.Fatal(err)
 		}
 		var got map[string]any
-		if err := yaml.Unmarshal(w.buf.Bytes(), &got); err != nil {
-			t.Fatalf("%q: not YAML: %v\n%s", s, err, w.buf.String())
+		if err := yaml.Unmarshal(w.buf, &got); err != nil {
+			t.Fatalf("%q: not YAML: %v\n%s", s, err, string(w.buf))
 		}
 		if got["k"] != s {
-			t.Fatalf("%q read back as %#v\n%s", s, got["k"], w.buf.String())
+			t.Fatalf("%q read back as %#v\n%s", s, got["k"], string(w.buf))
 		}
 	})
 }
@@ -101,7 +101,7 @@ func TestParallelEncodingMatches(t *testing.T) {
 	if err := one.writeObjects(objs, true); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(parallel.Bytes(), one.buf.Bytes()) {
+	if !bytes.Equal(parallel.Bytes(), one.buf) {
 		t.Fatal("parallel encoding differs from sequential encoding")
 	}
 }
