@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"ferry.dev/ferry/api/v1alpha1"
 	"ferry.dev/ferry/internal/cli/clio"
@@ -111,7 +112,16 @@ func TestDeployInClusterThenStatusAndHistory(t *testing.T) {
 
 	// A rollback through the controller: revision 1's file (the worker
 	// back) goes into the ServiceFile, marked; the controller records it
-	// as revision 3, a rollback of 1. The next deploy is an ordinary one.
+	// as revision 3, a rollback of 1 — also with selfHeal on, which the
+	// rollback keeps. The next deploy is an ordinary one.
+	sf := &v1alpha1.ServiceFile{}
+	if err := e.cl.Get(t.Context(), client.ObjectKey{Namespace: e.ns, Name: "shop"}, sf); err != nil {
+		t.Fatal(err)
+	}
+	sf.Spec.SelfHeal = true
+	if err := e.cl.Update(t.Context(), sf); err != nil {
+		t.Fatal(err)
+	}
 	r = e.ferry(t, "rollback", "-f", shop, "--to", "1")
 	if r.Code != 0 || !strings.Contains(r.Stderr, "handing revision 1 back to the controller as ServiceFile "+e.ns+"/shop") || !strings.Contains(r.Stdout, "recorded as revision 3") {
 		t.Errorf("rollback in-cluster: exit %d\nstdout: %s\nstderr: %s", r.Code, r.Stdout, r.Stderr)

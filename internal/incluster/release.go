@@ -88,10 +88,13 @@ func (c *Client) writeServiceFile(ctx context.Context, want *v1alpha1.ServiceFil
 		for k, v := range want.Labels {
 			metav1.SetMetaDataLabel(&obj.ObjectMeta, k, v)
 		}
-		if mark, ok := want.Annotations[v1alpha1.RollbackAnnotation]; ok {
-			metav1.SetMetaDataAnnotation(&obj.ObjectMeta, v1alpha1.RollbackAnnotation, mark)
-		} else {
-			delete(obj.Annotations, v1alpha1.RollbackAnnotation)
+		// A rollback's mark is of the spec as written, selfHeal and
+		// suspend included; anything else is no rollback.
+		delete(obj.Annotations, v1alpha1.RollbackAnnotation)
+		if n := want.RollbackOf(); n != 0 {
+			if err := obj.MarkRollbackOf(n); err != nil {
+				return nil, false, err
+			}
 		}
 		err = c.C.Update(ctx, obj)
 		if err == nil {
