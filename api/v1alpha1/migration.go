@@ -211,14 +211,23 @@ type Webhook struct {
 
 // Notification is where ferry tells what happened: every stage change,
 // step, alert, pause, rollback and end of a migration, and every deploy's
-// success or failure. The URL is a secret: it comes from a file or an
-// environment variable, never from the service file.
+// success or failure. The URL is a secret: it comes from a file, an
+// environment variable or (for the controller) a Secret, never from the
+// service file.
+//
+// +kubebuilder:validation:XValidation:rule="(has(self.urlFile) ? 1 : 0) + (has(self.urlEnv) ? 1 : 0) + (has(self.urlSecretRef) ? 1 : 0) == 1",message="set one of urlFile, urlEnv and urlSecretRef: a webhook URL is a secret, kept out of the object"
 type Notification struct {
 	// Format is "slack" (default; Slack-compatible incoming webhooks) or
 	// "json" (the event as JSON).
+	//
+	// +kubebuilder:validation:Enum=slack;json
 	Format  string `json:"format,omitempty"`
 	URLFile string `json:"urlFile,omitempty"`
 	URLEnv  string `json:"urlEnv,omitempty"`
+	// URLSecretRef names a Secret in the object's namespace, and its key,
+	// that holds the URL: read by ferry's controller only (a local run
+	// has no Secret to read, and says so).
+	URLSecretRef *SecretKeyRef `json:"urlSecretRef,omitempty"`
 }
 
 // Drain decides when legacy may be switched off after cutover.

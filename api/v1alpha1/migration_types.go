@@ -60,6 +60,13 @@ type MigrationSpec struct {
 	Cluster Endpoint `json:"cluster"`
 	// Settings are the service file's migration block.
 	Settings *Migration `json:"settings,omitempty"`
+	// Notifications receive the migration's events from the controller:
+	// those with urlSecretRef (the controller reads no file or
+	// environment of the machine that made the object).
+	//
+	// +kubebuilder:validation:MaxItems=16
+	// +kubebuilder:validation:XValidation:rule="self.all(n, has(n.urlSecretRef))",message="the controller reads a notification's URL from a Secret: use urlSecretRef"
+	Notifications []Notification `json:"notifications,omitempty"`
 	// Commands are the operator's commands, oldest first. Each is applied
 	// once: status.acknowledged lists those done with.
 	//

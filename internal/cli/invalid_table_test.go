@@ -282,6 +282,8 @@ var invalidFiles = map[string][]string{
 	},
 	"notification-bad-format-no-url": {
 		`4:14: notifications[0].format: "teams" is not one of: slack, json`,
-		`5:5: notifications[1]: set either urlFile or urlEnv: a webhook URL is a secret, kept out of the service file`,
+		`5:5: notifications[1]: set one of urlFile, urlEnv and urlSecretRef: a webhook URL is a secret, kept out of the service file`,
+		`6:5: notifications[2]: set one of urlFile, urlEnv and urlSecretRef: a webhook URL is a secret, kept out of the service file`,
+		`7:27: notifications[3].urlSecretRef.name: "Hooks" is not a Secret name: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
 	},
 }

@@ -3,6 +3,7 @@ package incluster
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -60,6 +61,7 @@ func MigrationFor(f *spec.File, service, ns string) (*v1alpha1.MigrationResource
 		Spec: v1alpha1.MigrationSpec{
 			Service: service, Domain: svc.Migration.Domain, PreviewDomain: rs.PreviewDomain,
 			DNSTTL: rs.DNSTTL, Legacy: *rs.Legacy, Cluster: *rs.Cluster, Settings: settings(raw),
+			Notifications: secretNotifications(raw.Notifications),
 		},
 	}
 	if svc.Readiness != nil {
@@ -94,4 +96,32 @@ func settings(raw *v1alpha1.File) *v1alpha1.Migration {
 	}
 	m.TTL = raw.Defaults.DNSTTL
 	return m
+}
+
+// secretNotifications are the notifications the controller can send to:
+// those whose URL is in a Secret (LocalOnly names the others).
+func secretNotifications(ns []v1alpha1.Notification) []v1alpha1.Notification {
+	var out []v1alpha1.Notification
+	for _, n := range ns {
+		if n.URLSecretRef != nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// LocalOnly is a note naming the file's notifications the controller
+// cannot send to (a URL in a file or an environment variable of this
+// machine), "" when there are none.
+func LocalOnly(f *spec.File) string {
+	var which []string
+	for i, n := range f.Notifications {
+		if n.URLSecret == nil {
+			which = append(which, fmt.Sprintf("notifications[%d]", i))
+		}
+	}
+	if len(which) == 0 {
+		return ""
+	}
+	return strings.Join(which, ", ") + ": the controller cannot read this machine's files or environment, so it sends nothing there; give the URL in a Secret (urlSecretRef)"
 }

@@ -25,6 +25,7 @@ migration:
   dns: {provider: ferry, server: "http://127.0.0.1:8053", tokenFile: /etc/ferry/dns.token}
 notifications:
   - {urlEnv: FERRY_HOOK}
+  - {format: json, urlSecretRef: {name: hooks, key: url}}
 services:
   api:
     image: registry.example.com/api:1
@@ -75,6 +76,15 @@ func TestMigrationForRunsWhatALocalStartRuns(t *testing.T) {
 	}
 	if _, err := incluster.MigrationFor(f, "worker", "team"); err == nil {
 		t.Error("a service without legacy and cluster became a Migration")
+	}
+	// The controller sends to the notification whose URL is in a Secret;
+	// the other is named as one it cannot send to.
+	wantNotes := []v1alpha1.Notification{{Format: "json", URLSecretRef: &v1alpha1.SecretKeyRef{Name: "hooks", Key: "url"}}}
+	if d := cmp.Diff(wantNotes, m.Spec.Notifications); d != "" {
+		t.Errorf("notifications (-want +got):\n%s", d)
+	}
+	if note := incluster.LocalOnly(f); !strings.HasPrefix(note, "notifications[0]: ") || !strings.Contains(note, "urlSecretRef") {
+		t.Errorf("LocalOnly = %q; want notifications[0] named, and urlSecretRef", note)
 	}
 }
 

@@ -51,9 +51,14 @@ type Target struct {
 
 // Targets resolves the file's notifications: each URL is read from its
 // file or environment variable (getenv), never from the service file.
+// Those whose URL is in a Secret are the controller's: left out here
+// (InClusterOnly names them).
 func Targets(ns []spec.Notification, getenv func(string) string) ([]Target, error) {
 	var out []Target
 	for i, n := range ns {
+		if n.URLSecret != nil {
+			continue
+		}
 		url := getenv(n.URLEnv)
 		if n.URLFile != "" {
 			b, err := os.ReadFile(n.URLFile)
@@ -68,6 +73,21 @@ func Targets(ns []spec.Notification, getenv func(string) string) ([]Target, erro
 		out = append(out, Target{URL: url, Format: Format(n.Format)})
 	}
 	return out, nil
+}
+
+// InClusterOnly is a note naming the notifications only the controller
+// sends to (urlSecretRef), "" when there are none: a local command says so.
+func InClusterOnly(ns []spec.Notification) string {
+	var which []string
+	for i, n := range ns {
+		if n.URLSecret != nil {
+			which = append(which, fmt.Sprintf("notifications[%d]", i))
+		}
+	}
+	if len(which) == 0 {
+		return ""
+	}
+	return strings.Join(which, ", ") + ": the URL is in a Secret, which only ferry's controller reads (for the migrations it runs); nothing is sent to it from here"
 }
 
 // Options tune delivery; zero values take the defaults shown.

@@ -125,12 +125,20 @@ func (c *checker) notifications(path string, raw []v1alpha1.Notification) []Noti
 	var out []Notification
 	for i, n := range raw {
 		p := fmt.Sprintf("%s[%d]", path, i)
-		if (n.URLFile == "") == (n.URLEnv == "") {
-			c.errorf(p, "set either urlFile or urlEnv: a webhook URL is a secret, kept out of the service file")
+		if set := btoi(n.URLFile != "") + btoi(n.URLEnv != "") + btoi(n.URLSecretRef != nil); set != 1 {
+			c.errorf(p, "set one of urlFile, urlEnv and urlSecretRef: a webhook URL is a secret, kept out of the service file")
 		}
 		out = append(out, Notification{
 			Format: c.oneOf(p+".format", n.Format, DefaultNotifyFormat, "slack", "json"), URLFile: n.URLFile, URLEnv: n.URLEnv,
+			URLSecret: c.secretKeyRef(p+".urlSecretRef", n.URLSecretRef),
 		})
 	}
 	return out
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -80,9 +80,11 @@ const (
 )
 
 // Notification is where events are sent: the URL is read from URLFile or
-// the environment variable URLEnv when ferry starts.
+// the environment variable URLEnv when ferry starts, or by the controller
+// from the Secret URLSecret names.
 type Notification struct {
-	Format  string
-	URLFile string
-	URLEnv  string
+	Format    string
+	URLFile   string
+	URLEnv    string
+	URLSecret *SecretKeyRef
 }

@@ -22,6 +22,9 @@ func tell(ctx context.Context, streams clio.Streams, f *spec.File, e notify.Even
 		fmt.Fprintf(streams.ErrOut, "warning: not notifying: %v\n", err)
 		return
 	}
+	if note := notify.InClusterOnly(f.Notifications); note != "" {
+		fmt.Fprintln(streams.ErrOut, "note: "+note)
+	}
 	n := notify.New(context.WithoutCancel(ctx), targets, notify.Options{})
 	n.Send(e)
 	n.Flush(ctx, 2*time.Second)

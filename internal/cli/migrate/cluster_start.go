@@ -28,6 +28,9 @@ func (o *options) startInCluster(ctx context.Context, su *setup, service string,
 	if err != nil {
 		return clio.Usage(err)
 	}
+	if note := incluster.LocalOnly(su.file); note != "" {
+		fmt.Fprintln(o.streams.ErrOut, "note: "+note)
+	}
 	started, err := ic.StartMigration(ctx, want)
 	if err != nil {
 		return clusterFailed(err, service)

@@ -63,6 +63,9 @@ func (o *options) start(cmd *cobra.Command, service string, force bool) error {
 	if err != nil {
 		return clio.Usage(err)
 	}
+	if note := notify.InClusterOnly(su.file.Notifications); note != "" {
+		fmt.Fprintln(o.streams.ErrOut, "note: "+note)
+	}
 	view := newView(o.streams.ErrOut, clio.IsTerminal(o.streams.ErrOut))
 	var watch func(migrate.State) // set once the session says what is past
 	opts := o.sessionOptions(ctx, su, p, service, force, view)

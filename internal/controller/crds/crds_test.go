@@ -103,6 +103,21 @@ func TestAPIServerRefusesBadObjectsWithFieldPaths(t *testing.T) {
 			}}
 			return m
 		}, []string{"spec.settings.dns.tokenSecretRef.key"}},
+		{"notification URL from this machine's environment", func() client.Object {
+			m := validMigration(ns)
+			m.Spec.Notifications = []v1alpha1.Notification{{URLEnv: "HOOK"}}
+			return m
+		}, []string{"spec.notifications", "use urlSecretRef"}},
+		{"notification URL from two places", func() client.Object {
+			m := validMigration(ns)
+			m.Spec.Notifications = []v1alpha1.Notification{{URLFile: "hook.url", URLSecretRef: &v1alpha1.SecretKeyRef{Name: "hook", Key: "url"}}}
+			return m
+		}, []string{"spec.notifications[0]", "set one of urlFile, urlEnv and urlSecretRef"}},
+		{"notification format unknown", func() client.Object {
+			m := validMigration(ns)
+			m.Spec.Notifications = []v1alpha1.Notification{{Format: "teams", URLSecretRef: &v1alpha1.SecretKeyRef{Name: "hook", Key: "url"}}}
+			return m
+		}, []string{"spec.notifications[0].format", `Unsupported value: "teams"`}},
 		{"bad service name", func() client.Object {
 			f := validFile(ns)
 			f.Spec.Services["API_1"] = f.Spec.Services["api"]

@@ -12,15 +12,23 @@ import (
 )
 
 // eventSink turns every new entry of a migration's timeline (each
-// decision of the engine, with its numbers) into a Kubernetes event.
+// decision of the engine, with its numbers) into a Kubernetes event, and
+// passes the state on to the Migration's notifications.
 type eventSink struct {
-	r    *Reconciler
-	key  types.NamespacedName
-	mu   sync.Mutex
-	seen int
+	r      *Reconciler
+	key    types.NamespacedName
+	mu     sync.Mutex
+	seen   int
+	notify func(migrate.State) // nil until the session is open
 }
 
 func (e *eventSink) observe(s migrate.State) {
+	e.mu.Lock()
+	send := e.notify
+	e.mu.Unlock()
+	if send != nil {
+		send(s)
+	}
 	if e.r.Events == nil {
 		return
 	}

@@ -106,7 +106,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	case <-ctx.Done():
 		return reconcile.Result{}, ctx.Err()
 	}
-	r.launch(req.NamespacedName, cfg)
+	r.launch(req.NamespacedName, cfg, m.Spec.Notifications)
 	return reconcile.Result{}, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/lease"
 	"ferry.dev/ferry/internal/migrate"
+	"ferry.dev/ferry/internal/notify"
 )
 
 // retryAfter is how long a runner that failed for a reason that may pass
@@ -22,13 +23,13 @@ import (
 const retryAfter = 5 * time.Second
 
 // launch starts the runner of key in the manager's context.
-func (r *Reconciler) launch(key types.NamespacedName, cfg migrate.Config) {
+func (r *Reconciler) launch(key types.NamespacedName, cfg migrate.Config, notes []v1alpha1.Notification) {
 	r.mu.Lock()
 	ctx, cancel := context.WithCancel(r.base)
 	r.runs[key] = cancel
 	r.mu.Unlock()
 	go func() {
-		retry := r.run(ctx, key, cfg)
+		retry := r.run(ctx, key, cfg, notes)
 		r.mu.Lock()
 		delete(r.runs, key)
 		r.mu.Unlock()
@@ -41,7 +42,7 @@ func (r *Reconciler) launch(key types.NamespacedName, cfg migrate.Config) {
 
 // run opens the session of key's migration and runs it until it ends or
 // stops; it returns when to try again (0: not on its own).
-func (r *Reconciler) run(ctx context.Context, key types.NamespacedName, cfg migrate.Config) time.Duration {
+func (r *Reconciler) run(ctx context.Context, key types.NamespacedName, cfg migrate.Config, notes []v1alpha1.Notification) time.Duration {
 	log := r.Logger.With("migration", key.String())
 	p, err := r.provider(ctx, key.Namespace, cfg)
 	if err != nil {
@@ -65,6 +66,12 @@ func (r *Reconciler) run(ctx context.Context, key types.NamespacedName, cfg migr
 	}
 	defer func() { _ = sess.Close() }()
 	ev.seen = len(sess.State().Timeline)
+	n := notify.New(context.WithoutCancel(ctx), r.notifyTargets(ctx, key, notes), notify.Options{Logger: log})
+	defer n.Flush(context.WithoutCancel(ctx), notifyFlush)
+	watch := notify.Watch(n, ev.seen)
+	ev.mu.Lock()
+	ev.notify = watch
+	ev.mu.Unlock()
 	r.note(ctx, key, "Running", fmt.Sprintf("running on %s (resumed: %t)", r.Identity, sess.Resumed()), true)
 	final, err := sess.Run(ctx)
 	return r.finished(ctx, key, final, err)
