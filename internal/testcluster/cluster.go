@@ -120,19 +120,30 @@ func start(ctx context.Context) (*Cluster, error) {
 		return nil, err
 	}
 	reapStale(ctx, t)
-	k, err := newKwok(t)
-	if err != nil {
-		return nil, err
+	var errs []error
+	for range bootAttempts {
+		k, err := newKwok(t)
+		if err != nil {
+			return nil, err
+		}
+		c, err := boot(ctx, k)
+		if err == nil {
+			return c, nil
+		}
+		errs = append(errs, err, k.destroy(context.WithoutCancel(ctx)))
+		if ctx.Err() != nil {
+			break
+		}
 	}
-	c, err := boot(ctx, k)
-	if err != nil {
-		cleanupErr := k.destroy(context.WithoutCancel(ctx))
-		return nil, errors.Join(err, cleanupErr)
-	}
-	return c, nil
+	return nil, errors.Join(errs...)
 }
 
-// boot creates the cluster and its nodes and waits for the nodes to be Ready.
+// bootAttempts is how many clusters start tries, each with new ports,
+// before it gives up.
+const bootAttempts = 3
+
+// boot creates the cluster and its nodes, waits for the nodes to be Ready,
+// and checks that a pod is scheduled and made Ready.
 func boot(ctx context.Context, k *kwok) (*Cluster, error) {
 	if err := k.create(ctx); err != nil {
 		return nil, fmt.Errorf("starting the control plane: %w", err)
@@ -148,6 +159,9 @@ func boot(ctx context.Context, k *kwok) (*Cluster, error) {
 		if err := c.waitDefaultServiceAccount(ctx, ns); err != nil {
 			return nil, err
 		}
+	}
+	if err := c.probePod(ctx); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

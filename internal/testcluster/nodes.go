@@ -109,3 +109,50 @@ func (c *Cluster) waitDefaultServiceAccount(ctx context.Context, ns string) erro
 	}
 	return nil
 }
+
+// probePod checks the whole path of a pod before any test relies on it:
+// kube-scheduler places it and kwok makes it Running and Ready. A
+// component that could not start (its port taken between being chosen and
+// bound) leaves every pod Pending without a word, and each test would wait
+// out its own timeout; a cluster that fails this is made again.
+func (c *Cluster) probePod(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	pods := c.clientset.CoreV1().Pods(metav1.NamespaceDefault)
+	pod := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{GenerateName: "testcluster-probe-"},
+		Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "probe", Image: "registry.k8s.io/pause:3.10"}}},
+	}
+	got, err := pods.Create(ctx, pod, metav1.CreateOptions{})
+	if err != nil {
+		return fmt.Errorf("creating a probe pod: %w", err)
+	}
+	defer func() { _ = pods.Delete(context.WithoutCancel(ctx), got.Name, *metav1.NewDeleteOptions(0)) }()
+	lw := cache.NewListWatchFromClient(c.clientset.CoreV1().RESTClient(), "pods", metav1.NamespaceDefault, fields.OneTermEqualSelector("metadata.name", got.Name))
+	var last *corev1.Pod
+	_, err = watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, nil, func(ev watch.Event) (bool, error) {
+		p, ok := ev.Object.(*corev1.Pod)
+		if !ok {
+			return false, nil
+		}
+		last = p
+		for _, cond := range p.Status.Conditions {
+			if cond.Type == corev1.PodReady && cond.Status == corev1.ConditionTrue {
+				return true, nil
+			}
+		}
+		return false, nil
+	})
+	if err != nil {
+		where := "never seen"
+		if last != nil {
+			where = fmt.Sprintf("%s on node %q", last.Status.Phase, last.Spec.NodeName)
+		}
+		return fmt.Errorf("probe pod %s not Ready within %s (%s): is kube-scheduler or kwok-controller down? %w", got.Name, probeTimeout, where, err)
+	}
+	return nil
+}
+
+// probeTimeout bounds probePod: a pod is Ready within a second or two on
+// a healthy cluster, even on a loaded machine.
+const probeTimeout = 45 * time.Second
