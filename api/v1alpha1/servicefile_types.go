@@ -40,6 +40,13 @@ type ServiceFileSpec struct {
 	// +kubebuilder:validation:MaxProperties=100
 	// +kubebuilder:validation:XValidation:rule="self.all(k, size(k) <= 63 && k.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$'))",message="service names must be DNS-1035 labels (lower case letters, digits and '-', starting with a letter)"
 	Services map[string]*Service `json:"services"`
+	// Notifications receive each deploy's success or failure from the
+	// controller: those with urlSecretRef (the controller reads no file or
+	// environment of the machine that made the object).
+	//
+	// +kubebuilder:validation:MaxItems=16
+	// +kubebuilder:validation:XValidation:rule="self.all(n, has(n.urlSecretRef))",message="the controller reads a notification's URL from a Secret: use urlSecretRef"
+	Notifications []Notification `json:"notifications,omitempty"`
 	// SelfHeal applies the file again when an object it owns was edited
 	// by hand (drift); without it drift is only reported (OutOfSync).
 	SelfHeal bool `json:"selfHeal,omitempty"`

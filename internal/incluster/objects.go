@@ -19,9 +19,9 @@ import (
 const ServiceLabel = "ferry.dev/service"
 
 // ServiceFileFor is the ServiceFile holding f's content (its defaults,
-// migration settings and services), called name in namespace ns. What
-// the file does not say of the object (selfHeal, suspend) is left zero;
-// the file's notifications and runIn have no place in it.
+// migration settings, services and the notifications the controller can
+// send to), called name in namespace ns. What the file does not say of
+// the object (selfHeal, suspend) is left zero; runIn has no place in it.
 func ServiceFileFor(f *spec.File, name, ns string) (*v1alpha1.ServiceFile, error) {
 	raw, err := spec.Decode(f.Path, f.Source)
 	if err != nil {
@@ -29,7 +29,8 @@ func ServiceFileFor(f *spec.File, name, ns string) (*v1alpha1.ServiceFile, error
 	}
 	return &v1alpha1.ServiceFile{
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Labels: map[string]string{render.ManagedByLabel: render.ManagedBy}},
-		Spec:       v1alpha1.ServiceFileSpec{Defaults: raw.Defaults, Migration: raw.Migration, Services: raw.Services},
+		Spec: v1alpha1.ServiceFileSpec{Defaults: raw.Defaults, Migration: raw.Migration, Services: raw.Services,
+			Notifications: secretNotifications(raw.Notifications)},
 	}, nil
 }
 

@@ -103,7 +103,8 @@ func TestMigrationForRefusesARelativeTokenFile(t *testing.T) {
 }
 
 // TestServiceFileForHoldsTheFile: defaults, migration and services as
-// written; runIn and notifications stay with the CLI.
+// written, and the notifications the controller can send to; runIn and
+// the others stay with the CLI.
 func TestServiceFileForHoldsTheFile(t *testing.T) {
 	f := load(t)
 	sf, err := incluster.ServiceFileFor(f, "shop", "team")
@@ -114,7 +115,8 @@ func TestServiceFileForHoldsTheFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := v1alpha1.ServiceFileSpec{Defaults: raw.Defaults, Migration: raw.Migration, Services: raw.Services}
+	want := v1alpha1.ServiceFileSpec{Defaults: raw.Defaults, Migration: raw.Migration, Services: raw.Services,
+		Notifications: raw.Notifications[1:]} // the one whose URL is in a Secret
 	if d := cmp.Diff(want, sf.Spec); d != "" || sf.Name != "shop" || sf.Namespace != "team" {
 		t.Errorf("ServiceFile %s/%s (-want +got):\n%s", sf.Namespace, sf.Name, d)
 	}

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"ferry.dev/ferry/api/v1alpha1"
 	"ferry.dev/ferry/internal/gate"
 	"ferry.dev/ferry/internal/spec"
 )
@@ -87,7 +89,7 @@ func InClusterOnly(ns []spec.Notification) string {
 	if len(which) == 0 {
 		return ""
 	}
-	return strings.Join(which, ", ") + ": the URL is in a Secret, which only ferry's controller reads (for the migrations it runs); nothing is sent to it from here"
+	return strings.Join(which, ", ") + ": the URL is in a Secret, which only ferry's controller reads (for what it deploys and migrates); nothing is sent to it from here"
 }
 
 // Options tune delivery; zero values take the defaults shown.
@@ -278,4 +280,32 @@ func (n *Notifier) Flush(ctx context.Context, within time.Duration) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), within)
 	defer cancel()
 	n.Close(ctx)
+}
+
+// SecretTargets resolves notifications whose URL is in a Secret, for the
+// controller: read gives the value of a Secret's key in the object's
+// namespace. A notification never stops what it reports on: one whose
+// Secret or key is missing, or empty, is left out and named to skipped
+// (never with the URL). Others (urlFile, urlEnv) are not the controller's
+// to read and are left out silently: the API server refuses them there.
+func SecretTargets(ctx context.Context, ns []v1alpha1.Notification, read func(ctx context.Context, name, key string) (string, error), skipped func(string)) []Target {
+	var out []Target
+	for i, n := range ns {
+		ref := n.URLSecretRef
+		if ref == nil {
+			continue
+		}
+		where := fmt.Sprintf("notifications[%d]: Secret %s key %q", i, ref.Name, ref.Key)
+		url, err := read(ctx, ref.Name, ref.Key)
+		url = strings.TrimSpace(url)
+		switch {
+		case err != nil:
+			skipped(fmt.Sprintf("%s: %v; nothing is sent to it", where, err))
+		case url == "":
+			skipped(where + ": no such key, or empty; nothing is sent to it")
+		default:
+			out = append(out, Target{URL: url, Format: Format(cmp.Or(n.Format, string(Slack)))})
+		}
+	}
+	return out
 }

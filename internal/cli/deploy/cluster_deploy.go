@@ -25,6 +25,9 @@ func runDeployInCluster(ctx context.Context, streams clio.Streams, fl deployFlag
 		return clio.Usage(err)
 	}
 	fmt.Fprintf(streams.ErrOut, "handing %s to the controller as ServiceFile %s/%s\n", f.Path, sf.Namespace, sf.Name)
+	if note := incluster.LocalOnly(f); note != "" {
+		fmt.Fprintln(streams.ErrOut, "note: "+note)
+	}
 	return handOver(ctx, streams, fl, d, ic, sf)
 }
 

@@ -1,21 +1,17 @@
 package migration_test
 
 import (
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"ferry.dev/ferry/api/v1alpha1"
+	"ferry.dev/ferry/internal/controller/controllertest"
 	"ferry.dev/ferry/internal/migrate"
 	"ferry.dev/ferry/internal/notify"
 	"ferry.dev/ferry/internal/testcluster"
@@ -51,8 +47,8 @@ func stepWeights(t *testing.T, m *v1alpha1.MigrationResource) []int {
 // missing is skipped with a Warning event, and stops nothing).
 func TestMigrationRunsToDoneThroughTheObjectOnly(t *testing.T) {
 	e := newEnv(t, "full")
-	hooks := receiveNotifications(t)
-	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "hooks", Namespace: e.ns}, StringData: map[string]string{"url": hooks.url}}
+	hooks := controllertest.ReceiveNotifications(t)
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "hooks", Namespace: e.ns}, StringData: map[string]string{"url": hooks.URL}}
 	if err := e.cl.Create(t.Context(), secret); err != nil {
 		t.Fatal(err)
 	}
@@ -66,14 +62,14 @@ func TestMigrationRunsToDoneThroughTheObjectOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	m = e.await(t, "api", "stage done", func(m *v1alpha1.MigrationResource) bool { return m.Status.Stage == string(migrate.StageDone) })
-	got := hooks.await(t, func(evs []notify.Event) bool {
+	got := hooks.Await(t, func(evs []notify.Event) bool {
 		return slices.ContainsFunc(evs, func(ev notify.Event) bool { return ev.Stage == string(migrate.StageDone) })
 	})
 	if !slices.ContainsFunc(got, func(ev notify.Event) bool { return ev.Kind == string(migrate.EventStep) && ev.Weights != "" }) ||
 		got[0].Source != "migrate" || got[0].Subject != e.domain {
 		t.Errorf("notifications received: %+v; want the steps with their weights, from migrate, about %s", got, e.domain)
 	}
-	if strings.Contains(e.log.String(), hooks.url) {
+	if strings.Contains(e.log.String(), hooks.URL) {
 		t.Error("the notification URL is in the controller's log")
 	}
 	if w := e.weights(t); w["legacy"] != 0 || len(w) != 1 {
@@ -144,48 +140,5 @@ func TestInvalidSettingsAreReportedInACondition(t *testing.T) {
 	}
 	if got.Status.Stage != "" {
 		t.Errorf("stage %q: an invalid migration must not start", got.Status.Stage)
-	}
-}
-
-// receiver is a webhook receiver on loopback that keeps the JSON events
-// posted to it.
-type receiver struct {
-	url    string
-	mu     sync.Mutex
-	events []notify.Event
-}
-
-func receiveNotifications(t *testing.T) *receiver {
-	t.Helper()
-	r := &receiver{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		var ev notify.Event
-		if err := json.NewDecoder(req.Body).Decode(&ev); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		r.mu.Lock()
-		r.events = append(r.events, ev)
-		r.mu.Unlock()
-	}))
-	t.Cleanup(srv.Close)
-	r.url = srv.URL + "/hook"
-	return r
-}
-
-// await polls the events received until ok says enough came; it fails
-// the test after a minute.
-func (r *receiver) await(t *testing.T, ok func([]notify.Event) bool) []notify.Event {
-	t.Helper()
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
-		r.mu.Lock()
-		evs := slices.Clone(r.events)
-		r.mu.Unlock()
-		if ok(evs) {
-			return evs
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("notifications received: %+v; the one awaited did not come", evs)
-		}
 	}
 }

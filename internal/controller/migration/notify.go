@@ -1,17 +1,15 @@
 package migration
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"ferry.dev/ferry/api/v1alpha1"
+	"ferry.dev/ferry/internal/controller/secrets"
 	"ferry.dev/ferry/internal/notify"
 )
 
@@ -21,30 +19,12 @@ const notifyFlush = 10 * time.Second
 
 // notifyTargets reads the URL of each of the Migration's notifications
 // from its Secret (a get each, when the run starts: a rotated URL is used
-// from the next run). A notification never stops a migration: one whose
-// Secret or key is missing, or empty, is left out, with a Warning event
-// naming it (never the URL).
+// from the next run); one that cannot be read is a Warning event and
+// stops nothing.
 func (r *Reconciler) notifyTargets(ctx context.Context, key types.NamespacedName, notes []v1alpha1.Notification) []notify.Target {
-	var out []notify.Target
-	for i, n := range notes {
-		if n.URLSecretRef == nil {
-			continue // the API server refuses these; an older object may hold one
-		}
-		ref := n.URLSecretRef
-		where := fmt.Sprintf("notifications[%d]: Secret %s/%s key %q", i, key.Namespace, ref.Name, ref.Key)
-		var s corev1.Secret
-		err := r.Direct.Get(ctx, client.ObjectKey{Namespace: key.Namespace, Name: ref.Name}, &s)
-		url := strings.TrimSpace(string(s.Data[ref.Key]))
-		switch {
-		case err != nil:
-			r.warn(key, "NotificationSkipped", fmt.Sprintf("%s: %v; nothing is sent to it this run", where, err))
-		case url == "":
-			r.warn(key, "NotificationSkipped", where+": no such key, or empty; nothing is sent to it this run")
-		default:
-			out = append(out, notify.Target{URL: url, Format: notify.Format(cmp.Or(n.Format, string(notify.Slack)))})
-		}
-	}
-	return out
+	return notify.SecretTargets(ctx, notes, secrets.Reader(r.Direct, key.Namespace), func(msg string) {
+		r.warn(key, "NotificationSkipped", fmt.Sprintf("%s this run", msg))
+	})
 }
 
 // warn records a Warning event on the Migration key.

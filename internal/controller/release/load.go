@@ -16,6 +16,7 @@ func Load(sf *v1alpha1.ServiceFile) (*spec.File, error) {
 	f := v1alpha1.File{
 		APIVersion: v1alpha1.APIVersion, Kind: v1alpha1.Kind,
 		Defaults: sf.Spec.Defaults.DeepCopy(), Migration: sf.Spec.Migration, Services: sf.Spec.Services,
+		Notifications: sf.Spec.Notifications, // recorded with each revision, so a rollback keeps them
 	}
 	if f.Defaults == nil {
 		f.Defaults = &v1alpha1.Defaults{}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -18,6 +19,7 @@ import (
 	"ferry.dev/ferry/api/v1alpha1"
 	"ferry.dev/ferry/internal/controller"
 	"ferry.dev/ferry/internal/controller/controllertest"
+	"ferry.dev/ferry/internal/notify"
 	"ferry.dev/ferry/internal/testcluster"
 )
 
@@ -125,18 +127,31 @@ func (e *env) deployment(t *testing.T, name string) (*appsv1.Deployment, bool) {
 	return d, true
 }
 
+// TestServiceFileDeployedUpdatedPruned: deployed, updated, pruned, each
+// revision's deploy notified to a receiver on loopback whose URL is in a
+// Secret.
 func TestServiceFileDeployedUpdatedPruned(t *testing.T) {
 	e := newEnv(t)
+	hooks := controllertest.ReceiveNotifications(t)
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "hooks", Namespace: e.ns}, StringData: map[string]string{"url": hooks.URL}}
+	if err := e.cl.Create(t.Context(), secret); err != nil {
+		t.Fatal(err)
+	}
 	sf := e.file(map[string]*v1alpha1.Service{
 		"api":    {Image: "registry.example.com/api:1", Port: ptr(8080)},
 		"worker": {Image: "registry.example.com/worker:1"},
 	})
+	sf.Spec.Notifications = []v1alpha1.Notification{{Format: "json", URLSecretRef: &v1alpha1.SecretKeyRef{Name: "hooks", Key: "url"}}}
 	if err := e.cl.Create(t.Context(), sf); err != nil {
 		t.Fatal(err)
 	}
 	got := e.await(t, "revision 1 synced and healthy", synced(1))
 	if len(got.Status.History) != 1 {
 		t.Errorf("history %+v", got.Status.History)
+	}
+	told := hooks.Await(t, func(evs []notify.Event) bool { return len(evs) > 0 })
+	if ev := told[0]; ev.Source != "deploy" || ev.Kind != "deployed" || ev.Subject != "shop (namespace "+e.ns+")" || ev.Figures["revision"] != "1" {
+		t.Errorf("notification of revision 1: %+v", ev)
 	}
 	e.update(t, func(sf *v1alpha1.ServiceFile) { sf.Spec.Services["api"].Image = "registry.example.com/api:2" })
 	e.await(t, "revision 2", synced(2))

@@ -53,6 +53,9 @@ func (r *Reconciler) sync(ctx context.Context, sf *v1alpha1.ServiceFile, d *depl
 // it back.
 func (r *Reconciler) apply(ctx context.Context, sf *v1alpha1.ServiceFile, d *deploy.Deployer, f *spec.File, force bool, rollbackOf int) error {
 	res, err := d.Run(ctx, deploy.Request{File: f, ForceConflicts: force, RollbackOf: rollbackOf})
+	if err != nil || !res.Unchanged {
+		r.tell(ctx, sf, deploy.Notification(sf.Name, sf.Namespace, res, err))
+	}
 	var conflict bool
 	if err != nil {
 		if conflict = apierrors.IsConflict(err); !conflict {
