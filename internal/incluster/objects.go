@@ -3,7 +3,6 @@ package incluster
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -11,6 +10,7 @@ import (
 	"ferry.dev/ferry/api/v1alpha1"
 	"ferry.dev/ferry/internal/controller/migration"
 	"ferry.dev/ferry/internal/migrate"
+	"ferry.dev/ferry/internal/notify"
 	"ferry.dev/ferry/internal/render"
 	"ferry.dev/ferry/internal/spec"
 )
@@ -115,14 +115,8 @@ func secretNotifications(ns []v1alpha1.Notification) []v1alpha1.Notification {
 // cannot send to (a URL in a file or an environment variable of this
 // machine), "" when there are none.
 func LocalOnly(f *spec.File) string {
-	var which []string
-	for i, n := range f.Notifications {
-		if n.URLSecret == nil {
-			which = append(which, fmt.Sprintf("notifications[%d]", i))
-		}
+	if which := notify.Named(f.Notifications, false); which != "" {
+		return which + ": the controller cannot read this machine's files or environment, so it sends nothing there; give the URL in a Secret (urlSecretRef)"
 	}
-	if len(which) == 0 {
-		return ""
-	}
-	return strings.Join(which, ", ") + ": the controller cannot read this machine's files or environment, so it sends nothing there; give the URL in a Secret (urlSecretRef)"
+	return ""
 }

@@ -80,16 +80,22 @@ func Targets(ns []spec.Notification, getenv func(string) string) ([]Target, erro
 // InClusterOnly is a note naming the notifications only the controller
 // sends to (urlSecretRef), "" when there are none: a local command says so.
 func InClusterOnly(ns []spec.Notification) string {
+	if which := Named(ns, true); which != "" {
+		return which + ": the URL is in a Secret, which only ferry's controller reads (for what it deploys and migrates); nothing is sent to it from here"
+	}
+	return ""
+}
+
+// Named lists the notifications whose URL is in a Secret (inSecret) or
+// not, as "notifications[0], notifications[2]"; "" when there are none.
+func Named(ns []spec.Notification, inSecret bool) string {
 	var which []string
 	for i, n := range ns {
-		if n.URLSecret != nil {
+		if (n.URLSecret != nil) == inSecret {
 			which = append(which, fmt.Sprintf("notifications[%d]", i))
 		}
 	}
-	if len(which) == 0 {
-		return ""
-	}
-	return strings.Join(which, ", ") + ": the URL is in a Secret, which only ferry's controller reads (for what it deploys and migrates); nothing is sent to it from here"
+	return strings.Join(which, ", ")
 }
 
 // Options tune delivery; zero values take the defaults shown.

@@ -4,10 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-
+	"ferry.dev/ferry/internal/controller/secrets"
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/spec"
 )
@@ -23,19 +20,11 @@ func (r *Reconciler) token(ctx context.Context, ns string, ref *spec.SecretKeyRe
 	if ref == nil {
 		return "", nil
 	}
-	where := fmt.Sprintf("Secret %s/%s key %q", ns, ref.Name, ref.Key)
-	var s corev1.Secret
-	if err := r.Direct.Get(ctx, client.ObjectKey{Namespace: ns, Name: ref.Name}, &s); err != nil {
-		if apierrors.IsNotFound(err) {
-			return "", fmt.Errorf("migration.dns.tokenSecretRef: %s does not exist", where)
-		}
-		return "", fmt.Errorf("migration.dns.tokenSecretRef: reading %s: %w", where, err)
+	raw, err := secrets.Reader(r.Direct, ns)(ctx, ref.Name, ref.Key)
+	if err != nil {
+		return "", fmt.Errorf("migration.dns.tokenSecretRef: %w", err)
 	}
-	raw, ok := s.Data[ref.Key]
-	if !ok {
-		return "", fmt.Errorf("migration.dns.tokenSecretRef: %s has no such key", where)
-	}
-	tok, err := dns.CheckToken(string(raw), where)
+	tok, err := dns.CheckToken(raw, fmt.Sprintf("Secret %s/%s key %q", ns, ref.Name, ref.Key))
 	if err != nil {
 		return "", fmt.Errorf("%w: migration.dns.tokenSecretRef: %w", dns.ErrInvalid, err)
 	}

@@ -31,7 +31,7 @@ func TestDNSTokenFromASecretInTheMigrationsNamespace(t *testing.T) {
 	}
 	e.await(t, "api", "a wait for the Secret", func(m *v1alpha1.MigrationResource) bool {
 		c := meta.FindStatusCondition(m.Status.Conditions, "Running")
-		return c != nil && c.Status == "False" && strings.Contains(c.Message, "Secret "+e.ns+"/dns-admin key \"token\" does not exist")
+		return c != nil && c.Status == "False" && strings.Contains(c.Message, "the Secret "+e.ns+"/dns-admin does not exist")
 	})
 	secret := &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{Name: "dns-admin", Namespace: e.ns},
