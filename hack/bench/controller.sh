@@ -78,6 +78,17 @@ breakdown() {
     sort -k3 -n -r
 }
 
+# await_all FIELD VALUE N polls until N ServiceFiles of bench-ctl have
+# status.FIELD = VALUE.
+await_all() {
+  local got
+  while :; do
+    got=$("$kubectl" get servicefiles -n bench-ctl -o jsonpath="{range .items[*]}{.status.$1}{\"\\n\"}{end}" | grep -c "^$2\$" || true)
+    [ "$got" -ge "$3" ] && return
+    sleep 1
+  done
+}
+
 # files writes N ServiceFiles (one stream) and N service files for "ferry
 # deploy": services f<i>-s<j>, the same for both sides.
 files() {
@@ -135,7 +146,7 @@ run() {
   # second while the controller lives; VmHWM adds the binary's file pages.
   (while [ -r "/proc/$ctl_pid/status" ]; do awk '/^RssAnon/ {print $2}' "/proc/$ctl_pid/status" 2>/dev/null || true; sleep 0.5; done) >"$work/anon" &
   sleep 2
-  local load0 t0 tc t1 th synced healthy rss0 hwm heap cpu0 cpu1 tick cpu_prof="" k
+  local load0 t0 tc t1 th rss0 hwm heap cpu0 cpu1 tick cpu_prof="" k
   load0="$(loadavg)"
   rss0=$(awk '/VmRSS/ {print $2}' "/proc/$ctl_pid/status")
   metrics >"$work/m0"
@@ -153,20 +164,12 @@ run() {
     mkdir -p "$PPROF_DIR"
     curl -s -o "$PPROF_DIR/cpu-sync-n$n.pprof" "http://127.0.0.1:$pprof_port/debug/pprof/profile?seconds=20" & cpu_prof=$!
   fi
-  while :; do
-    synced=$("$kubectl" get servicefiles -n bench-ctl -o jsonpath='{range .items[*]}{.status.sync}{"\n"}{end}' | grep -c '^Synced$' || true)
-    [ "$synced" -ge "$n" ] && break
-    sleep 1
-  done
+  await_all sync Synced "$n"
   t1=$(now)
   metrics >"$work/m1"
   cluster_cpu >"$work/cpu1"
   [ -n "${PPROF_DIR:-}" ] && curl -s -o "$PPROF_DIR/heap-synced-n$n.pprof" "http://127.0.0.1:$pprof_port/debug/pprof/heap"
-  while :; do
-    healthy=$("$kubectl" get servicefiles -n bench-ctl -o jsonpath='{range .items[*]}{.status.health}{"\n"}{end}' | grep -c '^Healthy$' || true)
-    [ "$healthy" -ge "$n" ] && break
-    sleep 1
-  done
+  await_all health Healthy "$n"
   th=$(now)
   metrics >"$work/m1h"
   cpu0=$(awk '{print $14+$15}' "/proc/$ctl_pid/stat")
