@@ -24,22 +24,17 @@ type eventSink struct {
 
 func (e *eventSink) observe(s migrate.State) {
 	e.mu.Lock()
-	send := e.notify
-	e.mu.Unlock()
-	if send != nil {
-		send(s)
+	defer e.mu.Unlock()
+	if e.notify != nil {
+		e.notify(s)
 	}
 	if e.r.Events == nil {
 		return
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	if len(s.Timeline) < e.seen {
 		e.seen = 0
 	}
-	m := &v1alpha1.MigrationResource{}
-	m.Namespace, m.Name = e.key.Namespace, e.key.Name
-	m.SetGroupVersionKind(v1alpha1.GroupVersion().WithKind(v1alpha1.MigrationKind))
+	m := eventRef(e.key)
 	for _, ev := range s.Timeline[e.seen:] {
 		kind := corev1.EventTypeNormal
 		if s.Stage == migrate.StageRollingBack || s.Alert != "" {
@@ -49,4 +44,12 @@ func (e *eventSink) observe(s migrate.State) {
 		e.r.Events.Eventf(m, nil, kind, string(ev.Kind), "Migrate", "%s", note)
 	}
 	e.seen = len(s.Timeline)
+}
+
+// eventRef is the Migration key as the object an event is recorded on.
+func eventRef(key types.NamespacedName) *v1alpha1.MigrationResource {
+	m := &v1alpha1.MigrationResource{}
+	m.Namespace, m.Name = key.Namespace, key.Name
+	m.SetGroupVersionKind(v1alpha1.GroupVersion().WithKind(v1alpha1.MigrationKind))
+	return m
 }

@@ -33,8 +33,5 @@ func (r *Reconciler) warn(key types.NamespacedName, reason, msg string) {
 	if r.Events == nil {
 		return
 	}
-	m := &v1alpha1.MigrationResource{}
-	m.Namespace, m.Name = key.Namespace, key.Name
-	m.SetGroupVersionKind(v1alpha1.GroupVersion().WithKind(v1alpha1.MigrationKind))
-	r.Events.Eventf(m, nil, corev1.EventTypeWarning, reason, "Notify", "%s", msg)
+	r.Events.Eventf(eventRef(key), nil, corev1.EventTypeWarning, reason, "Notify", "%s", msg)
 }

@@ -65,12 +65,11 @@ func (r *Reconciler) run(ctx context.Context, key types.NamespacedName, cfg migr
 		return r.openFailed(ctx, key, err)
 	}
 	defer func() { _ = sess.Close() }()
-	ev.seen = len(sess.State().Timeline)
 	n := notify.New(context.WithoutCancel(ctx), r.notifyTargets(ctx, key, notes), notify.Options{Logger: log})
 	defer n.Flush(context.WithoutCancel(ctx), notifyFlush)
-	watch := notify.Watch(n, ev.seen)
+	seen := len(sess.State().Timeline) // what is past is neither an event nor a notification again
 	ev.mu.Lock()
-	ev.notify = watch
+	ev.seen, ev.notify = seen, notify.Watch(n, seen)
 	ev.mu.Unlock()
 	r.note(ctx, key, "Running", fmt.Sprintf("running on %s (resumed: %t)", r.Identity, sess.Resumed()), true)
 	final, err := sess.Run(ctx)
