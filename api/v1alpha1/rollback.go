@@ -37,7 +37,10 @@ func (sf *ServiceFile) RollbackOf() int {
 		return 0
 	}
 	rev, err := strconv.Atoi(n)
-	if d, err2 := sf.Spec.fileDigest(); err != nil || err2 != nil || d != digest {
+	if err != nil {
+		return 0
+	}
+	if d, err := sf.Spec.fileDigest(); err != nil || d != digest {
 		return 0
 	}
 	return rev
