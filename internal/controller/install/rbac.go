@@ -16,7 +16,7 @@ import (
 // own Secret, in its own namespace).
 func clusterRules() []rbacv1.PolicyRule {
 	all := []string{"get", "list", "watch", "create", "update", "patch", "delete"}
-	read := []string{"get", "list", "watch"}
+	read := []string{"get", "list"}
 	return []rbacv1.PolicyRule{
 		{APIGroups: []string{"ferry.dev"}, Resources: []string{"servicefiles", "migrations"}, Verbs: []string{"get", "list", "watch", "update", "patch"}},
 		{APIGroups: []string{"ferry.dev"}, Resources: []string{"servicefiles/status", "migrations/status"}, Verbs: []string{"get", "update", "patch"}},

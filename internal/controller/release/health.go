@@ -11,25 +11,53 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/selection"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"ferry.dev/ferry/api/v1alpha1"
 	"ferry.dev/ferry/internal/deploy"
+	"ferry.dev/ferry/internal/render"
 	"ferry.dev/ferry/internal/spec"
 )
 
 // health judges the file's Deployments: the worst rollout wins, and the
 // message names the first pod in trouble and why.
+//
+// Deployments come from the cache. ReplicaSets and pods are not cached
+// (with replicas, pods would be most of the controller's memory, and
+// their churn most of its watch traffic): deploy.Evaluate needs them only
+// for a rollout the Deployment controller has seen and not finished, so
+// only then are they listed, one list of each per namespace for all such
+// services of the file.
 func (r *Reconciler) health(ctx context.Context, f *spec.File) (string, string, error) {
-	state, msg := v1alpha1.HealthHealthy, "every rollout is complete"
-	for _, s := range f.Services {
-		ro, found, err := r.rollout(ctx, s.Namespace, s.Name)
-		if err != nil {
+	now := time.Now()
+	deployments := make([]*appsv1.Deployment, len(f.Services))
+	waiting := map[string][]string{} // namespace → services whose rollouts need their pods
+	for i, s := range f.Services {
+		d := &appsv1.Deployment{}
+		if err := r.Cached.Get(ctx, client.ObjectKey{Namespace: s.Namespace, Name: s.Name}, d); err != nil {
+			if apierrors.IsNotFound(err) {
+				continue
+			}
 			return "", "", err
 		}
-		switch {
-		case !found:
+		deployments[i] = d
+		if needsPods(d, now) {
+			waiting[d.Namespace] = append(waiting[d.Namespace], d.Name)
+		}
+	}
+	owned, err := r.replicaSetsAndPods(ctx, waiting)
+	if err != nil {
+		return "", "", err
+	}
+	state, msg := v1alpha1.HealthHealthy, "every rollout is complete"
+	for i, s := range f.Services {
+		d := deployments[i]
+		if d == nil {
 			return v1alpha1.HealthProgressing, fmt.Sprintf("Deployment %s/%s not created yet", s.Namespace, s.Name), nil
+		}
+		rss, pods := owned.of(d)
+		switch ro := deploy.Evaluate(d, rss, pods, now); {
 		case ro.Failed:
 			return v1alpha1.HealthDegraded, describe(ro), nil
 		case !ro.Done && state == v1alpha1.HealthHealthy:
@@ -37,6 +65,12 @@ func (r *Reconciler) health(ctx context.Context, f *spec.File) (string, string, 
 		}
 	}
 	return state, msg, nil
+}
+
+// needsPods: Evaluate reads ReplicaSets and pods only for a rollout the
+// Deployment controller has observed and that is not done.
+func needsPods(d *appsv1.Deployment, now time.Time) bool {
+	return d.Generation <= d.Status.ObservedGeneration && !deploy.Evaluate(d, nil, nil, now).Done
 }
 
 func describe(ro deploy.Rollout) string {
@@ -52,45 +86,54 @@ func describe(ro deploy.Rollout) string {
 	return b.String()
 }
 
-// rollout evaluates one Deployment from the cache. Its ReplicaSets and
-// pods are read only for a rollout that is not done (Evaluate needs them
-// only then), through the index by service: no list of the namespace.
-func (r *Reconciler) rollout(ctx context.Context, ns, name string) (deploy.Rollout, bool, error) {
-	d := &appsv1.Deployment{}
-	if err := r.Cached.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, d); err != nil {
-		if apierrors.IsNotFound(err) {
-			return deploy.Rollout{}, false, nil
+// rolloutObjects are ReplicaSets and pods listed for health.
+type rolloutObjects struct {
+	rss  []appsv1.ReplicaSet
+	pods []corev1.Pod
+}
+
+// replicaSetsAndPods lists, in each namespace, the ReplicaSets and pods
+// of the services named (by ferry's service label: one request of each
+// kind per namespace, whatever the number of services).
+func (r *Reconciler) replicaSetsAndPods(ctx context.Context, services map[string][]string) (rolloutObjects, error) {
+	var out rolloutObjects
+	for ns, names := range services {
+		byService, err := labels.NewRequirement(render.ServiceLabel, selection.In, names)
+		if err != nil {
+			return out, err
 		}
-		return deploy.Rollout{}, false, err
+		opts := []client.ListOption{client.InNamespace(ns), client.MatchingLabelsSelector{Selector: managed.Add(*byService)}}
+		var rsl appsv1.ReplicaSetList
+		if err := r.Direct.List(ctx, &rsl, opts...); err != nil {
+			return out, fmt.Errorf("listing the ReplicaSets of %s in %s: %w", strings.Join(names, ", "), ns, err)
+		}
+		var pl corev1.PodList
+		if err := r.Direct.List(ctx, &pl, opts...); err != nil {
+			return out, fmt.Errorf("listing the pods of %s in %s: %w", strings.Join(names, ", "), ns, err)
+		}
+		out.rss = append(out.rss, rsl.Items...)
+		out.pods = append(out.pods, pl.Items...)
 	}
-	now := time.Now()
-	if ro := deploy.Evaluate(d, nil, nil, now); ro.Done {
-		return ro, true, nil
-	}
+	return out, nil
+}
+
+// of is what d's selector matches in its namespace.
+func (o rolloutObjects) of(d *appsv1.Deployment) ([]*appsv1.ReplicaSet, []*corev1.Pod) {
 	sel, err := metav1.LabelSelectorAsSelector(d.Spec.Selector)
 	if err != nil {
-		return deploy.Rollout{}, false, err
-	}
-	byService := []client.ListOption{client.InNamespace(ns), client.MatchingFields{serviceLabelIndex: name}}
-	var rsl appsv1.ReplicaSetList
-	var pl corev1.PodList
-	if err := r.Cached.List(ctx, &rsl, byService...); err != nil {
-		return deploy.Rollout{}, false, err
-	}
-	if err := r.Cached.List(ctx, &pl, byService...); err != nil {
-		return deploy.Rollout{}, false, err
+		return nil, nil
 	}
 	var rss []*appsv1.ReplicaSet
-	for i := range rsl.Items {
-		if sel.Matches(labels.Set(rsl.Items[i].Labels)) {
-			rss = append(rss, &rsl.Items[i])
+	for i := range o.rss {
+		if rs := &o.rss[i]; rs.Namespace == d.Namespace && sel.Matches(labels.Set(rs.Labels)) {
+			rss = append(rss, rs)
 		}
 	}
 	var pods []*corev1.Pod
-	for i := range pl.Items {
-		if sel.Matches(labels.Set(pl.Items[i].Labels)) {
-			pods = append(pods, &pl.Items[i])
+	for i := range o.pods {
+		if p := &o.pods[i]; p.Namespace == d.Namespace && sel.Matches(labels.Set(p.Labels)) {
+			pods = append(pods, p)
 		}
 	}
-	return deploy.Evaluate(d, rss, pods, now), true, nil
+	return rss, pods
 }

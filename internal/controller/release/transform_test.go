@@ -50,50 +50,39 @@ func healthFixture() (*appsv1.Deployment, *appsv1.ReplicaSet, *corev1.Pod) {
 	return d, rs, pod
 }
 
-// What healthOnly keeps is what deploy.Evaluate reads: the verdict on a
-// trimmed ReplicaSet and pod is the verdict on the whole ones.
-func TestHealthOnlyKeepsWhatEvaluateReads(t *testing.T) {
+// Health lists ReplicaSets and pods only for a rollout the Deployment
+// controller has observed and not finished, and gives each Deployment
+// only what its selector matches in its own namespace.
+func TestHealthReadsPodsOnlyWhenEvaluateNeedsThem(t *testing.T) {
 	d, rs, pod := healthFixture()
+	d.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"app.kubernetes.io/name": "api"}}
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	want := deploy.Evaluate(d, []*appsv1.ReplicaSet{rs}, []*corev1.Pod{pod}, now)
-	if !want.Failed || len(want.Pods) != 1 {
-		t.Fatalf("fixture: want a failed rollout with one pod problem, got %+v", want)
+	if !needsPods(d, now) {
+		t.Error("an observed rollout with its pod not ready: pods not read")
 	}
-	trimmedRS, _ := healthOnly(rs.DeepCopy())
-	trimmedPod, _ := healthOnly(pod.DeepCopy())
-	got := deploy.Evaluate(d, []*appsv1.ReplicaSet{trimmedRS.(*appsv1.ReplicaSet)}, []*corev1.Pod{trimmedPod.(*corev1.Pod)}, now)
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Evaluate on trimmed objects (-whole +trimmed):\n%s", diff)
+	unobserved := d.DeepCopy()
+	unobserved.Generation = 3
+	if needsPods(unobserved, now) {
+		t.Error("a rollout the Deployment controller has not observed yet: pods read for nothing")
 	}
-	if got := serviceLabelOf(trimmedPod.(*corev1.Pod)); cmp.Diff(serviceLabelOf(pod), got) != "" {
-		t.Errorf("index key %v after trimming, want %v", got, serviceLabelOf(pod))
+	done := d.DeepCopy()
+	done.Status = appsv1.DeploymentStatus{ObservedGeneration: 2, Replicas: 1, UpdatedReplicas: 1, ReadyReplicas: 1, AvailableReplicas: 1}
+	if needsPods(done, now) {
+		t.Error("a finished rollout: pods read for nothing")
 	}
-}
 
-// What healthOnly drops: spec, status and annotations health never reads.
-func TestHealthOnlyDropsTheRest(t *testing.T) {
-	_, rs, pod := healthFixture()
-	r, _ := healthOnly(rs)
-	p, _ := healthOnly(pod)
-	gotRS, gotPod := r.(*appsv1.ReplicaSet), p.(*corev1.Pod)
-	if diff := cmp.Diff(map[string]string{deploy.RevisionAnnotation: "2"}, gotRS.Annotations); diff != "" {
-		t.Errorf("ReplicaSet annotations (-want +got):\n%s", diff)
+	elsewhere := pod.DeepCopy()
+	elsewhere.Namespace, elsewhere.Name = "other", "api-abc-2"
+	other := pod.DeepCopy()
+	other.Name, other.Labels = "web-1", map[string]string{"app.kubernetes.io/name": "web"}
+	objs := rolloutObjects{rss: []appsv1.ReplicaSet{*rs}, pods: []corev1.Pod{*elsewhere, *other, *pod}}
+	rss, pods := objs.of(d)
+	if len(rss) != 1 || len(pods) != 1 || pods[0].Name != pod.Name {
+		t.Fatalf("of(api in shop) = %d ReplicaSets, pods %v; want its one ReplicaSet and pod api-abc-1", len(rss), pods)
 	}
-	if gotRS.ManagedFields != nil || gotRS.Spec.Selector != nil || gotRS.Spec.Template.Spec.Containers != nil || gotRS.Status.Replicas != 0 {
-		t.Errorf("ReplicaSet keeps managedFields, spec or status: %+v", gotRS)
-	}
-	if gotRS.ResourceVersion != "7" || gotRS.UID != "rs" || gotRS.Labels["pod-template-hash"] != "abc" {
-		t.Errorf("ReplicaSet lost its identity or labels: %+v", gotRS.ObjectMeta)
-	}
-	if gotPod.Annotations != nil || gotPod.Spec.Containers != nil || gotPod.Status.PodIP != "" || gotPod.Status.QOSClass != "" {
-		t.Errorf("pod keeps annotations, containers, IP or QoS class: %+v", gotPod)
-	}
-	c := gotPod.Status.ContainerStatuses[0]
-	if c.Image != "" || c.ImageID != "" || c.ContainerID != "" {
-		t.Errorf("container status keeps image or ids: %+v", c)
-	}
-	if gotPod.Spec.NodeName != "node-1" || gotPod.Status.Phase != corev1.PodPending || c.State.Waiting == nil || c.RestartCount != 3 {
-		t.Errorf("pod lost what health reads: %+v", gotPod)
+	ro := deploy.Evaluate(d, rss, pods, now)
+	if !ro.Failed || len(ro.Pods) != 1 || ro.Pods[0].Reason != "ImagePullBackOff" {
+		t.Errorf("Evaluate on what health listed = %+v, want failed on the pod's ImagePullBackOff", ro)
 	}
 }
 

@@ -53,27 +53,10 @@ func servicesOf(o client.Object) []string {
 	return keys
 }
 
-// serviceLabelIndex indexes ReplicaSets and pods by their service label,
-// so the health of one Deployment lists its own and not the namespace's.
-const serviceLabelIndex = "ferry.dev/service-label"
-
-func serviceLabelOf(o client.Object) []string {
-	if s := o.GetLabels()[render.ServiceLabel]; s != "" {
-		return []string{s}
-	}
-	return nil
-}
-
-// index registers the cache's indexes: files by service, ReplicaSets and
-// pods by service label.
+// index registers the cache's index of files by service.
 func index(ctx context.Context, ix client.FieldIndexer) error {
 	if err := ix.IndexField(ctx, &v1alpha1.ServiceFile{}, serviceIndex, servicesOf); err != nil {
 		return fmt.Errorf("indexing ServiceFiles by service: %w", err)
-	}
-	for _, o := range []client.Object{&appsv1.ReplicaSet{}, &corev1.Pod{}} {
-		if err := ix.IndexField(ctx, o, serviceLabelIndex, serviceLabelOf); err != nil {
-			return fmt.Errorf("indexing %T by service: %w", o, err)
-		}
 	}
 	return nil
 }
@@ -93,14 +76,12 @@ func owned() []client.Object {
 }
 
 // CacheByObject is the informer cache's configuration the reconciler
-// needs: ferry's objects only; of what it renders, projections (what the
-// drift check and health read); of ReplicaSets and pods only what
-// deploy.Evaluate reads.
+// needs: ferry's objects only, and of what it renders, projections (what
+// the drift check and health read). ReplicaSets and pods are not cached:
+// health lists them when it needs them (see health).
 func CacheByObject() map[client.Object]cache.ByObject {
 	by := map[client.Object]cache.ByObject{
-		&corev1.Namespace{}:  {Label: managed},
-		&appsv1.ReplicaSet{}: {Label: managed, Transform: healthOnly},
-		&corev1.Pod{}:        {Label: managed, Transform: healthOnly},
+		&corev1.Namespace{}: {Label: managed},
 	}
 	for _, o := range owned() {
 		by[o] = cache.ByObject{Label: managed, Transform: projected}
