@@ -12,6 +12,7 @@ import (
 	"ferry.dev/ferry/internal/cli/clusterflag"
 	"ferry.dev/ferry/internal/incluster"
 	"ferry.dev/ferry/internal/kube"
+	"ferry.dev/ferry/internal/migrate"
 	"ferry.dev/ferry/internal/migrate/store"
 )
 
@@ -59,7 +60,11 @@ func clusterRunner(m *v1alpha1.MigrationResource) runner {
 	if c := meta.FindStatusCondition(m.Status.Conditions, "Running"); c != nil && c.Status == "False" {
 		r.idle = fmt.Sprintf("no: %s: %s", c.Reason, c.Message)
 	}
-	if h := incluster.Runner(m); h != "" {
+	// A migration that has ended runs nowhere, whether or not the
+	// controller has recorded that yet (it saves the final state, then
+	// sets Running=False): status right after the end says so, as a local
+	// run's does.
+	if h := incluster.Runner(m); h != "" && !migrate.Stage(m.Status.Stage).Terminal() {
 		r.holder = &store.Holder{Host: h, Command: "ferry controller: " + obj}
 		if c := meta.FindStatusCondition(m.Status.Conditions, "Running"); c != nil {
 			r.holder.Started = c.LastTransitionTime.Time
