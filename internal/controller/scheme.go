@@ -24,7 +24,8 @@ func NewScheme() (*runtime.Scheme, error) {
 }
 
 // NewClient is a direct (uncached) client of cfg that knows NewScheme's
-// kinds: for the CLI, install and tests.
+// kinds: for the controller and tests (the CLI uses crds.Client, which
+// links no controller-runtime).
 func NewClient(cfg *rest.Config) (client.Client, error) {
 	s, err := NewScheme()
 	if err != nil {

@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	"k8s.io/client-go/rest"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-
-	"ferry.dev/ferry/internal/controller"
+	"ferry.dev/ferry/internal/controller/crds"
+	"ferry.dev/ferry/internal/kube"
+	"ferry.dev/ferry/internal/kube/objclient"
 )
 
 // ErrNoController means nothing acted on an object within Client.Observe:
@@ -39,7 +38,7 @@ const (
 
 // Client reads and writes ferry's objects in one namespace.
 type Client struct {
-	C         client.Client
+	C         objclient.Client
 	Namespace string
 	// Observe bounds how long the controller may take to act on a new
 	// generation or command before ErrNoController; default 10s.
@@ -48,9 +47,9 @@ type Client struct {
 	Poll time.Duration
 }
 
-// New connects to cfg's cluster for objects in namespace ns.
-func New(cfg *rest.Config, ns string) (*Client, error) {
-	c, err := controller.NewClient(cfg)
+// New reads and writes ferry's objects in kc's cluster, in namespace ns.
+func New(kc *kube.Client, ns string) (*Client, error) {
+	c, err := crds.Client(kc)
 	if err != nil {
 		return nil, err
 	}

@@ -8,10 +8,11 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"ferry.dev/ferry/api/v1alpha1"
+	"ferry.dev/ferry/internal/kube/objclient"
 	"ferry.dev/ferry/internal/migrate"
 )
 
@@ -59,7 +60,7 @@ func (c *Client) StartMigration(ctx context.Context, want *v1alpha1.MigrationRes
 			Why: fmt.Sprintf("it migrates %s, not %s", have.Spec.Domain, want.Spec.Domain)}
 	case endedFor(have):
 		rv, uid := have.ResourceVersion, have.UID
-		err := c.C.Delete(ctx, have, client.Preconditions{ResourceVersion: &rv, UID: &uid})
+		err := c.C.Delete(ctx, have, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{ResourceVersion: &rv, UID: &uid}})
 		if err != nil && !apierrors.IsNotFound(err) {
 			return Started{}, fmt.Errorf("replacing Migration %s, which ended %s: %w", Key(want), have.Status.Stage, err)
 		}
@@ -106,7 +107,7 @@ func (c *Client) Migration(ctx context.Context, name string) (*v1alpha1.Migratio
 }
 
 // get reads the object kind name into obj.
-func (c *Client) get(ctx context.Context, kind, name string, obj client.Object) error {
+func (c *Client) get(ctx context.Context, kind, name string, obj objclient.Object) error {
 	key := types.NamespacedName{Namespace: c.Namespace, Name: name}
 	if err := c.C.Get(ctx, key, obj); err != nil {
 		if apierrors.IsNotFound(err) {

@@ -8,7 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"ferry.dev/ferry/api/v1alpha1"
-	"ferry.dev/ferry/internal/controller/migration"
+	"ferry.dev/ferry/internal/controller/migstore"
 	"ferry.dev/ferry/internal/migrate"
 	"ferry.dev/ferry/internal/notify"
 	"ferry.dev/ferry/internal/render"
@@ -36,7 +36,7 @@ func ServiceFileFor(f *spec.File, name, ns string) (*v1alpha1.ServiceFile, error
 
 // MigrationFor is the Migration of service as f describes it, named after
 // the service in namespace ns. The controller turns the object back into
-// a migrate.Config (migration.ConfigFor); MigrationFor refuses a file
+// a migrate.Config (migstore.ConfigFor); MigrationFor refuses a file
 // whose migration would come back different, so the controller never
 // runs other settings than "ferry migrate start" would.
 func MigrationFor(f *spec.File, service, ns string) (*v1alpha1.MigrationResource, error) {
@@ -68,7 +68,7 @@ func MigrationFor(f *spec.File, service, ns string) (*v1alpha1.MigrationResource
 	if svc.Readiness != nil {
 		m.Spec.Health = svc.Readiness.Path
 	}
-	got, err := migration.ConfigFor(m)
+	got, err := migstore.ConfigFor(m)
 	if err != nil {
 		return nil, fmt.Errorf("the migration of %s as a Migration object: %w", service, err)
 	}

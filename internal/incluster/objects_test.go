@@ -7,7 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"ferry.dev/ferry/api/v1alpha1"
-	"ferry.dev/ferry/internal/controller/migration"
+	"ferry.dev/ferry/internal/controller/migstore"
 	"ferry.dev/ferry/internal/incluster"
 	"ferry.dev/ferry/internal/migrate"
 	"ferry.dev/ferry/internal/spec"
@@ -50,7 +50,7 @@ func load(t *testing.T) *spec.File {
 }
 
 // TestMigrationForRunsWhatALocalStartRuns: the controller's reading of
-// the object (migration.ConfigFor) is exactly migrate.FromSpec of the
+// the object (migstore.ConfigFor) is exactly migrate.FromSpec of the
 // file — the readiness path as the health path, the file's default TTL,
 // the migrated domain of several — and the object names its service.
 func TestMigrationForRunsWhatALocalStartRuns(t *testing.T) {
@@ -63,7 +63,7 @@ func TestMigrationForRunsWhatALocalStartRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := migration.ConfigFor(m)
+	got, err := migstore.ConfigFor(m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,23 +1,15 @@
 package controller
 
 import (
-	"cmp"
-	"context"
 	"fmt"
-	"log/slog"
 	"os"
-	"os/signal"
+	"os/exec"
+	"path/filepath"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"ferry.dev/ferry/internal/cli/clio"
-	"ferry.dev/ferry/internal/cli/version"
-	"ferry.dev/ferry/internal/controller"
-	"ferry.dev/ferry/internal/controller/release"
-	"ferry.dev/ferry/internal/dns/providers"
-	"ferry.dev/ferry/internal/kube"
 )
 
 // NewCommand returns "ferry controller" and its subcommands.
@@ -33,62 +25,51 @@ and Migration (one service's domain migration, run by the same engine as
 spec.commands). Replicas elect a leader with a Lease; a new leader resumes
 every migration where the last one stopped.`,
 	}
-	cmd.AddCommand(newRunCommand(streams), newInstallCommand(streams), newUninstallCommand(streams))
+	cmd.AddCommand(newRunCommand(), newInstallCommand(streams), newUninstallCommand(streams))
 	return cmd
 }
 
-type runOptions struct {
-	kube                                      kube.Flags
-	identity                                  string
-	leaderElect                               bool
-	leaseDuration, renewDeadline, retryPeriod time.Duration
-	metricsAddr, healthAddr, pprofAddr        string
-	resync                                    time.Duration
-	workers                                   int
-}
+// companion is the controller's binary: "ferry controller run" executes it.
+const companion = "ferry-controller"
 
-func newRunCommand(streams clio.Streams) *cobra.Command {
-	o := &runOptions{}
-	cmd := &cobra.Command{
-		Use:   "run",
-		Short: "Run the controller until interrupted (what the installed Deployment runs)",
+// runName is argv[0] for the companion, which names itself by it in help
+// (controllerrun.RunName, not imported: that package links the controller).
+const runName = "ferry controller run"
+
+func newRunCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "run [flags]",
+		Short: "Run the controller until interrupted (the ferry-controller binary; what the installed Deployment runs)",
+		Long: `Run executes ferry-controller, installed next to ferry (make build, or
+go install ferry.dev/ferry/cmd/ferry-controller), with the same flags:
+"ferry controller run --help" lists them. The controller is a binary of its
+own so that every other ferry command starts without controller-runtime.`,
 		Example: "  ferry controller run --kubeconfig ~/.kube/config -n ferry-system\n" +
 			"  ferry controller run --leader-elect=false   # one replica, by hand",
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context(), streams) },
+		DisableFlagParsing: true,
+		RunE: func(_ *cobra.Command, args []string) error {
+			path, err := findCompanion()
+			if err != nil {
+				return clio.Failed(err)
+			}
+			// Exec, not a child: signals, the exit status and a kill -9 reach
+			// the controller as if it had been started directly.
+			err = syscall.Exec(path, append([]string{runName}, args...), os.Environ())
+			return clio.Failed(fmt.Errorf("executing %s: %w (on Windows, run it directly)", path, err))
+		},
 	}
-	f := cmd.Flags()
-	o.kube.Add(f)
-	f.StringVar(&o.identity, "identity", "", "this replica's name in the leader Lease and in status (default: $POD_NAME, else host and pid)")
-	f.BoolVar(&o.leaderElect, "leader-elect", true, "elect a leader with a Lease in the namespace; only the leader reconciles")
-	f.DurationVar(&o.leaseDuration, "lease-duration", 15*time.Second, "how long a leader's Lease lasts unrenewed (a killed leader is replaced after it)")
-	f.DurationVar(&o.renewDeadline, "renew-deadline", 10*time.Second, "how long the leader tries to renew before it gives up leading")
-	f.DurationVar(&o.retryPeriod, "retry-period", 2*time.Second, "how often replicas try to take or renew the Lease")
-	f.StringVar(&o.metricsAddr, "metrics-addr", "0", `listen address of the Prometheus metrics ("0": off)`)
-	f.StringVar(&o.healthAddr, "health-addr", "0", `listen address of /healthz and /readyz ("0": off)`)
-	f.StringVar(&o.pprofAddr, "pprof-addr", "0", `listen address of Go's /debug/pprof profiles ("0": off)`)
-	f.DurationVar(&o.resync, "resync", release.DefaultResync, "how often a synced ServiceFile is checked for drift besides every change of its objects (from the informer cache; the API server is asked only about what differs)")
-	f.IntVar(&o.workers, "workers", 8, "how many ServiceFiles are reconciled at once")
-	return cmd
 }
 
-func (o *runOptions) run(ctx context.Context, streams clio.Streams) error {
-	kc, err := o.kube.Connect()
-	if err != nil {
-		return clio.Usage(err)
+// findCompanion finds ferry-controller next to this executable, else on PATH.
+func findCompanion() (string, error) {
+	if self, err := os.Executable(); err == nil {
+		p := filepath.Join(filepath.Dir(self), companion)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p, nil
+		}
 	}
-	host, _ := os.Hostname()
-	identity := cmp.Or(o.identity, os.Getenv("POD_NAME"), fmt.Sprintf("%s pid %d", host, os.Getpid()))
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	err = controller.Run(ctx, controller.Options{
-		Config: kc.Config, Namespace: kc.Namespace, Identity: identity,
-		LeaderElection: o.leaderElect, LeaseDuration: o.leaseDuration, RenewDeadline: o.renewDeadline, RetryPeriod: o.retryPeriod,
-		MetricsAddr: o.metricsAddr, HealthAddr: o.healthAddr, PprofAddr: o.pprofAddr, Resync: o.resync, Workers: o.workers, Version: version.Version,
-		Providers: providers.Registry(), Logger: slog.New(slog.NewTextHandler(streams.ErrOut, nil)),
-	})
-	if err != nil {
-		return clio.Failed(err)
+	if p, err := exec.LookPath(companion); err == nil {
+		return p, nil
 	}
-	return nil
+	return "", fmt.Errorf("%s is not next to ferry or on PATH: the controller is a binary of its own; `make build` builds both, or `go install ferry.dev/ferry/cmd/%s`", companion, companion)
 }

@@ -6,13 +6,13 @@ import (
 
 	"github.com/spf13/cobra"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
 	"ferry.dev/ferry/internal/cli/clio"
-	"ferry.dev/ferry/internal/controller"
+	"ferry.dev/ferry/internal/controller/crds"
 	"ferry.dev/ferry/internal/controller/install"
 	"ferry.dev/ferry/internal/kube"
+	"ferry.dev/ferry/internal/kube/objclient"
 )
 
 type installOptions struct {
@@ -102,7 +102,7 @@ func (o *installOptions) uninstall(ctx context.Context, streams clio.Streams) er
 	if err != nil {
 		return err
 	}
-	var c client.Client
+	var c objclient.Client
 	if !o.dryRun {
 		if c, err = o.client(); err != nil {
 			return err
@@ -123,12 +123,12 @@ func (o *installOptions) uninstall(ctx context.Context, streams clio.Streams) er
 	return nil
 }
 
-func (o *installOptions) client() (client.Client, error) {
+func (o *installOptions) client() (objclient.Client, error) {
 	kc, err := o.kube.Connect()
 	if err != nil {
 		return nil, clio.Usage(err)
 	}
-	c, err := controller.NewClient(kc.Config)
+	c, err := crds.Client(kc)
 	if err != nil {
 		return nil, clio.Failed(err)
 	}

@@ -7,6 +7,8 @@ import (
 
 	"ferry.dev/ferry/internal/controller"
 	"ferry.dev/ferry/internal/controller/crds"
+	"ferry.dev/ferry/internal/kube"
+	"ferry.dev/ferry/internal/kube/objclient"
 	"ferry.dev/ferry/internal/testcluster"
 )
 
@@ -19,8 +21,24 @@ func Start(t *testing.T) (*testcluster.Cluster, client.Client) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := crds.Install(t.Context(), cl); err != nil {
+	if err := crds.Install(t.Context(), Objects(t, c)); err != nil {
 		t.Fatal(err)
 	}
 	return c, cl
+}
+
+// Objects is the client the CLI uses on c (client-go's dynamic client, no
+// controller-runtime), for tests of the code the CLI shares with the
+// controller.
+func Objects(t *testing.T, c *testcluster.Cluster) objclient.Client {
+	t.Helper()
+	kc, err := kube.ForConfig(c.RESTConfig(), "", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	oc, err := crds.Client(kc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return oc
 }

@@ -8,8 +8,9 @@ import (
 	"slices"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
+
+	"ferry.dev/ferry/internal/kube/objclient"
 )
 
 //go:embed *.yaml
@@ -43,14 +44,13 @@ func Objects() ([]*apiextensionsv1.CustomResourceDefinition, error) {
 
 // Install applies the CRDs (server-side, as FieldManager) and waits until
 // the API server serves them (Established). c must know apiextensions/v1.
-func Install(ctx context.Context, c client.Client) error {
+func Install(ctx context.Context, c objclient.Client) error {
 	objs, err := Objects()
 	if err != nil {
 		return err
 	}
 	for _, crd := range objs {
-		//nolint:staticcheck // client.Apply with a typed object is what this controller-runtime offers for CRDs
-		if err := c.Patch(ctx, crd, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership); err != nil {
+		if err := c.Apply(ctx, crd, FieldManager); err != nil {
 			return fmt.Errorf("applying CRD %s: %w", crd.Name, err)
 		}
 	}

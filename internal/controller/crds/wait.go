@@ -6,17 +6,19 @@ import (
 	"time"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
-	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"ferry.dev/ferry/internal/kube/objclient"
 )
 
 // waitEstablished polls the CRD name until its Established condition is
 // True. A CRD is established within a second or two; polling a handful of
 // times is cheaper than a watch set up for it.
-func waitEstablished(ctx context.Context, c client.Client, name string) error {
+func waitEstablished(ctx context.Context, c objclient.Reader, name string) error {
 	err := wait.PollUntilContextCancel(ctx, 100*time.Millisecond, true, func(ctx context.Context) (bool, error) {
 		crd := &apiextensionsv1.CustomResourceDefinition{}
-		if err := c.Get(ctx, client.ObjectKey{Name: name}, crd); err != nil {
+		if err := c.Get(ctx, types.NamespacedName{Name: name}, crd); err != nil {
 			return false, err
 		}
 		for _, cond := range crd.Status.Conditions {

@@ -5,17 +5,17 @@ import (
 	"fmt"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"ferry.dev/ferry/internal/controller/crds"
+	"ferry.dev/ferry/internal/kube/objclient"
 )
 
 // Apply server-side-applies objs in order (CRDs first) as crds.FieldManager.
-func Apply(ctx context.Context, c client.Client, objs []*unstructured.Unstructured) error {
+func Apply(ctx context.Context, c objclient.Client, objs []*unstructured.Unstructured) error {
 	for _, u := range objs {
-		//nolint:staticcheck // client.Apply with an unstructured object
-		if err := c.Patch(ctx, u, client.Apply, client.FieldOwner(crds.FieldManager), client.ForceOwnership); err != nil {
+		if err := c.Apply(ctx, u, crds.FieldManager); err != nil {
 			return fmt.Errorf("applying %s %s: %w", u.GetKind(), u.GetName(), err)
 		}
 	}
@@ -35,7 +35,8 @@ func removed(kind string) bool {
 
 // Uninstall deletes the controller's objects among objs and returns those
 // it deleted; objects already gone are skipped.
-func Uninstall(ctx context.Context, c client.Client, objs []*unstructured.Unstructured, dryRun bool) ([]*unstructured.Unstructured, error) {
+func Uninstall(ctx context.Context, c objclient.Client, objs []*unstructured.Unstructured, dryRun bool) ([]*unstructured.Unstructured, error) {
+	foreground := metav1.DeletePropagationForeground
 	var gone []*unstructured.Unstructured
 	for _, u := range objs {
 		if !removed(u.GetKind()) {
@@ -45,7 +46,7 @@ func Uninstall(ctx context.Context, c client.Client, objs []*unstructured.Unstru
 		if dryRun {
 			continue
 		}
-		if err := c.Delete(ctx, u, client.PropagationPolicy("Foreground")); err != nil && !apierrors.IsNotFound(err) {
+		if err := c.Delete(ctx, u, metav1.DeleteOptions{PropagationPolicy: &foreground}); err != nil && !apierrors.IsNotFound(err) {
 			return nil, fmt.Errorf("deleting %s %s: %w", u.GetKind(), u.GetName(), err)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"ferry.dev/ferry/internal/controller"
+	"ferry.dev/ferry/internal/controller/controllertest"
 	"ferry.dev/ferry/internal/controller/install"
 	"ferry.dev/ferry/internal/testcluster"
 )
@@ -29,7 +30,7 @@ func TestInstallRunsTwoReplicasAndUninstallKeepsTheCRDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := install.Apply(t.Context(), cl, objs); err != nil {
+	if err := install.Apply(t.Context(), controllertest.Objects(t, c), objs); err != nil {
 		t.Fatal(err)
 	}
 	checkSecretAccess(t, cl, ns)
@@ -50,7 +51,7 @@ func TestInstallRunsTwoReplicasAndUninstallKeepsTheCRDs(t *testing.T) {
 	if pod.ServiceAccountName != install.Name || d.Spec.Strategy.RollingUpdate.MaxUnavailable.IntValue() != 0 || pod.Containers[0].ReadinessProbe == nil {
 		t.Errorf("pod spec lacks the service account or zero-downtime defaults: %+v", d.Spec)
 	}
-	gone, err := install.Uninstall(t.Context(), cl, objs, false)
+	gone, err := install.Uninstall(t.Context(), controllertest.Objects(t, c), objs, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,8 @@ func softMemoryLimit(memory resource.Quantity) string {
 // Options say what to install.
 type Options struct {
 	Namespace string
-	// Image runs "ferry controller run" (ferry's binary as entrypoint).
+	// Image runs "ferry controller run": ferry's binary as entrypoint,
+	// with ferry-controller beside it (which that command executes).
 	Image    string
 	Replicas int
 	// Memory is the container's memory request and limit (default

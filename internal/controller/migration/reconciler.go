@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	"ferry.dev/ferry/api/v1alpha1"
+	"ferry.dev/ferry/internal/controller/migstore"
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/migrate"
 )
@@ -94,7 +95,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if r.running(req.NamespacedName) || ended(m) {
 		return reconcile.Result{}, nil
 	}
-	cfg, err := ConfigFor(m)
+	cfg, err := migstore.ConfigFor(m)
 	if err != nil {
 		return reconcile.Result{}, r.condition(ctx, m, condValid, false, "Invalid", err.Error())
 	}

@@ -11,6 +11,7 @@ import (
 
 	"ferry.dev/ferry/api/v1alpha1"
 	"ferry.dev/ferry/internal/controller/migstore"
+	"ferry.dev/ferry/internal/controller/objects"
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/lease"
 	"ferry.dev/ferry/internal/migrate"
@@ -48,7 +49,7 @@ func (r *Reconciler) run(ctx context.Context, key types.NamespacedName, cfg migr
 	if err != nil {
 		return r.stopped(ctx, key, "ProviderFailed", err, retryAfter)
 	}
-	store := &migstore.Store{Client: r.Direct, Reader: r.Cached, Key: key, Holder: r.Identity}
+	store := &migstore.Store{Client: objects.Of(r.Direct, nil), Reader: objects.Of(r.Direct, r.Cached), Key: key, Holder: r.Identity}
 	ev := &eventSink{r: r, key: key}
 	opts := migrate.SessionOptions{
 		Config: cfg, Store: store, Commands: store, Provider: p,

@@ -4,5 +4,7 @@
 // spec.commands, acknowledged in status.acknowledged. It implements
 // migrate.Store and migrate.CommandQueue, so the controller runs
 // migrations with the same session as "ferry migrate start", and the CLI
-// commands them with the same migrate.Control.
+// commands them with the same migrate.Control. ConfigFor turns the object's
+// spec into the migrate.Config both run. It reads and writes through
+// objclient, so the CLI uses it without linking controller-runtime.
 package migstore

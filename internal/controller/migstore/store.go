@@ -12,9 +12,9 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"ferry.dev/ferry/api/v1alpha1"
+	"ferry.dev/ferry/internal/kube/objclient"
 	"ferry.dev/ferry/internal/migrate"
 )
 
@@ -23,14 +23,22 @@ import (
 // migration stops rather than write over it.
 var ErrOverwritten = errors.New("the migration's state in status was written by someone else")
 
+// Client is what a Store asks of the API server: an objclient.Client in
+// the CLI, the controller's own client (internal/controller/objects) there.
+type Client interface {
+	objclient.Reader
+	Update(ctx context.Context, obj objclient.Object) error
+	UpdateStatus(ctx context.Context, obj objclient.Object) error
+}
+
 // Store is the migrate.Store and migrate.CommandQueue of one Migration
 // object. It is safe for concurrent use.
 type Store struct {
 	// Client writes, and reads what must be fresh (Load, Queued).
-	Client client.Client
+	Client Client
 	// Reader reads commands for Pending (the executor asks every tick):
 	// the manager's cache, so polling costs no request. Default Client.
-	Reader client.Reader
+	Reader objclient.Reader
 	Key    types.NamespacedName
 	// Holder, when set, is written to status.holder with every save.
 	Holder string
@@ -46,7 +54,7 @@ var (
 	_ migrate.CommandQueue = (*Store)(nil)
 )
 
-func (s *Store) reader() client.Reader {
+func (s *Store) reader() objclient.Reader {
 	if s.Reader != nil {
 		return s.Reader
 	}
@@ -148,7 +156,7 @@ func (s *Store) write(ctx context.Context, change func(*v1alpha1.MigrationResour
 			obj.Status.Holder = s.Holder
 		}
 		obj.Status.ObservedGeneration = obj.Generation
-		err := s.Client.Status().Update(ctx, obj)
+		err := s.Client.UpdateStatus(ctx, obj)
 		switch {
 		case err == nil:
 			s.last, s.acked = obj, nil

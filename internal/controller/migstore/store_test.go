@@ -9,11 +9,11 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"ferry.dev/ferry/api/v1alpha1"
 	"ferry.dev/ferry/internal/controller/controllertest"
 	"ferry.dev/ferry/internal/controller/migstore"
+	"ferry.dev/ferry/internal/kube/objclient"
 	"ferry.dev/ferry/internal/migrate"
 	"ferry.dev/ferry/internal/migrate/migratetest"
 	"ferry.dev/ferry/internal/testcluster"
@@ -23,9 +23,10 @@ func TestMain(m *testing.M) { os.Exit(testcluster.Main(m)) }
 
 const domain = "api.store.test"
 
-func setup(t *testing.T) (client.Client, types.NamespacedName) {
+func setup(t *testing.T) (objclient.Client, types.NamespacedName) {
 	t.Helper()
-	c, cl := controllertest.Start(t)
+	c, _ := controllertest.Start(t)
+	cl := controllertest.Objects(t, c)
 	port := 8080
 	m := &v1alpha1.MigrationResource{
 		ObjectMeta: metav1.ObjectMeta{Name: "api", Namespace: c.Namespace(t)},
@@ -35,7 +36,7 @@ func setup(t *testing.T) (client.Client, types.NamespacedName) {
 	if err := cl.Create(t.Context(), m); err != nil {
 		t.Fatal(err)
 	}
-	return cl, client.ObjectKeyFromObject(m)
+	return cl, types.NamespacedName{Namespace: m.Namespace, Name: m.Name}
 }
 
 func started() migrate.State {
@@ -104,7 +105,7 @@ func TestAnotherWritersStateIsNeverOverwritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.Status.State = &runtime.RawExtension{Raw: []byte(`{"stage":"shift"}`)}
-	if err := cl.Status().Update(t.Context(), m); err != nil {
+	if err := cl.UpdateStatus(t.Context(), m); err != nil {
 		t.Fatal(err)
 	}
 	s.Paused = true
