@@ -9,9 +9,11 @@ import (
 	"syscall"
 
 	"ferry.dev/ferry/internal/cli"
+	"ferry.dev/ferry/internal/startgc"
 )
 
 func main() {
+	startgc.Restore()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Run(ctx, cli.StdStreams(), os.Args)
 	stop()
