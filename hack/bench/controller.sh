@@ -126,6 +126,11 @@ new_cluster() {
   export KUBECONFIG="$work/kwok/clusters/ferry-bench-ctl/kubeconfig.yaml"
   "$kubectl" apply -f internal/testcluster/nodes.yaml >/dev/null
   "$kubectl" apply --server-side -f internal/controller/crds/ >/dev/null
+  # kubectl wait fails, rather than waits, on a CRD with no conditions yet.
+  for _ in $(seq 100); do
+    "$kubectl" wait --for=condition=Established crd/servicefiles.ferry.dev >/dev/null 2>&1 && break
+    sleep 0.2
+  done
   "$kubectl" wait --for=condition=Established crd/servicefiles.ferry.dev >/dev/null
   "$kubectl" create namespace bench-ctl >/dev/null
   "$kubectl" create namespace bench-cli >/dev/null
