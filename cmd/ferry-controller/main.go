@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"os"
+	"path/filepath"
 
 	"ferry.dev/ferry/internal/cli/clio"
 	"ferry.dev/ferry/internal/cli/controllerrun"
@@ -14,9 +15,8 @@ import (
 
 func main() {
 	streams := clio.Streams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
-	name := "ferry-controller"
-	if len(os.Args) > 0 && os.Args[0] == controllerrun.RunName {
-		name = controllerrun.RunName
-	}
+	// Help names the binary as it was called: "ferry controller run" when
+	// ferry executes it (that is its argv[0]), else ferry-controller.
+	name := filepath.Base(os.Args[0])
 	os.Exit(clio.Execute(context.Background(), controllerrun.NewCommand(streams, name), streams, os.Args[1:]))
 }

@@ -47,13 +47,13 @@ type Client struct {
 	Poll time.Duration
 }
 
-// New reads and writes ferry's objects in kc's cluster, in namespace ns.
-func New(kc *kube.Client, ns string) (*Client, error) {
+// New reads and writes ferry's objects in kc's cluster and namespace.
+func New(kc *kube.Client) (*Client, error) {
 	c, err := crds.Client(kc)
 	if err != nil {
 		return nil, err
 	}
-	return &Client{C: c, Namespace: ns}, nil
+	return &Client{C: c, Namespace: kc.Namespace}, nil
 }
 
 func (c *Client) observe() time.Duration {

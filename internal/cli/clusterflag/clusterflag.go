@@ -42,7 +42,7 @@ func (m *Mode) Client(kc *kube.Client) (*incluster.Client, error) {
 	if m.observe <= 0 {
 		return nil, clio.Usage(fmt.Errorf("--controller-timeout %s: want a positive duration", m.observe))
 	}
-	ic, err := incluster.New(kc, kc.Namespace)
+	ic, err := incluster.New(kc)
 	if err != nil {
 		return nil, clio.Failed(err)
 	}

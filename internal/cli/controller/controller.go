@@ -32,8 +32,7 @@ every migration where the last one stopped.`,
 // companion is the controller's binary: "ferry controller run" executes it.
 const companion = "ferry-controller"
 
-// runName is argv[0] for the companion, which names itself by it in help
-// (controllerrun.RunName, not imported: that package links the controller).
+// runName is argv[0] for the companion, which names itself by it in help.
 const runName = "ferry controller run"
 
 func newRunCommand() *cobra.Command {

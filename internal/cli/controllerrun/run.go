@@ -30,12 +30,8 @@ type runOptions struct {
 	workers                                   int
 }
 
-// RunName is the argv[0] "ferry controller run" executes this binary
-// with, so its help and errors name the command the user typed.
-const RunName = "ferry controller run"
-
-// NewCommand returns the controller's command, named name in its help:
-// "ferry controller run" when ferry executes it, else "ferry-controller".
+// NewCommand returns the controller's command, named name in its help
+// (the name it was called by).
 func NewCommand(streams clio.Streams, name string) *cobra.Command {
 	o := &runOptions{}
 	cmd := &cobra.Command{

@@ -30,7 +30,8 @@ func TestInstallRunsTwoReplicasAndUninstallKeepsTheCRDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := install.Apply(t.Context(), controllertest.Objects(t, c), objs); err != nil {
+	oc := controllertest.Objects(t, c)
+	if err := install.Apply(t.Context(), oc, objs); err != nil {
 		t.Fatal(err)
 	}
 	checkSecretAccess(t, cl, ns)
@@ -51,7 +52,7 @@ func TestInstallRunsTwoReplicasAndUninstallKeepsTheCRDs(t *testing.T) {
 	if pod.ServiceAccountName != install.Name || d.Spec.Strategy.RollingUpdate.MaxUnavailable.IntValue() != 0 || pod.Containers[0].ReadinessProbe == nil {
 		t.Errorf("pod spec lacks the service account or zero-downtime defaults: %+v", d.Spec)
 	}
-	gone, err := install.Uninstall(t.Context(), controllertest.Objects(t, c), objs, false)
+	gone, err := install.Uninstall(t.Context(), oc, objs, false)
 	if err != nil {
 		t.Fatal(err)
 	}
