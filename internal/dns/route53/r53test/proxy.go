@@ -32,6 +32,7 @@ type Proxy struct {
 	deny      bool
 	polls     map[string]int // change id → GetChange calls seen
 	calls     map[string]int
+	run       map[string]int // op → Throttling answers in a row, up to maxRun
 	throttled int
 	before    func() // run once before the next change is forwarded
 	syncDelay time.Duration
@@ -53,7 +54,7 @@ func NewProxy(target string) (*Proxy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing %q: %w", target, err)
 	}
-	p := &Proxy{polls: map[string]int{}, calls: map[string]int{}}
+	p := &Proxy{polls: map[string]int{}, calls: map[string]int{}, run: map[string]int{}}
 	rp := httputil.NewSingleHostReverseProxy(u)
 	rp.ModifyResponse = p.rewrite
 	p.srv = httptest.NewServer(p.handler(rp))
@@ -63,6 +64,14 @@ func NewProxy(target string) (*Proxy, error) {
 
 // Close stops the proxy.
 func (p *Proxy) Close() { p.srv.Close() }
+
+// maxRun bounds the Throttling answers one operation gets in a row: the
+// random share alone would, now and then, throttle every attempt of a
+// caller that retries (with ThrottleEvery 2 and a share of 0.33, all 8 of
+// ferry's attempts at 0.33^4, about 1% a call), failing a test that means
+// to show the retries working. A caller that tries maxRun+1 times gets
+// through.
+const maxRun = 3
 
 // Set changes the misbehaviour: share of calls throttled (0 to 1), polls
 // each change stays PENDING, and whether every call is denied.
@@ -158,9 +167,12 @@ func (p *Proxy) handler(next http.Handler) http.Handler {
 		p.calls[op]++
 		deny := p.deny
 		k := p.every[op]
-		throttled := !deny && (p.throttle > 0 && rand.Float64() < p.throttle || k > 0 && (p.calls[op]-1)%k == 0)
+		throttled := !deny && (p.throttle > 0 && rand.Float64() < p.throttle || k > 0 && (p.calls[op]-1)%k == 0) && p.run[op] < maxRun
 		if throttled {
 			p.throttled++
+			p.run[op]++
+		} else {
+			p.run[op] = 0
 		}
 		var before func()
 		if op == "ChangeResourceRecordSets" && !deny && !throttled {
