@@ -25,17 +25,7 @@ type fileDefaults struct {
 }
 
 func (c *checker) convert(raw *v1alpha1.File) *File {
-	c.header(raw)
-	d := c.defaults(raw.Defaults)
-	f := &File{}
-	f.Migration, d.probes = c.migration(raw.Migration, d.dnsTTL)
-	if f.Migration.Provider == "external-dns" {
-		// The annotations ferry edits to adopt a record through
-		// external-dns are read under the prefix the file names.
-		f.Migration.DNSSettings["annotationPrefix"] = d.dnsPrefix
-	}
-	f.Notifications = c.notifications("notifications", raw.Notifications)
-	f.RunIn = RunIn(c.oneOf("runIn", raw.RunIn, string(DefaultRunIn), string(RunLocal), string(RunCluster)))
+	f, d := c.settings(raw)
 	names := make([]string, 0, len(raw.Services))
 	for name := range raw.Services {
 		names = append(names, name)
@@ -58,6 +48,23 @@ func (c *checker) convert(raw *v1alpha1.File) *File {
 	c.crossService(f.Services)
 	c.aliases(f)
 	return f
+}
+
+// settings converts everything in the file but its services, and returns
+// the defaults they start from.
+func (c *checker) settings(raw *v1alpha1.File) (*File, fileDefaults) {
+	c.header(raw)
+	d := c.defaults(raw.Defaults)
+	f := &File{}
+	f.Migration, d.probes = c.migration(raw.Migration, d.dnsTTL)
+	if f.Migration.Provider == "external-dns" {
+		// The annotations ferry edits to adopt a record through
+		// external-dns are read under the prefix the file names.
+		f.Migration.DNSSettings["annotationPrefix"] = d.dnsPrefix
+	}
+	f.Notifications = c.notifications("notifications", raw.Notifications)
+	f.RunIn = RunIn(c.oneOf("runIn", raw.RunIn, string(DefaultRunIn), string(RunLocal), string(RunCluster)))
+	return f, d
 }
 
 func (c *checker) header(raw *v1alpha1.File) {

@@ -34,6 +34,15 @@ func LoadFile(path string, stdin io.Reader) (*File, error) {
 // Load decodes data strictly, applies defaults and validates. The error, if
 // any, is a ProblemList naming every problem with its position in name.
 func Load(name string, data []byte) (*File, error) {
+	if f, ok := loadParallel(name, data); ok {
+		return f, nil
+	}
+	return loadOne(name, data)
+}
+
+// loadOne is Load on one core: the reference that loadParallel gives way
+// to.
+func loadOne(name string, data []byte) (*File, error) {
 	raw, pos, err := decode(name, data)
 	if raw == nil {
 		return nil, err
