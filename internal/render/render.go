@@ -38,27 +38,46 @@ func (e *ErrUnknownService) Error() string {
 // Render returns every object for f, namespaces first, then each service's
 // objects in name order.
 func Render(f *spec.File, opts Options) ([]Object, error) {
-	svcs := f.Services
-	if opts.Service != "" {
-		s, ok := f.Service(opts.Service)
-		if !ok {
-			known := make([]string, len(f.Services))
-			for i, s := range f.Services {
-				known[i] = s.Name
-			}
-			return nil, &ErrUnknownService{Name: opts.Service, Known: known}
-		}
-		svcs = []spec.Service{s}
+	svcs, err := selected(f, opts)
+	if err != nil {
+		return nil, err
 	}
+	objs := append(namespaceObjects(svcs), services(svcs)...)
+	if err := check(objs); err != nil {
+		return nil, rejected(err)
+	}
+	return objs, nil
+}
+
+// rejected is the error for objects that fail check.
+func rejected(err error) error {
+	return fmt.Errorf("rendering objects the API server would reject (a gap in validation; please report it): %w", err)
+}
+
+// selected is the services of f that opts asks for.
+func selected(f *spec.File, opts Options) ([]spec.Service, error) {
+	if opts.Service == "" {
+		return f.Services, nil
+	}
+	s, ok := f.Service(opts.Service)
+	if !ok {
+		known := make([]string, len(f.Services))
+		for i, s := range f.Services {
+			known[i] = s.Name
+		}
+		return nil, &ErrUnknownService{Name: opts.Service, Known: known}
+	}
+	return []spec.Service{s}, nil
+}
+
+// namespaceObjects is a Namespace for each namespace of svcs, in name
+// order.
+func namespaceObjects(svcs []spec.Service) []Object {
 	var objs []Object
 	for _, ns := range namespaces(svcs) {
 		objs = append(objs, namespace(ns))
 	}
-	objs = append(objs, services(svcs)...)
-	if err := check(objs); err != nil {
-		return nil, fmt.Errorf("rendering objects the API server would reject (a gap in validation; please report it): %w", err)
-	}
-	return objs, nil
+	return objs
 }
 
 // services returns the objects of svcs in order, built on every core

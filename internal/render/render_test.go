@@ -41,12 +41,8 @@ func renderFile(t *testing.T, path string) []byte {
 	if err != nil {
 		t.Fatalf("loading:\n%v", err)
 	}
-	objs, err := Render(f, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var buf bytes.Buffer
-	if err := WriteYAML(&buf, objs); err != nil {
+	if err := WriteYAML(&buf, f, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()

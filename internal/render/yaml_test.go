@@ -82,26 +82,33 @@ type scalarHolder struct {
 	L []string `json:"l"`
 }
 
-// TestParallelEncodingMatches: a render large enough to be encoded on
-// several cores gives the same bytes as encoding it in one go.
-func TestParallelEncodingMatches(t *testing.T) {
-	f, err := spec.Load("bench.yaml", []byte(benchFile(3*parallelMin)))
+// TestWriteYAMLIsRenderWritten: WriteYAML, which renders and encodes in
+// batches on every core, gives the bytes of Render's objects encoded one
+// after another, for a render of many batches and for one service.
+func TestWriteYAMLIsRenderWritten(t *testing.T) {
+	f, err := spec.Load("bench.yaml", []byte(benchFile(7*batchServices+3)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	objs, err := Render(f, Options{})
-	if err != nil {
-		t.Fatal(err)
+	for _, opts := range []Options{{}, {Service: "svc-30"}} {
+		objs, err := Render(f, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var one yamlWriter
+		if err := one.writeObjects(objs, true); err != nil {
+			t.Fatal(err)
+		}
+		var batched bytes.Buffer
+		if err := WriteYAML(&batched, f, opts); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(batched.Bytes(), one.buf) {
+			t.Fatalf("%+v: WriteYAML's bytes differ from Render's objects written in order", opts)
+		}
 	}
-	var parallel bytes.Buffer
-	if err := WriteYAML(&parallel, objs); err != nil {
-		t.Fatal(err)
-	}
-	var one yamlWriter
-	if err := one.writeObjects(objs, true); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(parallel.Bytes(), one.buf) {
-		t.Fatal("parallel encoding differs from sequential encoding")
+	var none bytes.Buffer
+	if err := WriteYAML(&none, f, Options{Service: "nope"}); err == nil || none.Len() > 0 {
+		t.Fatalf("an unknown service: err %v, %d bytes written", err, none.Len())
 	}
 }
