@@ -15,7 +15,7 @@ import (
 // field's path so the problem points at the right line.
 type checker struct {
 	file     string
-	pos      map[string]Pos
+	pos      positions
 	problems ProblemList
 }
 
@@ -25,7 +25,7 @@ func (c *checker) errorf(path, format string, args ...any) {
 
 // written reports whether path was present in the file.
 func (c *checker) written(path string) bool {
-	_, ok := c.pos[path]
+	_, ok := c.pos.at(path)
 	return ok
 }
 

@@ -49,14 +49,14 @@ func loadOne(name string, data []byte) (*File, error) {
 	}
 	// Check what did decode even when some fields did not, so one run
 	// reports every problem in the file.
-	c := &checker{file: name, pos: pos}
+	c := &checker{file: name, pos: positions{pos}}
 	f := c.convert(raw)
 	if problems := append(typeProblems(err), c.problems...); len(problems) > 0 {
 		return nil, problems.sorted()
 	}
 	f.Path = name
 	f.Source = data
-	f.pos = pos
+	f.pos = positions{pos}
 	return f, nil
 }
 

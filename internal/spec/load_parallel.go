@@ -2,7 +2,6 @@ package spec
 
 import (
 	"bytes"
-	"maps"
 	"reflect"
 	"runtime"
 	"slices"
@@ -49,7 +48,7 @@ func loadParallel(name string, data []byte) (*File, bool) {
 	hd := &decoder{file: name, pos: map[string]Pos{}}
 	var raw v1alpha1.File
 	hd.decode(root, reflectValue(&raw), "")
-	c := &checker{file: name, pos: hd.pos}
+	c := &checker{file: name, pos: positions{hd.pos}}
 	f, defaults := c.settings(&raw)
 	if len(hd.problems) > 0 || len(c.problems) > 0 {
 		return nil, false
@@ -80,18 +79,13 @@ func loadParallel(name string, data []byte) (*File, bool) {
 			return nil, false // "is defined twice" is the reference's to say
 		}
 	}
-	size := len(hd.pos)
-	for _, p := range parts {
-		size += len(p.pos)
-	}
-	pos := make(map[string]Pos, size)
-	maps.Copy(pos, hd.pos)
-	for _, p := range parts {
-		maps.Copy(pos, p.pos)
-	}
 	// The services mapping is where its first key is.
 	first := l.keys[0]
-	pos["services"] = Pos{first.line, l.indent + 1}
+	hd.pos["services"] = Pos{first.line, l.indent + 1}
+	pos := positions{hd.pos}
+	for _, p := range parts {
+		pos = append(pos, p.pos)
+	}
 
 	c.pos = pos
 	c.crossService(f.Services)
@@ -237,7 +231,7 @@ func (p *servicePart) load(name string, data []byte, l layout, lo, hi int, defau
 		return
 	}
 	d := &decoder{file: name, pos: make(map[string]Pos, 16*(hi-lo))}
-	c := &checker{file: name, pos: d.pos}
+	c := &checker{file: name, pos: positions{d.pos}}
 	p.services = make([]Service, 0, hi-lo)
 	for i, k := range l.keys[lo:hi] {
 		key, val := root.Content[2*i], root.Content[2*i+1]

@@ -25,7 +25,7 @@ type File struct {
 	RunIn RunIn
 
 	// pos is where each field was written, by path.
-	pos map[string]Pos
+	pos positions
 }
 
 // Position returns where the field at path ("migration.steps",
@@ -36,7 +36,7 @@ func (f *File) Position(path string) Pos { return lookup(f.pos, path) }
 
 // Written reports whether the field at path was written in the file.
 func (f *File) Written(path string) bool {
-	_, ok := f.pos[path]
+	_, ok := f.pos.at(path)
 	return ok
 }
 

@@ -18,11 +18,27 @@ func newProblem(file string, pos Pos, path, msg string) Problem {
 	return p
 }
 
+// positions maps field paths ("services.api.image") to where their values
+// start. A file loaded on several cores keeps each core's map as it is:
+// the paths of different services never meet, and joining the maps cost
+// more than a tenth of the load.
+type positions []map[string]Pos
+
+// at is where path was written, if it was.
+func (ps positions) at(path string) (Pos, bool) {
+	for _, m := range ps {
+		if p, ok := m[path]; ok {
+			return p, true
+		}
+	}
+	return Pos{}, false
+}
+
 // lookup finds where path (or, if it was not written, its nearest written
 // parent) is in the file.
-func lookup(pos map[string]Pos, path string) Pos {
+func lookup(pos positions, path string) Pos {
 	for {
-		if p, ok := pos[path]; ok {
+		if p, ok := pos.at(path); ok {
 			return p
 		}
 		i := strings.LastIndexAny(path, ".[")
@@ -31,7 +47,7 @@ func lookup(pos map[string]Pos, path string) Pos {
 		}
 		path = path[:i]
 	}
-	if p, ok := pos[""]; ok {
+	if p, ok := pos.at(""); ok {
 		return p
 	}
 	return Pos{1, 1}
