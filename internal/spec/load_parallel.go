@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"ferry.dev/ferry/api/v1alpha1"
+	"ferry.dev/ferry/internal/spec/plainyaml"
 )
 
 // A large file loads on every core. The services: block is cut where each
@@ -219,15 +220,23 @@ type servicePart struct {
 }
 
 // load parses, decodes and checks services lo to hi of l: their lines,
-// parsed as one mapping, must hold exactly those services' keys.
+// parsed as one mapping (by plainyaml when they are in its subset, else by
+// yaml.v3), must hold exactly those services' keys.
 func (p *servicePart) load(name string, data []byte, l layout, lo, hi int, defaults fileDefaults) {
 	end := l.end
 	if hi < len(l.keys) {
 		end = l.keys[hi].offset
 	}
 	first := l.keys[lo]
-	root, err := parseOne(name, data[first.offset:end])
-	if err != nil || root.Kind != yaml.MappingNode || len(root.Content) != 2*(hi-lo) || !renumber(root, first.line-1) {
+	part := data[first.offset:end]
+	root, ok := plainyaml.Parse(part, l.indent, first.line-1)
+	if !ok {
+		var err error
+		if root, err = parseOne(name, part); err != nil || !renumber(root, first.line-1) {
+			return
+		}
+	}
+	if root.Kind != yaml.MappingNode || len(root.Content) != 2*(hi-lo) {
 		return
 	}
 	d := &decoder{file: name, pos: make(map[string]Pos, 16*(hi-lo))}
