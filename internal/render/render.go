@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -32,8 +33,15 @@ type ErrUnknownService struct {
 }
 
 func (e *ErrUnknownService) Error() string {
-	return fmt.Sprintf("no service %q in the file (services: %v)", e.Name, e.Known)
+	if len(e.Known) > maxNamed {
+		return fmt.Sprintf("no service %q in the file (services: %s, …; %d in all)", e.Name, strings.Join(e.Known[:maxNamed], ", "), len(e.Known))
+	}
+	return fmt.Sprintf("no service %q in the file (services: %s)", e.Name, strings.Join(e.Known, ", "))
 }
+
+// maxNamed is how many services the error names: a file of a thousand
+// services would print a thousand names.
+const maxNamed = 10
 
 // Render returns every object for f, namespaces first, then each service's
 // objects in name order.

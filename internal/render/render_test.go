@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,7 +77,14 @@ func TestRenderOneService(t *testing.T) {
 	if diff := cmp.Diff(want, kinds); diff != "" {
 		t.Errorf("objects (-want +got):\n%s", diff)
 	}
-	if _, err := Render(f, Options{Service: "nope"}); err == nil {
-		t.Error("an unknown service must be an error")
+	if _, err := Render(f, Options{Service: "nope"}); err == nil || !strings.Contains(err.Error(), "(services: ") {
+		t.Errorf("an unknown service must be an error naming the services, got %v", err)
+	}
+	many := &ErrUnknownService{Name: "nope"}
+	for i := range 1000 {
+		many.Known = append(many.Known, fmt.Sprintf("svc-%d", i))
+	}
+	if msg := many.Error(); !strings.HasSuffix(msg, "svc-9, …; 1000 in all)") {
+		t.Errorf("with 1000 services the error names ten and counts the rest: %s", msg)
 	}
 }
