@@ -35,19 +35,27 @@ func (c *checker) convert(raw *v1alpha1.File) *File {
 		c.errorf("services", "at least one service is required under services:")
 	}
 	for _, name := range names {
-		path := "services." + name
-		if msg := checkServiceName(name); msg != "" {
-			c.errorf(path+"#key", "%s", msg)
+		if s, ok := c.namedService(name, raw.Services[name], d); ok {
+			f.Services = append(f.Services, s)
 		}
-		if raw.Services[name] == nil {
-			c.errorf(path, "is empty; a service needs at least an image")
-			continue
-		}
-		f.Services = append(f.Services, c.service(path, name, raw.Services[name], d))
 	}
 	c.crossService(f.Services)
 	c.aliases(f)
 	return f
+}
+
+// namedService converts the service written under name; false when there
+// is none to convert (nothing was written under the name).
+func (c *checker) namedService(name string, raw *v1alpha1.Service, d fileDefaults) (Service, bool) {
+	path := "services." + name
+	if msg := checkServiceName(name); msg != "" {
+		c.errorf(path+"#key", "%s", msg)
+	}
+	if raw == nil {
+		c.errorf(path, "is empty; a service needs at least an image")
+		return Service{}, false
+	}
+	return c.service(path, name, raw, d), true
 }
 
 // settings converts everything in the file but its services, and returns

@@ -133,12 +133,18 @@ func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {
 			d.problem(key, sub, "is defined twice (first at line %d)", d.pos[sub+"#key"].Line)
 			continue
 		}
-		d.pos[sub+"#key"] = Pos{key.Line, key.Column}
 		elem := reflect.New(v.Type().Elem()).Elem()
-		d.decode(val, elem, sub)
+		d.entry(key, val, elem, sub)
 		m.SetMapIndex(reflect.ValueOf(key.Value), elem)
 	}
 	v.Set(m)
+}
+
+// entry decodes a mapping entry's value val into elem, recording where
+// its key was; path names the entry.
+func (d *decoder) entry(key, val *yaml.Node, elem reflect.Value, path string) {
+	d.pos[path+"#key"] = Pos{key.Line, key.Column}
+	d.decode(val, elem, path)
 }
 
 func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {

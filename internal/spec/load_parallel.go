@@ -186,9 +186,10 @@ func serviceKeyName(body []byte) (string, bool) {
 
 // header is data with the services block's lines left empty.
 func (l layout) header(data []byte) []byte {
-	out := make([]byte, 0, l.start+bytes.Count(data[l.start:l.end], []byte{'\n'})+len(data)-l.end)
+	lines := bytes.Count(data[l.start:l.end], []byte{'\n'})
+	out := make([]byte, 0, len(data)-(l.end-l.start)+lines)
 	out = append(out, data[:l.start]...)
-	for range bytes.Count(data[l.start:l.end], []byte{'\n'}) {
+	for range lines {
 		out = append(out, '\n')
 	}
 	return append(out, data[l.end:]...)
@@ -247,17 +248,16 @@ func (p *servicePart) load(name string, data []byte, l layout, lo, hi int, defau
 		if !k.is(key, l.indent) {
 			return
 		}
-		path := "services." + k.name
-		d.pos[path+"#key"] = Pos{key.Line, key.Column}
 		var raw *v1alpha1.Service
-		d.decode(val, reflect.ValueOf(&raw).Elem(), path)
-		if len(d.problems) > 0 || raw == nil || checkServiceName(k.name) != "" {
+		d.entry(key, val, reflect.ValueOf(&raw).Elem(), "services."+k.name)
+		if len(d.problems) > 0 {
 			return
 		}
-		p.services = append(p.services, c.service(path, k.name, raw, defaults))
-		if len(c.problems) > 0 {
+		s, ok := c.namedService(k.name, raw, defaults)
+		if !ok || len(c.problems) > 0 {
 			return
 		}
+		p.services = append(p.services, s)
 	}
 	p.pos, p.visits, p.ok = d.pos, d.visits, true
 }
