@@ -91,16 +91,22 @@ func (p *parser) mapping(indent, first int) (*yaml.Node, bool) {
 			return nil, false
 		}
 		m.Content = append(m.Content, key, value)
-		if p.eof {
-			return m, true
-		}
-		switch in := p.indent(); {
-		case in < indent:
-			return m, true
-		case in > indent:
-			return nil, false
+		if more, ok := p.moreAt(indent); !more {
+			return m, ok
 		}
 	}
+}
+
+// moreAt reports, after an entry of a block at indent, whether the block
+// goes on (the next line is at indent) and, when it does not, whether it
+// ended well (at the end of data or a less indented line) rather than at
+// a line indented more, which yaml.v3 judges.
+func (p *parser) moreAt(indent int) (more, ok bool) {
+	if p.eof {
+		return false, true
+	}
+	in := p.indent()
+	return in == indent, in <= indent
 }
 
 // maxKey is the longest key taken: YAML bounds a key written without "?"
@@ -110,14 +116,8 @@ const maxKey = 256
 // key reads "key:" at i, a plain key of letters, digits and "_./-", and
 // leaves pos after the colon.
 func (p *parser) key(i int) (*yaml.Node, bool) {
-	j := i
-	for j < len(p.data) && keyByte(p.data[j]) {
-		j++
-	}
-	if j == i || j-i > maxKey || !isAlnum(p.data[i]) || j >= len(p.data) || p.data[j] != ':' {
-		return nil, false
-	}
-	if j+1 < len(p.data) && p.data[j+1] != ' ' && p.data[j+1] != '\n' {
+	j := p.keyEnd(i)
+	if j < 0 || j-i > maxKey || !isAlnum(p.data[i]) {
 		return nil, false
 	}
 	n := plain(string(p.data[i:j]), p.line, p.col(i))
@@ -172,7 +172,7 @@ func (p *parser) sequence(indent int) (*yaml.Node, bool) {
 		}
 		var item *yaml.Node
 		var ok bool
-		if p.looksLikeKey(i) {
+		if p.keyEnd(i) >= 0 {
 			item, ok = p.mapping(p.col(i)-1, i)
 		} else {
 			item, ok = p.inlineValue(i)
@@ -181,28 +181,26 @@ func (p *parser) sequence(indent int) (*yaml.Node, bool) {
 			return nil, false
 		}
 		s.Content = append(s.Content, item)
-		if p.eof {
-			return s, true
+		if more, ok := p.moreAt(indent); !more {
+			return s, ok
 		}
-		switch in := p.indent(); {
-		case in < indent:
-			return s, true
-		case in > indent:
-			return nil, false
-		case !p.dashAt(p.bol + in):
+		if !p.dashAt(p.bol + indent) {
 			return s, true // the next key of the mapping the sequence is in
 		}
 	}
 }
 
-// looksLikeKey reports whether a plain key and ": " (or ":" at the end of
-// the line) start at i.
-func (p *parser) looksLikeKey(i int) bool {
+// keyEnd is where the colon is of a plain key that starts at i and is
+// followed by ": " (or ":" at the end of the line), or -1.
+func (p *parser) keyEnd(i int) int {
 	j := i
 	for j < len(p.data) && keyByte(p.data[j]) {
 		j++
 	}
-	return j > i && j < len(p.data) && p.data[j] == ':' && (j+1 == len(p.data) || p.data[j+1] == ' ' || p.data[j+1] == '\n')
+	if j == i || j >= len(p.data) || p.data[j] != ':' || (j+1 < len(p.data) && p.data[j+1] != ' ' && p.data[j+1] != '\n') {
+		return -1
+	}
+	return j
 }
 
 // inlineValue reads a value that starts at i and ends its line (but for a
