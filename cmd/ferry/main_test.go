@@ -2,11 +2,13 @@ package main_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -27,12 +29,41 @@ func TestFerryLinksNoControllerRuntime(t *testing.T) {
 	}
 }
 
-func build(t *testing.T, dir string, pkgs ...string) {
-	t.Helper()
-	args := append([]string{"build", "-o", dir + string(filepath.Separator)}, pkgs...)
-	if out, err := exec.CommandContext(t.Context(), "go", args...).CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+// binDir holds the binaries the tests run, built once (binaries) and
+// removed by TestMain.
+var binDir string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
 	}
+	os.Exit(code)
+}
+
+// binaries builds ferry and ferry-controller side by side, once for all
+// the tests, and returns their directory.
+var binaries = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "ferry-bin-")
+	if err != nil {
+		return "", err
+	}
+	binDir = dir
+	out, err := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "ferry.dev/ferry/cmd/ferry", "ferry.dev/ferry/cmd/ferry-controller").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build: %w\n%s", err, out)
+	}
+	return dir, nil
+})
+
+// built is the directory of the tests' binaries.
+func built(t *testing.T) string {
+	t.Helper()
+	dir, err := binaries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 func run(t *testing.T, bin string, args ...string) (stdout, stderr string, code int) {
@@ -53,8 +84,7 @@ func run(t *testing.T, bin string, args ...string) (stdout, stderr string, code 
 // with its arguments, and the controller's help and exit status are what
 // the user sees; without ferry-controller it says where it looked.
 func TestControllerRunExecutesFerryController(t *testing.T) {
-	both := t.TempDir()
-	build(t, both, "ferry.dev/ferry/cmd/ferry", "ferry.dev/ferry/cmd/ferry-controller")
+	both := built(t)
 	ferry := filepath.Join(both, "ferry")
 
 	out, _, code := run(t, ferry, "controller", "run", "--help")
@@ -79,9 +109,7 @@ func TestControllerRunExecutesFerryController(t *testing.T) {
 // No collection runs while Go initialises ferry's packages (internal/startgc
 // turns the collector off first): one did at every start before, ~3 ms.
 func TestNoCollectionDuringInitialisation(t *testing.T) {
-	dir := t.TempDir()
-	build(t, dir, "ferry.dev/ferry/cmd/ferry")
-	cmd := exec.CommandContext(t.Context(), filepath.Join(dir, "ferry"), "version")
+	cmd := exec.CommandContext(t.Context(), filepath.Join(built(t), "ferry"), "version")
 	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1,gctrace=1", "GOGC=100")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
