@@ -3,7 +3,7 @@
 GO ?= go
 BIN ?= bin
 
-build: ; $(GO) build -o $(BIN)/ ./cmd/ferry ./cmd/ferry-controller && ln -sf ferry $(BIN)/kubectl-ferry
+build: ; $(GO) build -o $(BIN)/ ./cmd/ferry ./cmd/ferry-engine ./cmd/ferry-controller && ln -sf ferry $(BIN)/kubectl-ferry
 test: ; bash hack/test.sh
 lint: ; bash hack/lint.sh
 bench: ; bash hack/bench.sh

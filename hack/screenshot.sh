@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash hack/deps/browser.sh
-go build -o bin/ferry ./cmd/ferry
+go build -o bin/ ./cmd/ferry ./cmd/ferry-engine
 mkdir -p docs/img
 go build -o bin/screenshot ./hack/screenshot
 bin/screenshot -ferry bin/ferry -out docs/img/dashboard.png -at "${AT:-50}"

@@ -1,5 +1,8 @@
 // Command ferry moves services from legacy servers onto Kubernetes with zero
-// downtime and keeps shipping them there from one short file.
+// downtime and keeps shipping them there from one short file. It runs the
+// file commands (init, validate, render, version) itself and executes
+// ferry-engine, installed beside it, for every other command
+// (internal/cli/dispatch says why).
 package main
 
 import (
@@ -8,14 +11,15 @@ import (
 	"os/signal"
 	"syscall"
 
-	"ferry.dev/ferry/internal/cli"
+	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/dispatch"
 	"ferry.dev/ferry/internal/startgc"
 )
 
 func main() {
 	startgc.Restore()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Run(ctx, cli.StdStreams(), os.Args)
+	code := dispatch.Run(ctx, clio.Streams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, os.Args)
 	stop()
 	os.Exit(code)
 }

@@ -45,7 +45,7 @@ cleanup() {
   rm -rf "$top"
 }
 trap cleanup EXIT
-go build -o "$top/" ./cmd/ferry ./cmd/ferry-controller
+go build -o "$top/" ./cmd/ferry ./cmd/ferry-engine ./cmd/ferry-controller
 go build -o "$top/deployfloor" ./hack/bench/deployfloor
 
 now() { date +%s%N; }

@@ -61,7 +61,7 @@ bench_nodes() {
 bench_nodes internal/testcluster/nodes.yaml | "$kubectl" apply -f - >/dev/null
 "$kubectl" wait --for=condition=Ready node -l type=kwok --timeout=120s >/dev/null
 
-go build -o "$work/ferry" ./cmd/ferry
+go build -o "$work/" ./cmd/ferry ./cmd/ferry-engine
 go build -o "$work/rendergen" ./hack/bench/rendergen
 go build -o "$work/deployfloor" ./hack/bench/deployfloor
 

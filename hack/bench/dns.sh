@@ -37,7 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-go build -o "$work/ferry" ./cmd/ferry
+go build -o "$work/" ./cmd/ferry ./cmd/ferry-engine
 cp hack/bench/dns.zone "$work/example.test.zone"
 cat > "$work/queries" <<'Q'
 www.example.test A
@@ -177,5 +177,5 @@ if [ -n "$syscalls" ]; then
 else
   echo "   system calls: not counted (perf stat was refused)"
 fi
-go tool pprof -top -nodecount=12 "$work/ferry" "$work/cpu.pprof" 2>/dev/null | sed -n '4,20p' | sed 's/^/   /'
+go tool pprof -top -nodecount=12 "$work/ferry-engine" "$work/cpu.pprof" 2>/dev/null | sed -n '4,20p' | sed 's/^/   /'
 echo "   wire path alone: go test -run '^\$' -bench Respond -benchmem ./internal/dns/server"

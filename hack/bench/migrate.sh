@@ -17,5 +17,6 @@ echo "ferry:   mean ${mean}s, worst ${worst}s from failure to legacy 100% in DNS
 echo "flagger: analysis interval 60s (default) x threshold (1 when unset; 5 in its docs' examples) = 60s to 300s"
 awk -v m="$mean" 'BEGIN { printf "ratio:   %.0fx faster than 60s, %.0fx faster than 300s (goal: under 6s, 10x)\n", 60/m, 300/m }'
 echo "== migrate: healthy run (no false rollback, zero failed requests)"
-go build -o "${TMPDIR:-/tmp}/ferry-bench" ./cmd/ferry
-"${TMPDIR:-/tmp}/ferry-bench" demo --hold 5s -o json 2>/dev/null | grep -E '^  "(result|requests|failed)"'
+bin="${TMPDIR:-/tmp}/ferry-bench-bin"
+go build -o "$bin/" ./cmd/ferry ./cmd/ferry-engine
+"$bin/ferry" demo --hold 5s -o json 2>/dev/null | grep -E '^  "(result|requests|failed)"'

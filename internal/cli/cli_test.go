@@ -12,6 +12,7 @@ import (
 	"ferry.dev/ferry/internal/cli"
 	"ferry.dev/ferry/internal/cli/clio"
 	"ferry.dev/ferry/internal/cli/clitest"
+	"ferry.dev/ferry/internal/cli/dispatch"
 )
 
 // TestInvalidFiles: every invalid file is rejected by validate and render
@@ -109,5 +110,26 @@ func TestKubectlPluginName(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "kubectl ferry") {
 		t.Errorf("help as a kubectl plugin should say \"kubectl ferry\":\n%s", out.String())
+	}
+}
+
+// The ferry binary (dispatch.Run) shows the same help and completes the
+// same command names as the whole tree in ferry-engine (cli.Run): its list
+// of engine commands, their usage and summaries, are the engine's.
+func TestFerryHelpIsTheEngines(t *testing.T) {
+	for _, args := range [][]string{
+		{"ferry", "--help"},
+		{"ferry"},
+		{"/usr/local/bin/kubectl-ferry", "--help"},
+		{"ferry", "__complete", ""},
+		{"ferry", "__complete", "d"},
+		{"ferry", "no-such-command"},
+	} {
+		var front, engine bytes.Buffer
+		frontCode := dispatch.Run(t.Context(), clio.Streams{In: strings.NewReader(""), Out: &front, ErrOut: &front}, args)
+		engineCode := cli.Run(t.Context(), clio.Streams{In: strings.NewReader(""), Out: &engine, ErrOut: &engine}, args)
+		if diff := cmp.Diff(engine.String(), front.String()); diff != "" || frontCode != engineCode {
+			t.Errorf("%v: ferry exit %d, ferry-engine exit %d; output (-engine +ferry):\n%s", args, frontCode, engineCode, diff)
+		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"ferry.dev/ferry/api/v1alpha1"
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/clitest"
 	"ferry.dev/ferry/internal/deploy"
 	"ferry.dev/ferry/internal/testcluster"
 )
@@ -158,11 +159,7 @@ func TestDeployInClusterThenStatusAndHistory(t *testing.T) {
 func kubectlFerry(t *testing.T, e *clusterEnv, args ...string) {
 	t.Helper()
 	kubectl := testcluster.KubectlPath(t)
-	bin := t.TempDir()
-	out, err := exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(bin, "kubectl-ferry"), "ferry.dev/ferry/cmd/ferry").CombinedOutput()
-	if err != nil {
-		t.Fatalf("building ferry as kubectl-ferry: %v\n%s", err, out)
-	}
+	bin := filepath.Dir(clitest.Build(t)) // kubectl-ferry, linked to ferry
 	cmd := exec.CommandContext(t.Context(), kubectl, append([]string{"ferry"}, append(args, "-n", e.ns)...)...)
 	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "KUBECONFIG="+e.c.Kubeconfig)
 	var stdout, stderr bytes.Buffer

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -16,6 +15,7 @@ import (
 
 	"ferry.dev/ferry/api/v1alpha1"
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/clitest"
 	"ferry.dev/ferry/internal/migrate"
 )
 
@@ -226,10 +226,7 @@ func TestMigrateInClusterCtrlCStopsFollowingOnly(t *testing.T) {
 	e.runController(t)
 	domain := "sigint.cli.test"
 	file := e.migrationFile(t, "sigint", domain, "10m", "auto")
-	bin := filepath.Join(t.TempDir(), "ferry")
-	if out, err := exec.CommandContext(t.Context(), "go", "build", "-o", bin, "ferry.dev/ferry/cmd/ferry").CombinedOutput(); err != nil {
-		t.Fatalf("building ferry: %v\n%s", err, out)
-	}
+	bin := clitest.Build(t)
 	cmd := exec.CommandContext(t.Context(), bin, "migrate", "start", "api", "-f", file, "--in-cluster", "--kubeconfig", e.c.Kubeconfig, "-n", e.ns)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

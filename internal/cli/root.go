@@ -3,12 +3,11 @@ package cli
 import (
 	"context"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/dispatch"
 )
 
 // StdStreams are the process's standard streams.
@@ -20,44 +19,15 @@ func StdStreams() clio.Streams {
 // whether ferry runs as itself or as the kubectl plugin "kubectl-ferry") and
 // returns the process exit status.
 func Run(ctx context.Context, streams clio.Streams, args []string) int {
-	var rest []string
+	name, rest := "ferry", []string(nil)
 	if len(args) > 0 {
-		rest = args[1:]
+		name, rest = dispatch.ProgramName(args[0]), args[1:]
 	}
-	return clio.Execute(ctx, NewRootCommand(streams, programName(args)), streams, rest)
-}
-
-// programName is how ferry calls itself in help text: "ferry", or
-// "kubectl ferry" when installed as a kubectl plugin.
-func programName(args []string) string {
-	if len(args) == 0 {
-		return "ferry"
-	}
-	base := strings.TrimSuffix(filepath.Base(args[0]), ".exe")
-	if strings.HasPrefix(base, "kubectl-") {
-		return "kubectl " + strings.ReplaceAll(strings.TrimPrefix(base, "kubectl-"), "_", "-")
-	}
-	return "ferry"
+	return clio.Execute(ctx, NewRootCommand(streams, name), streams, rest)
 }
 
 // NewRootCommand builds the full command tree; run it with clio.Execute,
 // which also makes every usage mistake exit with status 2.
 func NewRootCommand(streams clio.Streams, name string) *cobra.Command {
-	root := &cobra.Command{
-		Use:   "ferry",
-		Short: "Move services onto Kubernetes with zero downtime, then keep shipping them",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return cmd.Help()
-		},
-	}
-	if name != "ferry" {
-		// As a kubectl plugin, help says "kubectl ferry render", not "ferry render".
-		root.Annotations = map[string]string{cobra.CommandDisplayNameAnnotation: name}
-		root.CompletionOptions.DisableDefaultCmd = true
-	}
-	for _, sub := range subcommands(streams) {
-		root.AddCommand(sub)
-	}
-	return root
+	return dispatch.NewRoot(name, subcommands(streams)...)
 }

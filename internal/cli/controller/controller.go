@@ -1,15 +1,10 @@
 package controller
 
 import (
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"syscall"
-
 	"github.com/spf13/cobra"
 
 	"ferry.dev/ferry/internal/cli/clio"
+	"ferry.dev/ferry/internal/cli/companion"
 )
 
 // NewCommand returns "ferry controller" and its subcommands.
@@ -29,8 +24,8 @@ every migration where the last one stopped.`,
 	return cmd
 }
 
-// companion is the controller's binary: "ferry controller run" executes it.
-const companion = "ferry-controller"
+// controllerBinary is the controller's: "ferry controller run" executes it.
+const controllerBinary = "ferry-controller"
 
 // runName is argv[0] for the companion, which names itself by it in help.
 const runName = "ferry controller run"
@@ -47,28 +42,7 @@ own so that every other ferry command starts without controller-runtime.`,
 			"  ferry controller run --leader-elect=false   # one replica, by hand",
 		DisableFlagParsing: true,
 		RunE: func(_ *cobra.Command, args []string) error {
-			path, err := findCompanion()
-			if err != nil {
-				return clio.Failed(err)
-			}
-			// Exec, not a child: signals, the exit status and a kill -9 reach
-			// the controller as if it had been started directly.
-			err = syscall.Exec(path, append([]string{runName}, args...), os.Environ())
-			return clio.Failed(fmt.Errorf("executing %s: %w (on Windows, run it directly)", path, err))
+			return clio.Failed(companion.Exec(controllerBinary, append([]string{runName}, args...)))
 		},
 	}
-}
-
-// findCompanion finds ferry-controller next to this executable, else on PATH.
-func findCompanion() (string, error) {
-	if self, err := os.Executable(); err == nil {
-		p := filepath.Join(filepath.Dir(self), companion)
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			return p, nil
-		}
-	}
-	if p, err := exec.LookPath(companion); err == nil {
-		return p, nil
-	}
-	return "", fmt.Errorf("%s is not next to ferry or on PATH: the controller is a binary of its own; `make build` builds both, or `go install ferry.dev/ferry/cmd/%s`", companion, companion)
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"ferry.dev/ferry/internal/cli/clitest"
 	"ferry.dev/ferry/internal/dns"
 )
 
@@ -26,7 +27,7 @@ import (
 // promote and rollback reach the running migration through the state
 // directory.
 func TestLockAndControlCommands(t *testing.T) {
-	bin := buildFerry(t)
+	bin := clitest.Build(t)
 	env := newCrashEnv(t, bin)
 	domain := "api-control.crash.test"
 	dir := t.TempDir()
@@ -138,7 +139,7 @@ func waitFor(t *testing.T, lines <-chan string, matches ...string) {
 // which is carried out at once: the promote queued before it is dropped,
 // so traffic never moves on to step 2 on its way back to legacy.
 func TestQueuedCommandsAfterAKill(t *testing.T) {
-	bin := buildFerry(t)
+	bin := clitest.Build(t)
 	env := newCrashEnv(t, bin)
 	domain := "api-queued.crash.test"
 	dir := t.TempDir()

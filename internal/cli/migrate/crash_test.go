@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"ferry.dev/ferry/internal/cli/clitest"
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/adminclient"
 	"ferry.dev/ferry/internal/migrate"
@@ -36,7 +37,7 @@ type killPoint struct {
 // the saved state at every kill and that the migration finished with every
 // step taken exactly once.
 func TestSIGKILLAtEveryStage(t *testing.T) {
-	bin := buildFerry(t)
+	bin := clitest.Build(t)
 	env := newCrashEnv(t, bin)
 	points := []killPoint{
 		{"preview: pointing", 1}, {"parity: both sides", 1}, {"shift: adopting", 1},
@@ -52,16 +53,6 @@ func TestSIGKILLAtEveryStage(t *testing.T) {
 			env.run(t, bin, i, kp)
 		})
 	}
-}
-
-func buildFerry(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "ferry")
-	out, err := exec.CommandContext(t.Context(), "go", "build", "-o", bin, "ferry.dev/ferry/cmd/ferry").CombinedOutput()
-	if err != nil {
-		t.Fatalf("building ferry: %v\n%s", err, out)
-	}
-	return bin
 }
 
 // crashEnv is a real "ferry dns serve" process (its admin API on
@@ -289,7 +280,7 @@ func checkFinished(t *testing.T, s migrate.State) {
 // at the kill, and a restarted start must finish the rollback, deciding it
 // once and ending with legacy at 100%.
 func TestSIGKILLWhileRollingBack(t *testing.T) {
-	bin := buildFerry(t)
+	bin := clitest.Build(t)
 	env := newCrashEnv(t, bin)
 	for i, kp := range []killPoint{{"rolling back:", 1}, {"action=restore-legacy", 1}} {
 		t.Run(strings.ReplaceAll(kp.match, " ", "-"), func(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -16,6 +15,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"ferry.dev/ferry/internal/cli/clitest"
 )
 
 // TestKillRightAfterABatch: `ferry migrate start` is killed with SIGKILL
@@ -24,10 +25,7 @@ import (
 // started again, ferry finds the change made, never sends it twice, and
 // finishes.
 func TestKillRightAfterABatch(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "ferry")
-	if out, err := exec.CommandContext(t.Context(), "go", "build", "-o", bin, "ferry.dev/ferry/cmd/ferry").CombinedOutput(); err != nil {
-		t.Fatalf("building ferry: %v\n%s", err, out)
-	}
+	bin := clitest.Build(t)
 	// Batch 1 takes the lease; 2 adopts; 3, 4, 5 are the steps; 6 cuts over.
 	for _, n := range []int{2, 4, 6} {
 		t.Run(fmt.Sprintf("batch-%d", n), func(t *testing.T) {
