@@ -15,8 +15,9 @@
 # Services have replicas: 0, so the figures are the controller's and the
 # API server's, not kwok's pod simulation. PPROF_DIR=dir keeps a heap
 # profile taken when all are Synced and a CPU profile of the sync.
-# CTL_GOMEMLIMIT sets GOMEMLIMIT for the controller alone (as "ferry
-# controller install" does; empty: none).
+# CTL_GOMEMLIMIT sets GOMEMLIMIT for the controller alone, as "ferry
+# controller install" does (default 115MiB, the install's for its default
+# 128Mi limit; empty: none).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source hack/lib.sh
@@ -24,7 +25,7 @@ source hack/lib-k8s.sh
 SIZES="${SIZES:-${N:-1000}}"
 IDLE="${IDLE:-30}"
 RESYNC="${RESYNC:-}"
-CTL_GOMEMLIMIT="${CTL_GOMEMLIMIT:-}"
+CTL_GOMEMLIMIT="${CTL_GOMEMLIMIT-115MiB}"
 DEPLOY_LOOP="${DEPLOY_LOOP:-1}"
 FLOOR="${FLOOR:-1}"
 bin="$(bash hack/tools.sh)"
