@@ -5,18 +5,17 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 )
 
-// Find returns the path of the companion binary name: next to this
+// find returns the path of the companion binary name: next to this
 // executable (symlinks resolved, so kubectl-ferry linked to ferry finds
 // ferry's companions), else on PATH. The error says how to get it.
-func Find(name string) (string, error) {
+func find(name string) (string, error) {
 	if self, err := os.Executable(); err == nil {
 		if real, err := filepath.EvalSymlinks(self); err == nil {
 			self = real
 		}
-		p := filepath.Join(filepath.Dir(self), name)
+		p := filepath.Join(filepath.Dir(self), name+exeSuffix)
 		if st, err := os.Stat(p); err == nil && !st.IsDir() {
 			return p, nil
 		}
@@ -27,16 +26,20 @@ func Find(name string) (string, error) {
 	return "", fmt.Errorf("%s is not next to ferry or on PATH: `make build` builds ferry and its companions into bin/, or `go install ferry.dev/ferry/cmd/%s`", name, name)
 }
 
-// Exec replaces this process with the companion binary name, run with argv
-// (argv[0] included, which is how the companion names itself in help). It
-// returns only on failure. Exec rather than a child process: signals, the
-// exit status and a kill -9 reach the companion as if it had been started
-// directly, and nothing waits in between.
+// Exec runs the companion binary name with argv (argv[0] included, which
+// is how the companion names itself in help) in this process's place and
+// returns only on failure: on Unix by replacing this process (exec), so
+// signals, the exit status and a kill -9 reach the companion as if it had
+// been started directly and nothing waits in between; on Windows, which
+// has no exec, as a child with this process's standard streams, exiting
+// with its status.
 func Exec(name string, argv []string) error {
-	path, err := Find(name)
+	path, err := find(name)
 	if err != nil {
 		return err
 	}
-	err = syscall.Exec(path, argv, os.Environ())
-	return fmt.Errorf("executing %s: %w (on Windows, run it directly)", path, err)
+	if err := replace(path, argv); err != nil {
+		return fmt.Errorf("executing %s: %w", path, err)
+	}
+	return nil
 }
