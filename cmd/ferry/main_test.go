@@ -12,7 +12,7 @@ import (
 	"testing"
 )
 
-// The ferry binary links no Kubernetes client and none of
+// The ferry binary links no Kubernetes client, no AWS client and none of
 // the controller's packages, and ferry-engine none of the controller's:
 // Go initialises every linked package at every start, whatever the
 // command (docs/benchmarks.md, "Render"). ferry runs the file commands
@@ -20,7 +20,7 @@ import (
 func TestBinariesLinkOnlyWhatTheirCommandsUse(t *testing.T) {
 	controller := []string{"sigs.k8s.io/controller-runtime/pkg/client", "github.com/prometheus/client_golang/prometheus", "ferry.dev/ferry/internal/controller"}
 	for bin, heavy := range map[string][]string{
-		"ferry":        append([]string{"k8s.io/client-go/rest", "k8s.io/client-go/kubernetes/scheme", "github.com/hashicorp/hcl/v2", "ferry.dev/ferry/internal/deploy"}, controller...),
+		"ferry":        append([]string{"k8s.io/client-go/rest", "k8s.io/client-go/kubernetes/scheme", "github.com/aws/aws-sdk-go-v2/service/route53", "github.com/aws/aws-sdk-go-v2/config", "github.com/hashicorp/hcl/v2", "ferry.dev/ferry/internal/deploy"}, controller...),
 		"ferry-engine": controller,
 	} {
 		out, err := exec.CommandContext(t.Context(), "go", "list", "-deps", "ferry.dev/ferry/cmd/"+bin).Output()

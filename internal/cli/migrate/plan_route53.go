@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"ferry.dev/ferry/internal/dns/route53"
+	"ferry.dev/ferry/internal/dns/route53/rrsets"
 	"ferry.dev/ferry/internal/migrate"
 )
 
@@ -37,7 +38,7 @@ func route53Plan(cfg migrate.Config, changes []migrate.Change) ([]batch, []strin
 			return nil, nil, err
 		}
 		out = append(out, batch{Change: i + 1, Action: string(c.Action), Batch: j})
-		warn = append(warn, route53.Differences(*c.Record)...)
+		warn = append(warn, rrsets.Differences(*c.Record)...)
 	}
 	return out, warn, nil
 }

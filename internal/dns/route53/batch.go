@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/route53/types"
 
 	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/dns/route53/rrsets"
 )
 
 // changeBatch is the one batch a change sends: a DELETE of every old
@@ -51,10 +52,10 @@ func BatchJSON(old, next *dns.RecordSet) ([]byte, error) {
 	var o, n []types.ResourceRecordSet
 	name, rrtype := "", ""
 	if old != nil {
-		o, name, rrtype = toRoute53(*old), old.Name, old.Type
+		o, name, rrtype = rrsets.To(*old), old.Name, old.Type
 	}
 	if next != nil {
-		n, name, rrtype = toRoute53(*next), next.Name, next.Type
+		n, name, rrtype = rrsets.To(*next), next.Name, next.Type
 	}
 	b := changeBatch(comment(name, rrtype, next), o, n)
 	out := batchJSON{Comment: aws.ToString(b.Comment)}

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/route53/types"
 
 	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/dns/route53/rrsets"
 )
 
 // group is one name and type as ListResourceRecordSets returned it.
@@ -29,7 +30,7 @@ func (g group) current() (*dns.RecordSet, error) {
 	if len(g.raw) == 0 {
 		return nil, nil
 	}
-	rs, err := fromRoute53(g.name, g.rrtype, g.raw)
+	rs, err := rrsets.From(g.name, g.rrtype, g.raw)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +50,7 @@ func (p *Provider) read(ctx context.Context, name, rrtype string) (group, error)
 		return g, err
 	}
 	g.zone = z
-	in := &route53.ListResourceRecordSetsInput{HostedZoneId: aws.String(z.ID), StartRecordName: aws.String(wireName(g.name)), MaxItems: aws.Int32(maxItems)}
+	in := &route53.ListResourceRecordSetsInput{HostedZoneId: aws.String(z.ID), StartRecordName: aws.String(rrsets.WireName(g.name)), MaxItems: aws.Int32(maxItems)}
 	for {
 		out, err := call(ctx, p, "ListResourceRecordSets", func(ctx context.Context) (*route53.ListResourceRecordSetsOutput, error) {
 			return p.client.ListResourceRecordSets(ctx, in)
@@ -58,7 +59,7 @@ func (p *Provider) read(ctx context.Context, name, rrtype string) (group, error)
 			return g, fmt.Errorf("reading %s %s: %w", g.name, g.rrtype, err)
 		}
 		for _, r := range out.ResourceRecordSets {
-			if readName(aws.ToString(r.Name)) != g.name {
+			if rrsets.ReadName(aws.ToString(r.Name)) != g.name {
 				return g, nil
 			}
 			if t := string(r.Type); t == g.rrtype {
@@ -67,7 +68,7 @@ func (p *Provider) read(ctx context.Context, name, rrtype string) (group, error)
 				g.others = append(g.others, t)
 			}
 		}
-		if !out.IsTruncated || readName(aws.ToString(out.NextRecordName)) != g.name {
+		if !out.IsTruncated || rrsets.ReadName(aws.ToString(out.NextRecordName)) != g.name {
 			return g, nil
 		}
 		in.StartRecordName, in.StartRecordType, in.StartRecordIdentifier = out.NextRecordName, out.NextRecordType, out.NextRecordIdentifier
@@ -76,7 +77,7 @@ func (p *Provider) read(ctx context.Context, name, rrtype string) (group, error)
 
 // Get returns the record set for name and type (dns.Provider). A group
 // ferry cannot represent (alias, latency, mixed TTLs) is an error wrapping
-// ErrUnsupported.
+// rrsets.ErrUnsupported.
 func (p *Provider) Get(ctx context.Context, name, rrtype string) (dns.RecordSet, error) {
 	g, err := p.read(ctx, name, rrtype)
 	if err != nil {
@@ -141,8 +142,8 @@ func (p *Provider) change(ctx context.Context, name, rrtype string, next *dns.Re
 	}
 	var create []types.ResourceRecordSet
 	if next != nil {
-		create = toRoute53(*next)
-		if err := checkGroup(g.zone.Name, name, rrtype, create, g.others); err != nil {
+		create = rrsets.To(*next)
+		if err := rrsets.CheckGroup(g.zone.Name, name, rrtype, create, g.others); err != nil {
 			return err
 		}
 	}

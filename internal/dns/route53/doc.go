@@ -19,8 +19,8 @@
 // a plain record into a weighted group, and going back to one plain record,
 // are each one batch.
 //
-// Pure parts (the mapping in records.go, the batch in batch.go, Route 53's
-// own rules in rules.go, the choice of hosted zone in zones.go) are apart
-// from the calls (calls.go, sync.go, provider.go). Credentials come from
+// Pure parts (the mapping and Route 53's own rules in package rrsets, the
+// batch in batch.go, the choice of hosted zone in zones.go) are apart from
+// the calls (calls.go, sync.go, provider.go). Credentials come from
 // the AWS SDK's standard chain and are never printed or logged.
 package route53

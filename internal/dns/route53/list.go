@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/route53/types"
 
 	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/dns/route53/rrsets"
 )
 
 var _ dns.Lister = (*Provider)(nil)
@@ -71,7 +72,7 @@ func groups(raw []types.ResourceRecordSet) []dns.RecordSet {
 		default:
 			continue
 		}
-		k := key{readName(aws.ToString(r.Name)), string(r.Type)}
+		k := key{rrsets.ReadName(aws.ToString(r.Name)), string(r.Type)}
 		if _, ok := byKey[k]; !ok {
 			order = append(order, k)
 		}
@@ -79,7 +80,7 @@ func groups(raw []types.ResourceRecordSet) []dns.RecordSet {
 	}
 	var out []dns.RecordSet
 	for _, k := range order {
-		if rs, err := fromRoute53(k.name, k.rrtype, byKey[k]); err == nil {
+		if rs, err := rrsets.From(k.name, k.rrtype, byKey[k]); err == nil {
 			out = append(out, rs)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"ferry.dev/ferry/internal/dns"
 	"ferry.dev/ferry/internal/dns/route53/r53test"
+	"ferry.dev/ferry/internal/dns/route53/rrsets"
 )
 
 // syncDelay is how long each change stays PENDING in the step benchmarks:
@@ -68,7 +69,7 @@ func proxyTotal(px *r53test.Proxy) int {
 func sdkWaiterStep(ctx context.Context, p *Provider, zoneID string, last, next dns.RecordSet) error {
 	out, err := call(ctx, p, "ChangeResourceRecordSets", func(ctx context.Context) (*route53.ChangeResourceRecordSetsOutput, error) {
 		return p.client.ChangeResourceRecordSets(ctx, &route53.ChangeResourceRecordSetsInput{
-			HostedZoneId: aws.String(zoneID), ChangeBatch: changeBatch("", toRoute53(last), toRoute53(next))})
+			HostedZoneId: aws.String(zoneID), ChangeBatch: changeBatch("", rrsets.To(last), rrsets.To(next))})
 	})
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 
 	"ferry.dev/ferry/internal/dns"
+	"ferry.dev/ferry/internal/dns/route53/rrsets"
 )
 
 // zone is one hosted zone: its id without the "/hostedzone/" prefix and
@@ -55,7 +56,7 @@ func inZone(name, zoneName string) bool {
 }
 
 func zoneOf(id, name string, private bool) zone {
-	return zone{ID: strings.TrimPrefix(id, "/hostedzone/"), Name: readName(name), Private: private}
+	return zone{ID: strings.TrimPrefix(id, "/hostedzone/"), Name: rrsets.ReadName(name), Private: private}
 }
 
 // loadZones lists the hosted zones the provider may use: the one named

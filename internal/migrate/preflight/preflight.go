@@ -7,7 +7,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"ferry.dev/ferry/internal/dns"
-	"ferry.dev/ferry/internal/dns/route53"
+	"ferry.dev/ferry/internal/dns/route53/rrsets"
 	"ferry.dev/ferry/internal/migrate"
 	"ferry.dev/ferry/internal/spec"
 )
@@ -95,14 +95,14 @@ func check(f *spec.File, writes []write) spec.ProblemList {
 	}
 	type broken struct {
 		field, rrtype, said string
-		rule                route53.Rule
+		rule                rrsets.Rule
 		actions             []string
 	}
 	var found []*broken
 	byKey := map[string]*broken{}
 	for _, w := range writes {
 		others := slices.DeleteFunc(slices.Clone(types[w.rs.Name]), func(t string) bool { return t == w.rs.Type })
-		for _, v := range route53.Violations(w.rs, apexZone(w.rs), others) {
+		for _, v := range rrsets.Violations(w.rs, apexZone(w.rs), others) {
 			b := &broken{field: fieldOf(w, v.Rule), rrtype: w.rs.Type, rule: v.Rule,
 				said: strings.TrimPrefix(v.Err.Error(), dns.ErrInvalid.Error()+": ")}
 			key := b.field + "\x00" + b.said
@@ -140,26 +140,26 @@ func apexZone(rs dns.RecordSet) string {
 // fieldOf is the path of the field responsible for breaking rule: the
 // weights come from migration.steps, the TTL from migration.ttl, the name
 // and its record type from the domain (or preview domain) and endpoints.
-func fieldOf(w write, rule route53.Rule) string {
+func fieldOf(w write, rule rrsets.Rule) string {
 	switch rule {
-	case route53.RuleWeightRange, route53.RuleAllZero, route53.RuleMaxWeighted:
+	case rrsets.RuleWeightRange, rrsets.RuleAllZero, rrsets.RuleMaxWeighted:
 		return "migration.steps"
-	case route53.RuleOneTTL:
+	case rrsets.RuleOneTTL:
 		return "migration.ttl"
-	case route53.RulePlainOrWeighted, route53.RuleOnePlain:
+	case rrsets.RulePlainOrWeighted, rrsets.RuleOnePlain:
 		return "migration.dns.provider"
 	}
 	return w.nameField
 }
 
 // hint says how to fix what the file controls.
-func hint(rule route53.Rule, rrtype string) string {
+func hint(rule rrsets.Rule, rrtype string) string {
 	switch {
-	case rule == route53.RuleCNAMEAtApex:
+	case rule == rrsets.RuleCNAMEAtApex:
 		return "; endpoints that are host names are published as a CNAME: at a zone apex publish them as aliases (legacy.alias, cluster.alias) or IP addresses"
-	case rule == route53.RuleCNAMEBesideOthers && rrtype == dns.TypeCNAME:
+	case rule == rrsets.RuleCNAMEBesideOthers && rrtype == dns.TypeCNAME:
 		return "; another migration in this file writes a different type at the same name"
-	case rule == route53.RuleCNAMEBesideOthers:
+	case rule == rrsets.RuleCNAMEBesideOthers:
 		return "; another migration in this file writes a CNAME at the same name"
 	}
 	return ""

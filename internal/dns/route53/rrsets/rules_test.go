@@ -1,4 +1,4 @@
-package route53
+package rrsets
 
 import (
 	"errors"
@@ -61,7 +61,7 @@ func TestRoute53Rules(t *testing.T) {
 			if name == "" {
 				name = "api.example.com."
 			}
-			err := checkGroup("example.com.", name, tt.rrtype, tt.next, tt.otherTypes)
+			err := CheckGroup("example.com.", name, tt.rrtype, tt.next, tt.otherTypes)
 			if tt.route53 == "" {
 				if err != nil {
 					t.Fatalf("refused a valid group: %v", err)
@@ -69,7 +69,7 @@ func TestRoute53Rules(t *testing.T) {
 				return
 			}
 			if !errors.Is(err, dns.ErrInvalid) || !strings.Contains(err.Error(), tt.route53) {
-				t.Errorf("checkGroup = %v\nwant ErrInvalid quoting %q", err, tt.route53)
+				t.Errorf("CheckGroup = %v\nwant ErrInvalid quoting %q", err, tt.route53)
 			}
 		})
 	}

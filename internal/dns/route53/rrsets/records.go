@@ -1,4 +1,4 @@
-package route53
+package rrsets
 
 import (
 	"cmp"
@@ -18,11 +18,11 @@ import (
 // cannot help, so it wraps dns.ErrTerminal; the operator fixes the record.
 var ErrUnsupported = fmt.Errorf("%w: record set ferry does not manage", dns.ErrTerminal)
 
-// fromRoute53 maps the resource record sets of one name and type, as
+// From maps the resource record sets of one name and type, as
 // ListResourceRecordSets returned them, to a dns.RecordSet. Alias records
 // have no TTL: the group's is its other records', or dns.AliasTTL when all
 // are aliases. It is pure.
-func fromRoute53(name, rrtype string, raw []types.ResourceRecordSet) (dns.RecordSet, error) {
+func From(name, rrtype string, raw []types.ResourceRecordSet) (dns.RecordSet, error) {
 	rs := dns.RecordSet{Name: dns.CanonicalName(name), Type: rrtype, TTL: dns.AliasTTL}
 	ttlFrom := ""
 	for _, r := range raw {
@@ -102,15 +102,15 @@ func policyOf(r types.ResourceRecordSet) string {
 	return ""
 }
 
-// toRoute53 maps rs to the resource record sets a batch CREATEs: one per
+// To maps rs to the resource record sets a batch CREATEs: one per
 // set, weighted with the set's id, or one plain record when rs is the
 // single set dns.PlainSetID. Names are sent without the final dot, which
 // Route 53 treats as the same name. It is pure.
-func toRoute53(rs dns.RecordSet) []types.ResourceRecordSet {
+func To(rs dns.RecordSet) []types.ResourceRecordSet {
 	out := make([]types.ResourceRecordSet, 0, len(rs.Sets))
 	for _, s := range rs.Sets {
 		r := types.ResourceRecordSet{
-			Name: aws.String(wireName(rs.Name)),
+			Name: aws.String(WireName(rs.Name)),
 			Type: types.RRType(rs.Type),
 			TTL:  aws.Int64(int64(rs.TTL)),
 		}
@@ -143,15 +143,15 @@ func isPlain(rs dns.RecordSet) bool {
 	return len(rs.Sets) == 1 && rs.Sets[0].ID == dns.PlainSetID
 }
 
-// wireName is a canonical name as it is sent: without the final dot.
-func wireName(name string) string {
+// WireName is a canonical name as it is sent: without the final dot.
+func WireName(name string) string {
 	return strings.TrimSuffix(dns.CanonicalName(name), ".")
 }
 
-// readName turns a name as Route 53 lists it into canonical form: Route 53
+// ReadName turns a name as Route 53 lists it into canonical form: Route 53
 // escapes characters outside letters, digits, '-' and '_' as \DDD (octal),
 // the wildcard '*' as \052 among them.
-func readName(name string) string {
+func ReadName(name string) string {
 	var b strings.Builder
 	for i := 0; i < len(name); i++ {
 		if name[i] == '\\' && i+4 <= len(name) {

@@ -1,7 +1,6 @@
-package route53
+package rrsets
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -25,7 +24,7 @@ const (
 // rule is then not checked). It is pure: `ferry validate` and `migrate
 // plan` call it with the record sets a migration will write.
 func Check(rs dns.RecordSet, zone string) error {
-	return checkGroup(zone, rs.Name, rs.Type, toRoute53(rs), nil)
+	return CheckGroup(zone, rs.Name, rs.Type, To(rs), nil)
 }
 
 // Rule names one of Route 53's rules for a name and type.
@@ -56,7 +55,7 @@ type Violation struct {
 // knows to be at rs's name too; zone is the hosted zone's name ("" when
 // not known). It is pure.
 func Violations(rs dns.RecordSet, zone string, others []string) []Violation {
-	return violations(zone, rs.Name, rs.Type, toRoute53(rs), others)
+	return violations(zone, rs.Name, rs.Type, To(rs), others)
 }
 
 // Differences lists, for an operator, where Route 53 answers rs otherwise
@@ -77,11 +76,11 @@ func Differences(rs dns.RecordSet) []string {
 	return out
 }
 
-// checkGroup checks the resource record sets a batch leaves for one name
+// CheckGroup checks the resource record sets a batch leaves for one name
 // and type (next), with otherTypes the types of the other record sets at
 // the same name. Each error names the Route 53 rule and quotes Route 53's
 // answer. It is pure.
-func checkGroup(zone, name, rrtype string, next []types.ResourceRecordSet, otherTypes []string) error {
+func CheckGroup(zone, name, rrtype string, next []types.ResourceRecordSet, otherTypes []string) error {
 	var errs []error
 	for _, v := range violations(zone, name, rrtype, next, otherTypes) {
 		errs = append(errs, v.Err)
@@ -93,7 +92,7 @@ func checkGroup(zone, name, rrtype string, next []types.ResourceRecordSet, other
 // answer (said, formatted with args).
 type refuseFunc func(r Rule, rule, said string, args ...any)
 
-// violations is every rule next breaks, in the order checkGroup reports
+// violations is every rule next breaks, in the order CheckGroup reports
 // them. It is pure.
 func violations(zone, name, rrtype string, next []types.ResourceRecordSet, otherTypes []string) []Violation {
 	name = dns.CanonicalName(name)
@@ -171,18 +170,4 @@ func checkCNAME(zone, name, rrtype string, otherTypes []string, refuse refuseFun
 		refuse(RuleCNAMEBesideOthers, "no other record can share its name with a CNAME (a CNAME is there)",
 			"RRSet of type %s with DNS name %s is not permitted because a conflicting RRSet of type  CNAME with the same DNS name already exists in zone %s.", rrtype, name, z)
 	}
-}
-
-var _ dns.Prechecker = (*Provider)(nil)
-
-// Precheck reports every Route 53 rule writing rs now would break,
-// changing nothing (dns.Prechecker): Check's rules, and those that need
-// the zone — the apex, and the CNAME rules against the other types at the
-// name. It costs one ListResourceRecordSets (and the zones, once).
-func (p *Provider) Precheck(ctx context.Context, rs dns.RecordSet) error {
-	g, err := p.read(ctx, rs.Name, rs.Type)
-	if err != nil {
-		return err
-	}
-	return checkGroup(g.zone.Name, g.name, g.rrtype, toRoute53(rs), g.others)
 }
