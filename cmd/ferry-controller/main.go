@@ -14,7 +14,7 @@ import (
 )
 
 func main() {
-	streams := clio.Streams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
+	streams := clio.StdStreams()
 	// Help names the binary as it was called: "ferry controller run" when
 	// ferry executes it (that is its argv[0]), else ferry-controller.
 	name := filepath.Base(os.Args[0])

@@ -12,13 +12,14 @@ import (
 	"syscall"
 
 	"ferry.dev/ferry/internal/cli"
+	"ferry.dev/ferry/internal/cli/clio"
 	"ferry.dev/ferry/internal/startgc"
 )
 
 func main() {
 	startgc.Restore()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Run(ctx, cli.StdStreams(), os.Args)
+	code := cli.Run(ctx, clio.StdStreams(), os.Args)
 	stop()
 	os.Exit(code)
 }

@@ -19,7 +19,7 @@ import (
 func main() {
 	startgc.Restore()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := dispatch.Run(ctx, clio.Streams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, os.Args)
+	code := dispatch.Run(ctx, clio.StdStreams(), os.Args)
 	stop()
 	os.Exit(code)
 }

@@ -2,18 +2,12 @@ package cli
 
 import (
 	"context"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"ferry.dev/ferry/internal/cli/clio"
 	"ferry.dev/ferry/internal/cli/dispatch"
 )
-
-// StdStreams are the process's standard streams.
-func StdStreams() clio.Streams {
-	return clio.Streams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
-}
 
 // Run executes ferry with args (args[0] is the program name, which decides
 // whether ferry runs as itself or as the kubectl plugin "kubectl-ferry") and

@@ -15,6 +15,11 @@ type Streams struct {
 	ErrOut io.Writer
 }
 
+// StdStreams are the process's standard streams.
+func StdStreams() Streams {
+	return Streams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
+}
+
 // IsTerminal reports whether w is a terminal, so commands only draw live
 // progress and colours where a person is watching.
 func IsTerminal(w io.Writer) bool {
