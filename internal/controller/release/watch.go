@@ -101,12 +101,14 @@ func (r *Reconciler) objectEvents() handler.EventHandler {
 		// own create from another's), or it is not ferry's at all. A
 		// deleted one is. A Deployment's health still counts.
 		CreateFunc: func(ctx context.Context, e event.CreateEvent, q queue) {
+			r.source.delivered(e.Object)
 			if _, ok := e.Object.(*appsv1.Deployment); ok {
 				r.enqueue(ctx, e.Object, false, q)
 			}
 		},
 		DeleteFunc: func(ctx context.Context, e event.DeleteEvent, q queue) { r.enqueue(ctx, e.Object, true, q) },
 		UpdateFunc: func(ctx context.Context, e event.UpdateEvent, q queue) {
+			r.source.delivered(e.ObjectNew)
 			switch {
 			case changedForDrift(e.ObjectOld, e.ObjectNew):
 				r.enqueue(ctx, e.ObjectNew, true, q)
