@@ -6,11 +6,6 @@
 package main
 
 import (
-	"context"
-	"os"
-	"os/signal"
-	"syscall"
-
 	"ferry.dev/ferry/internal/cli/clio"
 	"ferry.dev/ferry/internal/cli/dispatch"
 	"ferry.dev/ferry/internal/startgc"
@@ -18,8 +13,5 @@ import (
 
 func main() {
 	startgc.Restore()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := dispatch.Run(ctx, clio.StdStreams(), os.Args)
-	stop()
-	os.Exit(code)
+	clio.Main(dispatch.Run)
 }

@@ -1,5 +1,7 @@
-// Package cli is ferry's command tree. Run is the whole program: main calls it
-// and exits with the status it returns, so every command can be tested in
+// Package cli is ferry's command tree. Run is the whole program:
+// ferry-engine's main calls it and exits with the status it returns (ferry's
+// own main runs the file commands through internal/cli/dispatch and
+// executes ferry-engine for the rest), so every command can be tested in
 // process with its own streams and arguments.
 //
 // Each command lives in its own package under internal/cli and exports

@@ -58,9 +58,11 @@ func Run(ctx context.Context, streams clio.Streams, args []string) int {
 		args = []string{"ferry"}
 	}
 	// argv[0] stays as ferry was called: the engine names itself by it.
-	toEngine := func(*cobra.Command, []string) error { return clio.Failed(companion.Exec(Engine, args)) }
+	toEngine := func() error { return clio.Failed(companion.Exec(Engine, args)) }
 	if forEngine(args[1:]) {
-		err := toEngine(nil, nil)
+		// Straight to the engine, without building a command tree; only a
+		// failure to execute it comes back.
+		err := toEngine()
 		fmt.Fprintf(streams.ErrOut, "error: %v\n", err)
 		return clio.Code(err)
 	}
@@ -68,7 +70,8 @@ func Run(ctx context.Context, streams clio.Streams, args []string) int {
 	for _, c := range EngineCommands {
 		// Listed in help and completed by name; run by the engine, also if
 		// reached in a way forEngine does not recognise.
-		root.AddCommand(&cobra.Command{Use: c.Use, Short: c.Short, DisableFlagParsing: true, RunE: toEngine})
+		root.AddCommand(&cobra.Command{Use: c.Use, Short: c.Short, DisableFlagParsing: true,
+			RunE: func(*cobra.Command, []string) error { return toEngine() }})
 	}
 	return clio.Execute(ctx, root, streams, args[1:])
 }
