@@ -13,6 +13,7 @@ import (
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
 	"k8s.io/client-go/tools/clientcmd"
@@ -49,6 +50,9 @@ type Client struct {
 	Config  *rest.Config
 	Typed   kubernetes.Interface
 	Dynamic dynamic.Interface
+	// Metadata reads and writes objects' metadata alone: a request whose
+	// answer is read only for its metadata need not decode the rest.
+	Metadata metadata.Interface
 	// Mapper maps kinds to resources, discovering lazily and caching.
 	Mapper meta.RESTMapper
 	// Namespace is -n, else the context's namespace, else "default".
@@ -113,6 +117,9 @@ func (c *Client) open() error {
 	}
 	if c.Dynamic, err = dynamic.NewForConfig(c.Config); err != nil {
 		return fmt.Errorf("creating a dynamic client: %w", err)
+	}
+	if c.Metadata, err = metadata.NewForConfig(c.Config); err != nil {
+		return fmt.Errorf("creating a metadata client: %w", err)
 	}
 	disc, err := discovery.NewDiscoveryClientForConfig(c.Config)
 	if err != nil {
