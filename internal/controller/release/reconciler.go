@@ -53,6 +53,7 @@ type Reconciler struct {
 	mu      sync.Mutex
 	clients map[string]*kube.Client // by namespace
 	source  cacheSource
+	files   fileIndex
 	due     dueChecks
 }
 
@@ -62,7 +63,7 @@ type Reconciler struct {
 func (r *Reconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager) error {
 	r.Resync = cmp.Or(r.Resync, DefaultResync)
 	r.source = cacheSource{reader: r.Cached, scheme: mgr.GetScheme(), written: &written{}}
-	if err := index(ctx, mgr.GetFieldIndexer()); err != nil {
+	if err := r.files.keep(ctx, mgr.GetCache()); err != nil {
 		return err
 	}
 	b := ctrl.NewControllerManagedBy(mgr).

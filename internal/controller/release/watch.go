@@ -1,9 +1,7 @@
 package release
 
 import (
-	"cmp"
 	"context"
-	"fmt"
 	"maps"
 	"reflect"
 	"strings"
@@ -23,43 +21,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
-	"ferry.dev/ferry/api/v1alpha1"
 	"ferry.dev/ferry/internal/render"
 )
-
-// serviceIndex indexes ServiceFiles by "namespace/name" of each service
-// they deploy, so an event on an object finds its file without listing
-// every file.
-const serviceIndex = "ferry.dev/service"
-
-// servicesOf is serviceIndex's index function.
-func servicesOf(o client.Object) []string {
-	sf, ok := o.(*v1alpha1.ServiceFile)
-	if !ok {
-		return nil
-	}
-	def := sf.Namespace
-	if sf.Spec.Defaults != nil {
-		def = cmp.Or(sf.Spec.Defaults.Namespace, def)
-	}
-	keys := make([]string, 0, len(sf.Spec.Services))
-	for name, s := range sf.Spec.Services {
-		ns := def
-		if s != nil {
-			ns = cmp.Or(s.Namespace, def)
-		}
-		keys = append(keys, ns+"/"+name)
-	}
-	return keys
-}
-
-// index registers the cache's index of files by service.
-func index(ctx context.Context, ix client.FieldIndexer) error {
-	if err := ix.IndexField(ctx, &v1alpha1.ServiceFile{}, serviceIndex, servicesOf); err != nil {
-		return fmt.Errorf("indexing ServiceFiles by service: %w", err)
-	}
-	return nil
-}
 
 // managed selects what ferry renders (pods and ReplicaSets inherit it
 // from the pod template).
@@ -100,20 +63,20 @@ func (r *Reconciler) objectEvents() handler.EventHandler {
 		// watch event beats the apply's answer, nothing can tell ferry's
 		// own create from another's), or it is not ferry's at all. A
 		// deleted one is. A Deployment's health still counts.
-		CreateFunc: func(ctx context.Context, e event.CreateEvent, q queue) {
+		CreateFunc: func(_ context.Context, e event.CreateEvent, q queue) {
 			r.source.delivered(e.Object)
 			if _, ok := e.Object.(*appsv1.Deployment); ok {
-				r.enqueue(ctx, e.Object, false, q)
+				r.enqueue(e.Object, false, q)
 			}
 		},
-		DeleteFunc: func(ctx context.Context, e event.DeleteEvent, q queue) { r.enqueue(ctx, e.Object, true, q) },
-		UpdateFunc: func(ctx context.Context, e event.UpdateEvent, q queue) {
+		DeleteFunc: func(_ context.Context, e event.DeleteEvent, q queue) { r.enqueue(e.Object, true, q) },
+		UpdateFunc: func(_ context.Context, e event.UpdateEvent, q queue) {
 			r.source.delivered(e.ObjectNew)
 			switch {
 			case changedForDrift(e.ObjectOld, e.ObjectNew):
-				r.enqueue(ctx, e.ObjectNew, true, q)
+				r.enqueue(e.ObjectNew, true, q)
 			case changedForHealth(e.ObjectOld, e.ObjectNew):
-				r.enqueue(ctx, e.ObjectNew, false, q)
+				r.enqueue(e.ObjectNew, false, q)
 			}
 		},
 	}
@@ -157,19 +120,15 @@ func changedForHealth(a, b client.Object) bool {
 	return !reflect.DeepEqual(sa, sb)
 }
 
-// enqueue queues the files deploying o's service (found by the index,
-// from the cache: no request); drift marks their drift check due.
-func (r *Reconciler) enqueue(ctx context.Context, o client.Object, drift bool, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+// enqueue queues the files deploying o's service (found by the index of
+// files: no request); drift marks their drift check due.
+func (r *Reconciler) enqueue(o client.Object, drift bool, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
 	svc := o.GetLabels()[render.ServiceLabel]
 	if o.GetLabels()[render.ManagedByLabel] != render.ManagedBy || svc == "" {
 		return
 	}
-	var list v1alpha1.ServiceFileList
-	if err := r.Cached.List(ctx, &list, client.MatchingFields{serviceIndex: o.GetNamespace() + "/" + svc}); err != nil {
-		return
-	}
-	for i := range list.Items {
-		req := reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])}
+	for _, f := range r.files.of(o.GetNamespace(), svc) {
+		req := reconcile.Request{NamespacedName: f}
 		if drift {
 			r.due.mark(req.NamespacedName)
 		}

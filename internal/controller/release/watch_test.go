@@ -69,3 +69,41 @@ func TestChangedForDrift(t *testing.T) {
 		})
 	}
 }
+
+// A file is found by each service it deploys until it drops the service
+// or is deleted; two files naming one service are both found.
+func TestFileIndexFollowsTheFiles(t *testing.T) {
+	file := func(name string, services ...string) *v1alpha1.ServiceFile {
+		sf := &v1alpha1.ServiceFile{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "team"}, Spec: v1alpha1.ServiceFileSpec{Services: map[string]*v1alpha1.Service{}}}
+		for _, s := range services {
+			sf.Spec.Services[s] = &v1alpha1.Service{}
+		}
+		return sf
+	}
+	var x fileIndex
+	names := func(svc string) []string {
+		var out []string
+		for _, f := range x.of("team", svc) {
+			out = append(out, f.Name)
+		}
+		slices.Sort(out)
+		return out
+	}
+	shop, shop2, other := file("shop", "api", "web"), file("shop", "api"), file("other", "api")
+	x.replace(nil, shop)
+	x.replace(nil, other)
+	if got := names("api"); !slices.Equal(got, []string{"other", "shop"}) {
+		t.Errorf("api: files %v, want other and shop", got)
+	}
+	x.replace(shop, shop2)
+	if got := names("web"); got != nil {
+		t.Errorf("web dropped from shop: files %v, want none", got)
+	}
+	x.replace(other, nil)
+	if got := names("api"); !slices.Equal(got, []string{"shop"}) {
+		t.Errorf("other deleted: api's files %v, want shop", got)
+	}
+	if len(x.files) != 1 {
+		t.Errorf("index %v: want only team/api left", x.files)
+	}
+}
