@@ -2,6 +2,7 @@ package release
 
 import (
 	"fmt"
+	"unique"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -38,6 +39,13 @@ func projected(in any) (any, error) {
 	case *appsv1.Deployment:
 		*o = appsv1.Deployment{ObjectMeta: meta, Status: o.Status,
 			Spec: appsv1.DeploymentSpec{Replicas: o.Spec.Replicas, Selector: o.Spec.Selector}}
+		if o.Spec.Selector != nil {
+			internMap(o.Spec.Selector.MatchLabels)
+		}
+		for i := range o.Status.Conditions {
+			c := &o.Status.Conditions[i]
+			c.Type, c.Status, c.Reason = appsv1.DeploymentConditionType(intern(string(c.Type))), corev1.ConditionStatus(intern(string(c.Status))), intern(c.Reason)
+		}
 	case *corev1.Service:
 		*o = corev1.Service{ObjectMeta: meta}
 	case *corev1.ServiceAccount:
@@ -54,10 +62,13 @@ func projected(in any) (any, error) {
 
 // healthMeta is the metadata health and the cache read: identity,
 // labels, owners, deletion, and of the annotations only those named in
-// keep (managedFields go with the rest).
+// keep (managedFields go with the rest). The strings objects share (label
+// keys and values, names, namespaces) are interned: a service's objects
+// repeat its name a dozen times, and every object ferry's label keys.
 func healthMeta(o metav1.Object, keep ...string) metav1.ObjectMeta {
+	internMap(o.GetLabels())
 	out := metav1.ObjectMeta{
-		Name: o.GetName(), Namespace: o.GetNamespace(), UID: o.GetUID(), ResourceVersion: o.GetResourceVersion(),
+		Name: intern(o.GetName()), Namespace: intern(o.GetNamespace()), UID: o.GetUID(), ResourceVersion: o.GetResourceVersion(),
 		Generation: o.GetGeneration(), CreationTimestamp: o.GetCreationTimestamp(), DeletionTimestamp: o.GetDeletionTimestamp(),
 		Labels: o.GetLabels(), OwnerReferences: o.GetOwnerReferences(),
 	}
@@ -70,4 +81,16 @@ func healthMeta(o metav1.Object, keep ...string) metav1.ObjectMeta {
 		}
 	}
 	return out
+}
+
+// intern is s's canonical copy: one for every equal string the cache
+// holds, freed once none is left.
+func intern(s string) string { return unique.Make(s).Value() }
+
+// internMap interns m's keys and values in place (assigning to an equal
+// key replaces the key a map holds).
+func internMap(m map[string]string) {
+	for k, v := range m {
+		m[intern(k)] = intern(v)
+	}
 }

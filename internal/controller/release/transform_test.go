@@ -1,8 +1,10 @@
 package release
 
 import (
+	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
@@ -120,5 +122,33 @@ func TestProjectedDeploymentKeepsHealthAndDigest(t *testing.T) {
 	pe, _ := projected(edited)
 	if pe.(*appsv1.Deployment).Annotations[deploy.FieldsAnnotation] == got.Annotations[deploy.FieldsAnnotation] {
 		t.Error("an image edited gives the same digest of ferry's fields")
+	}
+}
+
+// Two objects of one service, decoded apart, share the strings of their
+// labels and names once projected.
+func TestProjectionsShareTheirStrings(t *testing.T) {
+	decoded := func() *corev1.Service {
+		// strings.Clone: each its own copy, as a decoder makes them.
+		c := strings.Clone
+		return &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: c("api"), Namespace: c("shop"),
+			Labels: map[string]string{c("app.kubernetes.io/name"): c("api"), c("ferry.dev/service"): c("api")}}}
+	}
+	a, err := projected(decoded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := projected(decoded())
+	ma, mb := a.(*corev1.Service).ObjectMeta, b.(*corev1.Service).ObjectMeta
+	same := func(x, y string) bool { return unsafe.StringData(x) == unsafe.StringData(y) }
+	if !same(ma.Name, mb.Name) || !same(ma.Namespace, mb.Namespace) || !same(ma.Name, mb.Labels["ferry.dev/service"]) {
+		t.Error("names and label values not shared")
+	}
+	for k := range ma.Labels {
+		for k2 := range mb.Labels {
+			if k == k2 && !same(k, k2) {
+				t.Errorf("label key %s not shared", k)
+			}
+		}
 	}
 }
