@@ -13,14 +13,15 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"ferry.dev/ferry/internal/deploy"
+	"ferry.dev/ferry/internal/render"
 )
 
 // projected keeps of an object ferry renders what the reconciler reads
-// of it: identity, labels, ferry's digests and, of a Deployment, what
-// health reads. Every field ferry sets is replaced by one digest of them
-// as they are live (deploy.LiveFields), which is what the drift check
-// compares. A whole Deployment is ~7 KB in the cache; its projection is
-// the struct (1.2 KB), its status and a few strings.
+// of it (projectedMeta and, of a Deployment, what health reads). Every
+// field ferry sets is replaced by one digest of them as they are live
+// (deploy.LiveFields), which is what the drift check compares. A whole
+// Deployment is ~7 KB in the cache; its projection is the struct
+// (1.2 KB), its status and a few strings.
 func projected(in any) (any, error) {
 	obj, ok := in.(client.Object)
 	if !ok {
@@ -30,11 +31,7 @@ func projected(in any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	meta := healthMeta(obj, deploy.AppliedAnnotation, deploy.RevisionAnnotation)
-	if meta.Annotations == nil {
-		meta.Annotations = map[string]string{}
-	}
-	meta.Annotations[deploy.FieldsAnnotation] = deploy.LiveFields(u, obj.GetManagedFields())
+	meta := projectedMeta(obj, deploy.LiveFields(u, obj.GetManagedFields()))
 	switch o := in.(type) {
 	case *appsv1.Deployment:
 		*o = appsv1.Deployment{ObjectMeta: meta, Status: o.Status,
@@ -60,27 +57,30 @@ func projected(in any) (any, error) {
 	return in, nil
 }
 
-// healthMeta is the metadata health and the cache read: identity,
-// labels, owners, deletion, and of the annotations only those named in
-// keep (managedFields go with the rest). The strings objects share (label
-// keys and values, names, namespaces) are interned: a service's objects
-// repeat its name a dozen times, and every object ferry's label keys.
-func healthMeta(o metav1.Object, keep ...string) metav1.ObjectMeta {
-	internMap(o.GetLabels())
-	out := metav1.ObjectMeta{
-		Name: intern(o.GetName()), Namespace: intern(o.GetNamespace()), UID: o.GetUID(), ResourceVersion: o.GetResourceVersion(),
-		Generation: o.GetGeneration(), CreationTimestamp: o.GetCreationTimestamp(), DeletionTimestamp: o.GetDeletionTimestamp(),
-		Labels: o.GetLabels(), OwnerReferences: o.GetOwnerReferences(),
-	}
-	for _, k := range keep {
+// projectedMeta is the metadata the reconciler reads of o: identity,
+// owners, deletion, and one map of annotations: ferry's applied digest,
+// the Deployment controller's revision, fields (the digest of ferry's
+// fields) and, under render.ServiceLabel, the service (which finds the
+// object's files). The labels go: each of ferry's is a field its apply
+// owns, so a change to one changes the digest, and a label of anyone
+// else's is no drift; a second map for every object was 5 MB at 1000
+// files. Names, namespaces and services are interned: a service's
+// objects repeat its name a dozen times.
+func projectedMeta(o metav1.Object, fields string) metav1.ObjectMeta {
+	ann := map[string]string{deploy.FieldsAnnotation: fields}
+	for _, k := range []string{deploy.AppliedAnnotation, deploy.RevisionAnnotation} {
 		if v, ok := o.GetAnnotations()[k]; ok {
-			if out.Annotations == nil {
-				out.Annotations = map[string]string{}
-			}
-			out.Annotations[k] = v
+			ann[k] = v
 		}
 	}
-	return out
+	if svc, ok := o.GetLabels()[render.ServiceLabel]; ok {
+		ann[render.ServiceLabel] = intern(svc)
+	}
+	return metav1.ObjectMeta{
+		Name: intern(o.GetName()), Namespace: intern(o.GetNamespace()), UID: o.GetUID(), ResourceVersion: o.GetResourceVersion(),
+		Generation: o.GetGeneration(), CreationTimestamp: o.GetCreationTimestamp(), DeletionTimestamp: o.GetDeletionTimestamp(),
+		OwnerReferences: o.GetOwnerReferences(), Annotations: ann,
+	}
 }
 
 // intern is s's canonical copy: one for every equal string the cache

@@ -12,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"ferry.dev/ferry/internal/deploy"
+	"ferry.dev/ferry/internal/render"
 )
 
 // healthFixture is a rollout stuck on a pod that cannot pull its image,
@@ -125,14 +126,14 @@ func TestProjectedDeploymentKeepsHealthAndDigest(t *testing.T) {
 	}
 }
 
-// Two objects of one service, decoded apart, share the strings of their
-// labels and names once projected.
-func TestProjectionsShareTheirStrings(t *testing.T) {
+// A projection keeps its service, not its labels, and two objects of one
+// service, decoded apart, share the strings of their names and service.
+func TestProjectionsKeepTheServiceAndShareItsName(t *testing.T) {
 	decoded := func() *corev1.Service {
 		// strings.Clone: each its own copy, as a decoder makes them.
 		c := strings.Clone
 		return &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: c("api"), Namespace: c("shop"),
-			Labels: map[string]string{c("app.kubernetes.io/name"): c("api"), c("ferry.dev/service"): c("api")}}}
+			Labels: map[string]string{c("app.kubernetes.io/name"): c("api"), c(render.ServiceLabel): c("api")}}}
 	}
 	a, err := projected(decoded())
 	if err != nil {
@@ -140,15 +141,11 @@ func TestProjectionsShareTheirStrings(t *testing.T) {
 	}
 	b, _ := projected(decoded())
 	ma, mb := a.(*corev1.Service).ObjectMeta, b.(*corev1.Service).ObjectMeta
-	same := func(x, y string) bool { return unsafe.StringData(x) == unsafe.StringData(y) }
-	if !same(ma.Name, mb.Name) || !same(ma.Namespace, mb.Namespace) || !same(ma.Name, mb.Labels["ferry.dev/service"]) {
-		t.Error("names and label values not shared")
+	if ma.Labels != nil || ma.Annotations[render.ServiceLabel] != "api" {
+		t.Errorf("projection's labels %v, annotations %v: want no labels and the service kept", ma.Labels, ma.Annotations)
 	}
-	for k := range ma.Labels {
-		for k2 := range mb.Labels {
-			if k == k2 && !same(k, k2) {
-				t.Errorf("label key %s not shared", k)
-			}
-		}
+	same := func(x, y string) bool { return unsafe.StringData(x) == unsafe.StringData(y) }
+	if !same(ma.Name, mb.Name) || !same(ma.Namespace, mb.Namespace) || !same(ma.Name, mb.Annotations[render.ServiceLabel]) {
+		t.Error("names and services not shared")
 	}
 }

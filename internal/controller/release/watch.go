@@ -82,12 +82,14 @@ func (r *Reconciler) objectEvents() handler.EventHandler {
 	}
 }
 
-// changedForDrift: what a drift check compares changed. The Deployment
-// controller's own annotations (deployment.kubernetes.io/revision) do not
-// count: ferry never sets them.
+// changedForDrift: what a drift check compares changed, between two
+// projections: the digests among their annotations (a label of ferry's
+// edited changes the digest of its fields). The Deployment controller's
+// own annotations (deployment.kubernetes.io/revision) do not count: ferry
+// never sets them.
 func changedForDrift(a, b client.Object) bool {
 	return a.GetGeneration() != b.GetGeneration() || !b.GetDeletionTimestamp().IsZero() ||
-		!reflect.DeepEqual(a.GetLabels(), b.GetLabels()) || !equalAnnotations(a.GetAnnotations(), b.GetAnnotations())
+		!equalAnnotations(a.GetAnnotations(), b.GetAnnotations())
 }
 
 func equalAnnotations(a, b map[string]string) bool {
@@ -120,11 +122,12 @@ func changedForHealth(a, b client.Object) bool {
 	return !reflect.DeepEqual(sa, sb)
 }
 
-// enqueue queues the files deploying o's service (found by the index of
-// files: no request); drift marks their drift check due.
+// enqueue queues the files deploying o's service (o is a projection; its
+// files are found by the index of files: no request); drift marks their
+// drift check due.
 func (r *Reconciler) enqueue(o client.Object, drift bool, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
-	svc := o.GetLabels()[render.ServiceLabel]
-	if o.GetLabels()[render.ManagedByLabel] != render.ManagedBy || svc == "" {
+	svc := o.GetAnnotations()[render.ServiceLabel] // see projectedMeta
+	if svc == "" {
 		return
 	}
 	for _, f := range r.files.of(o.GetNamespace(), svc) {

@@ -37,7 +37,7 @@ func TestServicesOfIndexesEachServiceWhereItIsDeployed(t *testing.T) {
 func TestChangedForDrift(t *testing.T) {
 	base := func() *appsv1.Deployment {
 		return &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{
-			Name: "api", Generation: 1, Labels: map[string]string{"a": "1"}, Annotations: map[string]string{"ferry.dev/applied": "x"},
+			Name: "api", Generation: 1, Annotations: map[string]string{"ferry.dev/applied": "x", "ferry.dev/fields": "y"},
 		}}
 	}
 	tests := []struct {
@@ -48,7 +48,7 @@ func TestChangedForDrift(t *testing.T) {
 		{"status only", func(d *appsv1.Deployment) { d.Status.ObservedGeneration = 1 }, false, true},
 		{"revision annotation", func(d *appsv1.Deployment) { d.Annotations["deployment.kubernetes.io/revision"] = "1" }, false, false},
 		{"spec (generation)", func(d *appsv1.Deployment) { d.Generation = 2 }, true, false},
-		{"a label", func(d *appsv1.Deployment) { d.Labels["a"] = "2" }, true, false},
+		{"ferry's fields (a label of ferry's edited)", func(d *appsv1.Deployment) { d.Annotations["ferry.dev/fields"] = "z" }, true, false},
 		{"ferry's annotation", func(d *appsv1.Deployment) { d.Annotations["ferry.dev/applied"] = "y" }, true, false},
 		{"a condition's time only", func(d *appsv1.Deployment) {
 			d.Status.Conditions[0].LastUpdateTime = metav1.Now()
