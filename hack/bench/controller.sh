@@ -17,7 +17,7 @@
 # profile taken when all are Synced and a CPU profile of the sync.
 # CTL_GOMEMLIMIT sets GOMEMLIMIT for the controller alone, as "ferry
 # controller install" does (default 115MiB, the install's for its default
-# 128Mi limit; empty: none).
+# 128Mi limit; empty: none); CTL_GOGC its GOGC (default: the controller's own).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source hack/lib.sh
@@ -26,6 +26,7 @@ SIZES="${SIZES:-${N:-1000}}"
 IDLE="${IDLE:-30}"
 RESYNC="${RESYNC:-}"
 CTL_GOMEMLIMIT="${CTL_GOMEMLIMIT-115MiB}"
+CTL_GOGC="${CTL_GOGC-}"
 DEPLOY_LOOP="${DEPLOY_LOOP:-1}"
 FLOOR="${FLOOR:-1}"
 bin="$(bash hack/tools.sh)"
@@ -144,7 +145,7 @@ run() {
 
   metrics_port=$(( 20000 + RANDOM % 9000 ))
   local pprof_port=$(( metrics_port + 1 ))
-  GOMEMLIMIT="$CTL_GOMEMLIMIT" "$top/ferry" controller run --leader-elect=false -n bench-ctl ${RESYNC:+--resync "$RESYNC"} \
+  env GOMEMLIMIT="$CTL_GOMEMLIMIT" ${CTL_GOGC:+GOGC="$CTL_GOGC"} "$top/ferry" controller run --leader-elect=false -n bench-ctl ${RESYNC:+--resync "$RESYNC"} \
     --metrics-addr "127.0.0.1:$metrics_port" --pprof-addr "127.0.0.1:$pprof_port" 2>"$work/controller.log" &
   ctl_pid=$!
   until curl -sf "http://127.0.0.1:$metrics_port/metrics" >/dev/null; do sleep 0.2; done
@@ -152,7 +153,7 @@ run() {
   # second while the controller lives; VmHWM adds the binary's file pages.
   (while [ -r "/proc/$ctl_pid/status" ]; do awk '/^RssAnon/ {print $2}' "/proc/$ctl_pid/status" 2>/dev/null || true; sleep 0.5; done) >"$work/anon" &
   sleep 2
-  local load0 t0 tc t1 th rss0 hwm heap cpu0 cpu1 tick cpu_prof="" k
+  local load0 t0 tc t1 th rss0 hwm heap live cpu0 cpu1 tick cpu_prof="" k
   load0="$(loadavg)"
   rss0=$(awk '/VmRSS/ {print $2}' "/proc/$ctl_pid/status")
   metrics >"$work/m0"
@@ -185,6 +186,11 @@ run() {
   hwm=$(awk '/VmHWM/ {print $2}' "/proc/$ctl_pid/status")
   # The heap after the idle window: live objects plus garbage not yet collected.
   heap=$(curl -s "http://127.0.0.1:$metrics_port/metrics" | awk '/^go_memstats_heap_alloc_bytes / {printf "%d", $2 / 1048576}')
+  # What is live once collected (the profile's ?gc=1 collects first): the
+  # cache and what the controller keeps.
+  curl -s -o "$work/heap-idle.pprof" "http://127.0.0.1:$pprof_port/debug/pprof/heap?gc=1"
+  [ -n "${PPROF_DIR:-}" ] && cp "$work/heap-idle.pprof" "$PPROF_DIR/heap-idle-n$n.pprof"
+  live=$(curl -s "http://127.0.0.1:$metrics_port/metrics" | awk '/^go_memstats_heap_alloc_bytes / {printf "%.1f", $2 / 1048576}')
   tick=$(getconf CLK_TCK)
   [ -n "$cpu_prof" ] && wait "$cpu_prof"
   local sync_req idle_req
@@ -194,7 +200,7 @@ run() {
   echo "== controller N=$n: $n ServiceFiles x 5 services (load average $load0 before, $(loadavg) after the idle window)"
   echo "   all Synced in $(ms "$t0" "$t1") ms (all created by kubectl in $(ms "$t0" "$tc") ms)"
   echo "   all Healthy $(ms "$t1" "$th") ms after that ($(( $(total "$work/m1h") - $(total "$work/m1") )) requests: health in status)"
-  echo "   peak RSS $((hwm / 1024)) MiB ($((rss0 / 1024)) MiB before the files), heap ${heap} MiB after idle${CTL_GOMEMLIMIT:+ (GOMEMLIMIT $CTL_GOMEMLIMIT)}"
+  echo "   peak RSS $((hwm / 1024)) MiB ($((rss0 / 1024)) MiB before the files), heap ${heap} MiB after idle, ${live} MiB live${CTL_GOMEMLIMIT:+ (GOMEMLIMIT $CTL_GOMEMLIMIT)}${CTL_GOGC:+ (GOGC $CTL_GOGC)}"
   echo "   peak anonymous RSS $(sort -n "$work/anon" | tail -1 | awk '{printf "%d", $1 / 1024}') MiB (sampled every 0.5 s: the heap and stacks, without the binary's file pages)"
   echo "   RSS after idle: $(awk '/^Rss(Anon|File)/ {printf "%s %d MiB  ", $1, $2 / 1024}' "/proc/$ctl_pid/status")(file: the binary's pages)"
   echo "   CPU seconds during the sync: $(awk -v t="$(getconf CLK_TCK)" 'NR == FNR {a[$1] = $2; next} {printf "%s %.1f  ", $1, ($2 - a[$1]) / t}' "$work/cpu0" "$work/cpu1")"
