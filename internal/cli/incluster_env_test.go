@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
 	"ferry.dev/ferry/internal/cli"
 	"ferry.dev/ferry/internal/cli/clitest"
 	"ferry.dev/ferry/internal/controller"
@@ -18,7 +20,6 @@ import (
 	"ferry.dev/ferry/internal/dns/server/servertest"
 	"ferry.dev/ferry/internal/migrate/migratetest"
 	"ferry.dev/ferry/internal/testcluster"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
 // clusterEnv is the world of one in-cluster test: the shared cluster with
