@@ -27,11 +27,15 @@ func projected(in any) (any, error) {
 	if !ok {
 		return in, nil
 	}
+	// managedFields are no field ferry sets, and most of what converting
+	// the object would cost (each entry's field set decoded into maps).
+	managed := obj.GetManagedFields()
+	obj.SetManagedFields(nil)
 	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
 	if err != nil {
 		return nil, err
 	}
-	meta := projectedMeta(obj, deploy.LiveFields(u, obj.GetManagedFields()))
+	meta := projectedMeta(obj, deploy.LiveFields(u, managed))
 	switch o := in.(type) {
 	case *appsv1.Deployment:
 		*o = appsv1.Deployment{ObjectMeta: meta, Status: o.Status,

@@ -149,3 +149,24 @@ func TestProjectionsKeepTheServiceAndShareItsName(t *testing.T) {
 		t.Error("names and services not shared")
 	}
 }
+
+// BenchmarkProjected is the cost of projecting one Deployment as the
+// informer receives it (with ferry's and the Deployment controller's
+// managedFields entries): every watch event of every kind pays it.
+func BenchmarkProjected(b *testing.B) {
+	d, _, _ := healthFixture()
+	d.Spec.Template.Spec.Containers = []corev1.Container{{Name: "api", Image: "api:2"}}
+	d.ManagedFields = []metav1.ManagedFieldsEntry{{
+		Manager: deploy.FieldManager, Operation: metav1.ManagedFieldsOperationApply,
+		FieldsV1: metav1.NewFieldsV1(`{"f:metadata":{"f:labels":{"f:app.kubernetes.io/name":{}}},"f:spec":{"f:replicas":{},"f:template":{"f:spec":{"f:containers":{"k:{\"name\":\"api\"}":{".":{},"f:image":{},"f:name":{}}}}}}}`),
+	}, {
+		Manager: "kube-controller-manager", Operation: metav1.ManagedFieldsOperationUpdate, Subresource: "status",
+		FieldsV1: metav1.NewFieldsV1(`{"f:status":{"f:replicas":{},"f:conditions":{".":{},"k:{\"type\":\"Available\"}":{".":{},"f:status":{},"f:type":{}}}}}`),
+	}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := projected(d.DeepCopy()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
