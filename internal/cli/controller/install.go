@@ -32,7 +32,7 @@ func (o *installOptions) add(cmd *cobra.Command, withImage bool) {
 	if withImage {
 		f.StringVar(&o.image, "image", "", "image whose entrypoint is ferry (required; building it is not ferry's job)")
 		f.IntVar(&o.replicas, "replicas", 2, "controller replicas (one leads; the others wait to take over)")
-		f.StringVar(&o.memory, "memory", install.DefaultMemory, "the controller's memory request and limit (GOMEMLIMIT is nine tenths of it); 256Mi for ~1000 ServiceFiles of 5 services")
+		f.StringVar(&o.memory, "memory", install.DefaultMemory, "the controller's memory request and limit (GOMEMLIMIT is nine tenths of it); the default holds ~1000 ServiceFiles of 5 services")
 	}
 }
 

@@ -25,8 +25,9 @@ const Name = "ferry-controller"
 const healthPort = 8081
 
 // DefaultMemory is the controller container's memory request and limit
-// unless Options say otherwise: enough for a few hundred ServiceFiles
-// (docs/benchmarks.md, "Controller").
+// unless Options say otherwise: enough for 1000 ServiceFiles of 5
+// services, which peak at 75 MiB of the controller's own memory
+// (docs/benchmarks.md, "A smaller live heap").
 const DefaultMemory = "128Mi"
 
 // softMemoryLimit is GOMEMLIMIT for the controller: nine tenths of its
