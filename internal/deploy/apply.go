@@ -171,27 +171,22 @@ func (d *Deployer) applyOne(ctx context.Context, o object, opts applyOptions) (*
 			return nil, fmt.Errorf("encoding %s: %w", o.ref, err)
 		}
 	}
-	var got metav1.Object
-	var whole *unstructured.Unstructured
+	var whole *unstructured.Unstructured   // a dry run's answer
+	var meta *metav1.PartialObjectMetadata // a real apply's
 	err := retry(ctx, d.backoff, d.retryNote, func(ctx context.Context) error {
+		var err error
 		if opts.dryRun {
-			u, err := d.client.Dynamic.Resource(o.resource).Namespace(o.ref.Namespace).Apply(ctx, o.ref.Name, o.obj, ao)
-			if err == nil {
-				whole, got = u, u
-			}
-			return err
-		}
-		m, err := d.client.Metadata.Resource(o.resource).Namespace(o.ref.Namespace).Patch(ctx, o.ref.Name, types.ApplyPatchType, body, ao.ToPatchOptions())
-		if err == nil {
-			got = m
+			whole, err = d.client.Dynamic.Resource(o.resource).Namespace(o.ref.Namespace).Apply(ctx, o.ref.Name, o.obj, ao)
+		} else {
+			meta, err = d.client.Metadata.Resource(o.resource).Namespace(o.ref.Namespace).Patch(ctx, o.ref.Name, types.ApplyPatchType, body, ao.ToPatchOptions())
 		}
 		return err
 	})
 	switch {
 	case err == nil:
 		if !opts.dryRun {
-			opts.applied.set(o.ref, got.GetGeneration())
-			d.observe(Event{Kind: EventApplied, Ref: o.ref, ResourceVersion: got.GetResourceVersion()})
+			opts.applied.set(o.ref, meta.GetGeneration())
+			d.observe(Event{Kind: EventApplied, Ref: o.ref, ResourceVersion: meta.GetResourceVersion()})
 		}
 		return whole, nil
 	case apierrors.IsConflict(err):
