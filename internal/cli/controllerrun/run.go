@@ -88,8 +88,8 @@ func (o *runOptions) run(ctx context.Context, streams clio.Streams) error {
 // of its heap is the informer cache, which lives as long as the process:
 // collecting once the heap has grown by half of what is live, rather than
 // by all of it, keeps the peak of a busy sync near three quarters of what
-// it was (docs/benchmarks.md, "Controller"), for more CPU only while it
-// allocates; idle, it allocates next to nothing.
+// it was (docs/benchmarks.md, "A smaller live heap"), for more CPU only
+// while it allocates; idle, it allocates next to nothing.
 const gcPercent = 50
 
 // tuneGC sets gcPercent unless getenv has a GOGC.
