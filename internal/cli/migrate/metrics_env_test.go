@@ -41,7 +41,10 @@ func (b *metricBackend) handler() http.Handler {
 }
 
 // metricFile is a migration with probe and metric gates: the exporter
-// shape on both sides, judged every 250ms over a 2s rate window.
+// shape on both sides, judged every 250ms over a 2s rate window. Its
+// latency limit is far above loopback's: no test here slows a side
+// (faults_test.go does), and on a loaded CI machine (load 7 on 2 cores)
+// probes saw p99s of 200-250 ms and failed a healthy run at 200ms.
 const metricFile = `apiVersion: ferry.dev/v1alpha1
 kind: Services
 migration:
@@ -53,7 +56,7 @@ migration:
     window: 1s
     minRequests: 5
     failures: 3
-    p99Latency: 200ms
+    p99Latency: 2s
     paths: [/healthz]
     metrics: {prometheus: "%s", cluster: exporter, legacy: exporter, window: 2s, interval: 250ms, failureLimit: 2}
   dns: {provider: ferry, server: "%s", tokenFile: "%s", retryFor: 2s}
