@@ -160,25 +160,22 @@ func firstCauses(errs []error) error {
 // is read of the answer, which spares decoding the rest: the largest part
 // of an apply's cost on this side.
 func (d *Deployer) applyOne(ctx context.Context, o object, opts applyOptions) (*unstructured.Unstructured, error) {
-	ao := metav1.ApplyOptions{FieldManager: FieldManager, Force: opts.force}
+	po := metav1.PatchOptions{FieldManager: FieldManager, Force: &opts.force}
 	if opts.dryRun {
-		ao.DryRun = []string{metav1.DryRunAll}
+		po.DryRun = []string{metav1.DryRunAll}
 	}
-	var body []byte
-	if !opts.dryRun {
-		var err error
-		if body, err = json.Marshal(o.obj.Object); err != nil {
-			return nil, fmt.Errorf("encoding %s: %w", o.ref, err)
-		}
+	body, err := json.Marshal(o.obj.Object)
+	if err != nil {
+		return nil, fmt.Errorf("encoding %s: %w", o.ref, err)
 	}
 	var whole *unstructured.Unstructured   // a dry run's answer
 	var meta *metav1.PartialObjectMetadata // a real apply's
-	err := retry(ctx, d.backoff, d.retryNote, func(ctx context.Context) error {
+	err = retry(ctx, d.backoff, d.retryNote, func(ctx context.Context) error {
 		var err error
 		if opts.dryRun {
-			whole, err = d.client.Dynamic.Resource(o.resource).Namespace(o.ref.Namespace).Apply(ctx, o.ref.Name, o.obj, ao)
+			whole, err = d.client.Dynamic.Resource(o.resource).Namespace(o.ref.Namespace).Patch(ctx, o.ref.Name, types.ApplyPatchType, body, po)
 		} else {
-			meta, err = d.client.Metadata.Resource(o.resource).Namespace(o.ref.Namespace).Patch(ctx, o.ref.Name, types.ApplyPatchType, body, ao.ToPatchOptions())
+			meta, err = d.client.Metadata.Resource(o.resource).Namespace(o.ref.Namespace).Patch(ctx, o.ref.Name, types.ApplyPatchType, body, po)
 		}
 		return err
 	})
