@@ -93,8 +93,14 @@ func (x *fileIndex) keep(ctx context.Context, c cache.Informers) error {
 		return sf
 	}
 	_, err = inf.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
-		AddFunc:    func(o any) { x.replace(nil, file(o)) },
-		UpdateFunc: func(old, cur any) { x.replace(file(old), file(cur)) },
+		AddFunc: func(o any) { x.replace(nil, file(o)) },
+		UpdateFunc: func(old, cur any) {
+			// A status write or a resync leaves the generation, and so the
+			// services, as they were: most updates move nothing.
+			if o, c := file(old), file(cur); o == nil || c == nil || o.Generation != c.Generation {
+				x.replace(o, c)
+			}
+		},
 		DeleteFunc: func(o any) { x.replace(file(o), nil) },
 	})
 	if err != nil {
