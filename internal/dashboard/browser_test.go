@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -122,15 +123,35 @@ func TestBrowserWatchAndRollBack(t *testing.T) {
 	// rolled-back state is saved (the demo stops soon after).
 	var dnsAddr string
 	inDNS := make(chan error, 1)
+	// The demo's timeline, printed when the test fails: a page that
+	// waits in vain says nothing of why the migration went elsewhere.
+	var (
+		mu       sync.Mutex
+		timeline []string
+	)
+	t.Cleanup(func() {
+		if t.Failed() {
+			mu.Lock()
+			defer mu.Unlock()
+			t.Logf("the demo's timeline:\n%s", strings.Join(timeline, "\n"))
+		}
+	})
 	progress := func(p demo.Progress) {
 		feed.Set(demo.Domain, traffic(p))
+		if p.Event != nil {
+			mu.Lock()
+			timeline = append(timeline, fmt.Sprintf("%6.1fs %s %s: %s", p.Elapsed.Seconds(), p.Event.Kind, p.Event.Stage, p.Event.Message))
+			mu.Unlock()
+		}
 		if p.Event != nil && p.State.Stage == migrate.StageRolledBack {
 			inDNS <- legacyOnly(ctx, dnsAddr)
 		}
 	}
 	go func() {
+		// A 2 s p99: the page, not latency, is under test, and on a loaded
+		// machine loopback probes pass the 200 ms default now and then.
 		sum, err := demo.Run(ctx, demo.Options{
-			Hold: 3 * time.Second, TTL: time.Second, Rate: 150, Workers: 6, Interval: 500 * time.Millisecond,
+			Hold: 3 * time.Second, TTL: time.Second, Rate: 150, Workers: 6, Interval: 500 * time.Millisecond, P99Latency: 2 * time.Second,
 			StateDir: stateDir, Ready: func(r demo.Ready) { dnsAddr = r.DNSAddr; ready <- r },
 			Progress: progress,
 		})

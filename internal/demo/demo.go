@@ -42,6 +42,8 @@ type Options struct {
 	Workers int
 	// Interval is the gate probe interval (default 1s).
 	Interval time.Duration
+	// P99Latency is the gates' p99 limit (default ferry's, 200ms).
+	P99Latency time.Duration
 	// Prometheus, when set, is a Prometheus that scrapes the backends'
 	// /metrics (jobs api-legacy and api-cluster, see Jobs): the migration
 	// then runs with metric gates too. TargetsFile, when set, is where
@@ -96,6 +98,7 @@ func (o Options) withDefaults() Options {
 	def(&o.Hold, 15*time.Second)
 	def(&o.TTL, 3*time.Second)
 	def(&o.Interval, time.Second)
+	def(&o.P99Latency, spec.DefaultP99Latency)
 	if o.Steps == nil {
 		o.Steps = []int{1, 10, 25, 50, 100}
 	}
@@ -200,7 +203,7 @@ func (d *run) config() migrate.Config {
 		Promotion: migrate.PromotionAuto, OnFailure: migrate.OnFailureRollback, OnBothFailing: migrate.OnFailurePause,
 		Gates: migrate.Gates{
 			Interval: d.opt.Interval, Window: 10 * time.Second, MinRequests: 3, Failures: spec.DefaultGateFailures,
-			SuccessRatio: spec.DefaultSuccessRatio, P99Latency: spec.DefaultP99Latency, Paths: []string{"/"}, Scheme: "http",
+			SuccessRatio: spec.DefaultSuccessRatio, P99Latency: d.opt.P99Latency, Paths: []string{"/"}, Scheme: "http",
 		},
 		Drain:  migrate.Drain{TTLMultiple: 3, TrafficURL: "http://" + ep("127.0.0.2") + ratePath, Threshold: 0},
 		Parity: migrate.Parity{Paths: []string{"/"}},
