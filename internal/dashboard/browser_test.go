@@ -119,6 +119,7 @@ func TestBrowserWatchAndRollBack(t *testing.T) {
 	feed := &dashboard.Feed{}
 	ready := make(chan demo.Ready, 1)
 	result := make(chan *demo.Summary, 1)
+	opened := make(chan struct{})
 	// DNS is asked while the demo still runs its server: when the
 	// rolled-back state is saved (the demo stops soon after).
 	var dnsAddr string
@@ -150,9 +151,19 @@ func TestBrowserWatchAndRollBack(t *testing.T) {
 	go func() {
 		// A 2 s p99: the page, not latency, is under test, and on a loaded
 		// machine loopback probes pass the 200 ms default now and then.
+		// The migration starts once Ready returns, which waits for the
+		// page: a page that loaded late on a loaded machine missed the 1%
+		// step altogether.
 		sum, err := demo.Run(ctx, demo.Options{
-			Hold: 3 * time.Second, TTL: time.Second, Rate: 150, Workers: 6, Interval: 500 * time.Millisecond, P99Latency: 2 * time.Second,
-			StateDir: stateDir, Ready: func(r demo.Ready) { dnsAddr = r.DNSAddr; ready <- r },
+			Hold: 5 * time.Second, TTL: time.Second, Rate: 150, Workers: 6, Interval: 500 * time.Millisecond, P99Latency: 2 * time.Second,
+			StateDir: stateDir, Ready: func(r demo.Ready) {
+				dnsAddr = r.DNSAddr
+				ready <- r
+				select {
+				case <-opened:
+				case <-ctx.Done():
+				}
+			},
 			Progress: progress,
 		})
 		if err != nil {
@@ -163,6 +174,7 @@ func TestBrowserWatchAndRollBack(t *testing.T) {
 	url := serve(ctx, t, stateDir, feed)
 	<-ready
 	p := openPage(t, url)
+	close(opened)
 
 	weights := func(c int) string { return fmt.Sprintf(`[data-testid="weights"][aria-label$="cluster %d%%"]`, c) }
 	p.do("weights at 1%", chromedp.WaitVisible(chromedp.CSS(weights(1))))

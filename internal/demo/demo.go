@@ -64,8 +64,8 @@ type Options struct {
 	// queue live (the caller owns it: a dashboard reads and steers the
 	// migration there); by default a temporary directory the demo removes.
 	StateDir string
-	// Ready, when set, is called once the DNS server and backends run and
-	// before the migration starts.
+	// Ready, when set, is called once the DNS server and backends run; the
+	// migration starts when it returns.
 	Ready func(Ready)
 }
 
