@@ -11,8 +11,10 @@ import (
 // server (UDP) and real HTTP backends on loopback under continuous client
 // load: not one request of at least 50,000 may fail.
 func TestZeroFailuresUnderLoad(t *testing.T) {
+	// A 2 s p99: failures, not latency, are under test, and on a loaded
+	// machine loopback probes pass the 200 ms default now and then.
 	sum, err := demo.Run(t.Context(), demo.Options{
-		Hold: 6 * time.Second, TTL: 2 * time.Second, Rate: 1800, Workers: 48,
+		Hold: 6 * time.Second, TTL: 2 * time.Second, Rate: 1800, Workers: 48, P99Latency: 2 * time.Second,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -24,7 +24,7 @@ func TestMain(m *testing.M) {
 func TestDemoWithPrometheus(t *testing.T) {
 	var told map[string]string
 	sum, err := demo.Run(t.Context(), demo.Options{
-		Hold: 2 * time.Second, TTL: time.Second, Rate: 200, Workers: 8, Interval: 250 * time.Millisecond,
+		Hold: 2 * time.Second, TTL: time.Second, Rate: 200, Workers: 8, Interval: 250 * time.Millisecond, P99Latency: 2 * time.Second,
 		Prometheus: prom.URL, TargetsFile: prom.TargetsFile("demo"), Targets: func(m map[string]string) { told = m },
 	})
 	if err != nil {

@@ -29,7 +29,7 @@ func TestPartialFailuresRollBack(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			e := newFaultEnv(t, name, "1s")
+			e := newFaultEnvOn(t, name, "1s", "200ms", servertest.Start(t, "fault.test"))
 			done := e.start(t.Context())
 			e.waitState(t, stepped)
 			from := time.Now()
@@ -191,7 +191,7 @@ func TestProviderOutagePauses(t *testing.T) {
 	cfg := server.Config{Zones: []server.Zone{server.DefaultZone("fault.test")}, DataDir: t.TempDir(),
 		DNSAddr: "127.0.0.1:0", AdminAddr: freeAddr(t), Token: servertest.Token, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	srv := startServer(t, cfg)
-	e := newFaultEnvOn(t, "outage", "1s", srv)
+	e := newFaultEnvOn(t, "outage", "1s", "1s", srv)
 
 	done := e.start(t.Context())
 	e.waitState(t, stepped)

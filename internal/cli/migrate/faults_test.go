@@ -106,13 +106,17 @@ type faultEnv struct {
 
 // faultFile is the migration the fault tests run: short holds and a
 // fast gate (a 1 s window of 100 ms evaluations, 3 failing in a row act).
+// Its p99 limit is the test's: 200 ms where a slow side must fail (the slow
+// mode answers in 400 ms), 1 s where nothing is slowed, above what loopback
+// probes take on a loaded machine (200-360 ms seen in CI, which rolled back
+// runs meant to finish).
 const faultFile = `apiVersion: ferry.dev/v1alpha1
 kind: Services
 migration:
   ttl: 1s
   steps: [10, 50, 100]
   hold: %s
-  gates: {interval: 100ms, window: 1s, minRequests: 5, failures: 3, p99Latency: 200ms, paths: [/healthz, /]}
+  gates: {interval: 100ms, window: 1s, minRequests: 5, failures: 3, p99Latency: %s, paths: [/healthz, /]}
   dns: {provider: ferry, server: "%s", tokenFile: "%s", retryFor: 2s}
   drain: {ttlMultiple: 1}
 services:
@@ -125,13 +129,15 @@ services:
     cluster: {address: 127.0.0.3, port: %d}
 `
 
+// newFaultEnv is a fault test's migration with nothing slowed (a 1 s p99).
 func newFaultEnv(t *testing.T, name, hold string) *faultEnv {
 	t.Helper()
-	return newFaultEnvOn(t, name, hold, servertest.Start(t, "fault.test"))
+	return newFaultEnvOn(t, name, hold, "1s", servertest.Start(t, "fault.test"))
 }
 
-// newFaultEnvOn is newFaultEnv on the DNS server srv (zone fault.test).
-func newFaultEnvOn(t *testing.T, name, hold string, srv *server.Server) *faultEnv {
+// newFaultEnvOn is a fault test's migration with a p99 limit of p99 on the
+// DNS server srv (zone fault.test).
+func newFaultEnvOn(t *testing.T, name, hold, p99 string, srv *server.Server) *faultEnv {
 	t.Helper()
 	e := &faultEnv{legacy: newSwitchable(1), cluster: newSwitchable(2), dir: t.TempDir(), srv: srv}
 	e.domain = name + ".fault.test"
@@ -142,7 +148,7 @@ func newFaultEnvOn(t *testing.T, name, hold string, srv *server.Server) *faultEn
 	}
 	port := migratetest.ServePair(t, "127.0.0.2", e.legacy, e.cluster)
 	token := writeFile(t, filepath.Join(e.dir, "dns.token"), servertest.Token+"\n")
-	body := fmt.Sprintf(faultFile, hold, e.srv.AdminURL(), token, e.domain, port, port)
+	body := fmt.Sprintf(faultFile, hold, p99, e.srv.AdminURL(), token, e.domain, port, port)
 	e.file = writeFile(t, filepath.Join(e.dir, "ferry.yaml"), body)
 	e.st = &store.File{Dir: filepath.Join(e.dir, ".ferry")}
 	return e
