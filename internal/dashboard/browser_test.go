@@ -139,12 +139,13 @@ func TestBrowserWatchAndRollBack(t *testing.T) {
 	})
 	progress := func(p demo.Progress) {
 		feed.Set(demo.Domain, traffic(p))
-		if p.Event != nil {
-			mu.Lock()
-			timeline = append(timeline, fmt.Sprintf("%6.1fs %s %s: %s", p.Elapsed.Seconds(), p.Event.Kind, p.Event.Stage, p.Event.Message))
-			mu.Unlock()
+		if p.Event == nil {
+			return
 		}
-		if p.Event != nil && p.State.Stage == migrate.StageRolledBack {
+		mu.Lock()
+		timeline = append(timeline, fmt.Sprintf("%6.1fs %s %s: %s", p.Elapsed.Seconds(), p.Event.Kind, p.Event.Stage, p.Event.Message))
+		mu.Unlock()
+		if p.State.Stage == migrate.StageRolledBack {
 			inDNS <- legacyOnly(ctx, dnsAddr)
 		}
 	}
