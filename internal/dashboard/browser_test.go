@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"ferry.dev/ferry/internal/dashboard/browser"
 	"ferry.dev/ferry/internal/demo"
 	"ferry.dev/ferry/internal/migrate"
+	"ferry.dev/ferry/internal/migrate/store"
 	"ferry.dev/ferry/internal/testcluster"
 )
 
@@ -124,28 +124,17 @@ func TestBrowserWatchAndRollBack(t *testing.T) {
 	// rolled-back state is saved (the demo stops soon after).
 	var dnsAddr string
 	inDNS := make(chan error, 1)
-	// The demo's timeline, printed when the test fails: a page that
-	// waits in vain says nothing of why the migration went elsewhere.
-	var (
-		mu       sync.Mutex
-		timeline []string
-	)
+	// The migration's timeline as saved, printed when the test fails: a
+	// page that waits in vain says nothing of why the migration went
+	// elsewhere.
 	t.Cleanup(func() {
 		if t.Failed() {
-			mu.Lock()
-			defer mu.Unlock()
-			t.Logf("the demo's timeline:\n%s", strings.Join(timeline, "\n"))
+			logTimeline(t, stateDir)
 		}
 	})
 	progress := func(p demo.Progress) {
 		feed.Set(demo.Domain, traffic(p))
-		if p.Event == nil {
-			return
-		}
-		mu.Lock()
-		timeline = append(timeline, fmt.Sprintf("%6.1fs %s %s: %s", p.Elapsed.Seconds(), p.Event.Kind, p.Event.Stage, p.Event.Message))
-		mu.Unlock()
-		if p.State.Stage == migrate.StageRolledBack {
+		if p.Event != nil && p.State.Stage == migrate.StageRolledBack {
 			inDNS <- legacyOnly(ctx, dnsAddr)
 		}
 	}
@@ -221,6 +210,24 @@ func TestBrowserWatchAndRollBack(t *testing.T) {
 	if sum := <-result; sum != nil && (sum.Result != string(migrate.StageRolledBack) || sum.Reason != migrate.ReasonOperatorRollback) {
 		t.Errorf("demo ended %s (%s), want rolled back by the operator", sum.Result, sum.Reason)
 	}
+}
+
+// logTimeline logs the timeline of the demo's migration saved in stateDir.
+func logTimeline(t *testing.T, stateDir string) {
+	st, err := store.NewFile(stateDir)
+	var s migrate.State
+	if err == nil {
+		s, err = st.Load(context.Background(), demo.Domain) // t.Context() has ended
+	}
+	if err != nil {
+		t.Logf("reading the demo's timeline: %v", err)
+		return
+	}
+	var b strings.Builder
+	for _, ev := range s.Timeline {
+		fmt.Fprintf(&b, "\n%s %s %s: %s", ev.At.Format("15:04:05.0"), ev.Kind, ev.Stage, ev.Message)
+	}
+	t.Logf("the demo's timeline:%s", b.String())
 }
 
 // serve runs the dashboard on loopback for the test and returns its URL.
