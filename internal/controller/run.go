@@ -101,9 +101,10 @@ func NewManager(ctx context.Context, o Options) (ctrl.Manager, error) {
 		// controller-runtime refuses a second controller of one name in a
 		// process; tests run one manager after another.
 		Controller: config.Controller{SkipNameValidation: &skipNameValidation},
-		// ferry's objects only, without managedFields (nothing reads them
-		// from the cache): memory grows with what ferry deploys.
-		Cache: cache.Options{ByObject: release.CacheByObject(), DefaultTransform: cache.TransformStripManagedFields()},
+		// ServiceFiles and Migrations, without managedFields (nothing reads
+		// them from the cache); the objects ferry renders are kept apart,
+		// as projections (package release).
+		Cache: cache.Options{DefaultTransform: cache.TransformStripManagedFields()},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating the controller manager: %w", err)

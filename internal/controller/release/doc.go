@@ -12,9 +12,9 @@
 //     rollouts; Synced with the revision;
 //   - otherwise, when a drift check is due (an object ferry renders changed
 //     other than in its status, or the last check is older than the
-//     resync interval), compare the file with the informer cache: every
-//     object as ferry last applied it (deploy.InPlace) is in sync, with no
-//     request sent. Only what differs is checked with a server-side dry
+//     resync interval), compare the file with what the controller keeps
+//     of its objects (projection.go): every object as ferry last applied
+//     it (deploy.InPlace) is in sync, with no request sent. Only what differs is checked with a server-side dry
 //     run: an owned field another manager changed shows as a conflict
 //     naming that manager, or a difference naming the object. With
 //     spec.selfHeal the file is applied again over it (forcing ownership

@@ -8,8 +8,6 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -23,27 +21,27 @@ import (
 // health judges the file's Deployments: the worst rollout wins, and the
 // message names the first pod in trouble and why.
 //
-// Deployments come from the cache. ReplicaSets and pods are not cached
-// (with replicas, pods would be most of the controller's memory, and
+// Deployments come from their projections. ReplicaSets and pods are not
+// kept (with replicas, pods would be most of the controller's memory, and
 // their churn most of its watch traffic): deploy.Evaluate needs them only
 // for a rollout the Deployment controller has seen and not finished, so
 // only then are they listed, one list of each per namespace for all such
 // services of the file.
 func (r *Reconciler) health(ctx context.Context, f *spec.File) (string, string, error) {
 	now := time.Now()
-	deployments := make([]*appsv1.Deployment, len(f.Services))
+	deployments := make([]*projection, len(f.Services))
 	waiting := map[string][]string{} // namespace → services whose rollouts need their pods
 	for i, s := range f.Services {
-		d := &appsv1.Deployment{}
-		if err := r.Cached.Get(ctx, client.ObjectKey{Namespace: s.Namespace, Name: s.Name}, d); err != nil {
-			if apierrors.IsNotFound(err) {
-				continue
-			}
+		p, err := r.source.objects.get(deploy.Ref{APIVersion: "apps/v1", Kind: "Deployment", Namespace: s.Namespace, Name: s.Name})
+		if err != nil {
 			return "", "", err
 		}
-		deployments[i] = d
-		if needsPods(d, now) {
-			waiting[d.Namespace] = append(waiting[d.Namespace], d.Name)
+		if p == nil || p.rollout == nil {
+			continue
+		}
+		deployments[i] = p
+		if needsPods(p.deployment(), now) {
+			waiting[p.namespace] = append(waiting[p.namespace], p.name)
 		}
 	}
 	owned, err := r.replicaSetsAndPods(ctx, waiting)
@@ -52,12 +50,12 @@ func (r *Reconciler) health(ctx context.Context, f *spec.File) (string, string, 
 	}
 	state, msg := v1alpha1.HealthHealthy, "every rollout is complete"
 	for i, s := range f.Services {
-		d := deployments[i]
-		if d == nil {
+		p := deployments[i]
+		if p == nil {
 			return v1alpha1.HealthProgressing, fmt.Sprintf("Deployment %s/%s not created yet", s.Namespace, s.Name), nil
 		}
-		rss, pods := owned.of(d)
-		switch ro := deploy.Evaluate(d, rss, pods, now); {
+		rss, pods := owned.of(p.namespace, p.rollout.selector)
+		switch ro := deploy.Evaluate(p.deployment(), rss, pods, now); {
 		case ro.Failed:
 			return v1alpha1.HealthDegraded, describe(ro), nil
 		case !ro.Done && state == v1alpha1.HealthHealthy:
@@ -117,21 +115,17 @@ func (r *Reconciler) replicaSetsAndPods(ctx context.Context, services map[string
 	return out, nil
 }
 
-// of is what d's selector matches in its namespace.
-func (o rolloutObjects) of(d *appsv1.Deployment) ([]*appsv1.ReplicaSet, []*corev1.Pod) {
-	sel, err := metav1.LabelSelectorAsSelector(d.Spec.Selector)
-	if err != nil {
-		return nil, nil
-	}
+// of is what a Deployment's selector matches in its namespace.
+func (o rolloutObjects) of(namespace string, sel labels.Selector) ([]*appsv1.ReplicaSet, []*corev1.Pod) {
 	var rss []*appsv1.ReplicaSet
 	for i := range o.rss {
-		if rs := &o.rss[i]; rs.Namespace == d.Namespace && sel.Matches(labels.Set(rs.Labels)) {
+		if rs := &o.rss[i]; rs.Namespace == namespace && sel.Matches(labels.Set(rs.Labels)) {
 			rss = append(rss, rs)
 		}
 	}
 	var pods []*corev1.Pod
 	for i := range o.pods {
-		if p := &o.pods[i]; p.Namespace == d.Namespace && sel.Matches(labels.Set(p.Labels)) {
+		if p := &o.pods[i]; p.Namespace == namespace && sel.Matches(labels.Set(p.Labels)) {
 			pods = append(pods, p)
 		}
 	}

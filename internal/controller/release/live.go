@@ -3,15 +3,10 @@ package release
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"sync"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 
 	"ferry.dev/ferry/internal/deploy"
 )
@@ -20,54 +15,30 @@ import (
 // of the object.
 var errStale = errors.New("the cached copy is older than the last apply")
 
-// cacheSource is deploy's view of live objects from the manager's
-// informer cache: finding a file in place costs no request. Kinds the
-// scheme does not know (HTTPRoute) are not cached: "cannot tell".
+// cacheSource is deploy's view of live objects from the controller's
+// projections: finding a file in place costs no request. Kinds not kept
+// (HTTPRoute) are "cannot tell".
 type cacheSource struct {
-	reader  client.Reader
-	scheme  *runtime.Scheme
+	objects *projections
 	written *written
 }
 
 var _ deploy.LiveSource = cacheSource{}
 
-// delivered tells the record of writes that the watch delivered o: a
+// delivered tells the record of writes that the watch delivered p: a
 // write it now holds is forgotten at once rather than at the next read.
-func (s cacheSource) delivered(o client.Object) {
-	gvk, err := apiutil.GVKForObject(o, s.scheme)
-	if err != nil {
-		return
-	}
-	s.written.behind(deploy.Ref{APIVersion: gvk.GroupVersion().String(), Kind: gvk.Kind, Namespace: o.GetNamespace(), Name: o.GetName()}, o.GetResourceVersion())
-}
+func (s cacheSource) delivered(p *projection) { s.written.behind(p.ref(), p.resourceVersion) }
 
 // Live implements deploy.LiveSource.
-func (s cacheSource) Live(ctx context.Context, ref deploy.Ref) (*unstructured.Unstructured, error) {
-	gvk := ref.GVK()
-	typed, err := s.scheme.New(gvk)
-	if err != nil {
+func (s cacheSource) Live(_ context.Context, ref deploy.Ref) (*unstructured.Unstructured, error) {
+	p, err := s.objects.get(ref)
+	if err != nil || p == nil {
 		return nil, err
 	}
-	obj, ok := typed.(client.Object)
-	if !ok {
-		return nil, fmt.Errorf("%s is not an object", gvk)
-	}
-	if err := s.reader.Get(ctx, client.ObjectKey{Namespace: ref.Namespace, Name: ref.Name}, obj); err != nil {
-		if apierrors.IsNotFound(err) {
-			return nil, nil
-		}
-		return nil, err
-	}
-	if s.written.behind(ref, obj.GetResourceVersion()) {
+	if s.written.behind(ref, p.resourceVersion) {
 		return nil, errStale
 	}
-	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
-	if err != nil {
-		return nil, err
-	}
-	u := &unstructured.Unstructured{Object: m}
-	u.SetGroupVersionKind(gvk) // typed objects from an informer carry no kind
-	return u, nil
+	return p.live(), nil
 }
 
 // written remembers the resourceVersion each apply of this controller

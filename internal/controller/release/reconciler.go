@@ -58,22 +58,23 @@ type Reconciler struct {
 }
 
 // SetupWithManager registers the reconciler; a change to an object ferry
-// manages reconciles the files naming its service at once. The manager's
-// cache must be configured with CacheByObject.
+// manages reconciles the files naming its service at once.
 func (r *Reconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager) error {
 	r.Resync = cmp.Or(r.Resync, DefaultResync)
-	r.source = cacheSource{reader: r.Cached, scheme: mgr.GetScheme(), written: &written{}}
+	objects, err := newProjections(r.Config)
+	if err != nil {
+		return err
+	}
+	r.source = cacheSource{objects: objects, written: &written{}}
 	if err := r.files.keep(ctx, mgr.GetCache()); err != nil {
 		return err
 	}
-	b := ctrl.NewControllerManagedBy(mgr).
+	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.ServiceFile{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: cmp.Or(r.Workers, 8)}).
-		Named("servicefile")
-	for _, o := range owned() {
-		b = b.Watches(o, r.objectEvents())
-	}
-	return b.Complete(r)
+		WatchesRawSource(watchSource{p: objects, handler: r.objectEvents}).
+		Named("servicefile").
+		Complete(r)
 }
 
 // Reconcile brings the ServiceFile req names to its file; its contract is

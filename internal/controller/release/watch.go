@@ -2,25 +2,21 @@ package release
 
 import (
 	"context"
-	"maps"
+	"fmt"
 	"reflect"
-	"strings"
 	"sync"
 	"time"
 
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
-	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	toolscache "k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/event"
-	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
+	"ferry.dev/ferry/internal/deploy"
 	"ferry.dev/ferry/internal/render"
 )
 
@@ -28,87 +24,142 @@ import (
 // from the pod template).
 var managed = labels.SelectorFromSet(labels.Set{render.ManagedByLabel: render.ManagedBy})
 
-// owned are the kinds ferry renders that the controller watches: its
-// informers hold only objects with ferry's label, so the cache grows with
-// what ferry deploys, not with the cluster.
-func owned() []client.Object {
-	return []client.Object{
-		&appsv1.Deployment{}, &corev1.Service{}, &corev1.ServiceAccount{},
-		&policyv1.PodDisruptionBudget{}, &networkingv1.Ingress{},
-	}
+type queue = workqueue.TypedRateLimitingInterface[reconcile.Request]
+
+// projections are one informer for each of kinds: ferry's objects only
+// (its label), so what they hold grows with what ferry deploys, not with
+// the cluster, and of each object only its projection. They are not the
+// manager's cache: its reader would hand out only the types it stores.
+// ReplicaSets and pods are not kept: health lists them when it needs
+// them (see health).
+type projections struct {
+	informers map[kindKey]toolscache.SharedIndexInformer
 }
 
-// CacheByObject is the informer cache's configuration the reconciler
-// needs: ferry's objects only, and of what it renders, projections (what
-// the drift check and health read). ReplicaSets and pods are not cached:
-// health lists them when it needs them (see health).
-func CacheByObject() map[client.Object]cache.ByObject {
-	by := map[client.Object]cache.ByObject{
-		&corev1.Namespace{}: {Label: managed},
+type kindKey struct{ apiVersion, kind string }
+
+func newProjections(cfg *rest.Config) (*projections, error) {
+	cfg = rest.CopyConfig(cfg)
+	cfg.ContentType = "application/vnd.kubernetes.protobuf"
+	cfg.AcceptContentTypes = "application/vnd.kubernetes.protobuf,application/json"
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("creating a client: %w", err)
 	}
-	for _, o := range owned() {
-		by[o] = cache.ByObject{Label: managed, Transform: projected}
+	p := &projections{informers: map[kindKey]toolscache.SharedIndexInformer{}}
+	for _, k := range kinds {
+		lw := toolscache.NewFilteredListWatchFromClient(k.client(cs), k.resource, metav1.NamespaceAll,
+			func(o *metav1.ListOptions) { o.LabelSelector = managed.String() })
+		inf := toolscache.NewSharedIndexInformerWithOptions(lw, k.example, toolscache.SharedIndexInformerOptions{ObjectDescription: k.name})
+		if err := inf.SetTransform(k.project); err != nil {
+			return nil, err
+		}
+		p.informers[kindKey{k.apiVersion, k.name}] = inf
 	}
-	return by
+	return p, nil
 }
+
+// get is ref's projection; an error for a kind not kept (nothing can be
+// told of it).
+func (p *projections) get(ref deploy.Ref) (*projection, error) {
+	inf, ok := p.informers[kindKey{ref.APIVersion, ref.Kind}]
+	if !ok {
+		return nil, fmt.Errorf("%s %s is not cached", ref.APIVersion, ref.Kind)
+	}
+	key := ref.Name
+	if ref.Namespace != "" {
+		key = ref.Namespace + "/" + ref.Name
+	}
+	o, found, err := inf.GetIndexer().GetByKey(key)
+	if err != nil || !found {
+		return nil, err
+	}
+	return o.(*projection), nil
+}
+
+// watchSource runs the informers for the controller (a
+// source.SyncingSource): they start with it, so a replica that is not
+// the leader keeps nothing, and its workers start once they are synced.
+type watchSource struct {
+	p       *projections
+	handler func(queue) toolscache.ResourceEventHandler
+}
+
+func (w watchSource) Start(ctx context.Context, q queue) error {
+	for _, inf := range w.p.informers {
+		if _, err := inf.AddEventHandler(w.handler(q)); err != nil {
+			return fmt.Errorf("watching ferry's objects: %w", err)
+		}
+		go inf.RunWithContext(ctx)
+	}
+	return nil
+}
+
+func (w watchSource) WaitForSync(ctx context.Context) error {
+	var synced []toolscache.InformerSynced
+	for _, inf := range w.p.informers {
+		synced = append(synced, inf.HasSynced)
+	}
+	if !toolscache.WaitForCacheSync(ctx.Done(), synced...) {
+		return fmt.Errorf("listing ferry's objects: %w", ctx.Err())
+	}
+	return nil
+}
+
+func (w watchSource) String() string { return "ferry's objects" }
 
 // objectEvents maps an event on an object ferry renders to its files.
-// Only a change a drift check could see (spec, labels, annotations, the
-// object gone) makes the check due; a status change of a Deployment
-// reconciles for health alone, and other status changes not at all.
-func (r *Reconciler) objectEvents() handler.EventHandler {
-	type queue = workqueue.TypedRateLimitingInterface[reconcile.Request]
-	return handler.Funcs{
+// Only a change a drift check could see (ferry's fields, its digest, the
+// generation, the object deleted) makes the check due; a status change
+// of a Deployment reconciles for health alone, and other status changes
+// not at all.
+func (r *Reconciler) objectEvents(q queue) toolscache.ResourceEventHandler {
+	return toolscache.ResourceEventHandlerFuncs{
 		// An object created is not drift: ferry created it (when its
 		// watch event beats the apply's answer, nothing can tell ferry's
 		// own create from another's), or it is not ferry's at all. A
 		// deleted one is. A Deployment's health still counts.
-		CreateFunc: func(_ context.Context, e event.CreateEvent, q queue) {
-			r.source.delivered(e.Object)
-			if _, ok := e.Object.(*appsv1.Deployment); ok {
-				r.enqueue(e.Object, false, q)
+		AddFunc: func(o any) {
+			p := o.(*projection)
+			r.source.delivered(p)
+			if p.rollout != nil {
+				r.enqueue(p, false, q)
 			}
 		},
-		DeleteFunc: func(_ context.Context, e event.DeleteEvent, q queue) { r.enqueue(e.Object, true, q) },
-		UpdateFunc: func(_ context.Context, e event.UpdateEvent, q queue) {
-			r.source.delivered(e.ObjectNew)
+		DeleteFunc: func(o any) {
+			if t, ok := o.(toolscache.DeletedFinalStateUnknown); ok {
+				o = t.Obj
+			}
+			if p, ok := o.(*projection); ok {
+				r.enqueue(p, true, q)
+			}
+		},
+		UpdateFunc: func(old, cur any) {
+			a, b := old.(*projection), cur.(*projection)
+			r.source.delivered(b)
 			switch {
-			case changedForDrift(e.ObjectOld, e.ObjectNew):
-				r.enqueue(e.ObjectNew, true, q)
-			case changedForHealth(e.ObjectOld, e.ObjectNew):
-				r.enqueue(e.ObjectNew, false, q)
+			case changedForDrift(a, b):
+				r.enqueue(b, true, q)
+			case changedForHealth(a, b):
+				r.enqueue(b, false, q)
 			}
 		},
 	}
 }
 
-// changedForDrift: what a drift check compares changed, between two
-// projections: the digests among their annotations (a label of ferry's
-// edited changes the digest of its fields). The Deployment controller's
-// own annotations (deployment.kubernetes.io/revision) do not count: ferry
-// never sets them.
-func changedForDrift(a, b client.Object) bool {
-	return a.GetGeneration() != b.GetGeneration() || !b.GetDeletionTimestamp().IsZero() ||
-		!equalAnnotations(a.GetAnnotations(), b.GetAnnotations())
-}
-
-func equalAnnotations(a, b map[string]string) bool {
-	theirs := func(k, _ string) bool { return strings.HasPrefix(k, "deployment.kubernetes.io/") }
-	a, b = maps.Clone(a), maps.Clone(b)
-	maps.DeleteFunc(a, theirs)
-	maps.DeleteFunc(b, theirs)
-	return maps.Equal(a, b)
+// changedForDrift: what a drift check compares changed. The Deployment
+// controller's revision does not count: ferry never sets it.
+func changedForDrift(a, b *projection) bool {
+	return a.generation != b.generation || b.deleting || a.applied != b.applied || a.fields != b.fields || a.service != b.service
 }
 
 // changedForHealth: what deploy.Evaluate reads of a Deployment's status
 // changed (condition times alone do not count).
-func changedForHealth(a, b client.Object) bool {
-	da, ok1 := a.(*appsv1.Deployment)
-	db, ok2 := b.(*appsv1.Deployment)
-	if !ok1 || !ok2 {
+func changedForHealth(a, b *projection) bool {
+	if a.rollout == nil || b.rollout == nil {
 		return false
 	}
-	sa, sb := da.Status, db.Status
+	sa, sb := a.rollout.status, b.rollout.status
 	if len(sa.Conditions) != len(sb.Conditions) {
 		return true
 	}
@@ -122,15 +173,13 @@ func changedForHealth(a, b client.Object) bool {
 	return !reflect.DeepEqual(sa, sb)
 }
 
-// enqueue queues the files deploying o's service (o is a projection; its
-// files are found by the index of files: no request); drift marks their
-// drift check due.
-func (r *Reconciler) enqueue(o client.Object, drift bool, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
-	svc := o.GetAnnotations()[render.ServiceLabel] // see projectedMeta
-	if svc == "" {
+// enqueue queues the files deploying p's service (found by the index of
+// files: no request); drift marks their drift check due.
+func (r *Reconciler) enqueue(p *projection, drift bool, q queue) {
+	if p.service == "" {
 		return
 	}
-	for _, f := range r.files.of(o.GetNamespace(), svc) {
+	for _, f := range r.files.of(p.namespace, p.service) {
 		req := reconcile.Request{NamespacedName: f}
 		if drift {
 			r.due.mark(req.NamespacedName)

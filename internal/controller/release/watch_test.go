@@ -9,6 +9,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"ferry.dev/ferry/api/v1alpha1"
+	"ferry.dev/ferry/internal/deploy"
+	"ferry.dev/ferry/internal/render"
 )
 
 // A file is found from an object in whichever namespace its service
@@ -36,9 +38,17 @@ func TestServicesOfIndexesEachServiceWhereItIsDeployed(t *testing.T) {
 // controller's status and revision annotation do not.
 func TestChangedForDrift(t *testing.T) {
 	base := func() *appsv1.Deployment {
-		return &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{
-			Name: "api", Generation: 1, Annotations: map[string]string{"ferry.dev/applied": "x", "ferry.dev/fields": "y"},
-		}}
+		return &appsv1.Deployment{
+			ObjectMeta: metav1.ObjectMeta{
+				Name: "api", Namespace: "shop", Generation: 1, Annotations: map[string]string{deploy.AppliedAnnotation: "x"},
+				Labels: map[string]string{"app.kubernetes.io/name": "api", render.ServiceLabel: "api"},
+				ManagedFields: []metav1.ManagedFieldsEntry{{
+					Manager: deploy.FieldManager, Operation: metav1.ManagedFieldsOperationApply,
+					FieldsV1: metav1.NewFieldsV1(`{"f:metadata":{"f:labels":{"f:app.kubernetes.io/name":{}}}}`),
+				}},
+			},
+			Status: appsv1.DeploymentStatus{Conditions: []appsv1.DeploymentCondition{{Type: appsv1.DeploymentAvailable, Status: "True"}}},
+		}
 	}
 	tests := []struct {
 		name          string
@@ -46,24 +56,25 @@ func TestChangedForDrift(t *testing.T) {
 		drift, health bool
 	}{
 		{"status only", func(d *appsv1.Deployment) { d.Status.ObservedGeneration = 1 }, false, true},
-		{"revision annotation", func(d *appsv1.Deployment) { d.Annotations["deployment.kubernetes.io/revision"] = "1" }, false, false},
+		{"revision annotation", func(d *appsv1.Deployment) { d.Annotations[deploy.RevisionAnnotation] = "1" }, false, false},
 		{"spec (generation)", func(d *appsv1.Deployment) { d.Generation = 2 }, true, false},
-		{"ferry's fields (a label of ferry's edited)", func(d *appsv1.Deployment) { d.Annotations["ferry.dev/fields"] = "z" }, true, false},
-		{"ferry's annotation", func(d *appsv1.Deployment) { d.Annotations["ferry.dev/applied"] = "y" }, true, false},
+		{"a label of ferry's edited", func(d *appsv1.Deployment) { d.Labels["app.kubernetes.io/name"] = "hand" }, true, false},
+		{"a label of someone else's added", func(d *appsv1.Deployment) { d.Labels["team"] = "x" }, false, false},
+		{"ferry's annotation", func(d *appsv1.Deployment) { d.Annotations[deploy.AppliedAnnotation] = "y" }, true, false},
+		{"deleted", func(d *appsv1.Deployment) { d.DeletionTimestamp = &metav1.Time{} }, true, false},
 		{"a condition's time only", func(d *appsv1.Deployment) {
 			d.Status.Conditions[0].LastUpdateTime = metav1.Now()
 		}, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := base()
-			a.Status.Conditions = []appsv1.DeploymentCondition{{Type: appsv1.DeploymentAvailable, Status: "True"}}
-			b := a.DeepCopy()
+			b := base()
 			tt.change(b)
-			if got := changedForDrift(a, b); got != tt.drift {
+			pa, pb := projectOf(t, base()), projectOf(t, b)
+			if got := changedForDrift(pa, pb); got != tt.drift {
 				t.Errorf("changedForDrift %t, want %t", got, tt.drift)
 			}
-			if got := changedForHealth(a, b); got != tt.health {
+			if got := changedForHealth(pa, pb); got != tt.health {
 				t.Errorf("changedForHealth %t, want %t", got, tt.health)
 			}
 		})

@@ -1,6 +1,7 @@
 package release
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 
 	"ferry.dev/ferry/internal/deploy"
 	"ferry.dev/ferry/internal/render"
@@ -79,7 +81,8 @@ func TestHealthReadsPodsOnlyWhenEvaluateNeedsThem(t *testing.T) {
 	other := pod.DeepCopy()
 	other.Name, other.Labels = "web-1", map[string]string{"app.kubernetes.io/name": "web"}
 	objs := rolloutObjects{rss: []appsv1.ReplicaSet{*rs}, pods: []corev1.Pod{*elsewhere, *other, *pod}}
-	rss, pods := objs.of(d)
+	p := projectOf(t, d.DeepCopy())
+	rss, pods := objs.of(p.namespace, p.rollout.selector)
 	if len(rss) != 1 || len(pods) != 1 || pods[0].Name != pod.Name {
 		t.Fatalf("of(api in shop) = %d ReplicaSets, pods %v; want its one ReplicaSet and pod api-abc-1", len(rss), pods)
 	}
@@ -89,13 +92,29 @@ func TestHealthReadsPodsOnlyWhenEvaluateNeedsThem(t *testing.T) {
 	}
 }
 
+// projectOf is obj's projection, as its informer's transform makes it.
+func projectOf(t testing.TB, obj metav1.Object) *projection {
+	t.Helper()
+	for _, k := range kinds {
+		if reflect.TypeOf(k.example) == reflect.TypeOf(obj) {
+			p, err := k.project(obj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p.(*projection)
+		}
+	}
+	t.Fatalf("no projection of %T", obj)
+	return nil
+}
+
 // A projected Deployment gives Evaluate the same verdict as the whole one
 // and keeps, of everything ferry set, only the digest the drift check
-// compares; its spec's pod template and managedFields are gone.
+// compares; as deploy reads it live, it is in place exactly when the
+// digests match.
 func TestProjectedDeploymentKeepsHealthAndDigest(t *testing.T) {
 	d, rs, pod := healthFixture()
 	d.Annotations[deploy.AppliedAnnotation] = "abc"
-	d.Annotations["example.com/other"] = "x"
 	d.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"app.kubernetes.io/name": "api"}}
 	d.Spec.Template.Spec.Containers = []corev1.Container{{Name: "api", Image: "api:2"}}
 	d.ManagedFields = []metav1.ManagedFieldsEntry{{
@@ -104,24 +123,20 @@ func TestProjectedDeploymentKeepsHealthAndDigest(t *testing.T) {
 	}}
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	want := deploy.Evaluate(d, []*appsv1.ReplicaSet{rs}, []*corev1.Pod{pod}, now)
-	p, err := projected(d.DeepCopy())
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := p.(*appsv1.Deployment)
-	if diff := cmp.Diff(want, deploy.Evaluate(got, []*appsv1.ReplicaSet{rs}, []*corev1.Pod{pod}, now)); diff != "" {
+	p := projectOf(t, d.DeepCopy())
+	if diff := cmp.Diff(want, deploy.Evaluate(p.deployment(), []*appsv1.ReplicaSet{rs}, []*corev1.Pod{pod}, now)); diff != "" {
 		t.Errorf("Evaluate on the projection (-whole +projected):\n%s", diff)
 	}
-	if got.Spec.Template.Spec.Containers != nil || got.ManagedFields != nil || got.Annotations["example.com/other"] != "" {
-		t.Errorf("projection keeps the pod template, managedFields or others' annotations: %+v", got)
+	if p.fields == "" || p.applied != "abc" || !p.rollout.selector.Matches(labels.Set{"app.kubernetes.io/name": "api"}) {
+		t.Errorf("projection lost ferry's digests or the selector: %+v", p)
 	}
-	if got.Annotations[deploy.FieldsAnnotation] == "" || got.Annotations[deploy.AppliedAnnotation] != "abc" || got.Spec.Selector == nil {
-		t.Errorf("projection lost ferry's digests or the selector: %+v", got.ObjectMeta)
+	live := p.live()
+	if live.GetAnnotations()[deploy.FieldsAnnotation] != p.fields || live.GetGeneration() != d.Generation || live.GetName() != "api" || live.GetNamespace() != "shop" {
+		t.Errorf("as deploy reads it live: %v", live.Object)
 	}
 	edited := d.DeepCopy()
 	edited.Spec.Template.Spec.Containers[0].Image = "api:hand"
-	pe, _ := projected(edited)
-	if pe.(*appsv1.Deployment).Annotations[deploy.FieldsAnnotation] == got.Annotations[deploy.FieldsAnnotation] {
+	if projectOf(t, edited).fields == p.fields {
 		t.Error("an image edited gives the same digest of ferry's fields")
 	}
 }
@@ -135,17 +150,12 @@ func TestProjectionsKeepTheServiceAndShareItsName(t *testing.T) {
 		return &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: c("api"), Namespace: c("shop"),
 			Labels: map[string]string{c("app.kubernetes.io/name"): c("api"), c(render.ServiceLabel): c("api")}}}
 	}
-	a, err := projected(decoded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := projected(decoded())
-	ma, mb := a.(*corev1.Service).ObjectMeta, b.(*corev1.Service).ObjectMeta
-	if ma.Labels != nil || ma.Annotations[render.ServiceLabel] != "api" {
-		t.Errorf("projection's labels %v, annotations %v: want no labels and the service kept", ma.Labels, ma.Annotations)
+	a, b := projectOf(t, decoded()), projectOf(t, decoded())
+	if a.service != "api" || a.rollout != nil {
+		t.Errorf("projection %+v: want the service kept, no rollout", a)
 	}
 	same := func(x, y string) bool { return unsafe.StringData(x) == unsafe.StringData(y) }
-	if !same(ma.Name, mb.Name) || !same(ma.Namespace, mb.Namespace) || !same(ma.Name, mb.Annotations[render.ServiceLabel]) {
+	if !same(a.name, b.name) || !same(a.namespace, b.namespace) || !same(a.name, b.service) {
 		t.Error("names and services not shared")
 	}
 }
@@ -165,8 +175,6 @@ func BenchmarkProjected(b *testing.B) {
 	}}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := projected(d.DeepCopy()); err != nil {
-			b.Fatal(err)
-		}
+		projectOf(b, d.DeepCopy())
 	}
 }
