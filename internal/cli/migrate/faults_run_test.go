@@ -88,7 +88,13 @@ func TestBothFailingPauses(t *testing.T) {
 	e.waitState(t, stepped)
 	e.legacy.set(down)
 	e.cluster.set(down)
-	s := e.waitState(t, func(s migrate.State) bool { return s.Paused && strings.Contains(s.Reason, "both sides fail") })
+	// The pause needs legacy's latest evaluation failing, the legacy alert
+	// (which makes start exit 1) gates.failures of them: the rollback waits
+	// for both, or a pause one evaluation ahead of legacy's third ends
+	// "rolled back as asked".
+	s := e.waitState(t, func(s migrate.State) bool {
+		return s.Paused && strings.Contains(s.Reason, "both sides fail") && s.LegacyAlert != ""
+	})
 	if s.Stage != migrate.StageShift || e.record(t)["cluster"] != 10 {
 		t.Fatalf("stage %s, DNS %v: want paused in shift at 10%%, nothing rolled back", s.Stage, e.record(t))
 	}
