@@ -26,8 +26,9 @@ const healthPort = 8081
 
 // DefaultMemory is the controller container's memory request and limit
 // unless Options say otherwise: enough for 1000 ServiceFiles of 5
-// services, which peak at 75 MiB of the controller's own memory
-// (docs/benchmarks.md, "A smaller live heap").
+// services, which peak at 45 MiB of the controller's own memory, 79 MiB
+// with the binary's pages (docs/benchmarks.md, "Projections as structs
+// of their own").
 const DefaultMemory = "128Mi"
 
 // softMemoryLimit is GOMEMLIMIT for the controller: nine tenths of its
