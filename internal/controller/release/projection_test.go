@@ -2,6 +2,7 @@ package release
 
 import (
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -176,5 +177,45 @@ func BenchmarkProjected(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		projectOf(b, d.DeepCopy())
+	}
+}
+
+// BenchmarkProjectionHeap reports what a kept projection costs the heap
+// (bytes/object, after a collection), for a Deployment as the API server
+// fills it in and for a Service with the same metadata.
+func BenchmarkProjectionHeap(b *testing.B) {
+	d, _, _ := healthFixture()
+	d.UID, d.ResourceVersion = "0f0e0d0c-0b0a-0908-0706-050403020100", "123456"
+	d.Annotations[deploy.AppliedAnnotation] = "0123456789abcdef01234567"
+	d.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"app.kubernetes.io/name": "api"}}
+	d.Status.Conditions = []appsv1.DeploymentCondition{
+		{Type: appsv1.DeploymentAvailable, Status: "True", Reason: "MinimumReplicasAvailable", Message: "Deployment has minimum availability."},
+		{Type: appsv1.DeploymentProgressing, Status: "True", Reason: "NewReplicaSetAvailable", Message: `ReplicaSet "api-abc" has successfully progressed.`},
+	}
+	d.ManagedFields = []metav1.ManagedFieldsEntry{{Manager: deploy.FieldManager, Operation: metav1.ManagedFieldsOperationApply,
+		FieldsV1: metav1.NewFieldsV1(`{"f:spec":{"f:replicas":{}}}`)}}
+	svc := &corev1.Service{ObjectMeta: *d.ObjectMeta.DeepCopy()}
+	const n = 5000
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	for _, tc := range []struct {
+		name  string
+		fresh func() metav1.Object
+	}{{"Deployment", func() metav1.Object { return d.DeepCopy() }}, {"Service", func() metav1.Object { return svc.DeepCopy() }}} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				kept := make([]*projection, 0, n)
+				before := heap()
+				for range n {
+					kept = append(kept, projectOf(b, tc.fresh()))
+				}
+				b.ReportMetric(float64(heap()-before)/n, "bytes/object")
+				runtime.KeepAlive(kept)
+			}
+		})
 	}
 }
