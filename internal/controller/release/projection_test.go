@@ -111,8 +111,7 @@ func projectOf(t testing.TB, obj metav1.Object) *projection {
 
 // A projected Deployment gives Evaluate the same verdict as the whole one
 // and keeps, of everything ferry set, only the digest the drift check
-// compares; as deploy reads it live, it is in place exactly when the
-// digests match.
+// compares, which deploy reads from it as from a live object.
 func TestProjectedDeploymentKeepsHealthAndDigest(t *testing.T) {
 	d, rs, pod := healthFixture()
 	d.Annotations[deploy.AppliedAnnotation] = "abc"
