@@ -42,8 +42,11 @@ func TestDemoJSON(t *testing.T) {
 	for _, s := range got.Stages {
 		stages = append(stages, s.Stage)
 	}
-	if !strings.HasPrefix(strings.Join(stages, ","), "preview,") || stages[len(stages)-1] != "legacy-off" {
-		t.Errorf("stages %v, want preview first and legacy-off (legacy shut down) last", stages)
+	// "before" (the clients' requests before the migration's first state)
+	// is listed when it took 100 ms or more or held a request, as it can
+	// on a busy machine.
+	if got := strings.TrimPrefix(strings.Join(stages, ","), "before,"); !strings.HasPrefix(got, "preview,") || stages[len(stages)-1] != "legacy-off" {
+		t.Errorf("stages %v, want preview first (after any \"before\") and legacy-off (legacy shut down) last", stages)
 	}
 	if !strings.Contains(res.Stderr, "done: legacy has drained") {
 		t.Errorf("progress on stderr lacks the timeline:\n%s", res.Stderr)
