@@ -13,8 +13,6 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/rest"
 
 	"ferry.dev/ferry/internal/deploy"
 	"ferry.dev/ferry/internal/render"
@@ -25,19 +23,18 @@ import (
 type kind struct {
 	apiVersion, name, resource string
 	example                    runtime.Object
-	client                     func(kubernetes.Interface) rest.Interface
 }
 
 // kinds are the kinds the controller keeps projections of: all ferry
 // renders but HTTPRoutes (not every cluster serves them; their objects
 // are simply applied).
 var kinds = []*kind{
-	{"apps/v1", "Deployment", "deployments", &appsv1.Deployment{}, func(c kubernetes.Interface) rest.Interface { return c.AppsV1().RESTClient() }},
-	{"v1", "Service", "services", &corev1.Service{}, func(c kubernetes.Interface) rest.Interface { return c.CoreV1().RESTClient() }},
-	{"v1", "ServiceAccount", "serviceaccounts", &corev1.ServiceAccount{}, func(c kubernetes.Interface) rest.Interface { return c.CoreV1().RESTClient() }},
-	{"v1", "Namespace", "namespaces", &corev1.Namespace{}, func(c kubernetes.Interface) rest.Interface { return c.CoreV1().RESTClient() }},
-	{"policy/v1", "PodDisruptionBudget", "poddisruptionbudgets", &policyv1.PodDisruptionBudget{}, func(c kubernetes.Interface) rest.Interface { return c.PolicyV1().RESTClient() }},
-	{"networking.k8s.io/v1", "Ingress", "ingresses", &networkingv1.Ingress{}, func(c kubernetes.Interface) rest.Interface { return c.NetworkingV1().RESTClient() }},
+	{"apps/v1", "Deployment", "deployments", &appsv1.Deployment{}},
+	{"v1", "Service", "services", &corev1.Service{}},
+	{"v1", "ServiceAccount", "serviceaccounts", &corev1.ServiceAccount{}},
+	{"v1", "Namespace", "namespaces", &corev1.Namespace{}},
+	{"policy/v1", "PodDisruptionBudget", "poddisruptionbudgets", &policyv1.PodDisruptionBudget{}},
+	{"networking.k8s.io/v1", "Ingress", "ingresses", &networkingv1.Ingress{}},
 }
 
 // projection is what the controller keeps of an object ferry renders:

@@ -46,9 +46,13 @@ func newProjections(cfg *rest.Config) (*projections, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating a client: %w", err)
 	}
+	clients := map[string]rest.Interface{ // by the kinds' apiVersion
+		"v1": cs.CoreV1().RESTClient(), "apps/v1": cs.AppsV1().RESTClient(),
+		"policy/v1": cs.PolicyV1().RESTClient(), "networking.k8s.io/v1": cs.NetworkingV1().RESTClient(),
+	}
 	p := &projections{informers: map[kindKey]toolscache.SharedIndexInformer{}}
 	for _, k := range kinds {
-		lw := toolscache.NewFilteredListWatchFromClient(k.client(cs), k.resource, metav1.NamespaceAll,
+		lw := toolscache.NewFilteredListWatchFromClient(clients[k.apiVersion], k.resource, metav1.NamespaceAll,
 			func(o *metav1.ListOptions) { o.LabelSelector = managed.String() })
 		inf := toolscache.NewSharedIndexInformerWithOptions(lw, k.example, toolscache.SharedIndexInformerOptions{ObjectDescription: k.name})
 		if err := inf.SetTransform(k.project); err != nil {
@@ -66,11 +70,7 @@ func (p *projections) get(ref deploy.Ref) (*projection, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s %s is not cached", ref.APIVersion, ref.Kind)
 	}
-	key := ref.Name
-	if ref.Namespace != "" {
-		key = ref.Namespace + "/" + ref.Name
-	}
-	o, found, err := inf.GetIndexer().GetByKey(key)
+	o, found, err := inf.GetIndexer().GetByKey(toolscache.NewObjectName(ref.Namespace, ref.Name).String())
 	if err != nil || !found {
 		return nil, err
 	}
